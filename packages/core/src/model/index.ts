@@ -1,0 +1,2 @@
+export type * from './metric.ts';
+export type * from './verdict.ts';

@@ -1,0 +1,98 @@
+/**
+ * Metric data as every provider delivers it and every judge reads it.
+ * Timestamps are epoch milliseconds; a value of NaN marks a point the provider reported but could not
+ * give a number for (Prometheus "NaN", Datadog null). Judges decide what NaN means via their NaN strategy.
+ */
+
+/** Which side of the comparison a series belongs to. */
+export type Group = 'baseline' | 'canary';
+
+/** One sample. */
+export interface Point {
+  /** Epoch milliseconds. */
+  t: number;
+  /** The value; NaN when the source reported a gap. */
+  v: number;
+}
+
+/** One instance's time series of one metric, e.g. `http_latency_p99` of pod `web-7d9f`. */
+export interface MetricSeries {
+  metric: string;
+  /** Instance identity (pod, host, container), taken from the instance label. */
+  instance: string;
+  group: Group;
+  /** Sorted by time, ascending. */
+  points: Point[];
+}
+
+/** What a metric measures; decides default minimum deltas and which judges apply. */
+export type MetricKind = 'error' | 'latency' | 'throughput' | 'resource' | 'other';
+
+/** Which way a change is bad. */
+export type Direction = 'higher-is-worse' | 'lower-is-worse' | 'both';
+
+/** How readily a judge calls a change a regression. Mapped to numbers in `sensitivity.ts`. */
+export type Sensitivity = 'low' | 'medium' | 'high';
+
+/**
+ * A rule that takes a metric out of judgment when the canary is close enough to harmless:
+ * `absolute`: every canary value lies within [lower, upper];
+ * `relative`: the canary mean deviates from the baseline mean by at most `maxDeviation` (a fraction, 0.1 = 10%).
+ */
+export type IgnoreRule =
+  | { type: 'absolute'; lower?: number; upper?: number }
+  | { type: 'relative'; maxDeviation: number };
+
+/**
+ * A rule that fails the metric (and, when the metric is critical, the verification) without waiting for
+ * statistics: `absolute` compares each canary point with `above`/`below`; `relative` compares each canary
+ * point with the baseline mean of the same time (a fraction, 0.5 = 50% worse).
+ * `when`: `immediately` (first breach), `after` (`count` breaches in total), `consecutive` (`count` in a row).
+ */
+export interface FailFastRule {
+  type: 'absolute' | 'relative';
+  above?: number;
+  below?: number;
+  when: 'immediately' | 'after' | 'consecutive';
+  count?: number;
+}
+
+/** Rules evaluated before and besides the statistical judges. */
+export interface ThresholdRules {
+  ignore?: IgnoreRule[];
+  failFast?: FailFastRule[];
+}
+
+/** Everything the judgment needs to know about one metric. */
+export interface MetricDefinition {
+  name: string;
+  kind: MetricKind;
+  direction: Direction;
+  /** Display unit, e.g. `ms`, `req/s`, `%`. */
+  unit?: string;
+  /** Relative weight in the score; default 1. */
+  weight?: number;
+  /** A failing critical metric fails the whole verification regardless of the score. */
+  critical?: boolean;
+  /** Dry run: judged and shown, never deciding the verdict. */
+  muted?: boolean;
+  /** Overrides the verification's sensitivity for this metric. */
+  sensitivity?: Sensitivity;
+  thresholds?: ThresholdRules;
+  /**
+   * For `kind: error` counts: the name of a throughput metric (requests per interval) that normalises the
+   * error counts into rates, so that a canary taking less traffic is not judged healthier than it is.
+   */
+  trafficMetric?: string;
+  /** Group name used by Kayenta-style group weights. */
+  group?: string;
+}
+
+/** The data of one metric, split into the two sides. */
+export interface MetricData {
+  definition: MetricDefinition;
+  baseline: MetricSeries[];
+  canary: MetricSeries[];
+  /** Traffic series matching `definition.trafficMetric`, when there is one. */
+  traffic?: { baseline: MetricSeries[]; canary: MetricSeries[] };
+}

@@ -1,0 +1,72 @@
+/**
+ * What judges and the judgment return. Every result carries the numbers it was decided on, so that a
+ * person can check the verdict instead of trusting it.
+ */
+import type { MetricDefinition, Sensitivity } from './metric.ts';
+
+/** Per-metric outcome. `no-data` is its own outcome: missing data never passes silently. */
+export type MetricOutcome = 'pass' | 'warn' | 'fail' | 'no-data';
+
+/** Overall verdict of a verification. */
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+/** A number (or label) a judge used, shown next to its explanation. */
+export type Evidence = Record<string, number | string | boolean | null>;
+
+/** The result of one judge on one metric. */
+export interface JudgeResult {
+  /** Judge id: `rank`, `kayenta`, `shape`, `distribution`, `rate`, `threshold`, ... */
+  judge: string;
+  outcome: MetricOutcome;
+  /** 0 (no risk) .. 1 (certain regression). */
+  risk: number;
+  /** Kayenta-style classification of the change. */
+  classification: 'pass' | 'high' | 'low' | 'nodata' | 'error';
+  /** One or two sentences with the numbers, e.g. "canary p99 is 48% higher (312 ms vs 211 ms, p = 0.0004)". */
+  explanation: string;
+  evidence: Evidence;
+}
+
+/** Summary statistics of one side, for tables and reports. */
+export interface SideSummary {
+  instances: number;
+  points: number;
+  mean: number | null;
+  median: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** The judgment of one metric. */
+export interface MetricJudgment {
+  metric: string;
+  definition: MetricDefinition;
+  sensitivity: Sensitivity;
+  outcome: MetricOutcome;
+  risk: number;
+  /** Judges whose results decided the outcome (empty on pass). */
+  decidedBy: string[];
+  /** True when the metric was judged but is muted (dry run) and so did not count. */
+  muted: boolean;
+  /** Relative change of the canary mean vs the baseline mean, (c - b) / |b|; null when undefined. */
+  change: number | null;
+  baseline: SideSummary;
+  canary: SideSummary;
+  judges: JudgeResult[];
+  explanation: string;
+}
+
+/** What to do when a metric or the whole verification has no data. */
+export type NoDataPolicy = 'fail' | 'inconclusive' | 'pass';
+
+/** The combined judgment of a verification. */
+export interface Judgment {
+  verdict: Verdict;
+  /** 0..100, higher is healthier. */
+  score: number;
+  /** The verdict in one sentence, with the decisive numbers. */
+  reason: string;
+  metrics: MetricJudgment[];
+  /** Log comparison, when logs were analysed (see logs/). */
+  logs?: unknown;
+}
