@@ -1,2 +1,3 @@
+export type * from './log.ts';
 export type * from './metric.ts';
 export type * from './verdict.ts';

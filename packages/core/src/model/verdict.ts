@@ -68,5 +68,16 @@ export interface Judgment {
   reason: string;
   metrics: MetricJudgment[];
   /** Log comparison, when logs were analysed (see logs/). */
-  logs?: unknown;
+  logs?: LogsJudgment;
+}
+
+/**
+ * What the judgment needs from the log comparison; the log analysis returns a richer object that
+ * satisfies this (clusters, samples, feedback applied).
+ */
+export interface LogsJudgment {
+  outcome: MetricOutcome;
+  /** 0..1 */
+  risk: number;
+  explanation: string;
 }

@@ -1,0 +1,28 @@
+/**
+ * The contract of a `vigil` subcommand. Commands are thin: they parse arguments, call the core, print.
+ */
+export interface CommandIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Working directory that relative paths resolve against. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+}
+
+export interface Command {
+  /** Words that select it, e.g. ['logs', 'parse']. */
+  path: string[];
+  /** One line for the command list. */
+  summary: string;
+  /** Full `--help` text: usage, every option with its default, examples. */
+  help: string;
+  /** Returns the process exit code. Throw `UsageError` for bad arguments (exit 3 with the message). */
+  run(argv: string[], io: CommandIO): Promise<number>;
+}
+
+/** A mistake in how the command was called or in its input files: exit code 3, message without a stack. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
