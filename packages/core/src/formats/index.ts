@@ -1,0 +1,3 @@
+export { csvField, csvLine, parseCsv } from './csv.ts';
+export { InputError, seriesFromCsv } from './seriesCsv.ts';
+export { parseTimestamp } from './time.ts';

@@ -1,0 +1,1 @@
+export { formatChange, formatJudgmentText, formatValue } from './text.ts';

@@ -1,0 +1,11 @@
+export { formatDuration, parseDuration } from './duration.ts';
+export { specJsonSchema } from './jsonSchema.ts';
+export {
+  formatPath,
+  type LoadSpecOptions,
+  loadSpec,
+  SpecError,
+  type SpecProblem,
+  validateSpec,
+} from './load.ts';
+export * from './schema.ts';

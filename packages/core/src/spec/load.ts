@@ -1,0 +1,252 @@
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { type Spec, specSchema } from './schema.ts';
+
+/** One thing wrong with a spec, located by its field path (`metrics[2].direction`). */
+export interface SpecProblem {
+  path: string;
+  message: string;
+}
+
+/** A spec that cannot be used; `problems` lists every bad field, not just the first. */
+export class SpecError extends Error {
+  override name = 'SpecError';
+  readonly problems: SpecProblem[];
+  constructor(source: string, problems: SpecProblem[]) {
+    super(
+      `${source} is not a valid Vigil spec:\n${problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}`).join('\n')}`,
+    );
+    this.problems = problems;
+  }
+}
+
+export interface LoadSpecOptions {
+  /** Name of the spec in messages (its file path). */
+  source?: string;
+  /** Values for `${env:NAME}` references; a missing one is an error naming the field. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Parses and validates a spec from YAML text. `${env:NAME}` references are replaced from `options.env`,
+ * so secrets never have to be written into the file. Pure: the caller reads files and the environment.
+ */
+export function loadSpec(text: string, options: LoadSpecOptions = {}): Spec {
+  const source = options.source ?? 'spec';
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new SpecError(
+      source,
+      doc.errors.map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+    );
+  }
+  return validateSpec(doc.toJS(), options);
+}
+
+/** Validates an already-parsed spec object (Action inputs, Backstage profiles). */
+export function validateSpec(raw: unknown, options: LoadSpecOptions = {}): Spec {
+  const source = options.source ?? 'spec';
+  const problems: SpecProblem[] = [];
+  const interpolated = interpolateEnv(raw, options.env ?? {}, [], problems);
+  const result = specSchema.safeParse(interpolated);
+  if (!result.success) problems.push(...result.error.issues.flatMap(describeIssue));
+  if (problems.length > 0) throw new SpecError(source, problems);
+  const spec = result.data!;
+  problems.push(...crossFieldProblems(spec));
+  if (problems.length > 0) throw new SpecError(source, problems);
+  return spec;
+}
+
+/** Renders a field path the way a person finds it in the YAML file. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): SpecProblem[] {
+  const path = formatPath(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({
+        path: formatPath([...issue.path, key]),
+        message: `unknown field${suggest(key, knownKeysAt(issue.path))}`,
+      }));
+    case 'invalid_value':
+      return [{ path, message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }];
+    case 'invalid_union':
+      if ('note' in issue && issue.note === 'No matching discriminator') {
+        const at = issue.path.at(-1) === 'type' ? issue.path : [...issue.path, 'type'];
+        return [
+          {
+            path: formatPath(at),
+            message: issue.message.replace('Invalid discriminator value. Expected', 'must be one of'),
+          },
+        ];
+      }
+      return [{ path, message: issue.message }];
+    case 'invalid_type':
+      return [
+        {
+          path,
+          message:
+            issue.input === undefined
+              ? `is required (${issue.expected})`
+              : `must be ${article(issue.expected)}`,
+        },
+      ];
+    default:
+      return [{ path, message: issue.message }];
+  }
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function crossFieldProblems(spec: Spec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const providerNames = Object.keys(spec.providers);
+  const checkProvider = (name: string | undefined, path: string) => {
+    if (name === undefined) {
+      if (providerNames.length > 1) {
+        problems.push({
+          path,
+          message: `is required when several providers are defined (${providerNames.join(', ')})`,
+        });
+      }
+    } else if (!providerNames.includes(name)) {
+      problems.push({
+        path,
+        message: `names provider "${name}", which is not under providers (${providerNames.join(', ')})`,
+      });
+    }
+  };
+  const seen = new Set<string>();
+  spec.metrics.forEach((m, i) => {
+    checkProvider(m.provider, `metrics[${i}].provider`);
+    if (seen.has(m.name))
+      problems.push({
+        path: `metrics[${i}].name`,
+        message: `"${m.name}" is used twice; names must be unique`,
+      });
+    seen.add(m.name);
+    if (m.trafficMetric !== undefined && !spec.metrics.some((o) => o.name === m.trafficMetric)) {
+      problems.push({
+        path: `metrics[${i}].trafficMetric`,
+        message: `names no metric of this spec ("${m.trafficMetric}")`,
+      });
+    }
+  });
+  if (spec.logs) checkProvider(spec.logs.provider, 'logs.provider');
+  if (spec.metrics.length === 0 && !spec.logs)
+    problems.push({ path: 'metrics', message: 'define at least one metric or `logs`' });
+  for (const side of ['baseline', 'canary'] as const) {
+    const pattern = spec.strategy[side]?.pattern;
+    if (pattern !== undefined) {
+      try {
+        new RegExp(pattern);
+      } catch (e) {
+        problems.push({
+          path: `strategy.${side}.pattern`,
+          message: `is not a valid regular expression: ${(e as Error).message}`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+function interpolateEnv(
+  value: unknown,
+  env: Record<string, string | undefined>,
+  path: (string | number)[],
+  problems: SpecProblem[],
+): unknown {
+  if (typeof value === 'string') {
+    return value.replace(ENV_REF, (_, name: string) => {
+      const v = env[name];
+      if (v === undefined || v === '') {
+        problems.push({
+          path: formatPath(path),
+          message: `refers to the environment variable ${name}, which is not set`,
+        });
+        return '';
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, [...path, k], problems)]),
+    );
+  }
+  return value;
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: unknown = specSchema;
+  for (const key of path) {
+    schema = unwrap(schema);
+    const def = (
+      schema as {
+        def?: { type?: string; shape?: Record<string, unknown>; element?: unknown; valueType?: unknown };
+      }
+    ).def;
+    if (!def) return [];
+    if (typeof key === 'number' && def.element) schema = def.element;
+    else if (def.shape && typeof key === 'string') schema = def.shape[key];
+    else if (def.valueType) schema = def.valueType;
+    else return [];
+  }
+  schema = unwrap(schema);
+  const def = (schema as { def?: { shape?: Record<string, unknown>; options?: unknown[] } }).def;
+  if (def?.shape) return Object.keys(def.shape);
+  if (def?.options) {
+    return [
+      ...new Set(
+        def.options.flatMap((o) => Object.keys((unwrap(o) as { def?: { shape?: object } }).def?.shape ?? {})),
+      ),
+    ];
+  }
+  return [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let s = schema as { def?: { type?: string; innerType?: unknown; in?: unknown } } | undefined;
+  while (s?.def && ['default', 'optional', 'prefault', 'nullable', 'pipe'].includes(s.def.type ?? '')) {
+    s = (s.def.innerType ?? s.def.in) as typeof s;
+  }
+  return s;
+}
+
+function suggest(key: string, known: string[]): string {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const k of known) {
+    const d = levenshtein(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  if (best) return `; did you mean "${best}"?`;
+  return known.length > 0 ? `; known fields: ${known.join(', ')}` : '';
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
