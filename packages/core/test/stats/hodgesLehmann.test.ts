@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { hodgesLehmann } from '../../src/stats/hodgesLehmann.ts';
+import { type HlCase, reference } from './reference.ts';
+
+/** The R cases name their data by size; the samples are the Kayenta tie-out cases of the MWU section. */
+function samples(c: HlCase): { x: number[]; y: number[] } {
+  if (Array.isArray(c.experiment) && Array.isArray(c.control)) return { x: c.experiment, y: c.control };
+  const mwu = Object.values(reference.mannwhitneyu).find(
+    (m) => m.n_x === c.experiment && m.n_y === c.control,
+  );
+  if (!mwu) throw new Error(`no sample of sizes ${c.experiment}/${c.control} for ${c.name}`);
+  return { x: mwu.x, y: mwu.y };
+}
+
+describe('hodgesLehmann reproduces R wilcox.test(conf.int = TRUE, exact = FALSE, correct = TRUE)', () => {
+  for (const c of reference.hodges_lehmann) {
+    it(c.name, () => {
+      const { x, y } = samples(c);
+      const r = hodgesLehmann(x, y, { confidence: c.confidence });
+      expect(Math.abs(r.lower - c.ci[0])).toBeLessThan(1e-6);
+      expect(Math.abs(r.upper - c.ci[1])).toBeLessThan(1e-6);
+      expect(Math.abs(r.estimate - c.estimate)).toBeLessThan(1e-6);
+      expect(r.confidence).toBe(c.confidence);
+    });
+  }
+});
