@@ -1,0 +1,153 @@
+// `pnpm bench logs [--system NAME] [--show]`: template mining accuracy on Loghub-2k (GA, FGA, PA against the
+// original and the corrected ground truth), parsing speed, and memory on a 1,000,000-line synthetic stream.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createTemplateMiner, parseMessages } from '../packages/core/src/logs/index.ts';
+import { accuracy } from './logs/accuracy.ts';
+import { readCsvRecords } from './logs/csv.ts';
+import { syntheticStream } from './logs/synthetic.ts';
+import { printTable } from './table.ts';
+
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
+const dataDir = join(resolve(repoRoot, '../shared/bench-data'), 'loghub-2k');
+
+interface SystemData {
+  name: string;
+  contents: string[];
+  original: Record<string, string>[];
+  corrected: Record<string, string>[];
+}
+
+function load(name: string): SystemData {
+  const read = (f: string) => readCsvRecords(readFileSync(join(dataDir, name, f), 'utf8'));
+  const original = read(`${name}_2k.log_structured.csv`);
+  const corrected = read(`${name}_2k.log_structured_corrected.csv`);
+  return { name, contents: original.map((r) => r.Content ?? ''), original, corrected };
+}
+
+function linesPerSecond(contents: string[][]): number {
+  const total = contents.reduce((a, c) => a + c.length, 0);
+  const rates: number[] = [];
+  // Repeat until ~1.5 s have been measured and take the median rate: one core, warm JIT.
+  const until = performance.now() + 1500;
+  for (let round = 0; round < 3 || performance.now() < until; round++) {
+    const t0 = performance.now();
+    for (const c of contents) parseMessages(c);
+    rates.push(total / ((performance.now() - t0) / 1000));
+  }
+  rates.sort((a, b) => a - b);
+  return rates[Math.floor(rates.length / 2)]!;
+}
+
+function memory(lines: number, maxClusters: number): (string | number)[] {
+  globalThis.gc?.();
+  const before = process.memoryUsage();
+  const miner = createTemplateMiner({ maxClusters });
+  const t0 = performance.now();
+  for (const line of syntheticStream(lines, 42)) miner.add(line);
+  const seconds = (performance.now() - t0) / 1000;
+  globalThis.gc?.();
+  const after = process.memoryUsage();
+  const mb = (n: number) => n / 1024 / 1024;
+  const size = miner.size();
+  return [
+    lines,
+    maxClusters,
+    size.clusters,
+    size.shapes,
+    Math.round(lines / seconds),
+    mb(after.heapUsed - before.heapUsed),
+    mb(after.heapUsed),
+    mb(after.rss),
+  ];
+}
+
+export default function main(args: string[]): void {
+  const { values } = parseArgs({
+    args,
+    options: {
+      system: { type: 'string' },
+      show: { type: 'boolean', default: false },
+      quick: { type: 'boolean' },
+    },
+  });
+  const systems = readdirSync(dataDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && (!values.system || d.name === values.system))
+    .map((d) => load(d.name));
+  const rows: (string | number)[][] = [];
+  const sums = [0, 0, 0, 0, 0, 0];
+  for (const s of systems) {
+    const parsed = parseMessages(s.contents);
+    const ids = parsed.map((p) => p.clusterId);
+    const templates = parsed.map((p) => p.template);
+    const o = accuracy(
+      s.original.map((r) => r.EventId!),
+      s.original.map((r) => r.EventTemplate!),
+      ids,
+      templates,
+    );
+    const c = accuracy(
+      s.corrected.map((r) => r.EventId!),
+      s.corrected.map((r) => r.EventTemplate!),
+      ids,
+      templates,
+    );
+    const figures = [o.ga, o.fga, o.pa, c.ga, c.fga, c.pa];
+    figures.forEach((f, i) => {
+      sums[i]! += f;
+    });
+    const rate = values.quick ? 0 : Math.round(linesPerSecond([s.contents]));
+    rows.push([s.name, ...figures, new Set(ids).size, rate]);
+    if (values.show) showMistakes(s, ids, templates);
+  }
+  const all = values.quick ? 0 : Math.round(linesPerSecond(systems.map((s) => s.contents)));
+  rows.push(['mean', ...sums.map((x) => x / systems.length), 0, all]);
+  printTable(['system', 'GA', 'FGA', 'PA', 'GA corr', 'FGA corr', 'PA corr', 'clusters', 'lines/s'], rows);
+  if (values.quick || values.system) return;
+  console.log('');
+  printTable(
+    [
+      'stream lines',
+      'cluster cap',
+      'clusters',
+      'shapes',
+      'lines/s',
+      'heap growth MB',
+      'heap used MB',
+      'RSS MB',
+    ],
+    [memory(1_000_000, 1000)],
+  );
+}
+
+function showMistakes(s: SystemData, ids: string[], templates: string[]): void {
+  const truthByParsed = new Map<string, Map<string, number>>();
+  const parsedByTruth = new Map<string, Set<string>>();
+  s.original.forEach((r, i) => {
+    const m = truthByParsed.get(ids[i]!) ?? new Map<string, number>();
+    m.set(r.EventTemplate!, (m.get(r.EventTemplate!) ?? 0) + 1);
+    truthByParsed.set(ids[i]!, m);
+    const p = parsedByTruth.get(r.EventTemplate!) ?? new Set<string>();
+    p.add(templates[i]!);
+    parsedByTruth.set(r.EventTemplate!, p);
+  });
+  for (const [id, m] of truthByParsed) {
+    if (m.size > 1) {
+      console.log(`MERGED ${templates[ids.indexOf(id)]}`);
+      for (const [t, n] of m) console.log(`    ${n} x ${t}`);
+    }
+  }
+  for (const [t, p] of parsedByTruth) {
+    if (p.size > 1) {
+      console.log(`SPLIT ${t}`);
+      for (const x of p) console.log(`    ${x}`);
+    }
+  }
+  const bad = new Map<string, string>();
+  s.corrected.forEach((r, i) => {
+    if (r.EventTemplate !== templates[i]) bad.set(r.EventTemplate!, templates[i]!);
+  });
+  for (const [t, p] of bad) console.log(`PA want ${t}\n     got ${p}`);
+}

@@ -1,0 +1,389 @@
+/**
+ * Online log template miner. Two stages, both deterministic:
+ *
+ * 1. Every message is tokenised and masked (see masking.ts). Identical masked token sequences ("shapes")
+ *    are counted in a hash map: the common case costs one lookup.
+ * 2. A new shape joins the most similar group of the same length and first token (a fixed-depth prefix
+ *    tree in the spirit of Drain) when enough positions agree; positions that differ become variables.
+ *
+ * When the templates are read (`clusters()`, `resolve()`), each group is finalised: a position whose few
+ * distinct words each recur (a state such as RUNNING or FAILED) splits the group instead of becoming a
+ * variable, because the frequency of those words says they are part of the event, not data in it. The
+ * cluster id is a hash of the final template text, so it is the same in every run and on both sides of a
+ * comparison, however the template was generalised on the way.
+ */
+import { templateId } from './hash.ts';
+import { maskMessage, WILDCARD } from './masking.ts';
+
+/** Settings of the miner. The defaults are the one configuration used for every log source. */
+export interface TemplateMinerOptions {
+  /** A new shape joins a group when more than this share (0..1) of positions agree. Default 0.5. */
+  similarity?: number;
+  /**
+   * A varying position with at most this many distinct words, each seen at least `enumMinCount` times,
+   * splits its group into one template per word instead of becoming a variable. Default 4.
+   */
+  enumMax?: number;
+  /** See `enumMax`. Default 2. */
+  enumMinCount?: number;
+  /** Cap on groups kept in memory; the least recently seen are evicted beyond it. Default 10,000. */
+  maxClusters?: number;
+  /** Cap on distinct shapes kept per group (older ones are forgotten, the group stays). Default 100. */
+  maxShapesPerCluster?: number;
+}
+
+/** A template mined so far. */
+export interface MinedCluster {
+  /** Stable id: a hash of `template`. */
+  clusterId: string;
+  /** Template text, variables as `<*>`, tokens separated by one space. */
+  template: string;
+  /** Messages assigned to it (since its group was created, while it was in memory). */
+  count: number;
+}
+
+/** Where one message landed. */
+export interface TemplateMatch {
+  clusterId: string;
+  template: string;
+}
+
+/** Opaque handle of a message's shape; resolve it after the input to get the final template. */
+export interface ShapeRef {
+  readonly key: string;
+}
+
+interface Shape extends ShapeRef {
+  tokens: string[];
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  group: Group;
+}
+
+interface Group {
+  bucket: string;
+  tokens: string[];
+  shapes: Shape[];
+  count: number;
+  lastSeen: number;
+  /** Bumped on every change; the final templates are cached per version. */
+  version: number;
+  finalVersion: number;
+  final: Map<Shape, TemplateMatch>;
+  current: TemplateMatch | null;
+}
+
+/** The online template miner. */
+export interface TemplateMiner {
+  /** Adds a message; returns its cluster as it stands now (ids may change while templates generalise). */
+  add(message: string): TemplateMatch;
+  /** Adds a message and returns its shape, to `resolve` once the input is complete. */
+  addShape(message: string): ShapeRef;
+  /** The final cluster of a shape returned by `addShape`. */
+  resolve(shape: ShapeRef): TemplateMatch;
+  /** Every cluster in memory, with its final template and count, ordered by first appearance. */
+  clusters(): MinedCluster[];
+  /** Number of groups and shapes in memory. */
+  size(): { clusters: number; shapes: number };
+}
+
+const DEFAULTS: Required<TemplateMinerOptions> = {
+  similarity: 0.5,
+  enumMax: 4,
+  enumMinCount: 2,
+  maxClusters: 10_000,
+  maxShapesPerCluster: 100,
+};
+
+/** Creates an online template miner with the default (or given) settings. */
+export function createTemplateMiner(options: TemplateMinerOptions = {}): TemplateMiner {
+  const o = { ...DEFAULTS, ...options };
+  const shapes = new Map<string, Shape>();
+  const buckets = new Map<string, Group[]>();
+  let groupCount = 0;
+  let tick = 0;
+
+  function bucketOf(tokens: string[]): string {
+    const first = tokens[0] ?? '';
+    return `${tokens.length} ${first.includes(WILDCARD) ? WILDCARD : first}`;
+  }
+
+  // Share of the shape's constant tokens that the group has at the same position. Masked values agree
+  // with every masked value, so they are no evidence that two messages are the same event.
+  function similarity(g: Group, tokens: string[]): number {
+    let same = 0;
+    let constants = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const b = tokens[i]!;
+      if (isBare(b)) continue;
+      constants++;
+      if (g.tokens[i] === b) same++;
+    }
+    return constants === 0 ? 1 : same / constants;
+  }
+
+  function place(tokens: string[], key: string): Shape {
+    const bucket = bucketOf(tokens);
+    let list = buckets.get(bucket);
+    if (!list) {
+      list = [];
+      buckets.set(bucket, list);
+    }
+    let best: Group | null = null;
+    let bestSim = -1;
+    for (const g of list) {
+      const s = similarity(g, tokens);
+      if (s > bestSim) {
+        bestSim = s;
+        best = g;
+      }
+    }
+    let group: Group;
+    if (best && bestSim > o.similarity) {
+      group = best;
+      for (let i = 0; i < tokens.length; i++) if (group.tokens[i] !== tokens[i]) group.tokens[i] = WILDCARD;
+    } else {
+      group = {
+        bucket,
+        tokens: tokens.slice(),
+        shapes: [],
+        count: 0,
+        lastSeen: 0,
+        version: 0,
+        finalVersion: -1,
+        final: new Map(),
+        current: null,
+      };
+      list.push(group);
+      groupCount++;
+      if (groupCount > o.maxClusters) evictGroups();
+    }
+    const shape: Shape = { key, tokens, count: 0, firstSeen: tick + 1, lastSeen: 0, group };
+    group.shapes.push(shape);
+    group.version++;
+    group.current = null;
+    if (group.shapes.length > o.maxShapesPerCluster) forgetShapes(group);
+    shapes.set(key, shape);
+    return shape;
+  }
+
+  // Least recently seen groups go first; evicting a tenth at a time keeps the cost amortised.
+  function evictGroups(): void {
+    const all: Group[] = [];
+    for (const list of buckets.values()) all.push(...list);
+    all.sort((a, b) => a.lastSeen - b.lastSeen);
+    const drop = new Set(all.slice(0, Math.max(1, Math.ceil(o.maxClusters / 10))));
+    for (const [bucket, list] of buckets) {
+      const kept = list.filter((g) => !drop.has(g));
+      if (kept.length === 0) buckets.delete(bucket);
+      else buckets.set(bucket, kept);
+    }
+    for (const g of drop) for (const s of g.shapes) shapes.delete(s.key);
+    groupCount -= drop.size;
+  }
+
+  function forgetShapes(group: Group): void {
+    const sorted = group.shapes.slice().sort((a, b) => b.lastSeen - a.lastSeen);
+    const kept = new Set(sorted.slice(0, Math.ceil(o.maxShapesPerCluster / 2)));
+    for (const s of group.shapes) if (!kept.has(s)) shapes.delete(s.key);
+    group.shapes = group.shapes.filter((s) => kept.has(s));
+  }
+
+  function addShape(message: string): Shape {
+    const tokens = maskMessage(message);
+    const key = tokens.join(' ');
+    let shape = shapes.get(key);
+    if (!shape) shape = place(tokens, key);
+    tick++;
+    shape.count++;
+    shape.lastSeen = tick;
+    shape.group.count++;
+    shape.group.lastSeen = tick;
+    return shape;
+  }
+
+  function finalise(group: Group): void {
+    if (group.finalVersion === group.version) return;
+    group.final = finalTemplates(group.shapes, o.enumMax, o.enumMinCount);
+    group.finalVersion = group.version;
+  }
+
+  function resolve(ref: ShapeRef): TemplateMatch {
+    const shape = ref as Shape;
+    const group = shape.group;
+    finalise(group);
+    const found = group.final.get(shape);
+    if (found) return found;
+    // A forgotten shape: its group's generalised template stands for it.
+    const template = group.tokens.join(' ');
+    return { clusterId: templateId(template), template };
+  }
+
+  return {
+    add(message) {
+      const shape = addShape(message);
+      const g = shape.group;
+      if (!g.current) {
+        const template = g.tokens.join(' ');
+        g.current = { clusterId: templateId(template), template };
+      }
+      return g.current;
+    },
+    addShape,
+    resolve,
+    clusters() {
+      const byId = new Map<string, MinedCluster & { order: number }>();
+      for (const list of buckets.values()) {
+        for (const g of list) {
+          finalise(g);
+          for (const s of g.shapes) {
+            const m = g.final.get(s)!;
+            const c = byId.get(m.clusterId);
+            if (c) {
+              c.count += s.count;
+              c.order = Math.min(c.order, s.firstSeen);
+            } else byId.set(m.clusterId, { ...m, count: s.count, order: s.firstSeen });
+          }
+        }
+      }
+      return [...byId.values()]
+        .sort((a, b) => a.order - b.order || (a.clusterId < b.clusterId ? -1 : 1))
+        .map(({ clusterId, template, count }) => ({ clusterId, template, count }));
+    },
+    size() {
+      return { clusters: groupCount, shapes: shapes.size };
+    },
+  };
+}
+
+/**
+ * Final templates of one group. A varying position whose values are a few recurring words splits the
+ * group (recursively); every other varying position becomes a variable.
+ */
+function finalTemplates(shapes: Shape[], enumMax: number, enumMinCount: number): Map<Shape, TemplateMatch> {
+  const out = new Map<Shape, TemplateMatch>();
+  const parts = splitByEnums(shapes, enumMax, enumMinCount);
+  for (const part of parts) {
+    const template = mergeTokens(part).join(' ');
+    const match = { clusterId: templateId(template), template };
+    for (const s of part) out.set(s, match);
+  }
+  return out;
+}
+
+/** A masked value with nothing else in the token but punctuation: `<*>`, `<*>:`, `[<*>]`. */
+function isBare(token: string): boolean {
+  if (!token.includes(WILDCARD)) return false;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      // letters of the wildcard itself do not exist ('<*>' has none), so any letter is a constant part
+      return false;
+    }
+  }
+  return true;
+}
+
+const LETTER = /[A-Za-z]/;
+const KEY_VALUE = /^[^=]*=<\*>$/;
+
+/**
+ * The class of a token for structural comparison: masked tokens with a constant part (`LOGIN(uid=<*>)`,
+ * `instruction...<*>`) are their own class; plain words, bare values and `key=<*>` are interchangeable.
+ */
+function structuralClass(t: string): string {
+  if (t.includes(WILDCARD) && !isBare(t) && !KEY_VALUE.test(t)) return t;
+  return '';
+}
+
+/**
+ * Splits a group into events. In order of preference, a position splits the group when:
+ * its masked tokens differ in their constant parts (different structure);
+ * it is one of several word positions that vary together (each value of one fixes the others);
+ * it holds at most `enumMax` distinct words that each recur `enumMinCount` times (a state, not data).
+ */
+function splitByEnums(shapes: Shape[], enumMax: number, enumMinCount: number): Shape[][] {
+  if (shapes.length < 2) return [shapes];
+  const n = shapes[0]!.tokens.length;
+  let structural = -1;
+  const wordPositions: { p: number; counts: Map<string, number> }[] = [];
+  for (let p = 0; p < n && structural < 0; p++) {
+    const first = shapes[0]!.tokens[p]!;
+    if (shapes.every((s) => s.tokens[p] === first)) continue;
+    const classes = new Set<string>();
+    const counts = new Map<string, number>();
+    let wordLike = true;
+    for (const s of shapes) {
+      const t = s.tokens[p]!;
+      classes.add(structuralClass(t));
+      if (t.includes(WILDCARD) || !LETTER.test(t)) wordLike = false;
+      else counts.set(t, (counts.get(t) ?? 0) + s.count);
+    }
+    if (classes.size > 1) structural = p;
+    else if (wordLike && counts.size <= enumMax) wordPositions.push({ p, counts });
+  }
+  if (structural >= 0) return partition(shapes, (s) => structuralClass(s.tokens[structural]!), enumMax, enumMinCount);
+  if (wordPositions.length >= 2) {
+    const joint = new Set(shapes.map((s) => wordPositions.map((w) => s.tokens[w.p]).join(' ')));
+    if (wordPositions.every((w) => w.counts.size === joint.size)) {
+      return partition(shapes, (s) => wordPositions.map((w) => s.tokens[w.p]).join(' '), enumMax, enumMinCount);
+    }
+  }
+  let best: { p: number; counts: Map<string, number> } | null = null;
+  for (const w of wordPositions) {
+    let recurring = true;
+    for (const c of w.counts.values()) if (c < enumMinCount) recurring = false;
+    if (recurring && (!best || w.counts.size < best.counts.size)) best = w;
+  }
+  if (!best) return [shapes];
+  const pos = best.p;
+  return partition(shapes, (s) => s.tokens[pos]!, enumMax, enumMinCount);
+}
+
+function partition(
+  shapes: Shape[],
+  keyOf: (s: Shape) => string,
+  enumMax: number,
+  enumMinCount: number,
+): Shape[][] {
+  const parts = new Map<string, Shape[]>();
+  for (const s of shapes) {
+    const k = keyOf(s);
+    const part = parts.get(k);
+    if (part) part.push(s);
+    else parts.set(k, [s]);
+  }
+  return [...parts.values()].flatMap((part) => splitByEnums(part, enumMax, enumMinCount));
+}
+
+/** Token-wise merge: equal tokens stay, differing ones become `<*>` (keeping a shared `key=` prefix). */
+function mergeTokens(shapes: Shape[]): string[] {
+  const first = shapes[0]!.tokens;
+  const out = first.slice();
+  for (let p = 0; p < out.length; p++) {
+    const t = first[p]!;
+    let same = true;
+    for (const s of shapes) {
+      if (s.tokens[p] !== t) {
+        same = false;
+        break;
+      }
+    }
+    if (same) continue;
+    const eq = t.indexOf('=');
+    const prefix = eq > 0 ? t.slice(0, eq + 1) : '';
+    out[p] = prefix && shapes.every((s) => s.tokens[p]!.startsWith(prefix)) ? prefix + WILDCARD : WILDCARD;
+  }
+  return out;
+}
+
+/**
+ * Parses a whole input: every message with its template as it stands after the whole input, so that
+ * messages of the same event share one template even when the first ones were seen before it generalised.
+ */
+export function parseMessages(messages: readonly string[], options?: TemplateMinerOptions): TemplateMatch[] {
+  const miner = createTemplateMiner(options);
+  const refs = messages.map((m) => miner.addShape(m));
+  return refs.map((r) => miner.resolve(r));
+}
