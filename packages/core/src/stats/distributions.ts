@@ -122,6 +122,7 @@ export function normalQuantile(p: number): number {
 export function logGamma(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
   if (x <= 0 && Number.isInteger(x)) return Number.POSITIVE_INFINITY;
+  if (x === 1 || x === 2) return 0;
   if (x < 0.5) {
     // Reflection: Gamma(x) Gamma(1-x) = pi / sin(pi x)
     return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hodgesLehmann } from '../../src/stats/hodgesLehmann.ts';
 import { type HlCase, reference } from './reference.ts';
@@ -23,4 +24,32 @@ describe('hodgesLehmann reproduces R wilcox.test(conf.int = TRUE, exact = FALSE,
       expect(r.confidence).toBe(c.confidence);
     });
   }
+});
+
+/** More R 4.2.2 cases (gamma samples, with and without rounding ties), see fixtures/README.md. */
+const extra = JSON.parse(readFileSync(new URL('./fixtures/scipy-r-reference.json', import.meta.url), 'utf8'));
+
+describe('hodgesLehmann on further R cases', () => {
+  for (const [i, c] of (
+    extra.hodgesLehmannR as {
+      x: number[];
+      y: number[];
+      confidence: number;
+      ci: [number, number];
+      estimate: number;
+    }[]
+  ).entries()) {
+    it(`case ${i}: ${c.x.length} vs ${c.y.length} at ${c.confidence}`, () => {
+      const r = hodgesLehmann(c.x, c.y, { confidence: c.confidence });
+      expect(Math.abs(r.lower - c.ci[0])).toBeLessThan(1e-6);
+      expect(Math.abs(r.upper - c.ci[1])).toBeLessThan(1e-6);
+      expect(Math.abs(r.estimate - c.estimate)).toBeLessThan(1e-6);
+    });
+  }
+
+  it('rejects bad input by naming it', () => {
+    expect(() => hodgesLehmann([1, 2], [3], { confidence: 1 })).toThrow(/confidence/);
+    expect(() => hodgesLehmann([1, Number.NaN], [3])).toThrow(/finite/);
+    expect(() => hodgesLehmann([1, 1], [1, 1])).toThrow(/all observations are tied/);
+  });
 });
