@@ -72,7 +72,9 @@ export type DatadogSite =
   | 'datadoghq.eu'
   | 'ap1.datadoghq.com'
   | 'ap2.datadoghq.com'
-  | 'ddog-gov.com';
+  | 'uk1.datadoghq.com'
+  | 'ddog-gov.com'
+  | 'us2.ddog-gov.com';
 
 export interface DatadogConfig extends BaseConfig {
   type: 'datadog';
