@@ -1,0 +1,64 @@
+// Loads the NAB subset in ../shared/bench-data/nab: data files, labelled windows, profiles.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CostMatrix, LabelledFile } from './scorer.ts';
+
+/** A NAB data file with its values, ready for a detector and the scorer. */
+export interface NabFile extends LabelledFile {
+  values: number[];
+}
+
+/** `2014-04-01 00:00:00[.ffffff]` read as UTC epoch milliseconds (NAB timestamps carry no zone). */
+export function parseNabTimestamp(text: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(text.trim());
+  if (!m) throw new Error(`timestamp "${text}" is not in NAB's form YYYY-MM-DD HH:MM:SS`);
+  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+}
+
+export function nabRoot(repoRoot: string): string {
+  return resolve(repoRoot, '../shared/bench-data/nab');
+}
+
+/** Reads every labelled data file, sorted by relative path. */
+export function loadCorpus(root: string): NabFile[] {
+  const labels = JSON.parse(readFileSync(join(root, 'labels/combined_windows.json'), 'utf8')) as Record<
+    string,
+    [string, string][]
+  >;
+  const files: NabFile[] = [];
+  for (const category of readdirSync(join(root, 'data')).sort()) {
+    for (const f of readdirSync(join(root, 'data', category)).sort()) {
+      if (!f.endsWith('.csv')) continue;
+      const name = `${category}/${f}`;
+      const windows = labels[name];
+      if (!windows) continue;
+      const lines = readFileSync(join(root, 'data', name), 'utf8')
+        .split('\n')
+        .slice(1);
+      const timestamps: number[] = [];
+      const values: number[] = [];
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        const comma = line.indexOf(',');
+        timestamps.push(parseNabTimestamp(line.slice(0, comma)));
+        values.push(Number(line.slice(comma + 1)));
+      }
+      files.push({
+        name,
+        timestamps,
+        values,
+        windows: windows.map(([a, b]) => [parseNabTimestamp(a), parseNabTimestamp(b)]),
+      });
+    }
+  }
+  return files;
+}
+
+/** Profiles by name, e.g. `standard`, `reward_low_FP_rate`, `reward_low_FN_rate`. */
+export function loadProfiles(root: string): Record<string, CostMatrix> {
+  const raw = JSON.parse(readFileSync(join(root, 'profiles.json'), 'utf8')) as Record<
+    string,
+    { CostMatrix: CostMatrix }
+  >;
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.CostMatrix]));
+}

@@ -1,0 +1,83 @@
+import type { Sensitivity } from '../model/metric.ts';
+
+/** The detector's verdict on one point. */
+export interface AnomalyPoint {
+  /** Epoch milliseconds of the point. */
+  t: number;
+  /** The observed value (NaN for a gap the source reported). */
+  value: number;
+  /**
+   * How anomalous the point is, in [0, 1]. At the default (medium) sensitivity a score >= 0.5 is exactly an
+   * alert; see `ALERT_THRESHOLDS` for the other sensitivities.
+   */
+  score: number;
+  /** Whether the detector raises an alert at this point (score >= the sensitivity's alert threshold). */
+  alert: boolean;
+  /** What the most telling model expected here, or null while the detector is still learning. */
+  expected: number | null;
+  /** Lower end of the band the model considers normal here (null while learning). */
+  lower: number | null;
+  /** Upper end of the band the model considers normal here (null while learning). */
+  upper: number | null;
+  /** One sentence a person can check: what was expected, what came, and which model says so. */
+  reason: string;
+}
+
+/** Options of `createDetector`. */
+export interface DetectorOptions {
+  /** How readily the detector alerts; changes only the alert threshold on the score. Default `medium`. */
+  sensitivity?: Sensitivity;
+}
+
+/** A robust model of one way of predicting the next value (naive, level, daily, weekly). */
+export interface ComponentState {
+  /** EWMA of the absolute prediction error (robust scale), null until the first error. */
+  scale: number | null;
+  /** Decaying maximum of past surprises: a point must beat it to count as new behaviour. */
+  peak: number;
+  /** Errors seen so far; the model speaks only after the warm-up. */
+  seen: number;
+}
+
+/** Values by time slot of a cycle (a day or a week); null where no value has been seen yet. */
+export interface SeasonalState {
+  /** Length of the cycle in milliseconds. */
+  cycleMs: number;
+  /** Width of one slot in milliseconds. */
+  slotMs: number;
+  values: (number | null)[];
+}
+
+/**
+ * Everything the detector remembers about one series: a plain JSON object of bounded size (at most a few
+ * thousand numbers whatever the length of the series), for storing between scheduled runs.
+ */
+export interface DetectorState {
+  version: 1;
+  sensitivity: Sensitivity;
+  /** Points seen (gaps excluded). */
+  n: number;
+  /** Time of the first point. */
+  firstT: number | null;
+  lastT: number | null;
+  lastV: number | null;
+  /** Intervals between the first points, kept until the sampling step is known. */
+  deltas: number[];
+  /** Sampling step in milliseconds once known. */
+  step: number | null;
+  /** Fast and slow exponentially weighted levels. */
+  level: number | null;
+  slow: number | null;
+  /** Decaying peak of the consensus surprise (the smallest surprise among the models). */
+  consensusPeak: number;
+  /** Mean absolute deviation of the values from the slow level (EWMA). */
+  spread: number;
+  /** Points since the last alert. */
+  sinceAlert: number;
+  naive: ComponentState;
+  levelModel: ComponentState;
+  dailyModel: ComponentState;
+  weeklyModel: ComponentState;
+  daily: SeasonalState | null;
+  weekly: SeasonalState | null;
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ALERT_THRESHOLDS,
+  createDetector,
+  type DetectorState,
+  restoreDetector,
+  scoreSeries,
+} from '../../src/anomaly/index.ts';
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+/** Deterministic noise: a small linear congruential generator. */
+function noise(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+}
+
+/** A daily sine (5-minute steps) with noise; `edit` may change values by index. */
+function seasonal(days: number, edit: (i: number, v: number) => number = (_, v) => v) {
+  const rnd = noise(7);
+  const points = [];
+  for (let i = 0; i < days * 288; i++) {
+    const t = T0 + i * 5 * MIN;
+    const v = 100 + 30 * Math.sin((2 * Math.PI * (t % DAY)) / DAY) + 2 * rnd();
+    points.push({ t, v: edit(i, v) });
+  }
+  return points;
+}
+
+describe('streaming anomaly detector', () => {
+  it('flags an injected spike on a seasonal series at the spike and not before', () => {
+    const spikeAt = 6 * 288 + 100;
+    const scored = scoreSeries(seasonal(8, (i, v) => (i === spikeAt ? v + 60 : v)));
+    const alerts = scored.map((p, i) => (p.alert ? i : -1)).filter((i) => i >= 0);
+    expect(alerts[0]).toBe(spikeAt);
+    expect(scored[spikeAt]!.score).toBeGreaterThanOrEqual(0.5);
+    expect(scored[spikeAt]!.expected).not.toBeNull();
+    expect(scored[spikeAt]!.value).toBeGreaterThan(scored[spikeAt]!.upper!);
+    expect(scored[spikeAt]!.reason).toMatch(/expected/);
+  });
+
+  it('raises no alert on the same seasonal series without the spike after it has learnt a day', () => {
+    const scored = scoreSeries(seasonal(8));
+    expect(scored.slice(288).filter((p) => p.alert)).toEqual([]);
+  });
+
+  it('alerts on a level shift, then adapts to the new level', () => {
+    const rnd = noise(3);
+    const shiftAt = 1500;
+    const points = Array.from({ length: 3000 }, (_, i) => ({
+      t: T0 + i * 5 * MIN,
+      v: (i < shiftAt ? 50 : 80) + rnd(),
+    }));
+    const scored = scoreSeries(points);
+    const alerts = scored.map((p, i) => (p.alert ? i : -1)).filter((i) => i >= 0);
+    expect(alerts.length).toBeGreaterThan(0);
+    expect(alerts[0]).toBe(shiftAt);
+    // adapted: nothing in the last third
+    expect(alerts.filter((i) => i > 2000)).toEqual([]);
+  });
+
+  it('treats NaN as a gap and keeps scoring after a silence', () => {
+    const rnd = noise(11);
+    const d = createDetector();
+    for (let i = 0; i < 1000; i++) d.update(T0 + i * MIN, 10 + rnd());
+    const gap = d.update(T0 + 1000 * MIN, Number.NaN);
+    expect(gap).toMatchObject({ score: 0, alert: false, expected: null });
+    expect(gap.reason).toMatch(/gap/);
+    // after three hours without data, an ordinary value is not an anomaly
+    const after = d.update(T0 + 1180 * MIN, 10 + rnd());
+    expect(after.alert).toBe(false);
+    expect(after.score).toBeLessThan(0.5);
+  });
+
+  it('keeps every score in [0, 1] and alert exactly at the sensitivity threshold', () => {
+    const rnd = noise(5);
+    for (const sensitivity of ['low', 'medium', 'high'] as const) {
+      const points = Array.from({ length: 2000 }, (_, i) => ({
+        t: T0 + i * MIN,
+        v: i % 397 === 0 ? 40 * rnd() : rnd(),
+      }));
+      for (const p of scoreSeries(points, { sensitivity })) {
+        expect(p.score).toBeGreaterThanOrEqual(0);
+        expect(p.score).toBeLessThanOrEqual(1);
+        expect(p.alert).toBe(p.score >= ALERT_THRESHOLDS[sensitivity]);
+      }
+    }
+    expect(ALERT_THRESHOLDS.medium).toBe(0.5);
+  });
+
+  it('snapshot and restore give the same scores as an uninterrupted run, through JSON', () => {
+    const points = seasonal(4, (i, v) => (i === 900 ? v + 80 : i > 1000 && i < 1010 ? Number.NaN : v));
+    const whole = scoreSeries(points);
+    let d = createDetector();
+    const resumed = [];
+    for (let i = 0; i < points.length; i++) {
+      if (i % 250 === 0) d = restoreDetector(JSON.parse(JSON.stringify(d.snapshot())) as DetectorState);
+      resumed.push(d.update(points[i]!.t, points[i]!.v));
+    }
+    expect(resumed).toEqual(whole);
+  });
+
+  it('keeps its state bounded whatever the length of the series', () => {
+    const d = createDetector();
+    const rnd = noise(9);
+    for (let i = 0; i < 20_000; i++) d.update(T0 + i * MIN, rnd());
+    const small = JSON.stringify(d.snapshot()).length;
+    for (let i = 20_000; i < 60_000; i++) d.update(T0 + i * MIN, rnd());
+    expect(JSON.stringify(d.snapshot()).length).toBeLessThanOrEqual(small * 1.1);
+    expect(small).toBeLessThan(40_000);
+  });
+
+  it('does not look ahead: scores of a prefix equal the prefix of the full run', () => {
+    const points = seasonal(5, (i, v) => (i === 1200 ? v - 70 : v));
+    const full = scoreSeries(points);
+    for (const n of [10, 500, 1201, 1400]) {
+      expect(scoreSeries(points.slice(0, n))).toEqual(full.slice(0, n));
+    }
+  });
+
+  it('rejects an unknown sensitivity and a foreign state, naming them', () => {
+    expect(() => createDetector({ sensitivity: 'extreme' as 'low' })).toThrow(/sensitivity "extreme"/);
+    expect(() => restoreDetector({ version: 2 } as unknown as DetectorState)).toThrow(/snapshot\(\)/);
+  });
+});
