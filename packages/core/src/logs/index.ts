@@ -9,3 +9,26 @@ export {
   type TemplateMiner,
   type TemplateMinerOptions,
 } from './miner.ts';
+export { binomialLowerTail, binomialUpperTail } from './binomial.ts';
+export { detectLevel, LEVEL_RANK, normaliseLevel } from './level.ts';
+export { LogInputError, parseLogText } from './input.ts';
+export {
+  FEEDBACK_ACTIONS,
+  FeedbackError,
+  matchFeedback,
+  parseFeedback,
+  type FeedbackAction,
+  type FeedbackRule,
+} from './feedback.ts';
+export {
+  compareLogs,
+  LOG_SENSITIVITY,
+  riskLevelOf,
+  WARN_RISK,
+  type CompareLogsOptions,
+  type LogClusterClass,
+  type LogClusterResult,
+  type LogComparison,
+  type LogSensitivitySettings,
+  type RiskLevel,
+} from './compare.ts';

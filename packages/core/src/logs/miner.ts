@@ -323,11 +323,17 @@ function splitByEnums(shapes: Shape[], enumMax: number, enumMinCount: number): S
     if (classes.size > 1) structural = p;
     else if (wordLike && counts.size <= enumMax) wordPositions.push({ p, counts });
   }
-  if (structural >= 0) return partition(shapes, (s) => structuralClass(s.tokens[structural]!), enumMax, enumMinCount);
+  if (structural >= 0)
+    return partition(shapes, (s) => structuralClass(s.tokens[structural]!), enumMax, enumMinCount);
   if (wordPositions.length >= 2) {
     const joint = new Set(shapes.map((s) => wordPositions.map((w) => s.tokens[w.p]).join(' ')));
     if (wordPositions.every((w) => w.counts.size === joint.size)) {
-      return partition(shapes, (s) => wordPositions.map((w) => s.tokens[w.p]).join(' '), enumMax, enumMinCount);
+      return partition(
+        shapes,
+        (s) => wordPositions.map((w) => s.tokens[w.p]).join(' '),
+        enumMax,
+        enumMinCount,
+      );
     }
   }
   let best: { p: number; counts: Map<string, number> } | null = null;

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import type { LogEvent, LogLevel } from '../../src/model/log.ts';
+import { binomialUpperTail, compareLogs, parseFeedback, templateId } from '../../src/logs/index.ts';
+
+function events(n: number, make: (i: number) => string, level: LogLevel = 'info'): LogEvent[] {
+  return Array.from({ length: n }, (_, i) => ({ t: i, message: make(i), level }));
+}
+
+const traffic = (i: number) => `GET /api/items/${i} 200 in ${i % 50} ms`;
+const TIMEOUT = 'Timeout talking to <*> after <*> ms';
+const NPE = 'NullPointerException in OrderService.place line <*>';
+
+describe('compareLogs', () => {
+  it('passes when the canary logs like the baseline', () => {
+    const r = compareLogs(
+      events(500, traffic),
+      events(480, (i) => traffic(i + 3)),
+    );
+    expect(r.outcome).toBe('pass');
+    expect(r.clusters).toHaveLength(1);
+    expect(r.clusters[0]!.class).toBe('known');
+    expect(r.risk).toBe(0);
+  });
+
+  it('flags a new error cluster and fails when it repeats', () => {
+    const canary = [
+      ...events(500, traffic),
+      ...events(6, (i) => `NullPointerException in OrderService.place line ${100 + i}`, 'error'),
+    ];
+    const r = compareLogs(events(500, traffic), canary);
+    const npe = r.clusters.find((c) => c.template === NPE)!;
+    expect(npe.class).toBe('unknown');
+    expect(npe.clusterId).toBe(templateId(NPE));
+    expect(npe.level).toBe('error');
+    expect(npe.canary).toBe(6);
+    expect(npe.samples).toHaveLength(3);
+    expect(r.outcome).toBe('fail');
+    expect(r.explanation).toContain('new error cluster');
+  });
+
+  it('weighs level: a new info cluster is a low risk, a new error a higher one', () => {
+    const base = events(300, traffic);
+    const info = compareLogs(base, [...base, ...events(6, (i) => `cache warmed in ${i} s`, 'info')]);
+    const error = compareLogs(base, [...base, ...events(6, (i) => `cache failed in ${i} s`, 'error')]);
+    expect(info.risk).toBeGreaterThan(0);
+    expect(info.outcome).toBe('pass');
+    expect(error.risk).toBeGreaterThan(info.risk * 2);
+  });
+
+  it('tests frequency with the exact conditional binomial test', () => {
+    const baseline = [
+      ...events(500, traffic),
+      ...events(5, (i) => `Timeout talking to db-${i}.internal after 3000 ms`, 'warn'),
+    ];
+    const canary = [
+      ...events(500, traffic),
+      ...events(40, (i) => `Timeout talking to db-${i}.internal after 3000 ms`, 'warn'),
+    ];
+    const r = compareLogs(baseline, canary);
+    const t = r.clusters.find((c) => c.template === TIMEOUT)!;
+    expect(t.class).toBe('unexpected-frequency');
+    // Under no change a timeout lands in the canary with probability 540 / (505 + 540).
+    expect(t.pValue).toBeCloseTo(binomialUpperTail(40, 45, 540 / 1045), 12);
+    expect(t.expectedCanary).toBeCloseTo((5 * 540) / 505, 10);
+  });
+
+  it('normalises by traffic when given', () => {
+    const baseline = [
+      ...events(500, traffic),
+      ...events(5, (i) => `Timeout talking to db-${i}.internal after 3000 ms`, 'warn'),
+    ];
+    const canary = [
+      ...events(5000, traffic),
+      ...events(50, (i) => `Timeout talking to db-${i}.internal after 3000 ms`, 'warn'),
+    ];
+    // Ten times the traffic, ten times the timeouts: not unexpected.
+    const r = compareLogs(baseline, canary, { traffic: { baseline: 1000, canary: 10000 } });
+    expect(r.clusters.find((c) => c.template === TIMEOUT)!.class).toBe('known');
+    expect(r.exposure.basis).toBe('traffic');
+  });
+
+  it('does not call a small count unexpected', () => {
+    const baseline = [
+      ...events(500, traffic),
+      ...events(1, () => 'Timeout talking to db after 3000 ms', 'warn'),
+    ];
+    const canary = [
+      ...events(500, traffic),
+      ...events(3, () => 'Timeout talking to db after 3000 ms', 'warn'),
+    ];
+    const r = compareLogs(baseline, canary);
+    expect(r.clusters.find((c) => c.template.startsWith('Timeout'))!.class).toBe('known');
+  });
+
+  it('reports clusters gone from the canary without risk', () => {
+    const r = compareLogs(
+      [...events(100, traffic), ...events(3, () => 'legacy path used', 'warn')],
+      events(100, traffic),
+    );
+    const gone = r.clusters.find((c) => c.class === 'gone')!;
+    expect(gone.template).toBe('legacy path used');
+    expect(gone.risk).toBe(0);
+  });
+
+  it('applies feedback and says so', () => {
+    const baseline = events(500, traffic);
+    const canary = [
+      ...events(500, traffic),
+      ...events(6, (i) => `NullPointerException in OrderService.place line ${i}`, 'error'),
+    ];
+    const ignore = parseFeedback(
+      `rules:\n  - template: "NullPointerException *"\n    action: not-a-risk-ignore-frequency\n    reason: known bug, fix in 1.3\n`,
+      'fb.yaml',
+    );
+    const r = compareLogs(baseline, canary, { feedback: ignore });
+    expect(r.outcome).toBe('pass');
+    const npe = r.clusters.find((c) => c.template === NPE)!;
+    expect(npe.risk).toBe(0);
+    expect(npe.feedback?.reason).toBe('known bug, fix in 1.3');
+    expect(r.explanation).toContain('known bug, fix in 1.3');
+
+    const raise = parseFeedback(
+      `- cluster: ${templateId('cache warmed in <*> s')}\n  action: high\n  reason: means a cold start\n`,
+      'f',
+    );
+    const r2 = compareLogs(baseline, [...baseline, ...events(1, () => 'cache warmed in 3 s')], {
+      feedback: raise,
+    });
+    expect(r2.outcome).toBe('fail');
+    expect(r2.clusters[0]!.riskLevel).toBe('high');
+  });
+
+  it('keeps frequency when feedback says to consider it', () => {
+    const baseline = [
+      ...events(500, traffic),
+      ...events(5, (i) => `Timeout talking to db-${i}.internal after 3000 ms`, 'error'),
+    ];
+    const canary = [
+      ...events(500, traffic),
+      ...events(60, (i) => `Timeout talking to db-${i}.internal after 3000 ms`, 'error'),
+    ];
+    const fb = parseFeedback(
+      `- template: "Timeout *"\n  action: not-a-risk-consider-frequency\n  reason: r\n`,
+      'f',
+    );
+    expect(compareLogs(baseline, canary, { feedback: fb }).outcome).toBe('fail');
+    const fbIgnore = parseFeedback(
+      `- template: "Timeout *"\n  action: not-a-risk-ignore-frequency\n  reason: r\n`,
+      'f',
+    );
+    expect(compareLogs(baseline, canary, { feedback: fbIgnore }).outcome).toBe('pass');
+  });
+
+  it('is inconclusive without canary logs', () => {
+    const r = compareLogs(events(10, traffic), []);
+    expect(r.outcome).toBe('no-data');
+    expect(r.explanation).toContain('No canary log messages');
+  });
+});
