@@ -6,7 +6,6 @@
  * what a Kayenta user's numbers are.
  */
 import { normalQuantile } from './distributions.ts';
-import { rankAverage } from './ranks.ts';
 
 /** Options of {@link hodgesLehmann}. */
 export interface HodgesLehmannOptions {
@@ -14,6 +13,11 @@ export interface HodgesLehmannOptions {
   confidence?: number;
   /** Continuity correction while inverting the test for the interval (R's `correct`). Default true. */
   correct?: boolean;
+  /**
+   * Also apply the continuity correction when solving for the point estimate. R does not (default false);
+   * Kayenta's MannWhitney does, so its Kayenta-compatible mode sets this to reproduce Kayenta's estimate.
+   */
+  correctEstimate?: boolean;
 }
 
 /** Result of {@link hodgesLehmann}. */
@@ -114,18 +118,43 @@ export function hodgesLehmann(
     if (!Number.isFinite(v)) throw new RangeError('hodgesLehmann: x and y must hold finite numbers only');
   }
   const n = nx + ny;
-  const combined = new Float64Array(n);
-  for (let j = 0; j < ny; j++) combined[nx + j] = y[j] as number;
+  // Shifting x by d keeps its order, so one sort up front lets every evaluation rank (x - d, y) by a merge.
+  const xs = Float64Array.from(x).sort();
+  const ys = Float64Array.from(y).sort();
+  const sigmaFactor = (nx * ny) / 12;
 
-  /** Standardised, centred rank-sum statistic of (x - d, y), minus the quantile zq. */
+  /**
+   * Standardised, centred rank-sum statistic of (x - d, y), minus the quantile zq. Ties are exact equality
+   * of the computed doubles x_i - d and y_j, as R's rank() sees them.
+   */
   const wdiff = (d: number, zq: number, withCorrection: boolean): number => {
-    for (let i = 0; i < nx; i++) combined[i] = (x[i] as number) - d;
-    const { ranks, tieTerm } = rankAverage(combined);
-    let r = 0;
-    for (let i = 0; i < nx; i++) r += ranks[i] as number;
-    const dz = r - (nx * (nx + 1)) / 2 - (nx * ny) / 2;
+    let i = 0;
+    let j = 0;
+    let rank = 0; // ranks assigned so far
+    let rankSumX = 0;
+    let tieTerm = 0;
+    while (i < nx || j < ny) {
+      const xv = i < nx ? (xs[i] as number) - d : Number.POSITIVE_INFINITY;
+      const yv = j < ny ? (ys[j] as number) : Number.POSITIVE_INFINITY;
+      const v = Math.min(xv, yv);
+      let cx = 0;
+      while (i < nx && (xs[i] as number) - d === v) {
+        cx++;
+        i++;
+      }
+      let cy = 0;
+      while (j < ny && (ys[j] as number) === v) {
+        cy++;
+        j++;
+      }
+      const t = cx + cy;
+      rankSumX += cx * (rank + (t + 1) / 2);
+      rank += t;
+      if (t > 1) tieTerm += t * t * t - t;
+    }
+    const dz = rankSumX - (nx * (nx + 1)) / 2 - (nx * ny) / 2;
     const correction = withCorrection ? Math.sign(dz) * 0.5 : 0;
-    const sigma = Math.sqrt(((nx * ny) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
+    const sigma = Math.sqrt(sigmaFactor * (n + 1 - tieTerm / (n * (n - 1))));
     if (sigma === 0)
       throw new RangeError(
         'hodgesLehmann: cannot compute a confidence interval when all observations are tied',
@@ -161,7 +190,7 @@ export function hodgesLehmann(
   const lower = root(-normalQuantile(alpha / 2));
   const upper = root(normalQuantile(alpha / 2));
   // R drops the continuity correction for the point estimate: it is the root of the centred statistic.
-  const f0 = (d: number) => wdiff(d, 0, false);
+  const f0 = (d: number) => wdiff(d, 0, opts.correctEstimate ?? false);
   const fLo = f0(muMin);
   const fHi = f0(muMax);
   const estimate =
