@@ -286,14 +286,16 @@ function isBare(token: string): boolean {
 }
 
 const LETTER = /[A-Za-z]/;
+// A run of one punctuation character (`****`, `--`, `==`): layout, not data.
+const DECORATION = /^([^A-Za-z0-9])\1+$/;
 const KEY_VALUE = /^[^=]*=<\*>$/;
 
 /**
  * The class of a token for structural comparison: masked tokens with a constant part (`LOGIN(uid=<*>)`,
- * `instruction...<*>`) are their own class; plain words, bare values and `key=<*>` are interchangeable.
+ * `instruction...<*>`) and decoration (`****`, `--`) are their own class; plain words, bare values and `key=<*>` are interchangeable.
  */
 function structuralClass(t: string): string {
-  if (t.includes(WILDCARD) && !isBare(t) && !KEY_VALUE.test(t)) return t;
+  if (t.includes(WILDCARD) ? !isBare(t) && !KEY_VALUE.test(t) : DECORATION.test(t)) return t;
   return '';
 }
 
