@@ -38,8 +38,8 @@ export const dynatraceScopes = {
   deployments: 'events.ingest',
 } as const;
 
-/** Dynatrace caps one search at 10,000 records, spread over slices. */
-const maxLogLimit = 10_000;
+/** Records one log search may return (its slices together), per the API's `limit` maximum. */
+const maxSearchLimit = 1000;
 
 /** Dynatrace resolution string for a step: whole minutes as `Nm`, else whole hours (minimum 1m). */
 export function dynatraceResolution(stepMs: number): string {
@@ -190,55 +190,82 @@ export class DynatraceProvider implements Provider {
   async *fetchLogs(query: LogQuery, range: TimeRange, options: CallOptions = {}): AsyncIterable<LogEvent> {
     const limit = query.limit ?? 10_000;
     const q = query.vars ? renderTemplate(query.query, query.vars, 'dynatrace', this.name) : query.query;
-    let sliceKey: string | undefined;
     let emitted = 0;
-    const seen = new Set<string>();
-    do {
-      const res = await this.http.send({
-        method: 'GET',
-        path: '/logs/search',
-        // With nextSliceKey every other parameter is ignored by Dynatrace, so none is sent.
-        query: sliceKey
-          ? { nextSliceKey: sliceKey }
-          : {
-              from: range.start,
-              to: range.end,
-              query: q,
-              limit: Math.min(limit, query.pageSize ?? maxLogLimit),
-              sort: 'timestamp',
-            },
-        what: 'logs search',
-        signal: options.signal,
-      });
-      const body = res.body as {
-        results?: {
-          timestamp?: number;
-          content?: string;
-          status?: string;
-          additionalColumns?: Record<string, string[]>;
-        }[];
-        nextSliceKey?: string | null;
-      } | null;
-      if (!body || !Array.isArray(body.results)) {
-        throw new ProviderError('malformed', this.name, 'logs search: the response has no results array');
+    // One search returns at most 1,000 records (its slices included). A longer range continues with a new
+    // search from the last timestamp seen, skipping the records of that millisecond already emitted.
+    let from = range.start;
+    let skipAtFrom = 0;
+    for (;;) {
+      const want = Math.min(maxSearchLimit, query.pageSize ?? maxSearchLimit, limit - emitted + skipAtFrom);
+      let sliceKey: string | undefined;
+      let inSearch = 0;
+      let lastT = Number.NaN;
+      let atLastT = 0;
+      let skip = skipAtFrom;
+      const seen = new Set<string>();
+      do {
+        const res = await this.http.send({
+          method: 'GET',
+          path: '/logs/search',
+          // With nextSliceKey every other parameter is ignored by Dynatrace, so none is sent.
+          query: sliceKey
+            ? { nextSliceKey: sliceKey }
+            : { from, to: range.end, query: q, limit: want, sort: 'timestamp' },
+          what: 'logs search',
+          signal: options.signal,
+        });
+        const body = res.body as {
+          results?: {
+            timestamp?: number;
+            content?: string;
+            status?: string;
+            additionalColumns?: Record<string, string[]>;
+          }[];
+          nextSliceKey?: string | null;
+        } | null;
+        if (!body || !Array.isArray(body.results)) {
+          throw new ProviderError('malformed', this.name, 'logs search: the response has no results array');
+        }
+        for (const r of body.results) {
+          if (typeof r.timestamp !== 'number') {
+            throw new ProviderError('malformed', this.name, 'logs search: a record has no timestamp');
+          }
+          inSearch++;
+          atLastT = r.timestamp === lastT ? atLastT + 1 : 1;
+          lastT = r.timestamp;
+          if (skip > 0 && r.timestamp === from) {
+            skip--;
+            continue;
+          }
+          const ev: LogEvent = { t: r.timestamp, message: r.content ?? '', level: level(r.status) };
+          const inst = query.instanceField ? r.additionalColumns?.[query.instanceField]?.[0] : undefined;
+          if (inst !== undefined) ev.instance = inst;
+          if (query.group) ev.group = query.group;
+          yield ev;
+          if (++emitted >= limit) return;
+        }
+        sliceKey = body.nextSliceKey ?? undefined;
+        if (sliceKey !== undefined) {
+          if (seen.has(sliceKey))
+            throw new ProviderError('malformed', this.name, 'logs search: the server repeated a slice key');
+          seen.add(sliceKey);
+        }
+      } while (sliceKey);
+      if (inSearch < want) return;
+      // A full search: there may be more. If the whole search sat in one millisecond we cannot move on.
+      if (lastT === from && atLastT >= want) {
+        throw new ProviderError(
+          'malformed',
+          this.name,
+          `logs search: more than ${want} records at ${new Date(from).toISOString()}`,
+          {
+            hint: 'narrow the log query',
+          },
+        );
       }
-      for (const r of body.results) {
-        if (typeof r.timestamp !== 'number')
-          throw new ProviderError('malformed', this.name, 'logs search: a record has no timestamp');
-        const ev: LogEvent = { t: r.timestamp, message: r.content ?? '', level: level(r.status) };
-        const inst = query.instanceField ? r.additionalColumns?.[query.instanceField]?.[0] : undefined;
-        if (inst !== undefined) ev.instance = inst;
-        if (query.group) ev.group = query.group;
-        yield ev;
-        if (++emitted >= limit) return;
-      }
-      sliceKey = body.nextSliceKey ?? undefined;
-      if (sliceKey !== undefined) {
-        if (seen.has(sliceKey))
-          throw new ProviderError('malformed', this.name, 'logs search: the server repeated a slice key');
-        seen.add(sliceKey);
-      }
-    } while (sliceKey && emitted < limit);
+      skipAtFrom = atLastT;
+      from = lastT;
+    }
   }
 
   async problems(range: TimeRange, options: CallOptions = {}): Promise<Problem[]> {
