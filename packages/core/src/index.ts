@@ -1,5 +1,23 @@
 export type * from './model/index.ts';
 export type { Judge, JudgeContext } from './judges/judge.ts';
+export * from './engine/index.ts';
 export * from './formats/index.ts';
 export * from './report/index.ts';
 export * from './spec/index.ts';
+export * from './logs/index.ts';
+export {
+  ALERT_THRESHOLDS,
+  type AnomalyPoint,
+  alertThreshold,
+  createDetector,
+  DEFAULT_SENSITIVITY,
+  DEFAULT_TUNING,
+  type Detector,
+  type DetectorOptions,
+  type DetectorState,
+  type DetectorTuning,
+  parseTimestampValueCsv,
+  restoreDetector,
+  scoreSeries,
+  type TimestampValueRow,
+} from './anomaly/index.ts';

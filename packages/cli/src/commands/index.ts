@@ -1,6 +1,16 @@
 import type { Command } from '../command.ts';
+import { anomaliesCommand } from './anomalies.ts';
 import { compareCommand } from './compare.ts';
+import { logsCompareCommand, logsParseCommand } from './logs.ts';
 import { schemaCommand } from './schema.ts';
+import { verifyCommand } from './verify.ts';
 
 /** Every `vigil` subcommand, in the order `vigil --help` lists them. */
-export const commands: Command[] = [compareCommand, schemaCommand];
+export const commands: Command[] = [
+  verifyCommand,
+  compareCommand,
+  logsParseCommand,
+  logsCompareCommand,
+  anomaliesCommand,
+  schemaCommand,
+];

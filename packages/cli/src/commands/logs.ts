@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-// Once the core index re-exports the log analysis, this can import from '@vigil/core'.
 import {
   compareLogs,
   type FeedbackRule,
@@ -8,7 +7,7 @@ import {
   parseFeedback,
   parseLogText,
   parseMessages,
-} from '../../../core/src/logs/index.ts';
+} from '@vigil/core';
 import { oneOf, parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
 

@@ -1,1 +1,12 @@
+export { buildReport, perMinuteMean, type ReportContext } from './build.ts';
+export { renderHtml } from './html.ts';
+export { renderMarkdown } from './markdown.ts';
+export {
+  type Report,
+  type ReportLogCluster,
+  type ReportMetric,
+  reportJsonSchema,
+  reportSchema,
+} from './schema.ts';
+export { downsample, sparkline } from './sparkline.ts';
 export { formatChange, formatJudgmentText, formatValue } from './text.ts';

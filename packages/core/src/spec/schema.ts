@@ -65,7 +65,7 @@ export const metricSpecSchema = z.strictObject({
     .string()
     .min(1)
     .describe(
-      "Provider query template. Variables: ${instances} (regex of the group's instances), ${service}, ${environment}, ${version}, and ${group}.",
+      "Query template in the provider's language. Placeholders, filled in escaped for that language: {{instances}} (the group's instances), {{service}}, {{environment}}, {{version}}, {{group}}.",
     ),
   baselineQuery: z
     .string()
@@ -97,22 +97,59 @@ const secretString = z
   .string()
   .describe('A secret. Write "${env:NAME}" to read it from the environment; it is redacted everywhere.');
 
-const httpCommon = {
-  timeout: durationSchema.optional().describe('Timeout of one request (default 30s).'),
-  maxRetries: z
-    .number()
-    .int()
-    .nonnegative()
-    .optional()
-    .describe('Retries on 429, 5xx and network errors (default 4).'),
-  concurrency: z.number().int().positive().optional().describe('Requests in flight at once (default 4).'),
-  headers: z.record(z.string(), z.string()).optional().describe('Extra request headers.'),
-};
+const httpOptions = z
+  .strictObject({
+    timeoutMs: z.number().int().positive().optional().describe('Per-attempt timeout in ms (default 30000).'),
+    budgetMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Budget of one request including retries, ms (default 120000).'),
+    retries: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Retries on 429, 5xx, network errors and timeouts (default 5).'),
+    backoffMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('First backoff delay in ms, doubled per retry with jitter (default 500).'),
+    maxBackoffMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Longest single wait in ms, also caps Retry-After (default 30000).'),
+    concurrency: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Requests in flight at once for this provider (default 4).'),
+  })
+  .describe('HTTP behaviour: timeouts, retries with backoff, concurrency.');
 
+const tls = z
+  .strictObject({
+    caFile: z.string().optional().describe('CA bundle (PEM) that signs the server certificate.'),
+    certFile: z.string().optional().describe('Client certificate (PEM), for mTLS.'),
+    keyFile: z.string().optional().describe('Client key (PEM), for mTLS.'),
+    serverName: z.string().optional().describe('Name to verify the server certificate against.'),
+    insecureSkipVerify: z.boolean().optional().describe('Skip server certificate verification (tests only).'),
+  })
+  .describe('TLS client settings. Paths are relative to the spec.');
+
+const common = { http: httpOptions.optional() };
+
+/** Mirrors the providers' `ProviderConfig` one to one (checked at compile time in @vigil/runtime). */
 export const providerSpecSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('prometheus'),
-    url: z.url().describe('Base URL of Prometheus (or a compatible API: Thanos, Mimir, VictoriaMetrics).'),
+    url: z.url().describe('Base URL of Prometheus or a compatible API (Thanos, Mimir, VictoriaMetrics).'),
     auth: z
       .discriminatedUnion('type', [
         z.strictObject({ type: z.literal('none') }),
@@ -121,15 +158,23 @@ export const providerSpecSchema = z.discriminatedUnion('type', [
       ])
       .optional()
       .describe('Authentication (default none).'),
-    tls: z
-      .strictObject({
-        ca: z.string().optional().describe('Path of a CA bundle (PEM).'),
-        cert: z.string().optional().describe('Path of a client certificate (PEM), for mTLS.'),
-        key: z.string().optional().describe('Path of the client key (PEM), for mTLS.'),
-        insecureSkipVerify: z.boolean().optional(),
-      })
-      .optional(),
-    ...httpCommon,
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Extra headers sent as is (e.g. X-Scope-OrgID).'),
+    secretHeaders: z
+      .record(z.string(), secretString)
+      .optional()
+      .describe('Extra headers whose values are secret.'),
+    tls: tls.optional(),
+    post: z.boolean().optional().describe('Send queries with POST (long queries). Default GET.'),
+    maxPointsPerRequest: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Points per query_range before splitting (default 11000).'),
+    ...common,
   }),
   z.strictObject({
     type: z.literal('datadog'),
@@ -143,41 +188,69 @@ export const providerSpecSchema = z.discriminatedUnion('type', [
         'ap2.datadoghq.com',
         'ddog-gov.com',
       ])
-      .default('datadoghq.com')
-      .describe('Your Datadog site.'),
-    apiKey: secretString.describe('Datadog API key (DD-API-KEY). Use "${env:DD_API_KEY}".'),
-    appKey: secretString.describe('Datadog application key (DD-APPLICATION-KEY). Use "${env:DD_APP_KEY}".'),
-    url: z.url().optional().describe('Override the API base URL (tests, proxies).'),
-    ...httpCommon,
+      .optional()
+      .describe('Your Datadog site (default datadoghq.com).'),
+    baseUrl: z.string().optional().describe('Overrides the API host derived from the site (proxies, tests).'),
+    apiKey: secretString.describe('Datadog API key (DD-API-KEY). Write "${env:DD_API_KEY}".'),
+    appKey: secretString.describe('Datadog application key (DD-APPLICATION-KEY). Write "${env:DD_APP_KEY}".'),
+    metricsApi: z
+      .enum(['v1', 'v2'])
+      .optional()
+      .describe('v1: /api/v1/query (default); v2: /api/v2/query/timeseries.'),
+    rollup: z
+      .enum(['avg', 'sum', 'min', 'max', 'count'])
+      .optional()
+      .describe('Rollup added to v1 queries that have none (default avg).'),
+    logIndexes: z.array(z.string()).optional().describe('Log indexes to search (default all).'),
+    ...common,
   }),
   z.strictObject({
     type: z.literal('dynatrace'),
     url: z.url().describe('Environment URL, e.g. https://abc12345.live.dynatrace.com.'),
-    token: secretString.describe('API token with metrics.read, logs.read, problems.read, events.ingest.'),
-    ...httpCommon,
+    token: secretString.describe(
+      'API token (metrics.read, logs.read, problems.read, events.ingest). Write "${env:DT_API_TOKEN}".',
+    ),
+    entitySelector: z
+      .string()
+      .optional()
+      .describe('Default entity selector, e.g. type(SERVICE),tag("app:web").'),
+    problemSelector: z.string().optional().describe('Problem selector for problems in the window.'),
+    ...common,
   }),
   z.strictObject({
     type: z.literal('http'),
     url: z
       .string()
-      .describe('URL template; ${query}, ${start}, ${end}, ${step} and spec variables are filled in.'),
-    method: z.enum(['GET', 'POST']).default('GET'),
-    body: z.string().optional().describe('Body template for POST.'),
-    secretHeaders: z.record(z.string(), secretString).optional().describe('Headers whose values are secret.'),
-    paths: z
+      .describe(
+        'URL template: {{query}}, {{start}}, {{end}}, {{step}} (ms), {{startSeconds}}, ... and spec variables.',
+      ),
+    method: z.enum(['GET', 'POST']).optional(),
+    headers: z.record(z.string(), z.string()).optional().describe('Header templates.'),
+    secretHeaders: z
+      .record(z.string(), secretString)
+      .optional()
+      .describe('Header templates whose values are secret.'),
+    body: z.string().optional().describe('Body template (JSON) for POST.'),
+    pick: z
       .strictObject({
-        series: z.string().describe('JSONPath of the list of series in the response.'),
-        instance: z.string().describe('JSONPath (relative to a series) of the instance name.'),
-        timestamps: z.string().describe('JSONPath (relative to a series) of the timestamps.'),
-        values: z.string().describe('JSONPath (relative to a series) of the values.'),
-        timestampUnit: z.enum(['s', 'ms']).default('s'),
+        series: z
+          .string()
+          .optional()
+          .describe('JSONPath of the list of series; the others are then relative to each.'),
+        points: z.string().describe('JSONPath of the list of points.'),
+        timestamp: z.string().describe('JSONPath of the timestamp within a point.'),
+        value: z.string().describe('JSONPath of the value within a point.'),
+        instance: z.string().describe('JSONPath of the instance (within the series, or the point).'),
+        timestampUnit: z.enum(['ms', 's', 'iso']).optional(),
       })
       .describe('Where timestamps, values and the instance are in the response.'),
-    ...httpCommon,
+    tls: tls.optional(),
+    ...common,
   }),
   z.strictObject({
     type: z.literal('replay'),
-    file: z.string().describe('Recorded data file (see docs/replay-format.md), relative to the spec.'),
+    file: z.string().describe('Recorded data (docs/replay-format.md), relative to the spec.'),
+    source: z.string().optional().describe('Recorded provider to answer for, when the file holds several.'),
   }),
 ]);
 

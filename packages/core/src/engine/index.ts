@@ -1,0 +1,26 @@
+export {
+  type InstanceSelector,
+  type Plan,
+  type PlanContext,
+  planVerification,
+  type ResolvedStrategy,
+  selects,
+} from './plan.ts';
+export {
+  definitionOf,
+  type Progress,
+  type RunOptions,
+  type RunStatus,
+  runVerification,
+  type StoredBaseline,
+  sequentialEvidence,
+  type VerificationResult,
+} from './run.ts';
+export { type CountTestResult, countExcessTest, type MsprtResult, msprt } from './sequential.ts';
+export {
+  type Clock,
+  type LogFetch,
+  type MetricFetch,
+  type VerificationSource,
+  virtualClock,
+} from './source.ts';

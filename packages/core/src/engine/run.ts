@@ -1,0 +1,518 @@
+/**
+ * The verification loop: wait the initial delay, poll every interval for the duration, judge all data so far
+ * after each poll, stop early on fail-fast rules or decisive anytime-valid evidence, and end with the final
+ * verdict. Time and data come in through `Clock` and `VerificationSource`, so replays run instantly and the
+ * loop is deterministic for the same inputs.
+ */
+import { judgeVerification } from '../judgment/index.ts';
+import { sensitivitySettings } from '../judges/sensitivity.ts';
+import { compareLogs, type FeedbackRule, type LogComparison } from '../logs/index.ts';
+import type { LogEvent } from '../model/log.ts';
+import type { Group, MetricData, MetricDefinition, MetricSeries, Point } from '../model/metric.ts';
+import type { JudgeResult, Judgment, Verdict } from '../model/verdict.ts';
+import { formatDuration } from '../spec/duration.ts';
+import type { MetricSpec, Spec } from '../spec/schema.ts';
+import { type Plan, planVerification, selects } from './plan.ts';
+import { countExcessTest, msprt } from './sequential.ts';
+import type { Clock, VerificationSource } from './source.ts';
+
+/** A baseline kept from an earlier passing verification (strategy `previous`). */
+export interface StoredBaseline {
+  id: string;
+  /** Start of that verification's judged window; its points are shifted onto this run's window. */
+  analysisStart: number;
+  metrics: Record<string, MetricSeries[]>;
+  logs?: LogEvent[];
+}
+
+export interface RunOptions {
+  spec: Spec;
+  source: VerificationSource;
+  clock: Clock;
+  /** Epoch ms the run is taken to start at; default `clock.now()`. */
+  startedAt?: number;
+  storedBaseline?: StoredBaseline;
+  /** Log cluster feedback (already parsed from the spec's feedback file). */
+  feedback?: FeedbackRule[];
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Reported after every step of the run. */
+export interface Progress {
+  phase: 'waiting' | 'baseline' | 'polling' | 'done';
+  /** Polls done so far, of `polls`. */
+  poll: number;
+  polls: number;
+  now: number;
+  /** Time left until the planned end, ms. */
+  remaining: number;
+  /** Verdict and score if the run ended now. */
+  verdict?: Verdict;
+  score?: number;
+  /** Highest metric risk so far, 0..1. */
+  risk?: number;
+  message: string;
+}
+
+/** How the run ended. */
+export type RunStatus = 'completed' | 'stopped-early' | 'cancelled';
+
+export interface VerificationResult {
+  plan: Plan;
+  status: RunStatus;
+  /** Why it ended before the planned end, when it did. */
+  stopReason?: string;
+  /** Fraction of the planned duration that was judged, 0..1. */
+  fractionJudged: number;
+  startedAt: number;
+  finishedAt: number;
+  judgment: Judgment;
+  /** The data judged, per metric, for charts and `record`. */
+  data: { metric: string; definition: MetricDefinition; baseline: MetricSeries[]; canary: MetricSeries[] }[];
+  logs?: LogComparison;
+  /** Verdict after each poll. */
+  timeline: { t: number; verdict: Verdict; score: number; risk: number }[];
+  /** Data that could not be fetched; the affected metrics show as no-data. */
+  errors: { t: number; metric?: string; group?: Group; message: string }[];
+}
+
+/** Share of the false-alarm budget spent on early stops; the rest belongs to the final judgment. */
+const EARLY_STOP_ALPHA = 0.002;
+/** Polls before an anytime-valid test may stop a run: its variance estimate needs a few points. */
+const MIN_POLLS_FOR_EARLY_STOP = 5;
+
+export async function runVerification(options: RunOptions): Promise<VerificationResult> {
+  const { spec, source, clock, signal } = options;
+  const startedAt = options.startedAt ?? clock.now();
+  const plan = planVerification(spec, { startedAt, hasStoredBaseline: options.storedBaseline !== undefined });
+  if (plan.strategy === 'previous' && !options.storedBaseline) {
+    throw new Error(
+      'strategy "previous" needs a stored passing verification; none was found in strategy.baselineStore',
+    );
+  }
+  const state = new RunState(spec, plan, options);
+  const progress = (p: Omit<Progress, 'polls' | 'now' | 'remaining'>) =>
+    options.onProgress?.({
+      ...p,
+      polls: plan.polls.length,
+      now: clock.now(),
+      remaining: Math.max(0, plan.analysisEnd - clock.now()),
+    });
+
+  let status: RunStatus = 'completed';
+  let stopReason: string | undefined;
+  let judged = plan.analysisStart;
+  try {
+    if (clock.now() < plan.analysisStart) {
+      progress({
+        phase: 'waiting',
+        poll: 0,
+        message: `waiting ${formatDuration(plan.analysisStart - clock.now())} before the first poll (${plan.reason})`,
+      });
+    }
+    if (plan.baselineWindow || options.storedBaseline) {
+      progress({ phase: 'baseline', poll: 0, message: 'reading the baseline' });
+      await state.loadBaseline(signal);
+    }
+    for (const [i, pollAt] of plan.polls.entries()) {
+      if (clock.now() < pollAt) await clock.sleep(pollAt - clock.now(), signal);
+      await state.fetch(judged, pollAt, signal);
+      judged = pollAt;
+      const judgment = state.judge(judged);
+      const decision =
+        spec.policy.earlyStop || hasFailFast(judgment) ? state.earlyDecision(judgment, i + 1) : undefined;
+      state.timeline.push({
+        t: pollAt,
+        verdict: decision?.verdict ?? judgment.verdict,
+        score: judgment.score,
+        risk: maxRisk(judgment),
+      });
+      progress({
+        phase: 'polling',
+        poll: i + 1,
+        verdict: judgment.verdict,
+        score: judgment.score,
+        risk: maxRisk(judgment),
+        message: `poll ${i + 1}/${plan.polls.length}: ${judgment.verdict} so far (score ${Math.round(judgment.score)}, highest risk ${maxRisk(judgment).toFixed(2)})`,
+      });
+      if (decision && i + 1 < plan.polls.length) {
+        status = 'stopped-early';
+        stopReason = decision.reason;
+        break;
+      }
+    }
+  } catch (e) {
+    if (!signal?.aborted) throw e;
+    status = 'cancelled';
+    stopReason = `cancelled after ${formatDuration(judged - plan.analysisStart)} of ${formatDuration(plan.analysisEnd - plan.analysisStart)} (${String((signal.reason as Error)?.message ?? signal.reason)})`;
+  }
+
+  let judgment = state.judge(judged);
+  if (status === 'stopped-early')
+    judgment = state.earlyDecision(judgment, Number.POSITIVE_INFINITY)?.judgment ?? judgment;
+  if (status === 'cancelled') {
+    judgment = {
+      ...judgment,
+      verdict: 'inconclusive',
+      reason: `${stopReason}; a cancelled verification never passes. So far: ${judgment.reason}`,
+    };
+  }
+  const result: VerificationResult = {
+    plan,
+    status,
+    ...(stopReason ? { stopReason } : {}),
+    fractionJudged: (judged - plan.analysisStart) / (plan.analysisEnd - plan.analysisStart),
+    startedAt,
+    finishedAt: clock.now(),
+    judgment,
+    data: state.metricData(judged).map((d) => ({
+      metric: d.definition.name,
+      definition: d.definition,
+      baseline: d.baseline,
+      canary: d.canary,
+    })),
+    ...(state.logResult ? { logs: state.logResult } : {}),
+    timeline: state.timeline,
+    errors: state.errors,
+  };
+  progress({
+    phase: 'done',
+    poll: state.timeline.length,
+    verdict: judgment.verdict,
+    score: judgment.score,
+    risk: maxRisk(judgment),
+    message: judgment.reason,
+  });
+  return result;
+}
+
+function maxRisk(j: Judgment): number {
+  return Math.max(0, ...j.metrics.filter((m) => !m.muted).map((m) => m.risk), j.logs?.risk ?? 0);
+}
+
+function hasFailFast(j: Judgment): boolean {
+  return j.metrics.some((m) => !m.muted && m.outcome === 'fail' && m.decidedBy.includes('threshold'));
+}
+
+/** Everything a run accumulates; one instance per run. */
+class RunState {
+  readonly timeline: VerificationResult['timeline'] = [];
+  readonly errors: VerificationResult['errors'] = [];
+  logResult: LogComparison | undefined;
+  private readonly series = new Map<string, Record<Group, Map<string, Point[]>>>();
+  private readonly logs: Record<Group, LogEvent[]> = { baseline: [], canary: [] };
+  private readonly spec: Spec;
+  private readonly plan: Plan;
+  private readonly options: RunOptions;
+  private readonly definitions: MetricDefinition[];
+
+  constructor(spec: Spec, plan: Plan, options: RunOptions) {
+    this.spec = spec;
+    this.plan = plan;
+    this.options = options;
+    this.definitions = spec.metrics.map(definitionOf);
+    for (const m of spec.metrics) this.series.set(m.name, { baseline: new Map(), canary: new Map() });
+  }
+
+  /** Groups fetched live at every poll. */
+  private liveGroups(): Group[] {
+    return this.plan.strategy === 'canary' ? ['baseline', 'canary'] : ['canary'];
+  }
+
+  async loadBaseline(signal?: AbortSignal): Promise<void> {
+    const stored = this.options.storedBaseline;
+    if (this.plan.strategy === 'previous' && stored) {
+      const shift = this.plan.analysisStart - stored.analysisStart;
+      for (const m of this.spec.metrics) {
+        for (const s of stored.metrics[m.name] ?? [])
+          this.add(m.name, 'baseline', s.instance, s.points, shift);
+      }
+      this.logs.baseline.push(
+        ...(stored.logs ?? []).map((e) => ({ ...e, t: e.t + shift, group: 'baseline' as const })),
+      );
+      return;
+    }
+    const window = this.plan.baselineWindow;
+    if (!window) return;
+    await this.fetchGroup('baseline', window.start, window.end, this.plan.baselineShift, signal);
+  }
+
+  async fetch(from: number, to: number, signal?: AbortSignal): Promise<void> {
+    for (const group of this.liveGroups()) await this.fetchGroup(group, from, to, 0, signal);
+  }
+
+  private async fetchGroup(
+    group: Group,
+    start: number,
+    end: number,
+    shift: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const selector = this.plan.selectors[group];
+    const vars = this.vars(group);
+    await Promise.all(
+      this.spec.metrics.map(async (m) => {
+        try {
+          const got = await this.options.source.fetchMetric(
+            {
+              metric: m.name,
+              provider: m.provider ?? Object.keys(this.spec.providers)[0]!,
+              group,
+              query: group === 'baseline' && m.baselineQuery ? m.baselineQuery : m.query,
+              vars,
+              instanceLabel: this.spec.strategy.instanceLabel,
+              window: { start, end, step: this.plan.step },
+            },
+            signal,
+          );
+          for (const s of got)
+            if (selects(selector, s.instance)) this.add(m.name, group, s.instance, s.points, shift);
+        } catch (e) {
+          if (signal?.aborted) throw e;
+          this.errors.push({ t: end, metric: m.name, group, message: (e as Error).message });
+        }
+      }),
+    );
+    const logs = this.spec.logs;
+    if (logs && this.options.source.fetchLogs) {
+      try {
+        const events = await this.options.source.fetchLogs(
+          {
+            provider: logs.provider ?? Object.keys(this.spec.providers)[0]!,
+            group,
+            query: logs.query,
+            vars,
+            instanceLabel: this.spec.strategy.instanceLabel,
+            window: { start, end },
+            limit: logs.limit,
+          },
+          signal,
+        );
+        for (const e of events) {
+          if (e.instance === undefined || selects(selector, e.instance))
+            this.logs[group].push({ ...e, t: e.t + shift, group });
+        }
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        this.errors.push({ t: end, group, message: `logs: ${(e as Error).message}` });
+      }
+    }
+  }
+
+  private vars(group: Group): Record<string, string | string[]> {
+    const sel = this.plan.selectors[group];
+    return {
+      group,
+      service: this.spec.service,
+      environment: this.spec.environment ?? '',
+      version: this.spec.version ?? '',
+      instances: sel.instances ?? sel.pattern ?? '.*',
+    };
+  }
+
+  private add(metric: string, group: Group, instance: string, points: Point[], shift: number): void {
+    const byInstance = this.series.get(metric)![group];
+    const list = byInstance.get(instance) ?? [];
+    const seen = new Set(list.map((p) => p.t));
+    for (const p of points) {
+      const t = p.t + shift;
+      if (!seen.has(t)) list.push({ t, v: p.v });
+    }
+    list.sort((a, b) => a.t - b.t);
+    byInstance.set(instance, list);
+  }
+
+  /** The data of every metric up to (excluding) `until`; baselines from other windows are cut to match. */
+  metricData(until: number): MetricData[] {
+    const seriesOf = (name: string, group: Group): MetricSeries[] =>
+      [...(this.series.get(name)?.[group] ?? new Map()).entries()]
+        .map(([instance, points]) => ({
+          metric: name,
+          instance,
+          group,
+          points: points.filter((p) => p.t < until),
+        }))
+        .filter((s) => s.points.length > 0);
+    return this.definitions.map((definition) => {
+      const data: MetricData = {
+        definition,
+        baseline: seriesOf(definition.name, 'baseline'),
+        canary: seriesOf(definition.name, 'canary'),
+      };
+      if (definition.trafficMetric) {
+        data.traffic = {
+          baseline: seriesOf(definition.trafficMetric, 'baseline'),
+          canary: seriesOf(definition.trafficMetric, 'canary'),
+        };
+      }
+      return data;
+    });
+  }
+
+  judge(until: number): Judgment {
+    if (this.spec.logs) {
+      this.logResult = compareLogs(
+        this.logs.baseline.filter((e) => e.t < until),
+        this.logs.canary.filter((e) => e.t < until),
+        { feedback: this.options.feedback ?? [], sensitivity: this.spec.sensitivity },
+      );
+    }
+    return judgeVerification(this.metricData(until), {
+      sensitivity: this.spec.sensitivity,
+      mode: this.spec.policy.judge,
+      noData: this.spec.policy.noData,
+      ...(this.logResult ? { logs: this.logResult } : {}),
+      ...(this.spec.policy.passScore !== undefined || this.spec.policy.marginalScore !== undefined
+        ? {
+            kayenta: {
+              passThreshold: this.spec.policy.passScore,
+              marginalThreshold: this.spec.policy.marginalScore,
+            },
+          }
+        : {}),
+      thresholdOnly: this.plan.strategy === 'threshold',
+    });
+  }
+
+  /**
+   * Whether the evidence is already decisive: a fail-fast rule fired, or an anytime-valid test shows a
+   * regression larger than the sensitivity's minimum change. Returns the judgment with that decision applied.
+   */
+  earlyDecision(
+    judgment: Judgment,
+    polls: number,
+  ): { verdict: Verdict; reason: string; judgment: Judgment } | undefined {
+    const failFast = judgment.metrics.find(
+      (m) => !m.muted && m.outcome === 'fail' && m.decidedBy.includes('threshold'),
+    );
+    if (failFast) {
+      const reason = `fail-fast rule of "${failFast.metric}" fired: ${failFast.judges.find((j) => j.judge === 'threshold')?.explanation ?? failFast.explanation}`;
+      return { verdict: 'fail', reason, judgment: { ...judgment, verdict: 'fail', reason } };
+    }
+    if (!this.spec.policy.earlyStop || polls < MIN_POLLS_FOR_EARLY_STOP || this.plan.strategy === 'threshold')
+      return undefined;
+    const live = judgment.metrics.filter((m) => !m.muted);
+    const alpha = EARLY_STOP_ALPHA / Math.max(1, live.length);
+    const data = new Map(this.metricData(Number.POSITIVE_INFINITY).map((d) => [d.definition.name, d]));
+    for (const m of live) {
+      const d = data.get(m.metric);
+      if (!d || d.baseline.length === 0 || d.canary.length === 0) continue;
+      const found = sequentialEvidence(d, sensitivitySettings(m.sensitivity).minRelativeChange, alpha);
+      if (!found) continue;
+      const reason = `stopped early after ${polls} of ${this.plan.polls.length} polls: ${found.explanation}`;
+      const metrics = judgment.metrics.map((x) =>
+        x === m
+          ? {
+              ...x,
+              outcome: 'fail' as const,
+              risk: Math.max(x.risk, found.risk),
+              decidedBy: [...new Set([...x.decidedBy, 'sequential'])],
+              judges: [...x.judges, found],
+              explanation: found.explanation,
+            }
+          : x,
+      );
+      return {
+        verdict: 'fail',
+        reason,
+        judgment: {
+          ...judgment,
+          verdict: 'fail',
+          score: Math.min(judgment.score, 100 * (1 - found.risk)),
+          reason,
+          metrics,
+        },
+      };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Anytime-valid evidence of a regression in one metric: for counts (kind error), the canary's share of events
+ * vs its share of instances; otherwise the per-minute canary-minus-baseline difference relative to the baseline
+ * level, which removes the signal both groups share.
+ */
+export function sequentialEvidence(d: MetricData, minChange: number, alpha: number): JudgeResult | undefined {
+  const dir = d.definition.direction;
+  if (d.definition.kind === 'error') {
+    const sum = (ss: MetricSeries[]) =>
+      ss.reduce((a, s) => a + s.points.reduce((b, p) => b + (Number.isFinite(p.v) ? p.v : 0), 0), 0);
+    const c = sum(d.canary);
+    const b = sum(d.baseline);
+    const p0 = d.canary.length / (d.canary.length + d.baseline.length);
+    if (dir === 'lower-is-worse') return undefined;
+    const t = countExcessTest(Math.round(c), Math.round(b + c), p0, { alpha });
+    if (!t.reject) return undefined;
+    return {
+      judge: 'sequential',
+      outcome: 'fail',
+      classification: 'high',
+      risk: 1 - Math.exp(-t.logE),
+      explanation: `the canary produced ${Math.round(c)} of ${Math.round(b + c)} events where its share of instances is ${(p0 * 100).toFixed(0)}% (anytime-valid e-value ${Math.exp(t.logE).toExponential(2)} >= ${(1 / alpha).toFixed(0)})`,
+      evidence: { canaryEvents: c, baselineEvents: b, expectedShare: p0, eValue: Math.exp(t.logE), alpha },
+    };
+  }
+  const perMinute = (ss: MetricSeries[]) => {
+    const acc = new Map<number, number[]>();
+    for (const s of ss)
+      for (const p of s.points) if (Number.isFinite(p.v)) acc.set(p.t, [...(acc.get(p.t) ?? []), p.v]);
+    return new Map([...acc].map(([t, vs]) => [t, vs.reduce((a, v) => a + v, 0) / vs.length]));
+  };
+  const base = perMinute(d.baseline);
+  const can = perMinute(d.canary);
+  const levels = [...base.values()].map(Math.abs).sort((a, b) => a - b);
+  const level = levels[Math.floor(levels.length / 2)] ?? 0;
+  if (level === 0) return undefined;
+  const diffs = [...can].filter(([t]) => base.has(t)).map(([t, v]) => (v - base.get(t)!) / level);
+  const r = msprt(diffs, { alpha, tau: minChange });
+  if (!r.reject) return undefined;
+  const bad =
+    dir === 'higher-is-worse'
+      ? r.mean >= minChange
+      : dir === 'lower-is-worse'
+        ? r.mean <= -minChange
+        : Math.abs(r.mean) >= minChange;
+  if (!bad) return undefined;
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  return {
+    judge: 'sequential',
+    outcome: 'fail',
+    classification: r.mean > 0 ? 'high' : 'low',
+    risk: 1 - Math.exp(-r.logE),
+    explanation: `the canary differs from the baseline minute by minute by ${pct(r.mean)} on average over ${r.n} minutes (anytime-valid 1-alpha interval ${pct(r.lower)} to ${pct(r.upper)}, e-value ${Math.exp(r.logE).toExponential(2)} >= ${(1 / alpha).toFixed(0)})`,
+    evidence: {
+      meanRelativeDifference: r.mean,
+      lower: r.lower,
+      upper: r.upper,
+      minutes: r.n,
+      eValue: Math.exp(r.logE),
+      alpha,
+    },
+  };
+}
+
+/** The judged metric definition of a spec metric. */
+export function definitionOf(m: MetricSpec): MetricDefinition {
+  return {
+    name: m.name,
+    kind: m.kind,
+    direction: m.direction,
+    ...(m.unit ? { unit: m.unit } : {}),
+    weight: m.weight,
+    critical: m.critical,
+    muted: m.muted,
+    ...(m.sensitivity ? { sensitivity: m.sensitivity } : {}),
+    ...(m.ignore || m.failFast
+      ? {
+          thresholds: {
+            ...(m.ignore ? { ignore: m.ignore } : {}),
+            ...(m.failFast ? { failFast: m.failFast } : {}),
+          },
+        }
+      : {}),
+    ...(m.trafficMetric ? { trafficMetric: m.trafficMetric } : {}),
+    ...(m.group ? { group: m.group } : {}),
+  };
+}

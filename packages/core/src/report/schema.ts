@@ -1,0 +1,142 @@
+/**
+ * The versioned JSON report of a verification: what the Action uploads, the CLI writes with `--report-dir`,
+ * and the Backstage backend stores. Its JSON Schema (docs/report.schema.json) is generated from this.
+ * Consumers must check `schema` and ignore fields they do not know: fields are only ever added within v1.
+ */
+import { z } from 'zod';
+
+const num = z.number().nullable();
+
+const judgeResultSchema = z.object({
+  judge: z.string(),
+  outcome: z.enum(['pass', 'warn', 'fail', 'no-data']),
+  risk: z.number().min(0).max(1),
+  classification: z.enum(['pass', 'high', 'low', 'nodata', 'error']),
+  explanation: z.string(),
+  evidence: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+});
+
+const sideSummarySchema = z.object({
+  instances: z.number().int(),
+  points: z.number().int(),
+  mean: num,
+  median: num,
+  p95: num,
+  p99: num,
+});
+
+/** Per-minute mean of a group, for charts: `[epochMs, value | null]`. */
+const chartSeriesSchema = z.array(z.tuple([z.number(), num]));
+
+export const reportMetricSchema = z.object({
+  metric: z.string(),
+  kind: z.enum(['error', 'latency', 'throughput', 'resource', 'other']),
+  direction: z.enum(['higher-is-worse', 'lower-is-worse', 'both']),
+  unit: z.string().optional(),
+  critical: z.boolean(),
+  muted: z.boolean(),
+  sensitivity: z.enum(['low', 'medium', 'high']),
+  outcome: z.enum(['pass', 'warn', 'fail', 'no-data']),
+  risk: z.number().min(0).max(1),
+  decidedBy: z.array(z.string()),
+  change: num,
+  baseline: sideSummarySchema,
+  canary: sideSummarySchema,
+  explanation: z.string(),
+  judges: z.array(judgeResultSchema),
+  chart: z.object({ baseline: chartSeriesSchema, canary: chartSeriesSchema }),
+});
+
+export const reportLogClusterSchema = z.object({
+  id: z.string(),
+  template: z.string(),
+  classification: z.string().describe('known, unknown (new in the canary), unexpected-frequency or gone'),
+  level: z.string(),
+  baselineCount: z.number().int(),
+  canaryCount: z.number().int(),
+  risk: z.number().min(0).max(1),
+  samples: z.array(z.string()),
+  feedback: z.string().optional().describe('Feedback rule applied to this cluster, with its reason.'),
+});
+
+export const reportSchema = z.object({
+  schema: z.literal('vigil.report/v1'),
+  id: z.string().describe('Unique id of this verification.'),
+  service: z.string(),
+  environment: z.string().optional(),
+  version: z.string().optional(),
+  verdict: z.enum(['pass', 'fail', 'inconclusive']),
+  score: z.number().min(0).max(100),
+  reason: z.string(),
+  status: z.enum(['completed', 'stopped-early', 'cancelled']),
+  stopReason: z.string().optional(),
+  strategy: z.object({ type: z.string(), reason: z.string() }),
+  window: z.object({
+    start: z.string().describe('ISO-8601 start of the judged canary window.'),
+    end: z.string(),
+    fractionJudged: z.number().min(0).max(1),
+  }),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  sensitivity: z.enum(['low', 'medium', 'high']),
+  judge: z.enum(['default', 'kayenta']),
+  metrics: z.array(reportMetricSchema),
+  logs: z
+    .object({
+      outcome: z.enum(['pass', 'warn', 'fail', 'no-data']),
+      risk: z.number().min(0).max(1),
+      explanation: z.string(),
+      baselineEvents: z.number().int(),
+      canaryEvents: z.number().int(),
+      clusters: z.array(reportLogClusterSchema),
+    })
+    .optional(),
+  timeline: z.array(
+    z.object({
+      t: z.string(),
+      verdict: z.enum(['pass', 'fail', 'inconclusive']),
+      score: z.number(),
+      risk: z.number(),
+    }),
+  ),
+  errors: z.array(
+    z.object({
+      t: z.string(),
+      metric: z.string().optional(),
+      group: z.string().optional(),
+      message: z.string(),
+    }),
+  ),
+  usage: z
+    .array(
+      z.object({
+        provider: z.string(),
+        type: z.string(),
+        requests: z.number().int(),
+        calls: z.number().int(),
+        retries: z.number().int(),
+        rateLimited: z.number().int(),
+        failures: z.number().int(),
+        bytes: z.number().int(),
+      }),
+    )
+    .describe('Requests each provider spent on this verification.'),
+  links: z
+    .object({ run: z.string().optional(), html: z.string().optional() })
+    .optional()
+    .describe('Where the verification ran (workflow run URL) and its HTML report.'),
+});
+
+/** A verification report, format v1. */
+export type Report = z.infer<typeof reportSchema>;
+export type ReportMetric = z.infer<typeof reportMetricSchema>;
+export type ReportLogCluster = z.infer<typeof reportLogClusterSchema>;
+
+/** The JSON Schema of the report (docs/report.schema.json; `vigil schema --report`). */
+export function reportJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(reportSchema, { target: 'draft-2020-12' }),
+    $id: 'https://vigil.dev/schemas/report-v1.json',
+    title: 'Vigil verification report',
+  };
+}

@@ -1,0 +1,94 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { LogEvent, ProviderSpec, Spec, VerificationSource } from '@vigil/core';
+import {
+  createProvider,
+  type Provider,
+  type ProviderConfig,
+  type ProviderDeps,
+  type ProviderUsage,
+} from '@vigil/providers';
+
+// The spec schema mirrors ProviderConfig field for field; this line fails to compile when they drift apart.
+const _mirrorsProviderConfig = (p: ProviderSpec): ProviderConfig => p;
+void _mirrorsProviderConfig;
+
+/** The providers of a spec, opened, and the engine's view of them. */
+export interface OpenSources {
+  source: VerificationSource;
+  providers: Map<string, Provider>;
+  usage(): ProviderUsage[];
+  close(): Promise<void>;
+}
+
+/** Opens every provider of a spec (paths resolved against the spec's folder) behind one VerificationSource. */
+export function openSources(spec: Spec, options: { specDir: string; deps?: ProviderDeps }): OpenSources {
+  const providers = new Map<string, Provider>();
+  for (const [name, config] of Object.entries(spec.providers)) {
+    providers.set(
+      name,
+      createProvider({ ...withPaths(config, options.specDir), name } as ProviderConfig, options.deps),
+    );
+  }
+  const get = (name: string) => {
+    const p = providers.get(name);
+    if (!p) throw new Error(`no provider "${name}" in the spec`);
+    return p;
+  };
+  const source: VerificationSource = {
+    fetchMetric: (req, signal) =>
+      get(req.provider).fetchMetric(
+        {
+          metric: req.metric,
+          query: req.query,
+          vars: req.vars,
+          instanceLabel: req.instanceLabel,
+          group: req.group,
+        },
+        req.window,
+        signal ? { signal } : {},
+      ),
+    async fetchLogs(req, signal) {
+      const p = get(req.provider);
+      if (!p.fetchLogs)
+        throw new Error(
+          `provider "${req.provider}" (${p.type}) cannot read logs; point logs.provider at one that can`,
+        );
+      const events: LogEvent[] = [];
+      for await (const e of p.fetchLogs(
+        {
+          query: req.query,
+          vars: req.vars,
+          instanceField: req.instanceLabel,
+          group: req.group,
+          limit: req.limit,
+        },
+        req.window,
+        signal ? { signal } : {},
+      )) {
+        events.push(e);
+      }
+      return events;
+    },
+  };
+  return {
+    source,
+    providers,
+    usage: () => [...providers.values()].map((p) => p.usage()),
+    close: async () => {
+      await Promise.all([...providers.values()].map((p) => p.close()));
+    },
+  };
+}
+
+/** File paths in provider configs are relative to the spec, as a person reading the spec expects. */
+function withPaths(config: ProviderSpec, dir: string): ProviderSpec {
+  const abs = (p: string | undefined) => (p === undefined || isAbsolute(p) ? p : resolve(dir, p));
+  if (config.type === 'replay') return { ...config, file: abs(config.file)! };
+  if ((config.type === 'prometheus' || config.type === 'http') && config.tls) {
+    const tls = { ...config.tls };
+    for (const k of ['caFile', 'certFile', 'keyFile'] as const)
+      if (tls[k] !== undefined) tls[k] = abs(tls[k]);
+    return { ...config, tls };
+  }
+  return config;
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  buildReport,
+  type Clock,
+  type FeedbackRule,
+  loadSpec,
+  parseDuration,
+  parseFeedback,
+  type Progress,
+  type Report,
+  runVerification,
+  type Spec,
+  type VerificationResult,
+  virtualClock,
+} from '@vigil/core';
+import { type ProviderDeps, parseReplayFile } from '@vigil/providers';
+import { type BaselineStore, FileBaselineStore } from './baselineStore.ts';
+import { wallClock } from './clock.ts';
+import { type ReportFiles, writeReports } from './reports.ts';
+import { openSources } from './sources.ts';
+
+export interface VerifyOptions {
+  spec: Spec;
+  /** Folder that relative paths in the spec resolve against. */
+  specDir: string;
+  /** Where report.json, report.md and report.html go; nothing is written when absent. */
+  reportDir?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** Default: a virtual clock for specs whose providers are all replays (they run at once), else the wall clock. */
+  clock?: Clock;
+  /** When the run is taken to start; default the replay's recorded start, else now. */
+  startedAt?: number;
+  /** Default: a file store in `strategy.baselineStore`, when set. */
+  baselineStore?: BaselineStore;
+  /** Report id; default a random UUID. */
+  id?: string;
+  links?: Report['links'];
+  providerDeps?: ProviderDeps;
+}
+
+export interface VerifyOutcome {
+  result: VerificationResult;
+  report: Report;
+  files?: ReportFiles;
+}
+
+/** Reads and validates a spec file; `${env:NAME}` comes from `env`. */
+export async function loadSpecFile(path: string, env: Record<string, string | undefined>): Promise<Spec> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const err = new Error(
+      `cannot read the spec ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
+    err.name = 'InputError';
+    throw err;
+  }
+  return loadSpec(text, { source: path, env });
+}
+
+/** Runs one verification end to end: providers, engine, baseline store, reports. */
+export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
+  const { spec } = options;
+  const sources = openSources(spec, {
+    specDir: options.specDir,
+    ...(options.providerDeps ? { deps: options.providerDeps } : {}),
+  });
+  try {
+    const replayOnly = [...sources.providers.values()].every((p) => p.type === 'replay');
+    const startedAt =
+      options.startedAt ?? (replayOnly ? await replayStart(spec, options.specDir) : undefined);
+    const clock = options.clock ?? (replayOnly ? virtualClock(startedAt ?? Date.now()) : wallClock);
+    const store =
+      options.baselineStore ??
+      (spec.strategy.baselineStore
+        ? new FileBaselineStore(resolve(options.specDir, spec.strategy.baselineStore))
+        : undefined);
+    const usesStore = spec.strategy.type === 'previous' || spec.strategy.type === 'auto';
+    const storedBaseline =
+      store && usesStore ? await store.load(spec.service, spec.strategy.pinned) : undefined;
+    const feedback = spec.logs?.feedback
+      ? await loadFeedback(resolve(options.specDir, spec.logs.feedback))
+      : [];
+    const id = options.id ?? randomUUID();
+    const result = await runVerification({
+      spec,
+      source: sources.source,
+      clock,
+      ...(startedAt !== undefined ? { startedAt } : {}),
+      ...(storedBaseline ? { storedBaseline } : {}),
+      feedback,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    if (store && result.judgment.verdict === 'pass' && result.status === 'completed') {
+      await store.save(spec.service, {
+        id,
+        analysisStart: result.plan.analysisStart,
+        metrics: Object.fromEntries(result.data.map((d) => [d.metric, d.canary])),
+      });
+    }
+    const report = buildReport(result, {
+      id,
+      service: spec.service,
+      ...(spec.environment ? { environment: spec.environment } : {}),
+      ...(spec.version ? { version: spec.version } : {}),
+      sensitivity: spec.sensitivity,
+      judge: spec.policy.judge,
+      usage: sources.usage(),
+      ...(options.links ? { links: options.links } : {}),
+    });
+    const files = options.reportDir ? await writeReports(options.reportDir, report) : undefined;
+    return { result, report, ...(files ? { files } : {}) };
+  } finally {
+    await sources.close();
+  }
+}
+
+async function loadFeedback(path: string): Promise<FeedbackRule[]> {
+  return parseFeedback(await readFile(path, 'utf8'), path);
+}
+
+/**
+ * Where a replayed run starts: at the first recorded canary point, less the initial delay, so that the replay
+ * judges exactly the windows the recording covered.
+ */
+async function replayStart(spec: Spec, specDir: string): Promise<number | undefined> {
+  let first = Number.POSITIVE_INFINITY;
+  for (const config of Object.values(spec.providers)) {
+    if (config.type !== 'replay') continue;
+    const path = resolve(specDir, config.file);
+    const file = parseReplayFile(await readFile(path, 'utf8'), path);
+    const entries = file.metrics.some((m) => m.group === 'canary')
+      ? file.metrics.filter((m) => m.group === 'canary')
+      : file.metrics;
+    for (const m of entries) for (const s of m.series) for (const [t] of s.points) first = Math.min(first, t);
+  }
+  return Number.isFinite(first) ? first - parseDuration(spec.initialDelay) : undefined;
+}
