@@ -133,6 +133,11 @@ export class HttpMetricsProvider implements Provider {
       list.push({ t, v });
       out.set(key, list);
     };
+    // An absent list is a wrong response; only a present, empty one means "no data".
+    const list = pick.series ?? pick.points;
+    const parent = list.replace(/(\[\s*\*\s*\]|\.\*)$/, '');
+    if (parent !== list && queryJsonPath(body, parent).length === 0)
+      throw bad(`the response has nothing at "${parent}"`);
     try {
       if (pick.series) {
         const seen = new Set<string>();
