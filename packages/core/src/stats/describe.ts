@@ -61,16 +61,17 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 
 /** Ascending copy, numeric order. */
 export function sortAscending(values: ArrayLike<number>): number[] {
-  return Array.from(values).sort((a, b) => a - b);
+  // The typed-array sort is native and numeric (NaN last): several times faster than a comparator.
+  return Array.from(Float64Array.from(values).sort());
 }
 
 /** Median (type 7 quantile 0.5) of unsorted values. */
 export function median(values: ArrayLike<number>): number {
-  return quantile(sortAscending(values), 0.5);
+  return quantile(Float64Array.from(values).sort(), 0.5);
 }
 
 /** Interquartile range Q3 - Q1 (type 7) of unsorted values. */
 export function iqr(values: ArrayLike<number>): number {
-  const s = sortAscending(values);
+  const s = Float64Array.from(values).sort();
   return quantile(s, 0.75) - quantile(s, 0.25);
 }

@@ -4,7 +4,7 @@
  */
 import type { Alternative } from './distributions.ts';
 import { normalSf } from './distributions.ts';
-import { rankAverage } from './ranks.ts';
+import { mergedRankSum, sortedCopy } from './ranks.ts';
 
 /** Options of {@link mannWhitneyU}. */
 export interface MannWhitneyOptions {
@@ -77,12 +77,6 @@ export function mannWhitneyExactSf(u: number, m: number, n: number): number {
   return Math.exp(Math.log(total) + logScale - logBinomial(m + n, m));
 }
 
-function hasTies(values: number[]): boolean {
-  const sorted = [...values].sort((a, b) => a - b);
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) return true;
-  return false;
-}
-
 /**
  * Mann-Whitney U test of x against y. NaN values are not allowed (remove them first: what a NaN means is
  * the caller's decision).
@@ -93,14 +87,12 @@ export function mannWhitneyU(x: number[], y: number[], opts: MannWhitneyOptions 
   const n1 = x.length;
   const n2 = y.length;
   if (n1 === 0 || n2 === 0) throw new RangeError('mannWhitneyU: x and y must each hold at least one value');
-  const xy = x.concat(y);
-  for (const v of xy) {
-    if (Number.isNaN(v))
-      throw new RangeError('mannWhitneyU: x and y must not contain NaN; remove NaN values first');
-  }
-  const { ranks, tieTerm } = rankAverage(xy);
-  let r1 = 0;
-  for (let i = 0; i < n1; i++) r1 += ranks[i] as number;
+  const xs = sortedCopy(x);
+  const ys = sortedCopy(y);
+  // A typed-array sort puts NaN last.
+  if (Number.isNaN(xs[n1 - 1]) || Number.isNaN(ys[n2 - 1]))
+    throw new RangeError('mannWhitneyU: x and y must not contain NaN; remove NaN values first');
+  const { rankSumX: r1, tieTerm } = mergedRankSum(xs, ys);
   const u1 = r1 - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
   let u: number;
@@ -112,7 +104,7 @@ export function mannWhitneyU(x: number[], y: number[], opts: MannWhitneyOptions 
     factor = 2;
   }
   let method = opts.method ?? 'auto';
-  if (method === 'auto') method = (n1 > 8 && n2 > 8) || hasTies(xy) ? 'asymptotic' : 'exact';
+  if (method === 'auto') method = (n1 > 8 && n2 > 8) || tieTerm > 0 ? 'asymptotic' : 'exact';
   if (method === 'exact') {
     const p = Math.min(1, Math.max(0, factor * mannWhitneyExactSf(Math.trunc(u), n1, n2)));
     return { u: u1, p, method };
