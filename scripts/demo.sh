@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
-# The README's first command: installs what is missing, then runs a real verification on bundled example
-# data (no account needed) and prints the explained verdict.
+# The README's first command: installs what is missing, then runs a real verification end to end on bundled,
+# recorded data (no account needed): the checkout canary has a latency regression and a new exception.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
-echo "== vigil compare: canary latency vs baseline (examples/compare)" >&2
+echo "== vigil verify -c examples/checkout/vigil.yaml --report-dir out/checkout" >&2
 set +e
-node packages/cli/src/bin.ts compare --baseline examples/compare/baseline.csv --canary examples/compare/canary.csv \
-  --metric "p99 latency" --kind latency --unit ms
+node packages/cli/src/bin.ts verify -c examples/checkout/vigil.yaml --report-dir out/checkout
 code=$?
 set -e
 # The example canary carries a regression, so the expected verdict is FAIL (exit 1); anything else is a problem.
 if [ "$code" -ne 1 ]; then echo "demo: expected the example to fail verification (exit 1), got exit $code" >&2; exit 1; fi
-echo "demo: the regression was caught (vigil exited 1 = fail, as a CI step would)." >&2
+echo "demo: the regression was caught (exit 1 = fail, as a CI step would). Open out/checkout/report.html for the charts." >&2

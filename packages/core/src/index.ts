@@ -2,6 +2,8 @@ export type * from './model/index.ts';
 export type { Judge, JudgeContext } from './judges/judge.ts';
 export * from './engine/index.ts';
 export * from './formats/index.ts';
+export * from './judgment/index.ts';
+export { sensitivitySettings, type SensitivitySettings } from './judges/sensitivity.ts';
 export * from './report/index.ts';
 export * from './spec/index.ts';
 export * from './logs/index.ts';

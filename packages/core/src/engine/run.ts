@@ -103,6 +103,7 @@ export async function runVerification(options: RunOptions): Promise<Verification
   let status: RunStatus = 'completed';
   let stopReason: string | undefined;
   let judged = plan.analysisStart;
+  let pollsDone = 0;
   try {
     if (clock.now() < plan.analysisStart) {
       progress({
@@ -119,6 +120,7 @@ export async function runVerification(options: RunOptions): Promise<Verification
       if (clock.now() < pollAt) await clock.sleep(pollAt - clock.now(), signal);
       await state.fetch(judged, pollAt, signal);
       judged = pollAt;
+      pollsDone = i + 1;
       const judgment = state.judge(judged);
       const decision =
         spec.policy.earlyStop || hasFailFast(judgment) ? state.earlyDecision(judgment, i + 1) : undefined;
@@ -150,7 +152,7 @@ export async function runVerification(options: RunOptions): Promise<Verification
 
   let judgment = state.judge(judged);
   if (status === 'stopped-early')
-    judgment = state.earlyDecision(judgment, Number.POSITIVE_INFINITY)?.judgment ?? judgment;
+    judgment = state.earlyDecision(judgment, pollsDone)?.judgment ?? judgment;
   if (status === 'cancelled') {
     judgment = {
       ...judgment,
@@ -326,7 +328,7 @@ class RunState {
   /** The data of every metric up to (excluding) `until`; baselines from other windows are cut to match. */
   metricData(until: number): MetricData[] {
     const seriesOf = (name: string, group: Group): MetricSeries[] =>
-      [...(this.series.get(name)?.[group] ?? new Map()).entries()]
+      [...(this.series.get(name)?.[group] ?? new Map<string, Point[]>()).entries()]
         .map(([instance, points]) => ({
           metric: name,
           instance,
@@ -371,7 +373,6 @@ class RunState {
             },
           }
         : {}),
-      thresholdOnly: this.plan.strategy === 'threshold',
     });
   }
 

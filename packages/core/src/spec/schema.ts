@@ -313,13 +313,13 @@ export const policySpecSchema = z.strictObject({
     .min(0)
     .max(100)
     .optional()
-    .describe('Kayenta mode: lowest passing score (default 95).'),
+    .describe('Kayenta mode: lowest passing score (Kayenta\'s scoreThresholds.pass).'),
   marginalScore: z
     .number()
     .min(0)
     .max(100)
     .optional()
-    .describe('Kayenta mode: lowest marginal score (default 75).'),
+    .describe('Kayenta mode: scores from here up to the passing score are marginal (inconclusive); below, fail.'),
 });
 
 export const specSchema = z
