@@ -138,7 +138,6 @@ export function hodgesLehmann(
     if (!Number.isFinite(v)) throw new RangeError('hodgesLehmann: x and y must hold finite numbers only');
   for (const v of y)
     if (!Number.isFinite(v)) throw new RangeError('hodgesLehmann: x and y must hold finite numbers only');
-  const n = nx + ny;
   // Shifting x by d keeps its order, so one sort up front lets every evaluation rank (x - d, y) by a merge.
   const xs = sortedCopy(x);
   const ys = sortedCopy(y);
