@@ -6,9 +6,9 @@ import type { AnomalyPoint, ComponentState, DetectorOptions, DetectorState, Seas
  * Exposed so the benchmark and tests can document and vary them; production code uses the defaults.
  */
 export interface DetectorTuning {
-  /** Points seen before any score above 0: the scales are not worth trusting earlier. */
+  /** Points seen (and, per model, errors seen) before a model may raise evidence: scales need history. */
   warmup: number;
-  /** Weight of the newest value in the fast level (EWMA). */
+  /** Weight of the newest value in the level (EWMA). */
   levelAlpha: number;
   /** Weight of the newest absolute error in each model's scale (EWMA). */
   scaleAlpha: number;
@@ -18,11 +18,11 @@ export interface DetectorTuning {
   seasonalAlpha: number;
   /** Surprise (error over scale) that, by itself, is enough evidence for an alert at medium sensitivity. */
   zAlert: number;
-  /** A surprise must also exceed this multiple of the decaying peak of the model's past surprises. */
+  /** A surprise must also exceed this multiple of the largest surprise of the same model in the last `memoryDays`. */
   novelty: number;
-  /** Half-life, in points, of that peak. */
-  peakHalfLife: number;
-  /** Surprises above this multiple of `zAlert` enter the peak only up to it, so one big event does not mask later ones. */
+  /** Days of surprise history a new surprise is compared with. */
+  memoryDays: number;
+  /** Surprises enter that history only up to this multiple of `zAlert`, so one big event does not mask later ones. */
   peakCap: number;
   /** Points after an alert during which evidence is damped: one event, one alert. */
   refractory: number;
@@ -32,28 +32,34 @@ export interface DetectorTuning {
   gapSteps: number;
   /** Smallest scale of a model, as a share of the series' spread (mean absolute deviation from its slow level). */
   floorShare: number;
-  /** Surprise that all models must share for an alert by consensus. */
-  consensusZ: number;
-  /** How model evidence combines. */
-  combine: 'min' | 'max' | 'both';
+  /** A seasonal model whose slots near this time miss the value by fewer than this many scales explains it (0: off). */
+  explainZ: number;
+  /** How far from the same time of day/week a recurring value may drift and still count as recurring (ms). */
+  explainToleranceMs: number;
+  /** Weight of the newest value in the recent average that the shift model compares (0: no shift model). */
+  shiftAlpha: number;
+  /** Weight of the newest value in the long-run level that the shift model compares with. */
+  baseAlpha: number;
 }
 
 export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   warmup: 60,
-  levelAlpha: 0.05,
+  levelAlpha: 0.02,
   scaleAlpha: 0.01,
-  scaleClip: 3,
+  scaleClip: 2,
   seasonalAlpha: 0.5,
   zAlert: 4,
   novelty: 1.3,
-  peakHalfLife: 500,
+  memoryDays: 7,
   peakCap: 100,
   refractory: 200,
-  refractoryDamp: 0.35,
+  refractoryDamp: 0.1,
   gapSteps: 3,
-  floorShare: 0.2,
-  consensusZ: 3,
-  combine: 'max',
+  floorShare: 0.05,
+  explainZ: 0,
+  explainToleranceMs: 0,
+  shiftAlpha: 0,
+  baseAlpha: 0.005,
 };
 
 const DAY = 86_400_000;
@@ -64,29 +70,45 @@ const MAX_WEEKLY_SLOTS = 672;
 /** Intervals looked at before the sampling step is fixed (their median). */
 const STEP_SAMPLES = 5;
 
-type ModelName = 'naive' | 'level' | 'daily' | 'weekly';
+type ModelName = 'naive' | 'level' | 'daily' | 'weekly' | 'shift';
 const MODEL_LABEL: Record<ModelName, string> = {
   naive: 'previous value',
   level: 'recent level',
   daily: 'same time of day',
   weekly: 'same time of week',
+  shift: 'long-run level (recent average compared)',
+};
+/** Points scoring below this are plainly normal: their reason is a fixed sentence (cheap), not a computed one. */
+const DETAIL_SCORE = 0.25;
+const NORMAL_REASON: Record<ModelName, string> = {
+  naive: 'within the usual range around the previous value',
+  level: 'within the usual range around the recent level',
+  daily: 'within the usual range for this time of day',
+  weekly: 'within the usual range for this time of week',
+  shift: 'recent average within the usual range of the long-run level',
 };
 
 /** A streaming anomaly detector for one series. */
 export interface Detector {
-  /** Scores the next point (time order; t in epoch ms) using only this and earlier points, then learns it. */
+  /** Scores the next point (t in epoch ms) using only this and earlier points, then learns it. */
   update(t: number, v: number): AnomalyPoint;
   /** The detector's memory as a plain JSON object; `restoreDetector` continues exactly where it stopped. */
   snapshot(): DetectorState;
 }
 
-function newComponent(): ComponentState {
-  return { scale: null, peak: 0, seen: 0 };
+function newComponent(days: number): ComponentState {
+  return {
+    scale: null,
+    seen: 0,
+    peaks: new Array<number>(days).fill(0),
+    peakDays: new Array<number>(days).fill(-1),
+  };
 }
 
-function initialState(options: DetectorOptions): DetectorState {
+function initialState(options: DetectorOptions, k: DetectorTuning): DetectorState {
   const sensitivity = options.sensitivity ?? DEFAULT_SENSITIVITY;
   alertThreshold(sensitivity);
+  const days = Math.max(1, Math.round(k.memoryDays));
   return {
     version: 1,
     sensitivity,
@@ -98,13 +120,15 @@ function initialState(options: DetectorOptions): DetectorState {
     step: null,
     level: null,
     slow: null,
-    consensusPeak: 0,
     spread: 0,
     sinceAlert: Number.MAX_SAFE_INTEGER,
-    naive: newComponent(),
-    levelModel: newComponent(),
-    dailyModel: newComponent(),
-    weeklyModel: newComponent(),
+    naive: newComponent(days),
+    levelModel: newComponent(days),
+    dailyModel: newComponent(days),
+    weeklyModel: newComponent(days),
+    shiftModel: newComponent(days),
+    fast: null,
+    base: null,
     daily: null,
     weekly: null,
   };
@@ -122,6 +146,25 @@ function slotOf(s: SeasonalState, t: number): number {
   return Math.min(s.values.length - 1, Math.floor(phase / s.slotMs));
 }
 
+/** The largest surprise the model has had in the days it remembers (today included). */
+function recentPeak(c: ComponentState, day: number): number {
+  let m = 0;
+  const d = c.peaks.length;
+  for (let i = 0; i < d; i++) {
+    if (day - c.peakDays[i]! < d && c.peaks[i]! > m) m = c.peaks[i]!;
+  }
+  return m;
+}
+
+function recordPeak(c: ComponentState, day: number, z: number): void {
+  const i = day % c.peaks.length;
+  if (c.peakDays[i] !== day) {
+    c.peakDays[i] = day;
+    c.peaks[i] = 0;
+  }
+  if (z > c.peaks[i]!) c.peaks[i] = z;
+}
+
 function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toPrecision(4);
 }
@@ -131,12 +174,13 @@ export function createDetector(
   options: DetectorOptions = {},
   tuning: Partial<DetectorTuning> = {},
 ): Detector {
-  return run(initialState(options), { ...DEFAULT_TUNING, ...tuning });
+  const k = { ...DEFAULT_TUNING, ...tuning };
+  return run(initialState(options, k), k);
 }
 
 /** Continues a detector from a `snapshot()`; its scores equal those of a run that was never interrupted. */
 export function restoreDetector(state: DetectorState, tuning: Partial<DetectorTuning> = {}): Detector {
-  if (state?.version !== 1) {
+  if (!state || state.version !== 1) {
     throw new Error('detector state: unknown version; pass an object returned by snapshot()');
   }
   return run(structuredClone(state), { ...DEFAULT_TUNING, ...tuning });
@@ -144,18 +188,23 @@ export function restoreDetector(state: DetectorState, tuning: Partial<DetectorTu
 
 function run(s: DetectorState, k: DetectorTuning): Detector {
   const threshold = alertThreshold(s.sensitivity);
-  const decay = 0.5 ** (1 / k.peakHalfLife);
   const peakCap = k.peakCap * k.zAlert;
 
-  // Scratch for the model with the strongest evidence at the current point.
+  // The model with the strongest evidence at the current point.
   let bestStrength = 0;
   let bestModel: ModelName | null = null;
   let bestPred = 0;
   let bestScale = 0;
   let bestZ = 0;
 
-  let minZ = Number.POSITIVE_INFINITY;
-  function judge(name: ModelName, c: ComponentState, pred: number | null, v: number, floor: number): void {
+  function judge(
+    name: ModelName,
+    c: ComponentState,
+    pred: number | null,
+    v: number,
+    floor: number,
+    day: number,
+  ): void {
     if (pred === null) return;
     const err = v - pred;
     const abs = err < 0 ? -err : err;
@@ -166,11 +215,11 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
       c.scale = c.scale === null ? abs : c.scale + (abs - c.scale) / c.seen;
       return;
     }
-    const scale = Math.max(c.scale, floor);
+    const scale = c.scale > floor ? c.scale : floor;
     const z = abs / scale;
-    if (z < minZ) minZ = z;
     const absolute = z / k.zAlert;
-    const novel = c.peak > 0 ? z / (k.novelty * c.peak) : absolute;
+    const peak = recentPeak(c, day);
+    const novel = peak > 0 ? z / (k.novelty * peak) : absolute;
     const strength = Math.min(absolute, novel);
     if (bestModel === null || strength > bestStrength) {
       bestStrength = strength;
@@ -179,12 +228,9 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
       bestScale = scale;
       bestZ = z;
     }
-    const capped = Math.min(z, peakCap);
-    const decayed = c.peak * decay;
-    c.peak = Math.max(capped, decayed);
+    recordPeak(c, day, Math.min(z, peakCap));
     const bound = k.scaleClip * scale;
-    const clipped = Math.min(abs, bound);
-    c.scale += k.scaleAlpha * (clipped - c.scale);
+    c.scale += k.scaleAlpha * (Math.min(abs, bound) - c.scale);
   }
 
   function seasonalPred(ss: SeasonalState | null, t: number): number | null {
@@ -192,11 +238,47 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     return ss.values[slotOf(ss, t)] ?? null;
   }
 
+  /** Evidence cap from a seasonal model that has seen this value near this time of its cycle before. */
+  function seasonalExplained(
+    ss: SeasonalState | null,
+    c: ComponentState,
+    t: number,
+    v: number,
+    floor: number,
+  ) {
+    if (ss === null || c.scale === null || c.seen <= k.warmup) return Number.POSITIVE_INFINITY;
+    const n = ss.values.length;
+    const centre = slotOf(ss, t);
+    const reach = Math.floor(k.explainToleranceMs / ss.slotMs);
+    let best = Number.POSITIVE_INFINITY;
+    for (let j = -reach; j <= reach; j++) {
+      const x = ss.values[(centre + j + n) % n];
+      if (x === null || x === undefined) continue;
+      best = Math.min(best, Math.abs(v - x));
+    }
+    return best / Math.max(c.scale, floor) / k.explainZ;
+  }
+
   function learnSeasonal(ss: SeasonalState | null, t: number, v: number): void {
     if (ss === null) return;
     const i = slotOf(ss, t);
     const old = ss.values[i];
     ss.values[i] = old === null || old === undefined ? v : old + k.seasonalAlpha * (v - old);
+  }
+
+  function learnStep(t: number): boolean {
+    if (s.lastT === null) return false;
+    const delta = t - s.lastT;
+    if (s.step !== null) return delta > k.gapSteps * s.step;
+    if (delta > 0) s.deltas.push(delta);
+    if (s.deltas.length >= STEP_SAMPLES) {
+      const sorted = [...s.deltas].sort((a, b) => a - b);
+      s.step = sorted[sorted.length >> 1]!;
+      s.deltas = [];
+      s.daily = seasonal(DAY, s.step, MAX_DAILY_SLOTS);
+      s.weekly = seasonal(WEEK, s.step, MAX_WEEKLY_SLOTS);
+    }
+    return false;
   }
 
   function update(t: number, v: number): AnomalyPoint {
@@ -213,58 +295,40 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
         reason: 'no value (gap)',
       };
     }
-    let gap = false;
-    if (s.lastT !== null) {
-      const delta = t - s.lastT;
-      if (s.step === null) {
-        if (delta > 0) s.deltas.push(delta);
-        if (s.deltas.length >= STEP_SAMPLES) {
-          const sorted = [...s.deltas].sort((a, b) => a - b);
-          s.step = sorted[sorted.length >> 1]!;
-          s.deltas = [];
-          s.daily = seasonal(DAY, s.step, MAX_DAILY_SLOTS);
-          s.weekly = seasonal(WEEK, s.step, MAX_WEEKLY_SLOTS);
-        }
-      } else if (delta > k.gapSteps * s.step) {
-        gap = true;
-      }
-    }
+    const gap = learnStep(t);
+    const day = Math.floor(t / DAY);
 
     bestStrength = 0;
     bestModel = null;
     // A model's scale may not shrink below a share of the series' own spread: long flat stretches
     // would otherwise make the next ordinary wiggle look infinitely surprising.
     const floor = Math.max(1e-9 * (s.slow === null ? 1 : Math.abs(s.slow) + 1), k.floorShare * s.spread);
-    judge('naive', s.naive, gap ? null : s.lastV, v, floor);
-    judge('level', s.levelModel, s.level, v, floor);
-    judge('daily', s.dailyModel, seasonalPred(s.daily, t), v, floor);
-    judge('weekly', s.weeklyModel, seasonalPred(s.weekly, t), v, floor);
-
-    let consensus = 0;
-    if (minZ !== Number.POSITIVE_INFINITY) {
-      const absolute = minZ / k.consensusZ;
-      const novel = s.consensusPeak > 0 ? minZ / (k.novelty * s.consensusPeak) : absolute;
-      consensus = Math.min(absolute, novel);
-      const cap = k.peakCap * k.consensusZ;
-      const capped = Math.min(minZ, cap);
-      const decayed = s.consensusPeak * decay;
-      s.consensusPeak = Math.max(capped, decayed);
+    judge('naive', s.naive, gap ? null : s.lastV, v, floor, day);
+    judge('level', s.levelModel, s.level, v, floor, day);
+    judge('daily', s.dailyModel, seasonalPred(s.daily, t), v, floor, day);
+    judge('weekly', s.weeklyModel, seasonalPred(s.weekly, t), v, floor, day);
+    if (k.shiftAlpha > 0 && s.fast !== null) {
+      // Sustained change: the recent average against the long-run level.
+      const fast = s.fast + k.shiftAlpha * (v - s.fast);
+      judge('shift', s.shiftModel, s.base, fast, floor * k.shiftAlpha, day);
     }
-    minZ = Number.POSITIVE_INFINITY;
-    const combined =
-      k.combine === 'min'
-        ? consensus
-        : k.combine === 'max'
-          ? bestStrength
-          : Math.max(consensus, bestStrength);
-    let strength = s.n < k.warmup ? 0 : combined;
+
+    let strength = s.n < k.warmup ? 0 : bestStrength;
+    if (k.explainZ > 0) {
+      // A value that the same time of an earlier day or week has already shown (give or take some clock
+      // jitter) is explained: recurring jobs and daily peaks are not anomalies.
+      const daily = seasonalExplained(s.daily, s.dailyModel, t, v, floor);
+      const weekly = seasonalExplained(s.weekly, s.weeklyModel, t, v, floor);
+      strength = Math.min(strength, daily, weekly);
+    }
     const damped = s.sinceAlert < k.refractory;
     if (damped) strength *= k.refractoryDamp;
     const score = strength / (1 + strength);
     const alert = score >= threshold;
 
-    // learn
     if (s.firstT === null) s.firstT = t;
+    s.fast = s.fast === null ? v : s.fast + k.shiftAlpha * (v - s.fast);
+    s.base = s.base === null ? v : s.base + k.baseAlpha * (v - s.base);
     s.level = s.level === null ? v : s.level + k.levelAlpha * (v - s.level);
     if (s.slow === null) s.slow = v;
     else {
@@ -292,7 +356,10 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
       expected: bestPred,
       lower: bestPred - band,
       upper: bestPred + band,
-      reason: `${fmt(v)} vs ${fmt(bestPred)} expected from ${MODEL_LABEL[model]} (${bestZ.toFixed(1)}x usual deviation)${damped ? ', just after an alert' : ''}`,
+      reason:
+        score < DETAIL_SCORE
+          ? NORMAL_REASON[model]
+          : `${fmt(v)} vs ${fmt(bestPred)} expected from ${MODEL_LABEL[model]} (${bestZ.toFixed(1)}x usual deviation)${damped ? ', just after an alert' : ''}`,
     };
   }
 

@@ -33,8 +33,10 @@ export interface DetectorOptions {
 export interface ComponentState {
   /** EWMA of the absolute prediction error (robust scale), null until the first error. */
   scale: number | null;
-  /** Decaying maximum of past surprises: a point must beat it to count as new behaviour. */
-  peak: number;
+  /** Largest surprise per remembered day (ring indexed by day number modulo its length). */
+  peaks: number[];
+  /** Day number (UTC days since the epoch) each entry of `peaks` belongs to; -1 when unused. */
+  peakDays: number[];
   /** Errors seen so far; the model speaks only after the warm-up. */
   seen: number;
 }
@@ -68,8 +70,6 @@ export interface DetectorState {
   /** Fast and slow exponentially weighted levels. */
   level: number | null;
   slow: number | null;
-  /** Decaying peak of the consensus surprise (the smallest surprise among the models). */
-  consensusPeak: number;
   /** Mean absolute deviation of the values from the slow level (EWMA). */
   spread: number;
   /** Points since the last alert. */
@@ -78,6 +78,10 @@ export interface DetectorState {
   levelModel: ComponentState;
   dailyModel: ComponentState;
   weeklyModel: ComponentState;
+  shiftModel: ComponentState;
+  /** Recent average and long-run level compared by the shift model. */
+  fast: number | null;
+  base: number | null;
   daily: SeasonalState | null;
   weekly: SeasonalState | null;
 }
