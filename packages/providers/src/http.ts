@@ -137,14 +137,16 @@ export class HttpClient {
     };
     this.errors = o.errors ?? {};
     this.limit = new Semaphore(this.opts.concurrency);
-    this.agent = new Agent({ connect: tlsConnectOptions(o.tls, o.provider) });
+    let protocol = '';
     try {
-      new URL(this.baseUrl);
-    } catch {
+      protocol = new URL(this.baseUrl).protocol;
+    } catch {}
+    if (protocol !== 'http:' && protocol !== 'https:') {
       throw new ProviderError('bad-query', o.provider, `the URL "${this.redact(o.baseUrl)}" is not valid`, {
         hint: 'set url/baseUrl to an absolute http(s) URL such as http://prometheus:9090',
       });
     }
+    this.agent = new Agent({ connect: tlsConnectOptions(o.tls, o.provider) });
   }
 
   redact(text: string): string {
