@@ -1,0 +1,101 @@
+// `pnpm bench judge [--cases N] [--seed S]`: detection and false-fail rates of Vigil's default judgment and
+// its Kayenta mode on canary cases built from the real NAB traces, then the time to judge 200 metrics.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { judgeVerification } from '../packages/core/src/judgment/index.ts';
+import type { Sensitivity } from '../packages/core/src/model/metric.ts';
+import { type BenchCase, CLASSES, INSTANCES, makeCase, POINTS } from './judge/cases.ts';
+import { loadTraces } from './judge/nab.ts';
+import { mulberry32 } from './judge/prng.ts';
+import { timingWorkload } from './judge/timing.ts';
+import { printTable } from './table.ts';
+
+const SENSITIVITIES: Sensitivity[] = ['low', 'medium', 'high'];
+
+function parseArgs(args: string[]): { cases: number; seed: number } {
+  let cases = 1000;
+  let seed = 20261122;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const v = Number(args[i + 1]);
+    if (a === '--cases' && Number.isInteger(v) && v > 0) cases = v;
+    else if (a === '--seed' && Number.isInteger(v)) seed = v;
+    else
+      throw new Error(
+        `bench judge: unknown or invalid argument "${a} ${args[i + 1] ?? ''}"; use --cases N --seed S`,
+      );
+    i++;
+  }
+  return { cases, seed };
+}
+
+export default function run(args: string[]): void {
+  const { cases, seed } = parseArgs(args);
+  const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
+  const { traces, excluded } = loadTraces(resolve(repoRoot, '../shared/bench-data/nab/data'));
+  console.log(
+    `judge bench: ${traces.length} NAB traces (excluded, noise-free: ${excluded.join(', ')}), ` +
+      `${INSTANCES}+${INSTANCES} instances x ${POINTS} points, ${cases} cases per class, seed ${seed}`,
+  );
+  const started = performance.now();
+  const rows: (string | number)[][] = [];
+  CLASSES.forEach((cls, ci) => {
+    const rng = mulberry32(seed + 1000 * ci);
+    const vigil: Record<Sensitivity, number> = { low: 0, medium: 0, high: 0 };
+    let kayenta = 0;
+    const sparse = { n: 0, vigil: 0, kayenta: 0 };
+    for (let i = 0; i < cases; i++) {
+      const c: BenchCase = makeCase(cls, traces, rng, i);
+      const k = judgeVerification([c.data], { mode: 'kayenta' }).verdict === 'fail';
+      if (k) kayenta++;
+      for (const s of SENSITIVITIES) {
+        const failed = judgeVerification([c.data], { sensitivity: s }).verdict === 'fail';
+        if (failed) vigil[s]++;
+        if (s === 'medium' && c.errorRate !== undefined && c.errorRate < 1) {
+          sparse.n++;
+          if (failed) sparse.vigil++;
+          if (k) sparse.kayenta++;
+        }
+      }
+    }
+    const label = cls.startsWith('aa') ? `${cls} (false-fail)` : cls;
+    for (const s of SENSITIVITIES) rows.push([label, s, vigil[s] / cases, kayenta / cases, cases]);
+    if (cls === 'errors x2' && sparse.n > 0) {
+      rows.push([
+        `${cls}, < 1 error/min`,
+        'medium',
+        sparse.vigil / sparse.n,
+        sparse.kayenta / sparse.n,
+        sparse.n,
+      ]);
+    }
+  });
+  printTable(['class', 'sensitivity', 'vigil', 'kayenta', 'cases'], rows);
+  console.log(
+    `(${((performance.now() - started) / 1000).toFixed(1)} s; kayenta mode has no sensitivity: same column)`,
+  );
+
+  const workload = timingWorkload(traces, mulberry32(seed ^ 0x5eed));
+  for (let i = 0; i < 3; i++) judgeVerification(workload);
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const t0 = performance.now();
+    judgeVerification(workload);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const kTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    judgeVerification(workload, { mode: 'kayenta' });
+    kTimes.push(performance.now() - t0);
+  }
+  kTimes.sort((a, b) => a - b);
+  printTable(
+    ['workload', 'mode', 'median ms', 'min ms', 'runs'],
+    [
+      ['200 metrics x (10+10) x 60', 'default', times[7]!, times[0]!, times.length],
+      ['200 metrics x (10+10) x 60', 'kayenta', kTimes[2]!, kTimes[0]!, kTimes.length],
+    ],
+  );
+}

@@ -1,0 +1,69 @@
+import type { MetricSeries } from '../model/metric.ts';
+
+/**
+ * Baseline and canary instances side by side on their common timestamps. In a canary, both sides run at the
+ * same time and share the load: the values of one minute share that minute's signal, so comparing within a
+ * minute removes it. `baseline[i][j]` is instance i at `times[j]` (NaN when that instance has no value there).
+ */
+export interface AlignedData {
+  times: number[];
+  baseline: Float64Array[];
+  canary: Float64Array[];
+}
+
+/** Smallest number of common timestamps for the time-aligned judges; fewer and they step aside. */
+export const MIN_ALIGNED_POINTS = 8;
+
+/**
+ * Lines both sides up on the timestamps where at least one baseline and one canary instance have a finite
+ * value. Returns null when fewer than `MIN_ALIGNED_POINTS` such timestamps exist or they cover less than half
+ * of either side's timestamps (e.g. a before/after comparison, where pairing minutes means nothing).
+ */
+export function alignByTime(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | null {
+  const bTimes = finiteTimes(baseline);
+  const cTimes = finiteTimes(canary);
+  const times: number[] = [];
+  for (const t of bTimes) if (cTimes.has(t)) times.push(t);
+  if (times.length < MIN_ALIGNED_POINTS) return null;
+  if (times.length < 0.5 * bTimes.size || times.length < 0.5 * cTimes.size) return null;
+  times.sort((a, b) => a - b);
+  const index = new Map<number, number>();
+  for (const [j, t] of times.entries()) index.set(t, j);
+  const toRows = (side: MetricSeries[]): Float64Array[] =>
+    side.map((s) => {
+      const row = new Float64Array(times.length).fill(Number.NaN);
+      for (const p of s.points) {
+        const j = index.get(p.t);
+        if (j !== undefined && Number.isFinite(p.v)) row[j] = p.v;
+      }
+      return row;
+    });
+  return { times, baseline: toRows(baseline), canary: toRows(canary) };
+}
+
+function finiteTimes(side: MetricSeries[]): Set<number> {
+  const out = new Set<number>();
+  for (const s of side) for (const p of s.points) if (Number.isFinite(p.v)) out.add(p.t);
+  return out;
+}
+
+/** Mean of the finite values of column j across the rows, and how many there were. */
+export function columnMean(rows: Float64Array[], j: number): { mean: number; count: number } {
+  let sum = 0;
+  let count = 0;
+  for (const r of rows) {
+    const v = r[j]!;
+    if (!Number.isNaN(v)) {
+      sum += v;
+      count++;
+    }
+  }
+  return { mean: count > 0 ? sum / count : Number.NaN, count };
+}
+
+/** All finite values of a side, in one array. */
+export function finiteValues(side: MetricSeries[]): number[] {
+  const out: number[] = [];
+  for (const s of side) for (const p of s.points) if (Number.isFinite(p.v)) out.push(p.v);
+  return out;
+}

@@ -1,0 +1,276 @@
+import type { Direction, MetricData } from '../model/metric.ts';
+import type { JudgeResult } from '../model/verdict.ts';
+import { alignByTime } from './align.ts';
+import { type Decision, decide, fmt, fmtP, pct } from './decide.ts';
+import type { Judge, JudgeContext } from './judge.ts';
+import { notApplicable } from './notApplicable.ts';
+import { stratifiedScoreTest } from './stratifiedRank.ts';
+
+/**
+ * One comparison cell: the baseline and canary values observed together. With time-aligned data a cell is
+ * one minute (the shared signal cancels within it); otherwise one cell holds every value of each side.
+ */
+interface Cell {
+  b: number[];
+  c: number[];
+}
+
+/**
+ * Distribution judge: what a location test misses. Both sub-tests are stratified permutation tests (see
+ * stratifiedScoreTest): within a minute the instances are exchangeable when nothing changed, which keeps the
+ * false-alarm rate at alpha whatever the noise distribution (heavy tails, mostly-zero noise).
+ * - Noise variance: squared deviations from the minute's pooled mean, winsorised at the pooled 97th percentile.
+ * - Tail and spikes: the excess of residuals (value minus the minute's median, harmful side) over their pooled
+ *   `tailQuantile`; large spikes and a stretched p95/p99 raise it.
+ * Each sub-test gets half of the judge's alpha. The variance ratio and p95/p99 increases gate and explain.
+ */
+export const distributionJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult => {
+  const aligned = alignByTime(data.baseline, data.canary);
+  const cells: Cell[] = [];
+  if (aligned) {
+    for (let j = 0; j < aligned.times.length; j++) {
+      const b = finiteColumn(aligned.baseline, j);
+      const c = finiteColumn(aligned.canary, j);
+      if (b.length > 0 && c.length > 0) cells.push({ b, c });
+    }
+  } else {
+    const b = data.baseline.flatMap((s) => s.points.map((p) => p.v)).filter(Number.isFinite);
+    const c = data.canary.flatMap((s) => s.points.map((p) => p.v)).filter(Number.isFinite);
+    if (b.length > 0 && c.length > 0) cells.push({ b, c });
+  }
+  return judgeCells(data, cells, aligned !== null, ctx);
+};
+
+function finiteColumn(rows: Float64Array[], j: number): number[] {
+  const out: number[] = [];
+  for (const r of rows) {
+    const v = r[j]!;
+    if (!Number.isNaN(v)) out.push(v);
+  }
+  return out;
+}
+
+/** Noise variance of each side around its own mean within each cell, and their ratio. */
+export interface VarianceRatio {
+  ratio: number;
+  baseline: number;
+  canary: number;
+  dfBaseline: number;
+  dfCanary: number;
+}
+
+/**
+ * Within-cell noise variance of each side: deviations from the side's own mean in each cell, scaled by
+ * sqrt(k/(k-1)) so each squared deviation estimates the variance without bias.
+ */
+export function varianceRatio(cells: Cell[]): VarianceRatio | null {
+  const side = (pick: (c: Cell) => number[]) => {
+    let s2 = 0;
+    let n = 0;
+    let df = 0;
+    for (const cell of cells) {
+      const v = pick(cell);
+      const k = v.length;
+      if (k < 2) continue;
+      let m = 0;
+      for (const x of v) m += x;
+      m /= k;
+      const scale = k / (k - 1);
+      for (const x of v) {
+        const e2 = (x - m) * (x - m) * scale;
+        s2 += e2;
+      }
+      n += k;
+      df += k - 1;
+    }
+    return { m2: n > 0 ? s2 / n : 0, n, df };
+  };
+  const b = side((c) => c.b);
+  const c = side((c) => c.c);
+  if (b.df < 2 || c.df < 2) return null;
+  const ratio = b.m2 > 0 ? c.m2 / b.m2 : c.m2 > 0 ? Number.POSITIVE_INFINITY : 1;
+  return { ratio, baseline: b.m2, canary: c.m2, dfBaseline: b.df, dfCanary: c.df };
+}
+
+/** Quantile of the pooled squared deviations at which the variance test caps them. */
+const WINSOR = 0.97;
+
+/**
+ * Variance test: squared deviations from each cell's pooled mean (label-free scores, so a location shift
+ * moves both sides alike), capped at the pooled `cap` quantile so a few wild points cannot drown the
+ * evidence of the rest, compared by the stratified permutation test.
+ */
+export function squaredDeviationTest(cells: Cell[], cap = 1): { z: number; p: number } | null {
+  let strata = cells.map((cell) => {
+    let m = 0;
+    for (const x of cell.b) m += x;
+    for (const x of cell.c) m += x;
+    m /= cell.b.length + cell.c.length;
+    return { b: cell.b.map((x) => (x - m) * (x - m)), c: cell.c.map((x) => (x - m) * (x - m)) };
+  });
+  if (cap < 1) {
+    const pooled = strata.flatMap((s) => [...s.b, ...s.c]).sort((a, b) => a - b);
+    const hi = quantileSorted(pooled, cap);
+    strata = strata.map((s) => ({ b: s.b.map((a) => Math.min(a, hi)), c: s.c.map((a) => Math.min(a, hi)) }));
+  }
+  const r = stratifiedScoreTest(strata, 'greater');
+  return r.strata > 0 ? r : null;
+}
+
+/** Excess of oriented residuals (value minus the cell median) over the pooled q quantile, permutation-tested. */
+export function tailExcessTest(
+  cells: Cell[],
+  direction: Direction,
+  q: number,
+): { z: number; p: number } | null {
+  const orient = (x: number) =>
+    direction === 'higher-is-worse' ? x : direction === 'lower-is-worse' ? -x : Math.abs(x);
+  const res = cells.map((cell) => {
+    const all = [...cell.b, ...cell.c].sort((a, b) => a - b);
+    const k = all.length;
+    const med = k % 2 ? all[(k - 1) / 2]! : (all[k / 2 - 1]! + all[k / 2]!) / 2;
+    return { b: cell.b.map((x) => orient(x - med)), c: cell.c.map((x) => orient(x - med)) };
+  });
+  const pooled = res.flatMap((r) => [...r.b, ...r.c]).sort((a, b) => a - b);
+  if (pooled.length < 20) return null;
+  const tau = quantileSorted(pooled, q);
+  const strata = res.map((r) => ({
+    b: r.b.map((x) => Math.max(0, x - tau)),
+    c: r.c.map((x) => Math.max(0, x - tau)),
+  }));
+  const r = stratifiedScoreTest(strata, 'greater');
+  return r.strata > 0 ? r : null;
+}
+
+/** How the harmful tails of the two sides compare. */
+export interface TailSummary {
+  threshold: number;
+  baselineExceed: number;
+  canaryExceed: number;
+  baselineN: number;
+  canaryN: number;
+  /** Canary minus baseline 95th and 99th percentile of the harmful residuals. */
+  p95Increase: number;
+  p99Increase: number;
+}
+
+/**
+ * Residuals (value minus the cell median, oriented so that larger is worse): how many of each side lie above
+ * their pooled `q` quantile, and how much the canary's p95 and p99 exceed the baseline's.
+ */
+export function tailSummary(cells: Cell[], direction: Direction, q: number): TailSummary | null {
+  const orient = (x: number) =>
+    direction === 'higher-is-worse' ? x : direction === 'lower-is-worse' ? -x : Math.abs(x);
+  const rb: number[] = [];
+  const rc: number[] = [];
+  const all: number[] = [];
+  for (const cell of cells) {
+    all.length = 0;
+    for (const x of cell.b) all.push(x);
+    for (const x of cell.c) all.push(x);
+    all.sort((a, b) => a - b);
+    const k = all.length;
+    const med = k % 2 ? all[(k - 1) / 2]! : (all[k / 2 - 1]! + all[k / 2]!) / 2;
+    for (const x of cell.b) rb.push(orient(x - med));
+    for (const x of cell.c) rc.push(orient(x - med));
+  }
+  if (rb.length < 10 || rc.length < 10) return null;
+  const pooled = rb.concat(rc).sort((a, b) => a - b);
+  const threshold = quantileSorted(pooled, q);
+  let kb = 0;
+  let kc = 0;
+  for (const x of rb) if (x > threshold) kb++;
+  for (const x of rc) if (x > threshold) kc++;
+  rb.sort((a, b) => a - b);
+  rc.sort((a, b) => a - b);
+  return {
+    threshold,
+    baselineExceed: kb,
+    canaryExceed: kc,
+    baselineN: rb.length,
+    canaryN: rc.length,
+    p95Increase: quantileSorted(rc, 0.95) - quantileSorted(rb, 0.95),
+    p99Increase: quantileSorted(rc, 0.99) - quantileSorted(rb, 0.99),
+  };
+}
+
+/** Linear-interpolation quantile (type 7, as numpy and R default) of an ascending array. */
+function quantileSorted(sorted: number[], q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+function judgeCells(data: MetricData, cells: Cell[], aligned: boolean, ctx: JudgeContext): JudgeResult {
+  const { definition } = data;
+  const s = ctx.settings;
+  const variance = varianceRatio(cells);
+  const tail = tailSummary(cells, definition.direction, s.tailQuantile);
+  if (!variance && !tail) {
+    return notApplicable('distribution', 'too few points to compare spread and tails (needs 10 per side)');
+  }
+  let baseMean = 0;
+  let baseN = 0;
+  for (const cell of cells)
+    for (const x of cell.b) {
+      baseMean += x;
+      baseN++;
+    }
+  baseMean = baseN > 0 ? baseMean / baseN : 0;
+  const unit = definition.unit ? ` ${definition.unit}` : '';
+  const minAbs = s.minAbsoluteChange[definition.kind];
+  let varDecision: Decision = { outcome: 'pass', risk: 0, classification: 'pass' };
+  let tailDecision: Decision = varDecision;
+  const parts: string[] = [];
+  let pv: number | null = null;
+  let pt: number | null = null;
+  if (variance) {
+    const test = squaredDeviationTest(cells, WINSOR);
+    pv = Math.min(1, 2 * (test ? test.p : 1));
+    const sdIncrease = Math.sqrt(variance.ratio) - 1;
+    varDecision = decide(pv, s.alpha, s.warnFactor, true, variance.ratio >= s.minVarianceRatio, true);
+    parts.push(`noise variance x${fmt(variance.ratio)} (sd ${pct(sdIncrease)}, p = ${fmtP(pv)})`);
+  }
+  if (tail) {
+    const test = tailExcessTest(cells, definition.direction, s.tailQuantile);
+    pt = Math.min(1, 2 * (test ? test.p : 1));
+    const inc = Math.max(tail.p95Increase, tail.p99Increase);
+    const rel = baseMean !== 0 ? inc / Math.abs(baseMean) : inc > 0 ? Number.POSITIVE_INFINITY : 0;
+    const bigEnough = inc > 0 && inc >= minAbs && rel >= s.minRelativeChange;
+    tailDecision = decide(pt, s.alpha, s.warnFactor, true, bigEnough, true);
+    parts.push(
+      `${tail.canaryExceed} of ${tail.canaryN} canary vs ${tail.baselineExceed} of ${tail.baselineN} baseline points ` +
+        `beyond the pooled ${Math.round(s.tailQuantile * 100)}th percentile of residuals (p = ${fmtP(pt)}; ` +
+        `p95 ${signed(tail.p95Increase)}${unit}, p99 ${signed(tail.p99Increase)}${unit})`,
+    );
+  }
+  const worst = tailDecision.risk > varDecision.risk ? tailDecision : varDecision;
+  const by = worst === tailDecision ? 'tail' : 'variance';
+  return {
+    judge: 'distribution',
+    ...worst,
+    explanation:
+      (worst.outcome === 'pass' ? 'spread and tails unchanged: ' : `canary ${by} increase: `) +
+      parts.join('; ') +
+      (aligned ? ' (within each minute)' : ' (pooled, timestamps not aligned)'),
+    evidence: {
+      aligned,
+      varianceRatio: variance && Number.isFinite(variance.ratio) ? variance.ratio : null,
+      varianceP: pv,
+      tailThreshold: tail?.threshold ?? null,
+      tailCanaryExceed: tail?.canaryExceed ?? null,
+      tailBaselineExceed: tail?.baselineExceed ?? null,
+      tailP: pt,
+      p95Increase: tail?.p95Increase ?? null,
+      p99Increase: tail?.p99Increase ?? null,
+      p: Math.min(pv ?? 1, pt ?? 1),
+      alpha: s.alpha,
+      decidedBy: by,
+    },
+  };
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : ''}${fmt(x)}`;
+}

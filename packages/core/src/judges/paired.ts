@@ -1,0 +1,212 @@
+import { fSf } from '../stats/distributions.ts';
+import type { MetricData } from '../model/metric.ts';
+import type { JudgeResult } from '../model/verdict.ts';
+import { type AlignedData, alignByTime, columnMean, MIN_ALIGNED_POINTS } from './align.ts';
+import { decide, deflateP, fmt, fmtP, harmfulAlternative, isHarmful, pct } from './decide.ts';
+import type { Judge, JudgeContext } from './judge.ts';
+import { notApplicable } from './notApplicable.ts';
+import { type Stratum, stratifiedRankSum } from './stratifiedRank.ts';
+
+/**
+ * Paired judge: baseline and canary points of the same minute share that minute's load, so it judges the
+ * per-minute differences d(t) = mean canary(t) - mean baseline(t) instead of pooling all values. The shared
+ * signal cancels in d(t), which makes shifts visible that a pooled rank test cannot see on real,
+ * non-stationary traces. Test: van Elteren's stratified rank-sum with minutes as strata (every instance's
+ * value counts, robust to heavy tails and to noise that is mostly zero), its z deflated by a
+ * design effect for what would otherwise make it overconfident: serial correlation of d(t) and persistent
+ * per-instance offsets (both estimated from the data and applied only when detectable).
+ */
+export const pairedJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult => {
+  const aligned = alignByTime(data.baseline, data.canary);
+  if (!aligned) {
+    return notApplicable(
+      'paired',
+      'baseline and canary do not share enough timestamps to compare minute by minute (needs ' +
+        `${MIN_ALIGNED_POINTS} common timestamps covering half of each side)`,
+    );
+  }
+  return judgeAligned(data, aligned, ctx);
+};
+
+/** The paired judgment of already aligned data. */
+export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeContext): JudgeResult {
+  const { definition } = data;
+  const s = ctx.settings;
+  const d: number[] = [];
+  const medianDiffs: number[] = [];
+  const strata: Stratum[] = [];
+  let sumB = 0;
+  let sumC = 0;
+  for (let j = 0; j < aligned.times.length; j++) {
+    const b = columnMean(aligned.baseline, j);
+    const c = columnMean(aligned.canary, j);
+    if (b.count === 0 || c.count === 0) continue;
+    const stratum = { b: column(aligned.baseline, j), c: column(aligned.canary, j) };
+    strata.push(stratum);
+    medianDiffs.push(median(stratum.c) - median(stratum.b));
+    d.push(c.mean - b.mean);
+    sumB += b.mean;
+    sumC += c.mean;
+  }
+  const n = d.length;
+  if (n < MIN_ALIGNED_POINTS) {
+    return notApplicable(
+      'paired',
+      `only ${n} minutes have values on both sides (needs ${MIN_ALIGNED_POINTS})`,
+    );
+  }
+  const meanB = sumB / n;
+  const meanC = sumC / n;
+  const meanD = (sumC - sumB) / n;
+  // The shift that gates and sizes the change: the median over minutes of the difference of the sides'
+  // medians. Means of heavy-tailed noise (bursts) can point the wrong way while the bulk clearly moved.
+  const shift = median(medianDiffs);
+  const higher = d.filter((x) => x > 0).length;
+  const alternative = harmfulAlternative(definition.direction);
+  const test = stratifiedRankSum(strata, alternative);
+  const rawP = test.p;
+  const ac = serialCorrelation(test.scores.length >= MIN_ALIGNED_POINTS ? test.scores : d);
+  const inst = instanceEffect(aligned);
+  const varD = variance(d, meanD);
+  const instanceInflation = varD > 0 ? (n * inst.variance * inst.sidesFactor) / varD : 0;
+  const acInflation = ac.significant ? (1 + ac.rho) / (1 - ac.rho) : 1;
+  const designEffect = acInflation * (1 + instanceInflation);
+  const p = deflateP(rawP, alternative, designEffect);
+  const up = shift > 0;
+  // Scale for the relative change: the baseline's typical value (median), its mean when the median is 0.
+  const baseMedian = median(strata.flatMap((x) => x.b));
+  const scale = Math.abs(baseMedian !== 0 ? baseMedian : meanB);
+  const relative = scale !== 0 ? shift / scale : shift === 0 ? 0 : Number.POSITIVE_INFINITY;
+  const minAbs = s.minAbsoluteChange[definition.kind];
+  const bigEnough = Math.abs(shift) >= minAbs && Math.abs(relative) >= s.minRelativeChange && shift !== 0;
+  const decision = decide(p, s.alpha, s.warnFactor, isHarmful(definition.direction, up), bigEnough, up);
+  const unit = definition.unit ? ` ${definition.unit}` : '';
+  const caveat =
+    designEffect > 1.05
+      ? `; variance inflated x${fmt(designEffect)} for serial correlation/instance offsets`
+      : '';
+  const gate = bigEnough
+    ? ''
+    : `; below the minimum change (${pct(s.minRelativeChange)} and ${fmt(minAbs)}${unit}) that may fail`;
+  return {
+    judge: 'paired',
+    ...decision,
+    explanation:
+      `canary ${pct(relative)} vs baseline at the same minutes (typical shift ${fmt(shift)}${unit} on a ` +
+      `baseline median of ${fmt(baseMedian)}${unit}; means ${fmt(meanC)} vs ${fmt(meanB)}${unit}, ` +
+      `canary mean higher in ${higher} of ${n} minutes, ` +
+      `P(canary > baseline) within a minute ${fmt(test.probabilityHigher)}, stratified rank-sum p = ${fmtP(p)}${caveat})${gate}`,
+    evidence: {
+      minutes: n,
+      baselineMean: meanB,
+      canaryMean: meanC,
+      meanDifference: meanD,
+      shift,
+      baselineMedian: baseMedian,
+      relativeChange: Number.isFinite(relative) ? relative : null,
+      minutesCanaryHigher: higher,
+      probabilityHigher: test.probabilityHigher,
+      z: test.z,
+      pRaw: rawP,
+      p,
+      alpha: s.alpha,
+      serialCorrelation: ac.rho,
+      instanceVariance: inst.variance,
+      designEffect,
+      bigEnough,
+    },
+  };
+}
+
+function median(v: number[]): number {
+  const a = [...v].sort((x, y) => x - y);
+  const k = a.length;
+  return k % 2 ? a[(k - 1) / 2]! : (a[k / 2 - 1]! + a[k / 2]!) / 2;
+}
+
+function column(rows: Float64Array[], j: number): number[] {
+  const out: number[] = [];
+  for (const r of rows) {
+    const v = r[j]!;
+    if (!Number.isNaN(v)) out.push(v);
+  }
+  return out;
+}
+
+function variance(x: number[], m: number): number {
+  if (x.length < 2) return 0;
+  let ss = 0;
+  for (const v of x) ss += (v - m) * (v - m);
+  return ss / (x.length - 1);
+}
+
+/**
+ * Lag-1 autocorrelation of d(t); `significant` when above the one-sided 5% bound 1.645/sqrt(n) of white
+ * noise, so that independent data keeps its full power. Capped at 0.8.
+ */
+export function serialCorrelation(d: number[]): { rho: number; significant: boolean } {
+  const n = d.length;
+  let m = 0;
+  for (const v of d) m += v;
+  m /= n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    const a = d[i]! - m;
+    den += a * a;
+    if (i + 1 < n) num += a * (d[i + 1]! - m);
+  }
+  const rho = den > 0 ? Math.min(0.8, num / den) : 0;
+  return { rho, significant: rho > 1.645 / Math.sqrt(n) };
+}
+
+/**
+ * Variance of persistent per-instance offsets (one pod always a little higher), from a two-way
+ * instance x minute layout within each side: F = MS(instance) / MS(residual). Estimated only when
+ * F is significant at 10%, otherwise 0. `sidesFactor` = 1/k_baseline + 1/k_canary, the weight such offsets
+ * have in the mean of d(t).
+ */
+export function instanceEffect(aligned: AlignedData): { variance: number; sidesFactor: number; f: number } {
+  let ssInst = 0;
+  let dfInst = 0;
+  let ssRes = 0;
+  let dfRes = 0;
+  let tSum = 0;
+  let tCount = 0;
+  for (const rows of [aligned.baseline, aligned.canary]) {
+    const k = rows.length;
+    if (k < 2) continue;
+    const T = aligned.times.length;
+    // Only minutes where every instance of the side has a value keep the layout balanced.
+    const cols: number[] = [];
+    for (let j = 0; j < T; j++) if (rows.every((r) => !Number.isNaN(r[j]!))) cols.push(j);
+    if (cols.length < 2) continue;
+    const colMeans = cols.map((j) => columnMean(rows, j).mean);
+    const offsets = rows.map((r) => {
+      let s = 0;
+      cols.forEach((j, c) => {
+        s += r[j]! - colMeans[c]!;
+      });
+      return s / cols.length;
+    });
+    rows.forEach((r, i) => {
+      ssInst += cols.length * offsets[i]! * offsets[i]!;
+      cols.forEach((j, c) => {
+        const e = r[j]! - colMeans[c]! - offsets[i]!;
+        ssRes += e * e;
+      });
+    });
+    dfInst += k - 1;
+    dfRes += (k - 1) * (cols.length - 1);
+    tSum += cols.length;
+    tCount++;
+  }
+  const sidesFactor = 1 / Math.max(1, aligned.baseline.length) + 1 / Math.max(1, aligned.canary.length);
+  if (dfInst === 0 || dfRes === 0 || ssRes === 0) return { variance: 0, sidesFactor, f: Number.NaN };
+  const msInst = ssInst / dfInst;
+  const msRes = ssRes / dfRes;
+  const f = msInst / msRes;
+  const T = tSum / tCount;
+  const variance = fSf(f, dfInst, dfRes) < 0.1 ? Math.max(0, (msInst - msRes) / T) : 0;
+  return { variance, sidesFactor, f };
+}

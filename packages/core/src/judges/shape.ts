@@ -1,0 +1,170 @@
+import { normalQuantile } from '../stats/distributions.ts';
+import type { Direction, MetricData, MetricSeries } from '../model/metric.ts';
+import type { JudgeResult } from '../model/verdict.ts';
+import { finiteValues } from './align.ts';
+import { fmt, isHarmful, pct } from './decide.ts';
+import type { Judge, JudgeContext } from './judge.ts';
+import { notApplicable } from './notApplicable.ts';
+
+/** Options of the SAX shape judge. */
+export interface ShapeOptions {
+  /** Alphabet size of the SAX words (3..20). Default 8. */
+  alphabet?: number;
+  /** Number of PAA segments (word length). Default 12, at most the number of points. */
+  segments?: number;
+  /** Weight of the most recent segment relative to the oldest (linear in between). Default 2. */
+  recentWeight?: number;
+}
+
+/** A SAX word: one symbol (0..alphabet-1) per segment. */
+export type SaxWord = Int32Array;
+
+/** Gaussian breakpoints that cut N(0,1) into `a` equiprobable regions. */
+export function saxBreakpoints(a: number): number[] {
+  if (!(Number.isInteger(a) && a >= 3 && a <= 20)) {
+    throw new RangeError(`shape: alphabet must be a whole number in [3, 20], got ${a}`);
+  }
+  return Array.from({ length: a - 1 }, (_, i) => normalQuantile((i + 1) / a));
+}
+
+/** Piecewise aggregate approximation: the mean of each of `w` equal-length segments. */
+export function paa(values: number[], w: number): number[] {
+  const n = values.length;
+  const out: number[] = [];
+  for (let j = 0; j < w; j++) {
+    const lo = Math.floor((j * n) / w);
+    const hi = Math.max(lo + 1, Math.floor(((j + 1) * n) / w));
+    let s = 0;
+    for (let i = lo; i < hi; i++) s += values[i]!;
+    out.push(s / (hi - lo));
+  }
+  return out;
+}
+
+/** The SAX word of values already z-normalised (by the caller's choice of mean and sd). */
+export function saxWord(z: number[], w: number, breakpoints: number[]): SaxWord {
+  const word = new Int32Array(w);
+  paa(z, w).forEach((v, j) => {
+    let s = 0;
+    while (s < breakpoints.length && v > breakpoints[s]!) s++;
+    word[j] = s;
+  });
+  return word;
+}
+
+/**
+ * Direction-aware, recency-weighted MINDIST between a candidate word and a reference word: only segments
+ * where the candidate is on the harmful side count; neighbouring symbols are distance 0 (SAX lower bound).
+ */
+export function saxDistance(
+  candidate: SaxWord,
+  reference: SaxWord,
+  breakpoints: number[],
+  n: number,
+  direction: Direction,
+  recentWeight: number,
+): number {
+  const w = candidate.length;
+  let sum = 0;
+  for (let j = 0; j < w; j++) {
+    const c = candidate[j]!;
+    const r = reference[j]!;
+    if (Math.abs(c - r) <= 1) continue;
+    if (direction === 'higher-is-worse' && c < r) continue;
+    if (direction === 'lower-is-worse' && c > r) continue;
+    const d = breakpoints[Math.max(c, r) - 1]! - breakpoints[Math.min(c, r)]!;
+    const weight = w > 1 ? (1 + ((recentWeight - 1) * j) / (w - 1)) / ((1 + recentWeight) / 2) : 1;
+    sum += weight * d * d;
+  }
+  return Math.sqrt((n / w) * sum);
+}
+
+function orderedValues(s: MetricSeries): number[] {
+  return s.points.filter((p) => Number.isFinite(p.v)).map((p) => p.v);
+}
+
+/**
+ * Shape judge: SAX words of every instance, z-normalised with the baseline's pooled mean and sd (so a level
+ * change stays visible), and the distance of each canary instance to its nearest baseline instance compared
+ * with how far the baseline instances are from each other. The shape has no calibrated null distribution, so
+ * this judge warns at most; it never fails a metric on its own. The metric's minimum relative and absolute
+ * deltas must be met, so tiny changes of flat metrics never even warn.
+ */
+export function createShapeJudge(options: ShapeOptions = {}): Judge {
+  const alphabet = options.alphabet ?? 8;
+  const recentWeight = options.recentWeight ?? 2;
+  const breakpoints = saxBreakpoints(alphabet);
+  return (data: MetricData, ctx: JudgeContext): JudgeResult => {
+    const { definition } = data;
+    const s = ctx.settings;
+    const base = data.baseline.map(orderedValues).filter((v) => v.length >= 4);
+    const can = data.canary.map(orderedValues).filter((v) => v.length >= 4);
+    if (base.length < 2 || can.length < 1) {
+      return notApplicable(
+        'shape',
+        'needs two baseline instances and one canary instance with 4+ points each',
+      );
+    }
+    const pooled = finiteValues(data.baseline);
+    const mb = pooled.reduce((a, x) => a + x, 0) / pooled.length;
+    let ss = 0;
+    for (const x of pooled) ss += (x - mb) * (x - mb);
+    const sd = Math.max(Math.sqrt(ss / Math.max(1, pooled.length - 1)), Math.abs(mb) * 1e-6, 1e-12);
+    const n = Math.min(...base.map((v) => v.length), ...can.map((v) => v.length));
+    const w = Math.min(options.segments ?? 12, n);
+    const word = (v: number[]) =>
+      saxWord(
+        v.slice(v.length - n).map((x) => (x - mb) / sd),
+        w,
+        breakpoints,
+      );
+    const bw = base.map(word);
+    const cw = can.map(word);
+    const dist = (a: SaxWord, b: SaxWord) =>
+      saxDistance(a, b, breakpoints, n, definition.direction, recentWeight);
+    const nearest = (x: SaxWord, refs: SaxWord[]) => Math.min(...refs.map((r) => dist(x, r)));
+    const baselineSpread = Math.max(
+      ...bw.map((x, i) =>
+        nearest(
+          x,
+          bw.filter((_, k) => k !== i),
+        ),
+      ),
+    );
+    const canaryDistances = cw.map((x) => nearest(x, bw)).sort((a, b) => a - b);
+    const typical = canaryDistances[Math.floor((canaryDistances.length - 1) / 2)]!;
+    const c = finiteValues(data.canary);
+    const mc = c.reduce((a, x) => a + x, 0) / c.length;
+    const delta = mc - mb;
+    const relative = mb !== 0 ? delta / Math.abs(mb) : delta === 0 ? 0 : Number.POSITIVE_INFINITY;
+    const bigEnough =
+      isHarmful(definition.direction, delta > 0) &&
+      Math.abs(delta) >= s.minAbsoluteChange[definition.kind] &&
+      Math.abs(relative) >= s.minRelativeChange;
+    const different = typical > 0 && typical > s.shapeFactor * baselineSpread;
+    const warn = different && bigEnough;
+    const ratio = baselineSpread > 0 ? typical / baselineSpread : typical > 0 ? Number.POSITIVE_INFINITY : 1;
+    return {
+      judge: 'shape',
+      outcome: warn ? 'warn' : 'pass',
+      risk: warn ? Math.min(0.75, 0.5 + 0.05 * Math.min(5, ratio - s.shapeFactor)) : different ? 0.3 : 0,
+      classification: warn ? (delta > 0 ? 'high' : 'low') : 'pass',
+      explanation:
+        `SAX distance of the typical canary instance to its nearest baseline instance ${fmt(typical)} vs ` +
+        `${fmt(baselineSpread)} between baseline instances (x${fmt(ratio)}, warn above x${fmt(s.shapeFactor)}; ` +
+        `alphabet ${alphabet}, ${w} segments, mean ${pct(relative)})`,
+      evidence: {
+        canaryDistance: typical,
+        baselineSpread,
+        ratio: Number.isFinite(ratio) ? ratio : null,
+        alphabet,
+        segments: w,
+        relativeChange: Number.isFinite(relative) ? relative : null,
+        bigEnough,
+      },
+    };
+  };
+}
+
+/** The shape judge with default options. */
+export const shapeJudge: Judge = createShapeJudge();

@@ -1,0 +1,142 @@
+import { alignByTime } from '../judges/align.ts';
+import { distributionJudge } from '../judges/distribution.ts';
+import type { Judge, JudgeContext } from '../judges/judge.ts';
+import { kayentaJudge } from '../judges/kayenta.ts';
+import { pairedJudge } from '../judges/paired.ts';
+import { rankJudge } from '../judges/rank.ts';
+import { isCountSeries, rateJudge } from '../judges/rate.ts';
+import { type SensitivitySettings, sensitivitySettings } from '../judges/sensitivity.ts';
+import { shapeJudge } from '../judges/shape.ts';
+import { thresholdJudge } from '../judges/threshold.ts';
+import type { MetricData } from '../model/metric.ts';
+import type { JudgeResult, MetricJudgment, MetricOutcome } from '../model/verdict.ts';
+import type { JudgmentOptions } from './options.ts';
+import { relativeChange, summarizeSide } from './summary.ts';
+
+const SEVERITY: Record<MetricOutcome, number> = { 'no-data': -1, pass: 0, warn: 1, fail: 2 };
+
+/**
+ * The statistical judges that apply to this data, each with a p-value that shares the metric's alpha:
+ * error counts go to the rate judge; time-aligned data to the paired and distribution judges; data whose
+ * timestamps do not line up (before/after) to the pooled rank and distribution judges.
+ */
+export function statisticalJudges(data: MetricData): { judges: Judge[]; aligned: boolean } {
+  if (data.definition.kind === 'error' && isCountSeries(data.baseline) && isCountSeries(data.canary)) {
+    return { judges: [rateJudge], aligned: false };
+  }
+  const aligned = alignByTime(data.baseline, data.canary) !== null;
+  return { judges: aligned ? [pairedJudge, distributionJudge] : [rankJudge, distributionJudge], aligned };
+}
+
+/** The sensitivity settings that apply to a metric: its own override, else the verification's. */
+export function metricSettings(data: MetricData, options: JudgmentOptions): SensitivitySettings {
+  return sensitivitySettings(data.definition.sensitivity ?? options.sensitivity ?? 'medium');
+}
+
+/**
+ * Judges one metric. Default mode: threshold rules first (fail-fast fails, an ignore rule passes), then the
+ * statistical judges, each at alpha / m (Bonferroni over the m judges with a p-value, so the metric's
+ * false-alarm rate stays at most alpha), plus the shape judge, which can warn but not fail. The worst outcome
+ * decides. Kayenta mode: Kayenta's classification alone.
+ */
+export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): MetricJudgment {
+  const { definition } = data;
+  const settings = metricSettings(data, options);
+  const baseline = summarizeSide(data.baseline);
+  const canary = summarizeSide(data.canary);
+  const base = {
+    metric: definition.name,
+    definition,
+    sensitivity: settings.sensitivity,
+    muted: definition.muted === true,
+    change: relativeChange(baseline, canary),
+    baseline,
+    canary,
+  };
+  const ctx: JudgeContext = { settings };
+
+  if (options.mode === 'kayenta') {
+    const result = kayentaJudge(data, ctx);
+    return {
+      ...base,
+      outcome: result.outcome,
+      risk: result.risk,
+      decidedBy: result.outcome === 'pass' ? [] : ['kayenta'],
+      judges: [result],
+      explanation: result.explanation,
+    };
+  }
+
+  const results: JudgeResult[] = [];
+  const threshold = thresholdJudge(data, ctx);
+  if (threshold.classification !== 'nodata') results.push(threshold);
+  if (threshold.outcome === 'fail') {
+    return finish(base, results, [threshold]);
+  }
+  if (canary.points === 0 || baseline.points === 0) {
+    const missing = [baseline.points === 0 ? 'baseline' : '', canary.points === 0 ? 'canary' : '']
+      .filter(Boolean)
+      .join(' and ');
+    return {
+      ...base,
+      outcome: 'no-data',
+      risk: 0,
+      decidedBy: [],
+      judges: results,
+      explanation: `no data: the ${missing} returned no values for ${definition.name}`,
+    };
+  }
+  if (threshold.evidence.ignored === true) {
+    return {
+      ...base,
+      outcome: 'pass',
+      risk: 0,
+      decidedBy: ['threshold'],
+      judges: results,
+      explanation: threshold.explanation,
+    };
+  }
+  const { judges } = statisticalJudges(data);
+  const shared: JudgeContext = { settings: { ...settings, alpha: settings.alpha / judges.length } };
+  const stats = judges.map((j) => j(data, shared));
+  results.push(...stats);
+  results.push(shapeJudge(data, ctx));
+  if (stats.every((r) => r.outcome === 'no-data')) {
+    return {
+      ...base,
+      outcome: 'no-data',
+      risk: 0,
+      decidedBy: [],
+      judges: results,
+      explanation: `not enough data to judge ${definition.name}: ${stats.map((r) => r.explanation).join('; ')}`,
+    };
+  }
+  return finish(base, results, results);
+}
+
+function finish(
+  base: Omit<MetricJudgment, 'outcome' | 'risk' | 'decidedBy' | 'judges' | 'explanation'>,
+  results: JudgeResult[],
+  deciding: JudgeResult[],
+): MetricJudgment {
+  let outcome: MetricOutcome = 'pass';
+  let risk = 0;
+  for (const r of deciding) {
+    if (r.outcome === 'no-data') continue;
+    if (SEVERITY[r.outcome] > SEVERITY[outcome]) outcome = r.outcome;
+    risk = Math.max(risk, r.risk);
+  }
+  const decidedBy =
+    outcome === 'pass' ? [] : deciding.filter((r) => r.outcome === outcome).map((r) => r.judge);
+  const explanation =
+    outcome === 'pass'
+      ? `no harmful change: ${results
+          .filter((r) => r.outcome !== 'no-data' && r.judge !== 'shape')
+          .map((r) => `${r.judge}: ${r.explanation}`)
+          .join('; ')}`
+      : deciding
+          .filter((r) => r.outcome === outcome)
+          .map((r) => `${r.judge}: ${r.explanation}`)
+          .join('; ');
+  return { ...base, outcome, risk, decidedBy, judges: results, explanation };
+}

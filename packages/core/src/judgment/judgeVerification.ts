@@ -1,0 +1,169 @@
+import {
+  type KayentaMetricResult,
+  kayentaClassifyMetric,
+  kayentaConfigFromDefinition,
+  kayentaScore,
+  kayentaToJudgeResult,
+} from '../judges/kayenta.ts';
+import type { MetricData, MetricSeries } from '../model/metric.ts';
+import type { Judgment, MetricJudgment, NoDataPolicy } from '../model/verdict.ts';
+import { judgeMetric, metricSettings } from './judgeMetric.ts';
+import type { JudgmentOptions } from './options.ts';
+import { relativeChange, summarizeSide } from './summary.ts';
+
+/**
+ * Judges a verification: every metric (and the logs, when given), then one verdict.
+ *
+ * Default mode: any failing metric that is not muted fails the verification (a failing critical metric is
+ * named as such); a failing log judgment fails it too. Otherwise metrics without data decide by the
+ * `noData` policy (fail, inconclusive, or pass when the user says so); with no metric judged at all, the
+ * policy decides alone. The score (0..100, higher is healthier) is the weighted mean of 100 x (1 - risk)
+ * over the deciding metrics with data (logs weigh 1); under the `fail` policy a metric without data scores 0.
+ *
+ * Kayenta mode: each metric classified as Kayenta's NetflixACAJudge does, the score from Kayenta's weighted
+ * group scorer, pass at or above `passThreshold`, fail below `marginalThreshold`, inconclusive in between.
+ */
+export function judgeVerification(metrics: MetricData[], options: JudgmentOptions = {}): Judgment {
+  if (options.mode === 'kayenta') return judgeKayenta(metrics, options);
+  const noData: NoDataPolicy = options.noData ?? 'inconclusive';
+  const judged = metrics.map((m) => judgeMetric(m, options));
+  const deciding = judged.filter((m) => !m.muted);
+  const failing = deciding.filter((m) => m.outcome === 'fail');
+  const missing = deciding.filter((m) => m.outcome === 'no-data');
+  const logs = options.logs;
+
+  let weightSum = 0;
+  let scoreSum = 0;
+  for (const m of deciding) {
+    const w = m.definition.weight ?? 1;
+    if (m.outcome === 'no-data') {
+      if (noData === 'fail') weightSum += w;
+      continue;
+    }
+    weightSum += w;
+    scoreSum += w * 100 * (1 - m.risk);
+  }
+  if (logs && logs.outcome !== 'no-data') {
+    weightSum += 1;
+    scoreSum += 100 * (1 - logs.risk);
+  }
+  const score = weightSum > 0 ? Math.round(scoreSum / weightSum) : noData === 'pass' ? 100 : 0;
+  const base = { score, metrics: judged, ...(logs ? { logs } : {}) };
+
+  if (failing.length > 0 || logs?.outcome === 'fail') {
+    const critical = failing.filter((m) => m.definition.critical);
+    const first = critical[0] ?? failing[0];
+    const parts: string[] = [];
+    if (first) {
+      parts.push(
+        `${critical.length > 0 ? 'critical metric ' : ''}${first.metric} failed (${first.decidedBy.join(', ')}: ${firstSentence(first.explanation)})`,
+      );
+      if (failing.length > 1)
+        parts.push(`${failing.length - 1} more metric${failing.length > 2 ? 's' : ''} failed`);
+    }
+    if (logs?.outcome === 'fail') parts.push(`logs failed: ${firstSentence(logs.explanation)}`);
+    return { ...base, verdict: 'fail', reason: `Fail: ${parts.join('; ')}; score ${score}.` };
+  }
+  const judgedCount = deciding.length - missing.length;
+  if (missing.length > 0 || (judgedCount === 0 && !logs)) {
+    const names = missing.map((m) => m.metric);
+    const what =
+      deciding.length === 0
+        ? 'no metric to judge'
+        : `${missing.length} of ${deciding.length} metrics had no data (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`;
+    if (noData === 'fail')
+      return { ...base, verdict: 'fail', reason: `Fail: ${what}, and the no-data policy is fail.` };
+    if (noData === 'inconclusive') {
+      return {
+        ...base,
+        verdict: 'inconclusive',
+        reason: `Inconclusive: ${what}; the rest passed (score ${score}).`,
+      };
+    }
+    return {
+      ...base,
+      verdict: 'pass',
+      reason: `Pass: ${what}, accepted by the no-data policy; the rest passed (score ${score}).`,
+    };
+  }
+  const warned = deciding.filter((m) => m.outcome === 'warn');
+  const mutedFailing = judged.filter((m) => m.muted && m.outcome === 'fail');
+  const notes = [
+    warned.length > 0
+      ? `${warned.length} warning${warned.length > 1 ? 's' : ''} (${warned
+          .map((m) => m.metric)
+          .slice(0, 3)
+          .join(', ')})`
+      : '',
+    mutedFailing.length > 0
+      ? `${mutedFailing.length} muted metric${mutedFailing.length > 1 ? 's' : ''} would fail`
+      : '',
+  ].filter(Boolean);
+  return {
+    ...base,
+    verdict: 'pass',
+    reason: `Pass: ${judgedCount} metric${judgedCount === 1 ? '' : 's'} showed no harmful change${logs ? ' and the logs passed' : ''}${notes.length ? `; ${notes.join('; ')}` : ''} (score ${score}).`,
+  };
+}
+
+function firstSentence(s: string): string {
+  return s.length > 200 ? `${s.slice(0, 197)}...` : s;
+}
+
+function rawValues(series: MetricSeries[]): number[] {
+  const out: number[] = [];
+  for (const s of series) for (const p of s.points) out.push(p.v);
+  return out;
+}
+
+function judgeKayenta(metrics: MetricData[], options: JudgmentOptions): Judgment {
+  const results: KayentaMetricResult[] = [];
+  const judged: MetricJudgment[] = metrics.map((data) => {
+    const r = kayentaClassifyMetric(
+      rawValues(data.baseline),
+      rawValues(data.canary),
+      kayentaConfigFromDefinition(data.definition),
+    );
+    results.push(r);
+    const judge = kayentaToJudgeResult(r);
+    const baseline = summarizeSide(data.baseline);
+    const canary = summarizeSide(data.canary);
+    return {
+      metric: data.definition.name,
+      definition: data.definition,
+      sensitivity: metricSettings(data, options).sensitivity,
+      outcome: judge.outcome,
+      risk: judge.risk,
+      decidedBy: judge.outcome === 'pass' ? [] : ['kayenta'],
+      muted: data.definition.muted === true,
+      change: relativeChange(baseline, canary),
+      baseline,
+      canary,
+      judges: [judge],
+      explanation: judge.explanation,
+    };
+  });
+  const k = options.kayenta ?? {};
+  const score = kayentaScore(results, {
+    ...(k.passThreshold !== undefined ? { passThreshold: k.passThreshold } : {}),
+    ...(k.marginalThreshold !== undefined ? { marginalThreshold: k.marginalThreshold } : {}),
+    ...(k.groupWeights ? { groupWeights: k.groupWeights } : {}),
+  });
+  const pass = k.passThreshold ?? 75;
+  const marginal = k.marginalThreshold ?? 50;
+  const failing = judged.filter((m) => !m.muted && m.outcome === 'fail').map((m) => m.metric);
+  const why =
+    score.reason ??
+    (failing.length > 0
+      ? `${failing.length} metric(s) High/Low: ${failing.slice(0, 3).join(', ')}`
+      : 'all metrics Pass');
+  let verdict: Judgment['verdict'] =
+    score.classification === 'Pass' ? 'pass' : score.classification === 'Fail' ? 'fail' : 'inconclusive';
+  let reason = `Kayenta ${score.classification}: score ${score.score} (pass >= ${pass}, marginal >= ${marginal}); ${why}.`;
+  const logs = options.logs;
+  if (logs?.outcome === 'fail' && verdict !== 'fail') {
+    verdict = 'fail';
+    reason = `Fail: logs failed (${firstSentence(logs.explanation)}); ${reason}`;
+  }
+  return { verdict, score: score.score, reason, metrics: judged, ...(logs ? { logs } : {}) };
+}

@@ -1,0 +1,28 @@
+import type { Sensitivity } from '../model/metric.ts';
+import type { LogsJudgment, NoDataPolicy } from '../model/verdict.ts';
+
+/** Kayenta-compatible scoring options (see judges/kayenta.ts). */
+export interface KayentaScoringOptions {
+  /** Score at or above which the verification passes. Kayenta's default: 75. */
+  passThreshold?: number;
+  /** Score below which it fails; in between it is inconclusive (Kayenta's "marginal"). Default: 50. */
+  marginalThreshold?: number;
+  /** Weight of each metric group in percent, by `MetricDefinition.group`; groups not listed share equally. */
+  groupWeights?: Record<string, number>;
+}
+
+/** How `judgeVerification` judges. */
+export interface JudgmentOptions {
+  /** Default sensitivity; a metric's own `sensitivity` overrides it. Default `medium`. */
+  sensitivity?: Sensitivity;
+  /**
+   * `default`: Vigil's judges (paired, distribution, rate, rank when unaligned, shape, thresholds) with a
+   * Bonferroni split of each metric's alpha. `kayenta`: Kayenta's NetflixACAJudge classification and score.
+   */
+  mode?: 'default' | 'kayenta';
+  /** What a metric without data does to the verdict. Default `inconclusive`. */
+  noData?: NoDataPolicy;
+  kayenta?: KayentaScoringOptions;
+  /** The log comparison's result; it counts like one more metric. */
+  logs?: LogsJudgment;
+}
