@@ -122,32 +122,41 @@ export default function main(args: string[]): void {
   );
 }
 
+// Every ground-truth event that is not exactly one parsed group, largest first: the lines it costs GA, the
+// parsed templates its lines went to, and the other events those groups swallowed.
 function showMistakes(s: SystemData, ids: string[], templates: string[]): void {
-  const truthByParsed = new Map<string, Map<string, number>>();
-  const parsedByTruth = new Map<string, Set<string>>();
-  s.original.forEach((r, i) => {
-    const m = truthByParsed.get(ids[i]!) ?? new Map<string, number>();
-    m.set(r.EventTemplate!, (m.get(r.EventTemplate!) ?? 0) + 1);
-    truthByParsed.set(ids[i]!, m);
-    const p = parsedByTruth.get(r.EventTemplate!) ?? new Set<string>();
-    p.add(templates[i]!);
-    parsedByTruth.set(r.EventTemplate!, p);
+  const truth = s.original.map((r) => r.EventTemplate!);
+  const linesOf = (key: string[], k: string) => key.filter((x) => x === k).length;
+  const parsedOf = new Map<string, Map<string, number>>();
+  const truthOf = new Map<string, Map<string, number>>();
+  truth.forEach((t, i) => {
+    const a = parsedOf.get(t) ?? new Map<string, number>();
+    a.set(ids[i]!, (a.get(ids[i]!) ?? 0) + 1);
+    parsedOf.set(t, a);
+    const b = truthOf.get(ids[i]!) ?? new Map<string, number>();
+    b.set(t, (b.get(t) ?? 0) + 1);
+    truthOf.set(ids[i]!, b);
   });
-  for (const [id, m] of truthByParsed) {
-    if (m.size > 1) {
-      console.log(`MERGED ${templates[ids.indexOf(id)]}`);
-      for (const [t, n] of m) console.log(`    ${n} x ${t}`);
+  const templateOf = new Map(ids.map((id, i) => [id, templates[i]!]));
+  const wrong = [...parsedOf]
+    .filter(([, p]) => p.size > 1 || truthOf.get([...p.keys()][0]!)!.size > 1)
+    .map(([t, p]) => ({ t, p, lines: linesOf(truth, t) }))
+    .sort((a, b) => b.lines - a.lines);
+  for (const { t, p, lines } of wrong) {
+    console.log(`${lines} lines: ${t}`);
+    for (const [id, n] of p) {
+      const others = [...truthOf.get(id)!].filter(([x]) => x !== t);
+      const with_ = others.length ? `  (+ ${others.map(([x, m]) => `${m} x ${x}`).join(' | ')})` : '';
+      console.log(`    ${n} -> ${templateOf.get(id)}${with_}`);
     }
   }
-  for (const [t, p] of parsedByTruth) {
-    if (p.size > 1) {
-      console.log(`SPLIT ${t}`);
-      for (const x of p) console.log(`    ${x}`);
-    }
-  }
-  const bad = new Map<string, string>();
+  const bad = new Map<string, { got: string; n: number }>();
   s.corrected.forEach((r, i) => {
-    if (r.EventTemplate !== templates[i]) bad.set(r.EventTemplate!, templates[i]!);
+    if (r.EventTemplate === templates[i]) return;
+    const k = `${r.EventTemplate}\n     got ${templates[i]}`;
+    const e = bad.get(k) ?? { got: templates[i]!, n: 0 };
+    e.n++;
+    bad.set(k, e);
   });
-  for (const [t, p] of bad) console.log(`PA want ${t}\n     got ${p}`);
+  for (const [k, e] of [...bad].sort((a, b) => b[1].n - a[1].n)) console.log(`PA ${e.n} want ${k}`);
 }

@@ -13,7 +13,7 @@
 import type { LogEvent, LogLevel } from '../model/log.ts';
 import type { Sensitivity } from '../model/metric.ts';
 import type { LogsJudgment, MetricOutcome } from '../model/verdict.ts';
-import { binomialUpperTail } from './binomial.ts';
+import { binomialSf } from '../stats/distributions.ts';
 import { type FeedbackAction, type FeedbackRule, matchFeedback } from './feedback.ts';
 import { LEVEL_RANK } from './level.ts';
 import { createTemplateMiner, type ShapeRef, type TemplateMinerOptions } from './miner.ts';
@@ -191,7 +191,8 @@ export function compareLogs(
     if (a.canary > 0 && a.baseline === 0) cls = 'unknown';
     else if (a.canary === 0) cls = 'gone';
     else {
-      pValue = binomialUpperTail(a.canary, a.canary + a.baseline, p0);
+      // P(X >= canary): the survival function at canary - 1.
+      pValue = binomialSf(a.canary - 1, a.canary + a.baseline, p0);
       cls = pValue < alpha && (rateRatio ?? 0) >= settings.minRateRatio ? 'unexpected-frequency' : 'known';
     }
     counts[cls]++;

@@ -9,7 +9,6 @@ export {
   type TemplateMiner,
   type TemplateMinerOptions,
 } from './miner.ts';
-export { binomialLowerTail, binomialUpperTail } from './binomial.ts';
 export { detectLevel, LEVEL_RANK, normaliseLevel } from './level.ts';
 export { LogInputError, parseLogText } from './input.ts';
 export {

@@ -263,7 +263,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
  */
 function finalTemplates(shapes: Shape[], enumMax: number, enumMinCount: number): Map<Shape, TemplateMatch> {
   const out = new Map<Shape, TemplateMatch>();
-  const parts = splitByEnums(shapes, enumMax, enumMinCount);
+  const parts = splitByEnums(shapes, { enumMax, enumMinCount });
   for (const part of parts) {
     const template = mergeTokens(part).join(' ');
     const match = { clusterId: templateId(template), template };
@@ -292,11 +292,21 @@ const KEY_VALUE = /^[^=]*=<\*>$/;
 
 /**
  * The class of a token for structural comparison: masked tokens with a constant part (`LOGIN(uid=<*>)`,
- * `instruction...<*>`) and decoration (`****`, `--`) are their own class; plain words, bare values and `key=<*>` are interchangeable.
+ * `instruction...<*>`), decoration (`****`, `--`) and empty keys (`rhost=`) are their own class; plain words, bare values and `key=<*>` are interchangeable.
  */
 function structuralClass(t: string): string {
-  if (t.includes(WILDCARD) ? !isBare(t) && !KEY_VALUE.test(t) : DECORATION.test(t)) return t;
+  if (t.includes(WILDCARD) ? !isBare(t) && !KEY_VALUE.test(t) : DECORATION.test(t) || isEmptyKey(t)) return t;
   return '';
+}
+
+// `rhost=` with nothing after it: the value is absent, which is a different event from one that has a value.
+function isEmptyKey(t: string): boolean {
+  return t.length > 1 && t.charCodeAt(t.length - 1) === 61 /* = */ && t.indexOf('=') === t.length - 1;
+}
+
+interface SplitSettings {
+  enumMax: number;
+  enumMinCount: number;
 }
 
 /**
@@ -304,12 +314,15 @@ function structuralClass(t: string): string {
  * its masked tokens differ in their constant parts (different structure);
  * it is one of several word positions that vary together (each value of one fixes the others);
  * it holds at most `enumMax` distinct words that each recur `enumMinCount` times (a state, not data).
+ * `free` holds the positions that already varied freely (too many words, or a rare one) in an enclosing
+ * group: their values are data, so a structural split elsewhere does not turn them into states.
  */
-function splitByEnums(shapes: Shape[], enumMax: number, enumMinCount: number): Shape[][] {
+function splitByEnums(shapes: Shape[], o: SplitSettings, free: ReadonlySet<number> = new Set()): Shape[][] {
   if (shapes.length < 2) return [shapes];
   const n = shapes[0]!.tokens.length;
   let structural = -1;
   const wordPositions: { p: number; counts: Map<string, number> }[] = [];
+  let freeHere: Set<number> | null = null;
   for (let p = 0; p < n && structural < 0; p++) {
     const first = shapes[0]!.tokens[p]!;
     if (shapes.every((s) => s.tokens[p] === first)) continue;
@@ -323,37 +336,36 @@ function splitByEnums(shapes: Shape[], enumMax: number, enumMinCount: number): S
       else counts.set(t, (counts.get(t) ?? 0) + s.count);
     }
     if (classes.size > 1) structural = p;
-    else if (wordLike && counts.size <= enumMax) wordPositions.push({ p, counts });
+    else if (wordLike && counts.size <= o.enumMax && !free.has(p)) wordPositions.push({ p, counts });
+    if (counts.size > o.enumMax || [...counts.values()].some((c) => c < o.enumMinCount)) {
+      freeHere ??= new Set(free);
+      freeHere.add(p);
+    }
   }
-  if (structural >= 0)
-    return partition(shapes, (s) => structuralClass(s.tokens[structural]!), enumMax, enumMinCount);
+  const inner = freeHere ?? free;
+  if (structural >= 0) return partition(shapes, (s) => structuralClass(s.tokens[structural]!), o, inner);
   if (wordPositions.length >= 2) {
     const joint = new Set(shapes.map((s) => wordPositions.map((w) => s.tokens[w.p]).join(' ')));
     if (wordPositions.every((w) => w.counts.size === joint.size)) {
-      return partition(
-        shapes,
-        (s) => wordPositions.map((w) => s.tokens[w.p]).join(' '),
-        enumMax,
-        enumMinCount,
-      );
+      return partition(shapes, (s) => wordPositions.map((w) => s.tokens[w.p]).join(' '), o, inner);
     }
   }
   let best: { p: number; counts: Map<string, number> } | null = null;
   for (const w of wordPositions) {
     let recurring = true;
-    for (const c of w.counts.values()) if (c < enumMinCount) recurring = false;
+    for (const c of w.counts.values()) if (c < o.enumMinCount) recurring = false;
     if (recurring && (!best || w.counts.size < best.counts.size)) best = w;
   }
   if (!best) return [shapes];
   const pos = best.p;
-  return partition(shapes, (s) => s.tokens[pos]!, enumMax, enumMinCount);
+  return partition(shapes, (s) => s.tokens[pos]!, o, inner);
 }
 
 function partition(
   shapes: Shape[],
   keyOf: (s: Shape) => string,
-  enumMax: number,
-  enumMinCount: number,
+  o: SplitSettings,
+  free: ReadonlySet<number>,
 ): Shape[][] {
   const parts = new Map<string, Shape[]>();
   for (const s of shapes) {
@@ -362,7 +374,7 @@ function partition(
     if (part) part.push(s);
     else parts.set(k, [s]);
   }
-  return [...parts.values()].flatMap((part) => splitByEnums(part, enumMax, enumMinCount));
+  return [...parts.values()].flatMap((part) => splitByEnums(part, o, free));
 }
 
 /** Token-wise merge: equal tokens stay, differing ones become `<*>` (keeping a shared `key=` prefix). */
