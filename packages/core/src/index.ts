@@ -23,3 +23,21 @@ export {
   scoreSeries,
   type TimestampValueRow,
 } from './anomaly/index.ts';
+export * from './stats/index.ts';
+export { judgeRank, pooledValues, RANK_MIN_POINTS, rankJudge } from './judges/rank.ts';
+export {
+  createKayentaJudge,
+  type KayentaClassification,
+  type KayentaEffectSizeConfig,
+  type KayentaGroupScore,
+  type KayentaMetricConfig,
+  type KayentaMetricResult,
+  type KayentaScoreConfig,
+  type KayentaScoreResult,
+  kayentaClassifyMetric,
+  kayentaConfigFromDefinition,
+  kayentaDirection,
+  kayentaJudge,
+  kayentaScore,
+  kayentaToJudgeResult,
+} from './judges/kayenta.ts';

@@ -71,7 +71,8 @@ export function planVerification(spec: Spec, ctx: PlanContext): Plan {
     baselineShift: 0,
     selectors: {
       baseline: strategy === 'canary' ? selector(spec.strategy.baseline) : {},
-      canary: strategy === 'canary' ? selector(spec.strategy.canary) : {},
+      // The new version's instances are the canary whatever it is compared with.
+      canary: selector(spec.strategy.canary),
     },
   };
   if (before) {
