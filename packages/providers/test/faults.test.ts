@@ -11,6 +11,7 @@ import { PrometheusProvider } from '../src/prometheus.ts';
 import type { InstanceSeries, MetricQuery, Provider, ProviderDeps } from '../src/provider.ts';
 import { startDatadogFake } from './support/datadog-fake.ts';
 import { startDynatraceFake } from './support/dynatrace-fake.ts';
+import { startPrometheusFake } from './support/prometheus-fake.ts';
 import {
   type FakeRequest,
   type FakeServer,
@@ -29,19 +30,6 @@ const expected: InstanceSeries[] = instances.map((instance) => ({
   points: Array.from({ length: minutes }, (_, m) => ({ t: T0 + m * 60_000, v: value(instance, m) })),
 }));
 const http = { retries: 3, timeoutMs: 300, backoffMs: 100, maxBackoffMs: 10_000, budgetMs: 60_000 };
-
-/** A Prometheus-protocol fake: every query returns the reference series on the requested grid. */
-function prometheusHandler(req: FakeRequest) {
-  const start = Number(req.query.get('start')) * 1000;
-  const end = Number(req.query.get('end')) * 1000;
-  const step = Number(req.query.get('step')) * 1000;
-  const result = instances.map((inst) => {
-    const values: [number, string][] = [];
-    for (let t = start; t <= end; t += step) values.push([t / 1000, String(value(inst, (t - T0) / 60_000))]);
-    return { metric: { pod: inst }, values };
-  });
-  return { status: 200, body: { status: 'success', data: { resultType: 'matrix', result } } };
-}
 
 /** A custom APM: `{ series: [{ host, points: [{ ts (s), value }] }] }`. */
 function apmHandler(req: FakeRequest) {
@@ -76,7 +64,7 @@ type Body = Record<string, any>;
 const adapters: Adapter[] = [
   {
     name: 'prometheus',
-    start: () => startFake(prometheusHandler),
+    start: () => startPrometheusFake(instances, (i, t) => value(i, (t - T0) / 60_000)),
     make: (url, deps) => new PrometheusProvider({ type: 'prometheus', url, http }, deps),
     query: { metric: 'm', query: 'rate(x[1m])', instanceLabel: 'pod' },
     nan: (b) => {
