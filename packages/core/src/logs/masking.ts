@@ -15,9 +15,13 @@ const TRAILING = ')]}>"\',;:.!?';
 const VALUE_RUN = /(?<![A-Za-z0-9])-?[A-Za-z0-9]*[0-9][A-Za-z0-9]*|[A-Za-z0-9]*[0-9][A-Za-z0-9]*/g;
 // Wildcards joined only by separators (an IP with its port, a date, a UUID) are one value.
 const JOINED = /<\*>(?:[-.:/+,@#]?<\*>)+/g;
-const HOST = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const HOST = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?::[0-9]+)?$/;
 const HEX_PAIRS = /^(?:[0-9A-Fa-f]{2}[:-]){3,}[0-9A-Fa-f]{2}$/;
 const HEX_DIGITS = /^[0-9a-fA-F]+$/;
+// An IPv6 address (four or more hex groups, or a `::` abbreviation), also inside a larger token such as
+// `v6(en0:fe80::1)`. Its hex groups without digits (`fecd`) would otherwise survive as words.
+const IPV6 =
+  /(?<![0-9A-Za-z])(?:(?:[0-9A-Fa-f]{1,4}:){3,7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{0,4}::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?)(?![0-9A-Za-z])/g;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -40,6 +44,9 @@ function maskValue(v: string): string {
   if (v.charCodeAt(0) === 47 /* / */ && v.length > 1) return WILDCARD; // absolute path
   if (v.includes('://')) return WILDCARD; // URL
   if (HEX_PAIRS.test(v)) return WILDCARD; // MAC address, hex dump
+  const colon = v.indexOf(':');
+  // A stand-in with digits, so that the run rules below mask it and join it with its neighbours.
+  if (colon >= 0 && v.indexOf(':', colon + 1) > 0) v = v.replace(IPV6, '0');
   let masked = v.replace(VALUE_RUN, (run: string) => {
     // The sign of a number belongs to the number: `-27` is one value.
     if (run.charCodeAt(0) === 45) {
@@ -49,7 +56,7 @@ function maskValue(v: string): string {
     return maskRun(run);
   });
   if (masked === v) return v;
-  // A host name with a numbered part (ip-10-0-0-1.ec2.internal, host42.example.com) is one value.
+  // A host name with a numbered part or a port (ip-10-0-0-1.ec2.internal, db.example.com:5432) is one value.
   if (HOST.test(v)) return WILDCARD;
   masked = masked.replace(JOINED, WILDCARD);
   // An identifier glued to a number by underscores (blk_123, attempt_1445_0020_m_0001) is one value.

@@ -96,11 +96,17 @@ const DEFAULTS: Required<TemplateMinerOptions> = {
   maxShapesPerCluster: 100,
 };
 
+// A message joins a group with another first word only when at least this many other constant words agree
+// and none disagrees: fewer would merge short sibling events (`DMA zone: ...`, `Normal zone: ...`).
+const FIRST_WORD_MIN_CONSTANTS = 6;
+
 /** Creates an online template miner with the default (or given) settings. */
 export function createTemplateMiner(options: TemplateMinerOptions = {}): TemplateMiner {
   const o = { ...DEFAULTS, ...options };
   const shapes = new Map<string, Shape>();
   const buckets = new Map<string, Group[]>();
+  // Every group by message length, for shapes whose first word is itself a variable (see `place`).
+  const byLength = new Map<number, Group[]>();
   let groupCount = 0;
   let tick = 0;
 
@@ -123,6 +129,32 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     return constants === 0 ? 1 : same / constants;
   }
 
+  // A message whose first word names its source (`com.apple.X: scheduler ... Ignoring.`) lands in a bucket
+  // of its own. It joins a group of another bucket when every other constant word agrees and there are
+  // enough of them to make a chance match unlikely.
+  function firstWordVariant(tokens: string[]): Group | null {
+    const list = byLength.get(tokens.length);
+    if (!list) return null;
+    let constants = 0;
+    for (let i = 1; i < tokens.length; i++) if (!isBare(tokens[i]!)) constants++;
+    if (constants < FIRST_WORD_MIN_CONSTANTS) return null;
+    let best: Group | null = null;
+    let bestSame = -1;
+    for (const g of list) {
+      if (g.tokens[0] === tokens[0]) continue;
+      let same = 0;
+      for (let i = 1; i < tokens.length; i++) {
+        const t = tokens[i]!;
+        if (!isBare(t) && g.tokens[i] === t) same++;
+      }
+      if (same === constants && same > bestSame) {
+        bestSame = same;
+        best = g;
+      }
+    }
+    return best;
+  }
+
   function place(tokens: string[], key: string): Shape {
     const bucket = bucketOf(tokens);
     let list = buckets.get(bucket);
@@ -137,6 +169,13 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       if (s > bestSim) {
         bestSim = s;
         best = g;
+      }
+    }
+    if (!(best && bestSim > o.similarity)) {
+      const other = firstWordVariant(tokens);
+      if (other) {
+        best = other;
+        bestSim = 1;
       }
     }
     let group: Group;
@@ -156,6 +195,9 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
         current: null,
       };
       list.push(group);
+      const same = byLength.get(tokens.length);
+      if (same) same.push(group);
+      else byLength.set(tokens.length, [group]);
       groupCount++;
       if (groupCount > o.maxClusters) evictGroups();
     }
@@ -178,6 +220,11 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       const kept = list.filter((g) => !drop.has(g));
       if (kept.length === 0) buckets.delete(bucket);
       else buckets.set(bucket, kept);
+    }
+    for (const [length, list] of byLength) {
+      const kept = list.filter((g) => !drop.has(g));
+      if (kept.length === 0) byLength.delete(length);
+      else byLength.set(length, kept);
     }
     for (const g of drop) for (const s of g.shapes) shapes.delete(s.key);
     groupCount -= drop.size;
