@@ -153,6 +153,10 @@ export function hodgesLehmann(
   const muMin = xMin - yMax;
   const muMax = xMax - yMin;
 
+  // Both samples constant: every shift but one leaves the data fully ordered, and at that one every
+  // observation ties, where R stops with an error. The shift is then known exactly.
+  if (xMin === xMax && yMin === yMax) return { estimate: muMin, lower: muMin, upper: muMin, confidence };
+
   const root = (zq: number): number => {
     // In extreme cases the interval end is the end of the search range (R does the same).
     const fLower = wdiff(muMin, zq, correct);

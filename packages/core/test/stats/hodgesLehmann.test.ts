@@ -50,6 +50,10 @@ describe('hodgesLehmann on further R cases', () => {
   it('rejects bad input by naming it', () => {
     expect(() => hodgesLehmann([1, 2], [3], { confidence: 1 })).toThrow(/confidence/);
     expect(() => hodgesLehmann([1, Number.NaN], [3])).toThrow(/finite/);
-    expect(() => hodgesLehmann([1, 1], [1, 1])).toThrow(/all observations are tied/);
+  });
+
+  it('gives the exact shift when both samples are constant (where R stops with an error)', () => {
+    expect(hodgesLehmann([1, 1], [1, 1])).toEqual({ estimate: 0, lower: 0, upper: 0, confidence: 0.95 });
+    expect(hodgesLehmann([3, 3, 3], [1, 1], { confidence: 0.9 })).toEqual({ estimate: 2, lower: 2, upper: 2, confidence: 0.9 });
   });
 });
