@@ -3,9 +3,10 @@
  * version taken from a deploy event) can never change the query's structure.
  *
  * - `promql`: placeholders must sit inside a double-quoted string; `\`, `"` and line breaks are escaped.
- *   After `=~`/`!~` an array becomes an alternation of RE2-escaped values.
+ *   After `=~`/`!~` an array becomes an alternation of RE2-escaped values, and a single string is used as
+ *   the pattern it is (it can change what matches, never the query around it).
  * - `datadog`: tag values are normalised as Datadog does at intake (anything but letters, digits, `_ - : . /`
- *   becomes `_`), so `,`, `}` or spaces cannot open a new filter; inside double quotes (logs search)
+ *   becomes `_`; the `*` wildcard stays), so `,`, `}` or spaces cannot open a new filter; inside double quotes (logs search)
  *   `\` and `"` are escaped instead.
  * - `dynatrace`: placeholders must sit inside a double-quoted selector string; `~` and `"` are escaped
  *   with `~` as Dynatrace selectors require.
@@ -86,7 +87,9 @@ function escapeValue(
           },
         );
       }
-      const parts = regex ? list.map(escapeRe2) : list;
+      // A list is literal values (regex-escaped into an alternation); a single string after =~ is a pattern
+      // on purpose (e.g. a canary pod pattern). Either way string escaping keeps it inside its quotes.
+      const parts = Array.isArray(value) ? list.map(escapeRe2) : list;
       return escapePromString(parts.join('|'));
     }
     case 'datadog':
@@ -120,7 +123,10 @@ export function escapeRe2(v: string): string {
   return v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Datadog's tag normalisation: disallowed characters become underscores (Datadog does this at intake too). */
+/**
+ * Datadog's tag normalisation: disallowed characters become underscores (Datadog does this at intake too).
+ * `*` is kept: it is Datadog's wildcard and cannot open a new filter.
+ */
 export function normaliseDatadogTag(v: string): string {
-  return v.replace(/[^A-Za-z0-9_\-:./]/g, '_');
+  return v.replace(/[^A-Za-z0-9_\-:./*]/g, '_');
 }

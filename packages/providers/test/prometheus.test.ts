@@ -163,6 +163,12 @@ describe('Prometheus adapter against a real Prometheus', () => {
       step: 60_000,
     });
     expect(dotted).toEqual([]);
+    const pattern = await provider.fetchMetric(q('vigil_latency{pod=~"{{pods}}"}', { pods: 'web-[12]' }), {
+      start: ms(T0),
+      end: ms(T0) + 1,
+      step: 60_000,
+    });
+    expect(pattern.map((s) => s.instance).sort()).toEqual(['web-1', 'web-2']);
   });
 
   it('answers instant queries', async () => {

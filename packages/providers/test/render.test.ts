@@ -11,6 +11,7 @@ describe('template rendering', () => {
     expect(renderTemplate('up{pod=~"{{p}}"}', { p: ['a.b', 'c+'] }, 'promql')).toBe(
       'up{pod=~"a\\\\.b|c\\\\+"}',
     );
+    expect(renderTemplate('up{pod=~"{{p}}"}', { p: 'web-.*' }, 'promql')).toBe('up{pod=~"web-.*"}');
     expect(() => renderTemplate('up{pod="{{p}}"}', { p: ['a', 'b'] }, 'promql')).toThrow(/=~/);
     expect(() => renderTemplate('up{pod="{{q}}"}', { p: 'x' }, 'promql')).toThrow(/no value/);
   });
