@@ -1,0 +1,174 @@
+/**
+ * Configuration of the Service Guard backend plugin (app-config.yaml). Provider URLs and credentials come
+ * only from here, never from entity annotations, so a catalog author cannot point the backend at another
+ * host. The section is re-read at every run: rotated credentials take effect without a restart.
+ */
+export interface Config {
+  serviceGuard?: {
+    /**
+     * Named monitoring backends. The keys are the names profiles refer to.
+     */
+    providers?: {
+      [name: string]: {
+        /** prometheus | datadog | dynatrace | http | replay */
+        type: 'prometheus' | 'datadog' | 'dynatrace' | 'http' | 'replay';
+        /** Prometheus, Dynatrace (environment URL), http (URL template). */
+        url?: string;
+        /** Prometheus authentication. */
+        auth?: {
+          /** none | basic | bearer */
+          type: 'none' | 'basic' | 'bearer';
+          username?: string;
+          /** @visibility secret */
+          password?: string;
+          /** @visibility secret */
+          token?: string;
+        };
+        /** Extra headers sent as they are (Prometheus, http), e.g. X-Scope-OrgID. */
+        headers?: { [name: string]: string };
+        /**
+         * Extra headers whose values are secret.
+         * @visibility secret
+         */
+        secretHeaders?: { [name: string]: string };
+        /** Datadog site, e.g. datadoghq.eu. */
+        site?: string;
+        /** Datadog: overrides the host derived from the site (proxies). */
+        baseUrl?: string;
+        /**
+         * Datadog API key.
+         * @visibility secret
+         */
+        apiKey?: string;
+        /**
+         * Datadog application key.
+         * @visibility secret
+         */
+        appKey?: string;
+        /**
+         * Dynatrace API token (metrics.read, logs.read).
+         * @visibility secret
+         */
+        token?: string;
+        /** Dynatrace default entity selector. */
+        entitySelector?: string;
+        /** Replay provider: path of a recording (docs/replay-format.md). */
+        file?: string;
+        /** Replay provider: the recorded provider to answer for. */
+        source?: string;
+        /** http provider: how to read points from the JSON answer (see @vigil/providers HttpPick). */
+        pick?: {
+          series?: string;
+          points: string;
+          timestamp: string;
+          value: string;
+          instance: string;
+          timestampUnit?: 'ms' | 's' | 'iso';
+        };
+        /** http provider: GET (default) or POST. */
+        method?: 'GET' | 'POST';
+        /** http provider: body template. */
+        body?: string;
+        /** TLS client settings: paths of PEM files. */
+        tls?: {
+          caFile?: string;
+          certFile?: string;
+          /** @visibility secret */
+          keyFile?: string;
+          serverName?: string;
+          insecureSkipVerify?: boolean;
+        };
+        /** HTTP behaviour: timeouts (ms), retries, concurrency. */
+        http?: {
+          timeoutMs?: number;
+          budgetMs?: number;
+          retries?: number;
+          backoffMs?: number;
+          maxBackoffMs?: number;
+          concurrency?: number;
+        };
+      };
+    };
+    /**
+     * What to watch, by profile name; an entity picks one with the annotation
+     * `vigil.dev/service-guard: <profile>`. Query templates use `{{name}}` placeholders filled from the
+     * entity (name, namespace, kind, ref, service, dynatraceEntityId, and `vigil.dev/var.<name>`
+     * annotations), escaped by the provider for its query language.
+     */
+    profiles?: {
+      [name: string]: {
+        /** Name of an entry of serviceGuard.providers. */
+        provider: string;
+        /** Label / tag / dimension naming the instance in the answers. Default `instance`. */
+        instanceLabel?: string;
+        /** Spacing of points, e.g. `1m` or { minutes: 1 }. Default 1 minute. */
+        step?: string | { [unit: string]: number };
+        /** Default sensitivity of the metrics: low | medium | high. Default medium. */
+        sensitivity?: 'low' | 'medium' | 'high';
+        /** The metrics, each a query template. */
+        metrics: Array<{
+          /** Metric name, unique in the profile. */
+          name: string;
+          /** Query template in the provider's language. */
+          query: string;
+          /** error | latency | throughput | resource | other. Default other. */
+          kind?: 'error' | 'latency' | 'throughput' | 'resource' | 'other';
+          /** higher-is-worse | lower-is-worse | both. Default higher-is-worse. */
+          direction?: 'higher-is-worse' | 'lower-is-worse' | 'both';
+          /** Overrides the profile's sensitivity. */
+          sensitivity?: 'low' | 'medium' | 'high';
+          /** Weight in the score. Default 1. */
+          weight?: number;
+          /** A critical metric that fails makes the entity unhealthy on its own. */
+          critical?: boolean;
+          /** Display unit. */
+          unit?: string;
+        }>;
+        /** Log novelty: the period's log clusters against the entity's recent history. */
+        logs?: {
+          /** Provider name; default the profile's provider. */
+          provider?: string;
+          /** Log query template (Datadog logs search, Dynatrace LQL). */
+          query: string;
+          /** Attribute naming the instance. */
+          instanceField?: string;
+          /** How much history before the period the period is compared with. Default 1 day. */
+          history?: string | { [unit: string]: number };
+          /** Most events read per window. Default 10000. */
+          limit?: number;
+          /** low | medium | high. Default the profile's sensitivity. */
+          sensitivity?: 'low' | 'medium' | 'high';
+        };
+      };
+    };
+    /** When runs happen. */
+    schedule?: {
+      /** How often each shard runs, e.g. { minutes: 5 } or a cron. Default 5 minutes. */
+      frequency?: string | { [unit: string]: number } | { cron: string };
+      /** Longest run of a shard before the scheduler releases it. Default 4 minutes. */
+      timeout?: string | { [unit: string]: number };
+      /** Wait before the first run after start. */
+      initialDelay?: string | { [unit: string]: number };
+      /** Number of global tasks (`service-guard:shard-<i>`) the entities are split into. Default 1. */
+      shards?: number;
+      /**
+       * Length of an analysed period; a run analyses the last complete one, once per entity. Default the
+       * frequency (required when the frequency is a cron).
+       */
+      period?: string | { [unit: string]: number };
+      /** How far back metrics are read to train a detector that has no state yet or missed periods. Default 7 days. */
+      history?: string | { [unit: string]: number };
+      /** Entities analysed at once within one shard run. Default 4. */
+      concurrency?: number;
+    };
+    /** How long data is kept. */
+    retention?: {
+      /** Health snapshots (with their metric risks and log clusters) older than this are deleted. Default 30 days. */
+      snapshots?: string | { [unit: string]: number };
+      /** Deployment verifications older than this are deleted. Default 180 days. */
+      verifications?: string | { [unit: string]: number };
+      /** How often the retention job runs. Default 6 hours. */
+      frequency?: string | { [unit: string]: number };
+    };
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * Reads `serviceGuard` from app-config into typed settings. Called at the start of every run and request
+ * that needs it, so a changed config (rotated credentials) takes effect without a restart. Errors name the
+ * key at fault.
+ */
+import type { Config } from '@backstage/config';
+import { ConfigReader, readDurationFromConfig } from '@backstage/config';
+import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
+import { durationToMilliseconds, type JsonObject } from '@backstage/types';
+import type { ProviderConfig } from '@vigil/providers';
+import type { MetricDirection, MetricKind, Sensitivity } from '@vigil/backstage-plugin-service-guard-common';
+
+/** A metric of a profile. */
+export interface MetricSettings {
+  name: string;
+  query: string;
+  kind: MetricKind;
+  direction: MetricDirection;
+  sensitivity: Sensitivity;
+  weight: number;
+  critical: boolean;
+  unit?: string;
+}
+
+/** The log part of a profile. */
+export interface LogSettings {
+  provider: string;
+  query: string;
+  instanceField?: string;
+  historyMs: number;
+  limit: number;
+  sensitivity: Sensitivity;
+}
+
+/** What an opted-in entity is watched with. */
+export interface ProfileSettings {
+  name: string;
+  provider: string;
+  instanceLabel: string;
+  stepMs: number;
+  metrics: MetricSettings[];
+  logs?: LogSettings;
+}
+
+export interface ScheduleSettings {
+  /** Passed to the scheduler as is. */
+  definition: SchedulerServiceTaskScheduleDefinition;
+  shards: number;
+  periodMs: number;
+  historyMs: number;
+  concurrency: number;
+}
+
+export interface RetentionSettings {
+  snapshotsMs: number;
+  verificationsMs: number;
+  frequencyMs: number;
+}
+
+export interface ServiceGuardSettings {
+  providers: Map<string, ProviderConfig>;
+  profiles: Map<string, ProfileSettings>;
+  schedule: ScheduleSettings;
+  retention: RetentionSettings;
+}
+
+/** A mistake in the `serviceGuard` config; the message names the key. */
+export class ServiceGuardConfigError extends Error {
+  override name = 'ServiceGuardConfigError';
+}
+
+const PROVIDER_TYPES = ['prometheus', 'datadog', 'dynatrace', 'http', 'replay'] as const;
+const REQUIRED_BY_TYPE: Record<(typeof PROVIDER_TYPES)[number], string[]> = {
+  prometheus: ['url'],
+  datadog: ['apiKey', 'appKey'],
+  dynatrace: ['url', 'token'],
+  http: ['url', 'pick'],
+  replay: ['file'],
+};
+const KINDS: MetricKind[] = ['error', 'latency', 'throughput', 'resource', 'other'];
+const DIRECTIONS: MetricDirection[] = ['higher-is-worse', 'lower-is-worse', 'both'];
+const SENSITIVITIES: Sensitivity[] = ['low', 'medium', 'high'];
+
+function oneOf<T extends string>(c: Config, key: string, allowed: readonly T[], path: string, def: T): T {
+  const v = c.getOptionalString(key);
+  if (v === undefined) return def;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new ServiceGuardConfigError(`${path}.${key} is "${v}"; use one of ${allowed.join(', ')}`);
+  }
+  return v as T;
+}
+
+function durationMs(c: Config, key: string, path: string, def: number): number {
+  if (!c.has(key)) return def;
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(readDurationFromConfig(c, { key }));
+  } catch (e) {
+    throw new ServiceGuardConfigError(
+      `${path}.${key} is not a duration (${(e as Error).message}); write e.g. { minutes: 5 } or "PT5M"`,
+    );
+  }
+  if (!(ms > 0)) throw new ServiceGuardConfigError(`${path}.${key} must be longer than zero`);
+  return ms;
+}
+
+function positiveInt(c: Config, key: string, path: string, def: number): number {
+  const v = c.getOptionalNumber(key);
+  if (v === undefined) return def;
+  if (!Number.isInteger(v) || v < 1)
+    throw new ServiceGuardConfigError(`${path}.${key} must be a whole number >= 1`);
+  return v;
+}
+
+function readProvider(name: string, c: Config): ProviderConfig {
+  const path = `serviceGuard.providers.${name}`;
+  const type = c.getOptionalString('type');
+  if (!type || !(PROVIDER_TYPES as readonly string[]).includes(type)) {
+    throw new ServiceGuardConfigError(`${path}.type must be one of ${PROVIDER_TYPES.join(', ')}`);
+  }
+  for (const key of REQUIRED_BY_TYPE[type as (typeof PROVIDER_TYPES)[number]]) {
+    if (!c.has(key)) throw new ServiceGuardConfigError(`${path}.${key} is required for a ${type} provider`);
+  }
+  // The provider adapters validate the rest of their own settings; names stay those of app-config.
+  return { ...(c.get() as object), name } as ProviderConfig;
+}
+
+function readMetric(c: Config, path: string, profileSensitivity: Sensitivity): MetricSettings {
+  const m: MetricSettings = {
+    name: c.getString('name'),
+    query: c.getString('query'),
+    kind: oneOf(c, 'kind', KINDS, path, 'other'),
+    direction: oneOf(c, 'direction', DIRECTIONS, path, 'higher-is-worse'),
+    sensitivity: oneOf(c, 'sensitivity', SENSITIVITIES, path, profileSensitivity),
+    weight: c.getOptionalNumber('weight') ?? 1,
+    critical: c.getOptionalBoolean('critical') ?? false,
+  };
+  if (!(m.weight >= 0)) throw new ServiceGuardConfigError(`${path}.weight must be >= 0`);
+  const unit = c.getOptionalString('unit');
+  if (unit !== undefined) m.unit = unit;
+  return m;
+}
+
+function readProfile(name: string, c: Config, providers: Map<string, ProviderConfig>): ProfileSettings {
+  const path = `serviceGuard.profiles.${name}`;
+  const provider = c.getString('provider');
+  if (!providers.has(provider)) {
+    throw new ServiceGuardConfigError(
+      `${path}.provider names "${provider}", which is not in serviceGuard.providers (${[...providers.keys()].join(', ') || 'none configured'})`,
+    );
+  }
+  const sensitivity = oneOf(c, 'sensitivity', SENSITIVITIES, path, 'medium');
+  const metrics = c
+    .getConfigArray('metrics')
+    .map((m, i) => readMetric(m, `${path}.metrics[${i}]`, sensitivity));
+  const seen = new Set<string>();
+  metrics.forEach((m, i) => {
+    if (seen.has(m.name))
+      throw new ServiceGuardConfigError(`${path}.metrics[${i}].name "${m.name}" is used twice`);
+    seen.add(m.name);
+  });
+  const profile: ProfileSettings = {
+    name,
+    provider,
+    instanceLabel: c.getOptionalString('instanceLabel') ?? 'instance',
+    stepMs: durationMs(c, 'step', path, 60_000),
+    metrics,
+  };
+  const logs = c.getOptionalConfig('logs');
+  if (logs) {
+    const logProvider = logs.getOptionalString('provider') ?? provider;
+    if (!providers.has(logProvider)) {
+      throw new ServiceGuardConfigError(
+        `${path}.logs.provider names "${logProvider}", which is not configured`,
+      );
+    }
+    profile.logs = {
+      provider: logProvider,
+      query: logs.getString('query'),
+      historyMs: durationMs(logs, 'history', `${path}.logs`, 86_400_000),
+      limit: positiveInt(logs, 'limit', `${path}.logs`, 10_000),
+      sensitivity: oneOf(logs, 'sensitivity', SENSITIVITIES, `${path}.logs`, sensitivity),
+    };
+    const field = logs.getOptionalString('instanceField');
+    if (field !== undefined) profile.logs.instanceField = field;
+  }
+  return profile;
+}
+
+function readSchedule(c: Config | undefined): ScheduleSettings {
+  const path = 'serviceGuard.schedule';
+  const data: Record<string, unknown> = { frequency: { minutes: 5 }, timeout: { minutes: 4 } };
+  for (const key of ['frequency', 'timeout', 'initialDelay']) if (c?.has(key)) data[key] = c.get(key);
+  let definition: SchedulerServiceTaskScheduleDefinition;
+  try {
+    definition = readSchedulerServiceTaskScheduleDefinitionFromConfig(
+      new ConfigReader(data as JsonObject, 'serviceGuard.schedule'),
+    );
+  } catch (e) {
+    throw new ServiceGuardConfigError(`${path}: ${(e as Error).message}`);
+  }
+  definition.scope = 'global';
+  let frequencyMs: number | undefined;
+  const f = definition.frequency;
+  if (typeof f === 'string')
+    frequencyMs = durationToMilliseconds(readDurationFromConfig(new ConfigReader({ f }), { key: 'f' }));
+  else if (!('cron' in f) && !('trigger' in f)) frequencyMs = durationToMilliseconds(f);
+  const periodMs = c ? durationMs(c, 'period', path, frequencyMs ?? 0) : (frequencyMs ?? 0);
+  if (!(periodMs > 0)) {
+    throw new ServiceGuardConfigError(
+      `${path}.period is required when the frequency is a cron or a manual trigger`,
+    );
+  }
+  return {
+    definition,
+    shards: c ? positiveInt(c, 'shards', path, 1) : 1,
+    periodMs,
+    historyMs: c ? durationMs(c, 'history', path, 7 * 86_400_000) : 7 * 86_400_000,
+    concurrency: c ? positiveInt(c, 'concurrency', path, 4) : 4,
+  };
+}
+
+/** Reads and checks the whole `serviceGuard` section. */
+export function readServiceGuardConfig(root: Config): ServiceGuardSettings {
+  const sg = root.getOptionalConfig('serviceGuard');
+  const providers = new Map<string, ProviderConfig>();
+  const pc = sg?.getOptionalConfig('providers');
+  for (const name of pc?.keys() ?? []) providers.set(name, readProvider(name, pc!.getConfig(name)));
+  const profiles = new Map<string, ProfileSettings>();
+  const prc = sg?.getOptionalConfig('profiles');
+  for (const name of prc?.keys() ?? [])
+    profiles.set(name, readProfile(name, prc!.getConfig(name), providers));
+  const r = sg?.getOptionalConfig('retention');
+  const path = 'serviceGuard.retention';
+  return {
+    providers,
+    profiles,
+    schedule: readSchedule(sg?.getOptionalConfig('schedule')),
+    retention: {
+      snapshotsMs: r ? durationMs(r, 'snapshots', path, 30 * 86_400_000) : 30 * 86_400_000,
+      verificationsMs: r ? durationMs(r, 'verifications', path, 180 * 86_400_000) : 180 * 86_400_000,
+      frequencyMs: r ? durationMs(r, 'frequency', path, 6 * 3_600_000) : 6 * 3_600_000,
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * Pure scoring of one period: anomaly points of a metric -> its risk, and metric risks + log outcome ->
+ * the entity's health state, score and reasons.
+ */
+import type { AnomalyPoint } from '@vigil/core';
+import { alertThreshold } from '@vigil/core';
+import type {
+  HealthState,
+  LogsSummary,
+  MetricRisk,
+  SignalOutcome,
+} from '@vigil/backstage-plugin-service-guard-common';
+import type { MetricSettings } from './config.ts';
+
+/** Scored points of one instance of a metric, restricted to the analysed period. */
+export interface ScoredInstance {
+  instance: string;
+  points: AnomalyPoint[];
+}
+
+/** Whether a deviation of the point goes the way the metric calls bad. */
+function badWay(p: AnomalyPoint, direction: MetricSettings['direction']): boolean {
+  if (direction === 'both' || p.expected === null) return true;
+  return direction === 'higher-is-worse' ? p.value > p.expected : p.value < p.expected;
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(3);
+}
+
+/** The risk of one metric over the period, from the detector's points of every instance. */
+export function metricRisk(metric: MetricSettings, instances: readonly ScoredInstance[]): MetricRisk {
+  const base = {
+    metric: metric.name,
+    kind: metric.kind,
+    direction: metric.direction,
+    ...(metric.unit !== undefined ? { unit: metric.unit } : {}),
+  };
+  const threshold = alertThreshold(metric.sensitivity);
+  let points = 0;
+  let alerts = 0;
+  let learning = 0;
+  let worst: { p: AnomalyPoint; instance: string } | null = null;
+  for (const inst of instances) {
+    for (const p of inst.points) {
+      if (!Number.isFinite(p.value)) continue;
+      points++;
+      if (p.expected === null) learning++;
+      if (!badWay(p, metric.direction)) continue;
+      if (p.alert) alerts++;
+      if (worst === null || p.score > worst.p.score) worst = { p, instance: inst.instance };
+    }
+  }
+  if (points === 0) {
+    return {
+      ...base,
+      outcome: 'no-data',
+      risk: 0,
+      points: 0,
+      alerts: 0,
+      reason: `${metric.name}: no data in the period`,
+    };
+  }
+  const risk = worst ? Math.round(worst.p.score * 1000) / 1000 : 0;
+  // No "warn" band below the alert threshold: near misses happen every day in noise, and the detector's
+  // threshold is the calibrated one (measured on NAB).
+  const outcome: SignalOutcome = alerts > 0 ? 'fail' : 'pass';
+  let reason: string;
+  if (learning === points) {
+    reason = `${metric.name}: still learning the normal behaviour (${points} points so far, no verdict yet)`;
+  } else if (outcome === 'pass') {
+    reason = `${metric.name}: normal (${points} points, highest anomaly score ${fmt(risk)} < ${fmt(threshold)})`;
+  } else {
+    const w = worst!;
+    reason =
+      `${metric.name}: ${alerts} of ${points} points anomalous` +
+      `; worst ${fmt(w.p.value)}${metric.unit ? ` ${metric.unit}` : ''} on ${w.instance} at ${new Date(w.p.t).toISOString()}` +
+      ` (${w.p.reason})`;
+  }
+  const result: MetricRisk = { ...base, outcome, risk, points, alerts, reason };
+  if (worst) {
+    result.worst = {
+      t: new Date(worst.p.t).toISOString(),
+      instance: worst.instance,
+      value: worst.p.value,
+      expected: worst.p.expected,
+      lower: worst.p.lower,
+      upper: worst.p.upper,
+    };
+  }
+  return result;
+}
+
+/** The entity's health over the period. */
+export interface HealthVerdict {
+  state: HealthState;
+  score: number | null;
+  reasons: string[];
+}
+
+/** Most reasons kept with a snapshot. */
+const MAX_REASONS = 5;
+
+/**
+ * Combines the signals: `unhealthy` when a critical metric fails, two or more metrics fail, or the logs
+ * fail; `degraded` on any other failure or warning; `no-data` when no signal had data. The score is 100
+ * times one minus the weighted mean risk (logs weigh 1), capped at 49 when unhealthy and 79 when degraded.
+ */
+export function combineHealth(
+  metrics: readonly { risk: MetricRisk; settings: Pick<MetricSettings, 'weight' | 'critical'> }[],
+  logs: LogsSummary | null,
+): HealthVerdict {
+  const withData = metrics.filter((m) => m.risk.outcome !== 'no-data');
+  const logsData = logs !== null && logs.outcome !== 'no-data';
+  if (withData.length === 0 && !logsData) {
+    const reasons = metrics.length === 0 && logs === null ? ['the profile defines no signal'] : [];
+    for (const m of metrics) reasons.push(m.risk.reason);
+    if (logs) reasons.push(`logs: ${logs.explanation}`);
+    return { state: 'no-data', score: null, reasons: reasons.slice(0, MAX_REASONS) };
+  }
+  let wsum = 0;
+  let rsum = 0;
+  for (const m of withData) {
+    wsum += m.settings.weight;
+    rsum += m.settings.weight * m.risk.risk;
+  }
+  if (logsData) {
+    wsum += 1;
+    rsum += logs.risk;
+  }
+  let score = wsum > 0 ? Math.round(100 * (1 - rsum / wsum)) : 100;
+  const failing = withData.filter((m) => m.risk.outcome === 'fail');
+  const warning = withData.filter((m) => m.risk.outcome === 'warn');
+  const criticalFail = failing.some((m) => m.settings.critical);
+  const logsFail = logsData && logs.outcome === 'fail';
+  const logsWarn = logsData && logs.outcome === 'warn';
+  let state: HealthState = 'healthy';
+  if (criticalFail || failing.length >= 2 || logsFail) state = 'unhealthy';
+  else if (failing.length > 0 || warning.length > 0 || logsWarn) state = 'degraded';
+  if (state === 'unhealthy') score = Math.min(score, 49);
+  if (state === 'degraded') score = Math.min(score, 79);
+
+  const ranked: { risk: number; text: string }[] = [];
+  for (const m of [...failing, ...warning]) {
+    ranked.push({ risk: m.risk.risk + (m.risk.outcome === 'fail' ? 1 : 0), text: m.risk.reason });
+  }
+  if (logsFail || logsWarn)
+    ranked.push({ risk: logs!.risk + (logsFail ? 1 : 0), text: `logs: ${logs!.explanation}` });
+  ranked.sort((a, b) => b.risk - a.risk);
+  const reasons = ranked.map((r) => r.text);
+  const missing = metrics.filter((m) => m.risk.outcome === 'no-data').map((m) => m.risk.metric);
+  if (state === 'healthy') {
+    reasons.push(
+      `${withData.length} metric${withData.length === 1 ? '' : 's'} normal${logsData ? ', no new or unusually frequent log messages' : ''}`,
+    );
+  }
+  if (missing.length > 0) reasons.push(`no data for ${missing.join(', ')}`);
+  return { state, score, reasons: reasons.slice(0, MAX_REASONS) };
+}

@@ -1,0 +1,9 @@
+/** Service Guard backend plugin: `backend.add(import('@vigil/backstage-plugin-service-guard-backend'))`. */
+import { serviceGuardPlugin } from './plugin.ts';
+
+export default serviceGuardPlugin;
+export { createServiceGuardPlugin, serviceGuardPlugin, type ServiceGuardPluginOptions } from './plugin.ts';
+export type { EntityOutcome, RunObserver, RunStats } from './runner.ts';
+export { readServiceGuardConfig, ServiceGuardConfigError, type ServiceGuardSettings } from './config.ts';
+export { shardOf, shardTaskId, lastCompletePeriod } from './shards.ts';
+export { combineHealth, metricRisk } from './health.ts';

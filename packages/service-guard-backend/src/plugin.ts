@@ -1,0 +1,89 @@
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { serviceGuardPermissions } from '@vigil/backstage-plugin-service-guard-common';
+import { type RunObserver, ServiceGuardRunner } from './runner.ts';
+import { createRouter } from './router.ts';
+import { shardTaskId } from './shards.ts';
+import { migrateServiceGuard, ServiceGuardStore } from './store.ts';
+
+/** Options for tests and embedding; a Backstage app uses the default export. */
+export interface ServiceGuardPluginOptions {
+  /** Epoch ms; default `Date.now`. Decides the analysed period. */
+  clock?: () => number;
+  /** Told the outcome of every entity of every run. */
+  observer?: RunObserver;
+}
+
+/** The Service Guard backend plugin (`pluginId: service-guard`). */
+export function createServiceGuardPlugin(options: ServiceGuardPluginOptions = {}) {
+  return createBackendPlugin({
+    pluginId: 'service-guard',
+    register(env) {
+      env.registerInit({
+        deps: {
+          config: coreServices.rootConfig,
+          logger: coreServices.logger,
+          database: coreServices.database,
+          scheduler: coreServices.scheduler,
+          httpRouter: coreServices.httpRouter,
+          httpAuth: coreServices.httpAuth,
+          auth: coreServices.auth,
+          permissions: coreServices.permissions,
+          permissionsRegistry: coreServices.permissionsRegistry,
+          catalog: catalogServiceRef,
+        },
+        async init(deps) {
+          const { config, logger, database, scheduler, httpRouter, httpAuth, auth, permissions, catalog } =
+            deps;
+          const clock = options.clock ?? Date.now;
+          const knex = await database.getClient();
+          if (!database.migrations?.skip) await migrateServiceGuard(knex);
+          const store = new ServiceGuardStore(knex);
+          deps.permissionsRegistry.addPermissions(serviceGuardPermissions);
+          const runner = new ServiceGuardRunner({
+            store,
+            catalog,
+            auth,
+            config,
+            logger,
+            clock,
+            ...(options.observer ? { observer: options.observer } : {}),
+          });
+          // Read once now so that a broken config stops the backend at start, naming the key.
+          const settings = runner.settings();
+          const { shards } = settings.schedule;
+          for (let shard = 0; shard < shards; shard++) {
+            await scheduler.scheduleTask({
+              id: shardTaskId(shard),
+              ...settings.schedule.definition,
+              fn: async (signal) => {
+                await runner.runShard(shard, shards, signal);
+              },
+            });
+          }
+          await scheduler.scheduleTask({
+            id: 'service-guard:retention',
+            frequency: { milliseconds: settings.retention.frequencyMs },
+            timeout: { minutes: 15 },
+            initialDelay: { minutes: 1 },
+            scope: 'global',
+            fn: async () => {
+              const r = runner.settings().retention;
+              const now = clock();
+              const pruned = await store.prune(now - r.snapshotsMs, now - r.verificationsMs);
+              logger.info(
+                `service-guard: retention removed ${pruned.snapshots} snapshots and ${pruned.verifications} verifications`,
+              );
+            },
+          });
+          httpRouter.use(
+            await createRouter({ store, runner, httpAuth, permissions, scheduler, logger, shards, clock }),
+          );
+        },
+      });
+    },
+  });
+}
+
+/** The plugin with default options. */
+export const serviceGuardPlugin = createServiceGuardPlugin();

@@ -1,0 +1,12 @@
+export * from './annotations.ts';
+export * from './permissions.ts';
+export type * from './types.ts';
+export {
+  entityPath,
+  ServiceGuardApiError,
+  ServiceGuardClient,
+  type DiscoveryLike,
+  type EntityRefLike,
+  type FetchLike,
+  type ServiceGuardApi,
+} from './client.ts';

@@ -1,0 +1,199 @@
+/**
+ * The REST API of the Service Guard backend (`/api/service-guard`), as the frontend and the GitHub Action
+ * see it. Times are ISO-8601 strings in UTC; scores are 0..100 (higher is healthier); risks are 0..1.
+ */
+
+/** The health of an entity over one analysed period. `no-data` is its own state, never "healthy". */
+export type HealthState = 'healthy' | 'degraded' | 'unhealthy' | 'no-data';
+
+/** The outcome of one metric or of the logs over a period. */
+export type SignalOutcome = 'pass' | 'warn' | 'fail' | 'no-data';
+
+/** Which way a change of a metric is bad. */
+export type MetricDirection = 'higher-is-worse' | 'lower-is-worse' | 'both';
+
+/** What a metric measures. */
+export type MetricKind = 'error' | 'latency' | 'throughput' | 'resource' | 'other';
+
+/** How readily a signal raises an alarm. */
+export type Sensitivity = 'low' | 'medium' | 'high';
+
+/** The streaming detector's view of one metric over the period. */
+export interface MetricRisk {
+  metric: string;
+  kind: MetricKind;
+  direction: MetricDirection;
+  unit?: string;
+  outcome: SignalOutcome;
+  /** Highest anomaly score in the bad direction over the period, 0..1. */
+  risk: number;
+  /** Points of the period the detector scored (all instances). */
+  points: number;
+  /** Points that raised an alert in the bad direction. */
+  alerts: number;
+  /** The most anomalous point in the bad direction, when there was one. */
+  worst?: {
+    t: string;
+    instance: string;
+    value: number;
+    expected: number | null;
+    lower: number | null;
+    upper: number | null;
+  };
+  /** One sentence with the numbers. */
+  reason: string;
+}
+
+/** What a person says about a log cluster; the same actions as Vigil's log feedback files. */
+export type FeedbackAction =
+  | 'not-a-risk-ignore-frequency'
+  | 'not-a-risk-consider-frequency'
+  | 'medium'
+  | 'high';
+
+/** How a log cluster compares with the entity's history. */
+export type LogClusterClass = 'known' | 'unknown' | 'unexpected-frequency' | 'gone';
+
+/** One log cluster (messages that share a template) of a period. */
+export interface LogCluster {
+  /** Stable id of the template, the key of feedback. */
+  clusterId: string;
+  template: string;
+  class: LogClusterClass;
+  level: 'error' | 'warn' | 'info' | 'debug' | 'unknown';
+  /** Messages in the analysed period. */
+  count: number;
+  /** Messages in the history it was compared with. */
+  historyCount: number;
+  risk: number;
+  samples: string[];
+  explanation: string;
+  /** The feedback that changed its risk, when any. */
+  feedback?: { action: FeedbackAction; reason: string };
+}
+
+/** The log novelty analysis of one period. */
+export interface LogsSummary {
+  outcome: SignalOutcome;
+  risk: number;
+  explanation: string;
+  /** Messages in the period and in the history. */
+  totals: { period: number; history: number };
+  /** Clusters that are not plain `known`, plus the largest known ones; by risk, descending. */
+  clusters: LogCluster[];
+}
+
+/** The analysis of one entity over one period. */
+export interface HealthSnapshot {
+  entityRef: string;
+  /** The profile of app-config it was analysed with (null when the annotation named none that exists). */
+  profile: string | null;
+  periodStart: string;
+  periodEnd: string;
+  analysedAt: string;
+  state: HealthState;
+  /** 0..100; null when there was no data. */
+  score: number | null;
+  /** Why the state is what it is, most important first. */
+  reasons: string[];
+  metrics: MetricRisk[];
+  logs: LogsSummary | null;
+}
+
+/** A history entry: the snapshot without its details. */
+export type HealthHistoryEntry = Pick<
+  HealthSnapshot,
+  'periodStart' | 'periodEnd' | 'analysedAt' | 'state' | 'score' | 'reasons'
+>;
+
+/** `GET /entities/:kind/:namespace/:name/health`. */
+export interface HealthResponse {
+  entityRef: string;
+  /** The latest analysed period; null before the first run. */
+  current: HealthSnapshot | null;
+  /** Newest first, at most `limit` entries (the current one included). */
+  history: HealthHistoryEntry[];
+}
+
+/** A verdict of a deployment verification (the GitHub Action). */
+export type VerificationVerdict = 'pass' | 'fail' | 'inconclusive';
+
+/** `POST /verifications`: what the GitHub Action reports after a verification. */
+export interface DeploymentVerificationInput {
+  entityRef: string;
+  verdict: VerificationVerdict;
+  /** 0..100 */
+  score: number;
+  reason: string;
+  startedAt: string;
+  finishedAt: string;
+  version?: string;
+  environment?: string;
+  /** canary, blue-green, rolling, load-test, threshold, auto. */
+  strategy?: string;
+  repository?: string;
+  commitSha?: string;
+  /** The workflow run that verified it. */
+  runUrl?: string;
+  /** Per-metric results, at most 200. */
+  metrics?: { metric: string; outcome: SignalOutcome; risk: number; explanation: string }[];
+  logs?: { outcome: SignalOutcome; risk: number; explanation: string };
+}
+
+/** A stored verification. */
+export interface DeploymentVerification extends DeploymentVerificationInput {
+  id: string;
+  /** Who posted it: a service principal's subject or a user entity ref. */
+  createdBy: string;
+  createdAt: string;
+}
+
+/** `GET /entities/:kind/:namespace/:name/verifications`. */
+export interface VerificationsResponse {
+  entityRef: string;
+  items: DeploymentVerification[];
+}
+
+/** `POST /entities/:kind/:namespace/:name/clusters/:clusterId/feedback`. */
+export interface LogClusterFeedbackInput {
+  action: FeedbackAction;
+  /** Why; kept with who and when. */
+  reason: string;
+  /** The cluster's template, stored for people reading the feedback later. */
+  template?: string;
+}
+
+/** Stored feedback on a log cluster. */
+export interface LogClusterFeedback extends LogClusterFeedbackInput {
+  id: string;
+  entityRef: string;
+  clusterId: string;
+  /** The user entity ref (or service subject) that gave it. */
+  createdBy: string;
+  createdAt: string;
+}
+
+/** `GET /entities/:kind/:namespace/:name/feedback`. */
+export interface FeedbackResponse {
+  entityRef: string;
+  /** Newest first; the newest entry per cluster is the one in force. */
+  items: LogClusterFeedback[];
+}
+
+/** `POST /run`: with `entityRef`, analyse that entity now; without, start every shard task now. */
+export interface RunNowInput {
+  entityRef?: string;
+}
+
+/** Answer of `POST /run`. */
+export type RunNowResponse =
+  | { status: 'analysed'; snapshot: HealthSnapshot }
+  | { status: 'already-analysed'; snapshot: HealthSnapshot }
+  | { status: 'triggered'; tasks: string[] };
+
+/** Body of every error answer. */
+export interface ServiceGuardErrorBody {
+  error: { name: string; message: string };
+  /** For validation errors: the fields at fault, e.g. `body.score`. */
+  fields?: { path: string; message: string }[];
+}
