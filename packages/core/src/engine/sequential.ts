@@ -27,36 +27,31 @@ export interface MsprtResult {
 }
 
 /**
- * Normal-mixture mSPRT for H0: mean = 0 with mixing N(0, tau^2). sigma^2 is the sample variance of the
- * observations (floored), a plug-in that the literature shows keeps the error close to nominal once n is
- * moderate, which is why callers wait for `minN` observations before acting on it.
+ * Normal-mixture mSPRT for H0: mean = 0. The mixing distribution is an equal-weight mixture of N(0, tau^2)
+ * over `taus` (default: tau, 2 tau, 4 tau, 8 tau), so that small and large effects are both found quickly; an
+ * average of e-processes is an e-process. sigma^2 is the sample variance of the observations (floored), a
+ * plug-in that keeps the error close to nominal once n is moderate, which is why callers wait for a few
+ * observations before acting on it. The confidence sequence is that of the smallest tau (the widest).
  */
-export function msprt(
-  values: number[],
-  options: { alpha: number; tau: number; minVariance?: number },
-): MsprtResult {
+export function msprt(values: number[], options: { alpha: number; tau: number; taus?: number[]; minVariance?: number }): MsprtResult {
   const xs = values.filter(Number.isFinite);
   const n = xs.length;
   if (n < 2) return { n, mean: xs[0] ?? 0, logE: 0, lower: -Infinity, upper: Infinity, reject: false };
   const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const variance = Math.max(
-    xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1),
-    options.minVariance ?? 1e-12,
-  );
+  const variance = Math.max(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1), options.minVariance ?? 1e-12);
+  const taus = options.taus ?? [1, 2, 4, 8].map((k) => k * options.tau);
+  const logs = taus.map((tau) => {
+    const v = variance + n * tau * tau;
+    return 0.5 * Math.log(variance / v) + (n * n * tau * tau * mean * mean) / (2 * variance * v);
+  });
+  const top = Math.max(...logs);
+  const logE = top + Math.log(logs.reduce((a, l) => a + Math.exp(l - top), 0) / logs.length);
   const tau2 = options.tau ** 2;
   const v = variance + n * tau2;
-  const logE = 0.5 * Math.log(variance / v) + (n * n * tau2 * mean * mean) / (2 * variance * v);
-  const halfWidth = Math.sqrt(
-    ((2 * variance * v) / (n * n * tau2)) * (Math.log(1 / options.alpha) + 0.5 * Math.log(v / variance)),
-  );
-  return {
-    n,
-    mean,
-    logE,
-    lower: mean - halfWidth,
-    upper: mean + halfWidth,
-    reject: logE >= Math.log(1 / options.alpha),
-  };
+  // Where the smallest-tau component alone stays below 1/(alpha * k): the mixture is then below 1/alpha.
+  const bound = Math.log(taus.length / options.alpha);
+  const halfWidth = Math.sqrt(((2 * variance * v) / (n * n * tau2)) * (bound + 0.5 * Math.log(v / variance)));
+  return { n, mean, logE, lower: mean - halfWidth, upper: mean + halfWidth, reject: logE >= Math.log(1 / options.alpha) };
 }
 
 export interface CountTestResult {
