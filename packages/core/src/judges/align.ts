@@ -20,6 +20,23 @@ export const MIN_ALIGNED_POINTS = 8;
  * of either side's timestamps (e.g. a before/after comparison, where pairing minutes means nothing).
  */
 export function alignByTime(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | null {
+  // Several judges align the same metric: remember the result per (baseline, canary) pair of arrays.
+  // Callers must not mutate series after judging has started (the judgment never does).
+  let inner = memo.get(baseline);
+  if (!inner) {
+    inner = new WeakMap();
+    memo.set(baseline, inner);
+  }
+  const hit = inner.get(canary);
+  if (hit !== undefined) return hit;
+  const result = align(baseline, canary);
+  inner.set(canary, result);
+  return result;
+}
+
+const memo = new WeakMap<MetricSeries[], WeakMap<MetricSeries[], AlignedData | null>>();
+
+function align(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | null {
   const bTimes = finiteTimes(baseline);
   const cTimes = finiteTimes(canary);
   const times: number[] = [];
@@ -66,4 +83,34 @@ export function finiteValues(side: MetricSeries[]): number[] {
   const out: number[] = [];
   for (const s of side) for (const p of s.points) if (Number.isFinite(p.v)) out.push(p.v);
   return out;
+}
+
+/** Values of both sides observed at one timestamp. */
+export interface Cell {
+  b: number[];
+  c: number[];
+}
+
+const cellMemo = new WeakMap<AlignedData, Cell[]>();
+
+/** The finite values of each timestamp where both sides have some, one cell per timestamp (memoised). */
+export function alignedCells(aligned: AlignedData): Cell[] {
+  const hit = cellMemo.get(aligned);
+  if (hit) return hit;
+  const cells: Cell[] = [];
+  for (let j = 0; j < aligned.times.length; j++) {
+    const b: number[] = [];
+    const c: number[] = [];
+    for (const r of aligned.baseline) {
+      const v = r[j]!;
+      if (!Number.isNaN(v)) b.push(v);
+    }
+    for (const r of aligned.canary) {
+      const v = r[j]!;
+      if (!Number.isNaN(v)) c.push(v);
+    }
+    if (b.length > 0 && c.length > 0) cells.push({ b, c });
+  }
+  cellMemo.set(aligned, cells);
+  return cells;
 }

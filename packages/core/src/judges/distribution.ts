@@ -1,19 +1,16 @@
 import type { Direction, MetricData } from '../model/metric.ts';
 import type { JudgeResult } from '../model/verdict.ts';
-import { alignByTime } from './align.ts';
+import { type Cell, alignByTime, alignedCells } from './align.ts';
 import { type Decision, decide, fmt, fmtP, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
+import { medianOf2, quantileInPlace } from './select.ts';
 import { stratifiedScoreTest } from './stratifiedRank.ts';
 
 /**
- * One comparison cell: the baseline and canary values observed together. With time-aligned data a cell is
- * one minute (the shared signal cancels within it); otherwise one cell holds every value of each side.
+ * A comparison cell holds the baseline and canary values observed together. With time-aligned data a cell
+ * is one minute (the shared signal cancels within it); otherwise one cell holds every value of each side.
  */
-interface Cell {
-  b: number[];
-  c: number[];
-}
 
 /**
  * Distribution judge: what a location test misses. Both sub-tests are stratified permutation tests (see
@@ -26,13 +23,9 @@ interface Cell {
  */
 export const distributionJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult => {
   const aligned = alignByTime(data.baseline, data.canary);
-  const cells: Cell[] = [];
+  let cells: Cell[] = [];
   if (aligned) {
-    for (let j = 0; j < aligned.times.length; j++) {
-      const b = finiteColumn(aligned.baseline, j);
-      const c = finiteColumn(aligned.canary, j);
-      if (b.length > 0 && c.length > 0) cells.push({ b, c });
-    }
+    cells = alignedCells(aligned);
   } else {
     const b = data.baseline.flatMap((s) => s.points.map((p) => p.v)).filter(Number.isFinite);
     const c = data.canary.flatMap((s) => s.points.map((p) => p.v)).filter(Number.isFinite);
@@ -40,15 +33,6 @@ export const distributionJudge: Judge = (data: MetricData, ctx: JudgeContext): J
   }
   return judgeCells(data, cells, aligned !== null, ctx);
 };
-
-function finiteColumn(rows: Float64Array[], j: number): number[] {
-  const out: number[] = [];
-  for (const r of rows) {
-    const v = r[j]!;
-    if (!Number.isNaN(v)) out.push(v);
-  }
-  return out;
-}
 
 /** Noise variance of each side around its own mean within each cell, and their ratio. */
 export interface VarianceRatio {
@@ -101,44 +85,48 @@ const WINSOR = 0.97;
  * evidence of the rest, compared by the stratified permutation test.
  */
 export function squaredDeviationTest(cells: Cell[], cap = 1): { z: number; p: number } | null {
-  let strata = cells.map((cell) => {
+  const strata = cells.map((cell) => {
     let m = 0;
     for (const x of cell.b) m += x;
     for (const x of cell.c) m += x;
     m /= cell.b.length + cell.c.length;
     return { b: cell.b.map((x) => (x - m) * (x - m)), c: cell.c.map((x) => (x - m) * (x - m)) };
   });
-  if (cap < 1) {
-    const pooled = strata.flatMap((s) => [...s.b, ...s.c]).sort((a, b) => a - b);
-    const hi = quantileSorted(pooled, cap);
-    strata = strata.map((s) => ({ b: s.b.map((a) => Math.min(a, hi)), c: s.c.map((a) => Math.min(a, hi)) }));
-  }
-  const r = stratifiedScoreTest(strata, 'greater');
+  const hi = cap < 1 ? quantileInPlace(pool(strata), cap) : Number.POSITIVE_INFINITY;
+  const r = stratifiedScoreTest(strata, 'greater', (a) => (a < hi ? a : hi));
   return r.strata > 0 ? r : null;
 }
 
-/** Excess of oriented residuals (value minus the cell median) over the pooled q quantile, permutation-tested. */
-export function tailExcessTest(
-  cells: Cell[],
-  direction: Direction,
-  q: number,
-): { z: number; p: number } | null {
+/** All values of all cells in one typed array (for quantiles by selection). */
+function pool(cells: Cell[]): Float64Array {
+  let n = 0;
+  for (const c of cells) n += c.b.length + c.c.length;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (const c of cells) {
+    for (const x of c.b) out[k++] = x;
+    for (const x of c.c) out[k++] = x;
+  }
+  return out;
+}
+
+/**
+ * Residuals of every value from its cell's median (of both sides), oriented so that larger is worse
+ * (negated for lower-is-worse, absolute for both). The median is label-free, so under no change the
+ * residuals of a cell stay exchangeable between the sides.
+ */
+export function harmfulResiduals(cells: Cell[], direction: Direction): Cell[] {
   const orient = (x: number) =>
     direction === 'higher-is-worse' ? x : direction === 'lower-is-worse' ? -x : Math.abs(x);
-  const res = cells.map((cell) => {
-    const all = [...cell.b, ...cell.c].sort((a, b) => a - b);
-    const k = all.length;
-    const med = k % 2 ? all[(k - 1) / 2]! : (all[k / 2 - 1]! + all[k / 2]!) / 2;
+  return cells.map((cell) => {
+    const med = medianOf2(cell.b, cell.c);
     return { b: cell.b.map((x) => orient(x - med)), c: cell.c.map((x) => orient(x - med)) };
   });
-  const pooled = res.flatMap((r) => [...r.b, ...r.c]).sort((a, b) => a - b);
-  if (pooled.length < 20) return null;
-  const tau = quantileSorted(pooled, q);
-  const strata = res.map((r) => ({
-    b: r.b.map((x) => Math.max(0, x - tau)),
-    c: r.c.map((x) => Math.max(0, x - tau)),
-  }));
-  const r = stratifiedScoreTest(strata, 'greater');
+}
+
+/** Excess of harmful residuals over `tau` (their pooled tail quantile), permutation-tested within cells. */
+export function tailExcessTest(residuals: Cell[], tau: number): { z: number; p: number } | null {
+  const r = stratifiedScoreTest(residuals, 'greater', (x) => (x > tau ? x - tau : 0));
   return r.strata > 0 ? r : null;
 }
 
@@ -155,58 +143,47 @@ export interface TailSummary {
 }
 
 /**
- * Residuals (value minus the cell median, oriented so that larger is worse): how many of each side lie above
- * their pooled `q` quantile, and how much the canary's p95 and p99 exceed the baseline's.
+ * How many harmful residuals of each side lie above their pooled `q` quantile, and how much the canary's
+ * p95 and p99 exceed the baseline's.
  */
-export function tailSummary(cells: Cell[], direction: Direction, q: number): TailSummary | null {
-  const orient = (x: number) =>
-    direction === 'higher-is-worse' ? x : direction === 'lower-is-worse' ? -x : Math.abs(x);
-  const rb: number[] = [];
-  const rc: number[] = [];
-  const all: number[] = [];
-  for (const cell of cells) {
-    all.length = 0;
-    for (const x of cell.b) all.push(x);
-    for (const x of cell.c) all.push(x);
-    all.sort((a, b) => a - b);
-    const k = all.length;
-    const med = k % 2 ? all[(k - 1) / 2]! : (all[k / 2 - 1]! + all[k / 2]!) / 2;
-    for (const x of cell.b) rb.push(orient(x - med));
-    for (const x of cell.c) rc.push(orient(x - med));
+export function tailSummary(residuals: Cell[], q: number): TailSummary | null {
+  let nb = 0;
+  let nc = 0;
+  for (const r of residuals) {
+    nb += r.b.length;
+    nc += r.c.length;
   }
-  if (rb.length < 10 || rc.length < 10) return null;
-  const pooled = rb.concat(rc).sort((a, b) => a - b);
-  const threshold = quantileSorted(pooled, q);
+  if (nb < 10 || nc < 10) return null;
+  const rb = new Float64Array(nb);
+  const rc = new Float64Array(nc);
+  let ib = 0;
+  let ic = 0;
+  for (const r of residuals) {
+    for (const x of r.b) rb[ib++] = x;
+    for (const x of r.c) rc[ic++] = x;
+  }
+  const threshold = quantileInPlace(pool(residuals), q);
   let kb = 0;
   let kc = 0;
   for (const x of rb) if (x > threshold) kb++;
   for (const x of rc) if (x > threshold) kc++;
-  rb.sort((a, b) => a - b);
-  rc.sort((a, b) => a - b);
   return {
     threshold,
     baselineExceed: kb,
     canaryExceed: kc,
-    baselineN: rb.length,
-    canaryN: rc.length,
-    p95Increase: quantileSorted(rc, 0.95) - quantileSorted(rb, 0.95),
-    p99Increase: quantileSorted(rc, 0.99) - quantileSorted(rb, 0.99),
+    baselineN: nb,
+    canaryN: nc,
+    p95Increase: quantileInPlace(rc, 0.95) - quantileInPlace(rb, 0.95),
+    p99Increase: quantileInPlace(rc, 0.99) - quantileInPlace(rb, 0.99),
   };
-}
-
-/** Linear-interpolation quantile (type 7, as numpy and R default) of an ascending array. */
-function quantileSorted(sorted: number[], q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
 function judgeCells(data: MetricData, cells: Cell[], aligned: boolean, ctx: JudgeContext): JudgeResult {
   const { definition } = data;
   const s = ctx.settings;
   const variance = varianceRatio(cells);
-  const tail = tailSummary(cells, definition.direction, s.tailQuantile);
+  const residuals = harmfulResiduals(cells, definition.direction);
+  const tail = tailSummary(residuals, s.tailQuantile);
   if (!variance && !tail) {
     return notApplicable('distribution', 'too few points to compare spread and tails (needs 10 per side)');
   }
@@ -233,7 +210,7 @@ function judgeCells(data: MetricData, cells: Cell[], aligned: boolean, ctx: Judg
     parts.push(`noise variance x${fmt(variance.ratio)} (sd ${pct(sdIncrease)}, p = ${fmtP(pv)})`);
   }
   if (tail) {
-    const test = tailExcessTest(cells, definition.direction, s.tailQuantile);
+    const test = tailExcessTest(residuals, tail.threshold);
     pt = Math.min(1, 2 * (test ? test.p : 1));
     const inc = Math.max(tail.p95Increase, tail.p99Increase);
     const rel = baseMean !== 0 ? inc / Math.abs(baseMean) : inc > 0 ? Number.POSITIVE_INFINITY : 0;

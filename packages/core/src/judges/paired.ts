@@ -1,10 +1,11 @@
 import { fSf } from '../stats/distributions.ts';
 import type { MetricData } from '../model/metric.ts';
 import type { JudgeResult } from '../model/verdict.ts';
-import { type AlignedData, alignByTime, columnMean, MIN_ALIGNED_POINTS } from './align.ts';
+import { type AlignedData, alignByTime, alignedCells, columnMean, MIN_ALIGNED_POINTS } from './align.ts';
 import { decide, deflateP, fmt, fmtP, harmfulAlternative, isHarmful, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
+import { medianOf as median } from './select.ts';
 import { type Stratum, stratifiedRankSum } from './stratifiedRank.ts';
 
 /**
@@ -41,12 +42,13 @@ export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeC
     const b = columnMean(aligned.baseline, j);
     const c = columnMean(aligned.canary, j);
     if (b.count === 0 || c.count === 0) continue;
-    const stratum = { b: column(aligned.baseline, j), c: column(aligned.canary, j) };
-    strata.push(stratum);
-    medianDiffs.push(median(stratum.c) - median(stratum.b));
     d.push(c.mean - b.mean);
     sumB += b.mean;
     sumC += c.mean;
+  }
+  for (const cell of alignedCells(aligned)) {
+    strata.push(cell);
+    medianDiffs.push(median(cell.c) - median(cell.b));
   }
   const n = d.length;
   if (n < MIN_ALIGNED_POINTS) {
@@ -116,21 +118,6 @@ export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeC
       bigEnough,
     },
   };
-}
-
-function median(v: number[]): number {
-  const a = [...v].sort((x, y) => x - y);
-  const k = a.length;
-  return k % 2 ? a[(k - 1) / 2]! : (a[k / 2 - 1]! + a[k / 2]!) / 2;
-}
-
-function column(rows: Float64Array[], j: number): number[] {
-  const out: number[] = [];
-  for (const r of rows) {
-    const v = r[j]!;
-    if (!Number.isNaN(v)) out.push(v);
-  }
-  return out;
 }
 
 function variance(x: number[], m: number): number {

@@ -1,7 +1,6 @@
 import { normalQuantile } from '../stats/distributions.ts';
 import type { Direction, MetricData, MetricSeries } from '../model/metric.ts';
 import type { JudgeResult } from '../model/verdict.ts';
-import { finiteValues } from './align.ts';
 import { fmt, isHarmful, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
@@ -80,7 +79,9 @@ export function saxDistance(
 }
 
 function orderedValues(s: MetricSeries): number[] {
-  return s.points.filter((p) => Number.isFinite(p.v)).map((p) => p.v);
+  const out: number[] = [];
+  for (const p of s.points) if (Number.isFinite(p.v)) out.push(p.v);
+  return out;
 }
 
 /**
@@ -105,19 +106,27 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
         'needs two baseline instances and one canary instance with 4+ points each',
       );
     }
-    const pooled = finiteValues(data.baseline);
-    const mb = pooled.reduce((a, x) => a + x, 0) / pooled.length;
-    let ss = 0;
-    for (const x of pooled) ss += (x - mb) * (x - mb);
-    const sd = Math.max(Math.sqrt(ss / Math.max(1, pooled.length - 1)), Math.abs(mb) * 1e-6, 1e-12);
-    const n = Math.min(...base.map((v) => v.length), ...can.map((v) => v.length));
+    let sum = 0;
+    let sq = 0;
+    let count = 0;
+    for (const v of base)
+      for (const x of v) {
+        sum += x;
+        sq += x * x;
+        count++;
+      }
+    const mb = sum / count;
+    const variance = Math.max(0, (sq - sum * mb) / Math.max(1, count - 1));
+    const sd = Math.max(Math.sqrt(variance), Math.abs(mb) * 1e-6, 1e-12);
+    let n = Number.POSITIVE_INFINITY;
+    for (const v of base) n = Math.min(n, v.length);
+    for (const v of can) n = Math.min(n, v.length);
     const w = Math.min(options.segments ?? 12, n);
-    const word = (v: number[]) =>
-      saxWord(
-        v.slice(v.length - n).map((x) => (x - mb) / sd),
-        w,
-        breakpoints,
-      );
+    const word = (v: number[]) => {
+      const z: number[] = new Array(n);
+      for (let i = 0; i < n; i++) z[i] = (v[v.length - n + i]! - mb) / sd;
+      return saxWord(z, w, breakpoints);
+    };
     const bw = base.map(word);
     const cw = can.map(word);
     const dist = (a: SaxWord, b: SaxWord) =>
@@ -133,8 +142,14 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
     );
     const canaryDistances = cw.map((x) => nearest(x, bw)).sort((a, b) => a - b);
     const typical = canaryDistances[Math.floor((canaryDistances.length - 1) / 2)]!;
-    const c = finiteValues(data.canary);
-    const mc = c.reduce((a, x) => a + x, 0) / c.length;
+    let csum = 0;
+    let ccount = 0;
+    for (const v of can)
+      for (const x of v) {
+        csum += x;
+        ccount++;
+      }
+    const mc = csum / ccount;
     const delta = mc - mb;
     const relative = mb !== 0 ? delta / Math.abs(mb) : delta === 0 ? 0 : Number.POSITIVE_INFINITY;
     const bigEnough =

@@ -34,25 +34,21 @@ export function stratifiedRankSum(
   let higher = 0;
   let pairs = 0;
   const scores: number[] = [];
-  const all: { v: number; c: boolean }[] = [];
   for (const s of strata) {
     const m = s.b.length;
     const n = s.c.length;
     if (m === 0 || n === 0) continue;
-    all.length = 0;
-    for (const v of s.b) all.push({ v, c: false });
-    for (const v of s.c) all.push({ v, c: true });
-    all.sort((x, y) => x.v - y.v);
     const N = m + n;
+    const { values, canary } = sortStratum(s, N);
     let w = 0;
     let tie = 0;
     for (let i = 0; i < N; ) {
       let j = i + 1;
-      while (j < N && all[j]!.v === all[i]!.v) j++;
+      while (j < N && values[j] === values[i]) j++;
       const rank = (i + 1 + j) / 2;
       const t = j - i;
       if (t > 1) tie += t * t * t - t;
-      for (let k = i; k < j; k++) if (all[k]!.c) w += rank;
+      for (let k = i; k < j; k++) if (canary[k] === 1) w += rank;
       i = j;
     }
     const e = (n * (N + 1)) / 2;
@@ -67,13 +63,56 @@ export function stratifiedRankSum(
   }
   if (varSum === 0) return { z: 0, p: 1, strata: 0, scores, probabilityHigher: 0.5 };
   const z = num / Math.sqrt(varSum);
-  const p =
-    alternative === 'greater'
-      ? normalSf(z)
-      : alternative === 'less'
-        ? normalSf(-z)
-        : Math.min(1, 2 * normalSf(Math.abs(z)));
-  return { z, p, strata: scores.length, scores, probabilityHigher: higher / pairs };
+  return { z, p: tailP(z, alternative), strata: scores.length, scores, probabilityHigher: higher / pairs };
+}
+
+let sortValues = new Float64Array(64);
+let sortLabels = new Uint8Array(64);
+
+/**
+ * The stratum's values ascending with their side (1 = canary), in reused buffers: insertion sort, since a
+ * stratum holds one minute's few instances and the judgment ranks thousands of them.
+ */
+function sortStratum(s: Stratum, N: number): { values: Float64Array; canary: Uint8Array } {
+  if (N > sortValues.length) {
+    sortValues = new Float64Array(N * 2);
+    sortLabels = new Uint8Array(N * 2);
+  }
+  const values = sortValues;
+  const canary = sortLabels;
+  let k = 0;
+  const insert = (v: number, label: number) => {
+    let j = k - 1;
+    while (j >= 0 && values[j]! > v) {
+      values[j + 1] = values[j]!;
+      canary[j + 1] = canary[j]!;
+      j--;
+    }
+    values[j + 1] = v;
+    canary[j + 1] = label;
+    k++;
+  };
+  if (N <= 64) {
+    for (const v of s.b) insert(v, 0);
+    for (const v of s.c) insert(v, 1);
+  } else {
+    const idx = Array.from({ length: N }, (_, i) => i);
+    const all = [...s.b, ...s.c];
+    idx.sort((a, b) => all[a]! - all[b]!);
+    idx.forEach((i, r) => {
+      values[r] = all[i]!;
+      canary[r] = i >= s.b.length ? 1 : 0;
+    });
+  }
+  return { values, canary };
+}
+
+function tailP(z: number, alternative: 'greater' | 'less' | 'two-sided'): number {
+  return alternative === 'greater'
+    ? normalSf(z)
+    : alternative === 'less'
+      ? normalSf(-z)
+      : Math.min(1, 2 * normalSf(Math.abs(z)));
 }
 
 /**
@@ -86,6 +125,7 @@ export function stratifiedRankSum(
 export function stratifiedScoreTest(
   strata: Stratum[],
   alternative: 'greater' | 'less' | 'two-sided',
+  score: (x: number) => number = (x) => x,
 ): { z: number; p: number; strata: number } {
   let num = 0;
   let varSum = 0;
@@ -97,16 +137,21 @@ export function stratifiedScoreTest(
     if (m === 0 || n === 0) continue;
     let sum = 0;
     let sumC = 0;
-    for (const a of s.b) sum += a;
-    for (const a of s.c) {
+    let sq = 0;
+    for (const x of s.b) {
+      const a = score(x);
+      sum += a;
+      sq += a * a;
+    }
+    for (const x of s.c) {
+      const a = score(x);
       sum += a;
       sumC += a;
+      sq += a * a;
     }
     const mean = sum / N;
-    let ss = 0;
-    for (const a of s.b) ss += (a - mean) * (a - mean);
-    for (const a of s.c) ss += (a - mean) * (a - mean);
-    if (ss === 0) continue;
+    const ss = Math.max(0, sq - sum * mean);
+    if (ss <= 1e-12 * sq) continue;
     num += sumC - n * mean;
     varSum += ((m * n) / (N * (N - 1))) * ss;
     used++;

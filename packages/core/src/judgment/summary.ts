@@ -1,21 +1,26 @@
+import { quantileInPlace } from '../judges/select.ts';
 import type { MetricSeries } from '../model/metric.ts';
 import type { SideSummary } from '../model/verdict.ts';
 
 /** Summary statistics of one side (finite values only; quantiles by linear interpolation). */
 export function summarizeSide(series: MetricSeries[]): SideSummary {
-  const values: number[] = [];
+  let total = 0;
+  for (const s of series) total += s.points.length;
+  const buffer = new Float64Array(total);
+  let n = 0;
   let instances = 0;
   for (const s of series) {
     let any = false;
     for (const p of s.points)
       if (Number.isFinite(p.v)) {
-        values.push(p.v);
+        buffer[n++] = p.v;
         any = true;
       }
     if (any) instances++;
   }
-  if (values.length === 0) return { instances, points: 0, mean: null, median: null, p95: null, p99: null };
-  values.sort((a, b) => a - b);
+  if (n === 0) return { instances, points: 0, mean: null, median: null, p95: null, p99: null };
+  // A typed array sorts numerically without a comparator, several times faster than Array#sort.
+  const values = buffer.subarray(0, n).sort();
   let sum = 0;
   for (const v of values) sum += v;
   const q = (p: number) => {

@@ -1,0 +1,78 @@
+/**
+ * Order statistics without sorting: quickselect is O(n) where a sort is O(n log n), and judging hundreds of
+ * metrics takes thousands of quantiles. Both functions reorder `a` in place.
+ */
+
+/** The k-th smallest value (0-based) of a[lo..hi], by Hoare-partition quickselect (median-of-three pivot). */
+function selectK(a: Float64Array, k: number, lo = 0, hi = a.length - 1): number {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as pivot keeps sorted or constant input from degrading to O(n^2).
+    let x = a[lo]!;
+    let y = a[mid]!;
+    let z = a[hi]!;
+    if (x > y) [x, y] = [y, x];
+    if (y > z) [y, z] = [z, y];
+    if (x > y) [x, y] = [y, x];
+    const pivot = y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** Quantile q (linear interpolation, type 7 as numpy and R default) of the values in `a`; NaN when empty. */
+export function quantileInPlace(a: Float64Array, q: number): number {
+  const n = a.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const vLo = selectK(a, lo);
+  if (h === lo || lo + 1 >= n) return vLo;
+  // After selecting lo, everything right of it is >= a[lo]: the next order statistic is their minimum.
+  let vHi = Number.POSITIVE_INFINITY;
+  for (let i = lo + 1; i < n; i++) if (a[i]! < vHi) vHi = a[i]!;
+  return vLo + (h - lo) * (vHi - vLo);
+}
+
+let scratch = new Float64Array(64);
+
+/** Median of some numbers (the input is left as it is); NaN when empty. */
+export function medianOf(values: ArrayLike<number>): number {
+  return medianOf2(values, []);
+}
+
+/** Median of the numbers of two lists together (the inputs are left as they are); NaN when both are empty. */
+export function medianOf2(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length + b.length;
+  if (n === 0) return Number.NaN;
+  if (n > scratch.length) scratch = new Float64Array(n * 2);
+  scratch.set(a as ArrayLike<number>);
+  scratch.set(b as ArrayLike<number>, a.length);
+  if (n > 32) return quantileInPlace(scratch.subarray(0, n), 0.5);
+  // Few values (one minute's instances): insertion sort in the reused buffer, no allocation.
+  for (let i = 1; i < n; i++) {
+    const v = scratch[i]!;
+    let j = i - 1;
+    while (j >= 0 && scratch[j]! > v) {
+      scratch[j + 1] = scratch[j]!;
+      j--;
+    }
+    scratch[j + 1] = v;
+  }
+  return n % 2 ? scratch[(n - 1) / 2]! : (scratch[n / 2 - 1]! + scratch[n / 2]!) / 2;
+}
