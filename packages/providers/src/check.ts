@@ -20,7 +20,14 @@ export async function runChecks(steps: CheckStep[]): Promise<CheckResult[]> {
         out.push({ name: step.name, ok: false, detail: (e as Error).message, hint: 'report this as a bug' });
         break;
       }
-      const name = e.kind === 'auth' ? 'credentials' : e.kind === 'permission' ? 'permissions' : step.name;
+      const name =
+        e.kind === 'auth'
+          ? 'credentials'
+          : e.kind === 'permission'
+            ? 'permissions'
+            : e.kind === 'unavailable' || e.kind === 'timeout'
+              ? 'connectivity'
+              : step.name;
       out.push({ name, ok: false, detail: e.message.replace(/\. To fix: .*$/s, ''), hint: e.hint });
       // Without a connection or valid credentials the remaining steps can only repeat the same failure.
       if (e.kind !== 'permission' && e.kind !== 'bad-query') break;

@@ -144,6 +144,19 @@ describe('Datadog adapter against an OpenAPI-validated fake', () => {
       group: 'canary',
       attributes: { service: 'web', host: 'host-1' },
     });
+    // A failed and a cut-off page in the middle are retried: every event exactly once, in order.
+    fake.requests.length = 0;
+    const resumed: LogEvent[] = [];
+    let n = 0;
+    for await (const e of dd.fetchLogs({ query: 'service:web' }, { start: T0, end: T0 + 300_000 })) {
+      resumed.push(e);
+      if (++n === 1000) {
+        fake.inject({ kind: 'truncate' });
+        fake.inject({ kind: 'status', status: 503 });
+      }
+    }
+    expect(resumed.map((e) => e.t)).toEqual(logs.map((l) => l.t));
+    expect(fake.requests).toHaveLength(5);
     const capped: LogEvent[] = [];
     for await (const e of dd.fetchLogs(
       { query: 'pod_name:web-1', limit: 700, pageSize: 500 },

@@ -167,6 +167,17 @@ describe('Dynatrace adapter against an OpenAPI-validated fake', () => {
     expect(continued.map((e) => e.message)).toEqual(logs.map((l) => l.content));
     // Searches of 120 (slices 100 + 20) restart at records 118, 236 and 354: 2 + 2 + 2 + 1 requests.
     expect(fake.requests.length - before).toBe(7);
+    const rateLimited: LogEvent[] = [];
+    fake.inject({ kind: 'status', status: 429 }, 2);
+    const patient = new DynatraceProvider(
+      { type: 'dynatrace', url: fake.url, token },
+      { sleep: async () => {} },
+    );
+    for await (const e of patient.fetchLogs({ query: '' }, { start: T0, end: T0 + 450_000 }))
+      rateLimited.push(e);
+    expect(rateLimited.map((e) => e.message)).toEqual(logs.map((l) => l.content));
+    expect(patient.usage()).toMatchObject({ rateLimited: 2, retries: 2, failures: 0 });
+    await patient.close();
     const capped: LogEvent[] = [];
     for await (const e of dt.fetchLogs({ query: '', limit: 150 }, { start: T0, end: T0 + 450_000 }))
       capped.push(e);
