@@ -151,8 +151,7 @@ export async function runVerification(options: RunOptions): Promise<Verification
   }
 
   let judgment = state.judge(judged);
-  if (status === 'stopped-early')
-    judgment = state.earlyDecision(judgment, pollsDone)?.judgment ?? judgment;
+  if (status === 'stopped-early') judgment = state.earlyDecision(judgment, pollsDone)?.judgment ?? judgment;
   if (status === 'cancelled') {
     judgment = {
       ...judgment,
@@ -467,7 +466,7 @@ export function sequentialEvidence(d: MetricData, minChange: number, alpha: numb
   const level = levels[Math.floor(levels.length / 2)] ?? 0;
   if (level === 0) return undefined;
   const diffs = [...can].filter(([t]) => base.has(t)).map(([t, v]) => (v - base.get(t)!) / level);
-  const r = msprt(diffs, { alpha, tau: minChange });
+  const r = msprt(diffs, { alpha });
   if (!r.reject) return undefined;
   const bad =
     dir === 'higher-is-worse'
@@ -482,11 +481,11 @@ export function sequentialEvidence(d: MetricData, minChange: number, alpha: numb
     outcome: 'fail',
     classification: r.mean > 0 ? 'high' : 'low',
     risk: 1 - Math.exp(-r.logE),
-    explanation: `the canary differs from the baseline minute by minute by ${pct(r.mean)} on average over ${r.n} minutes (anytime-valid 1-alpha interval ${pct(r.lower)} to ${pct(r.upper)}, e-value ${Math.exp(r.logE).toExponential(2)} >= ${(1 / alpha).toFixed(0)})`,
+    explanation: `the canary differs from the baseline minute by minute by ${pct(r.mean)} on average over ${r.n} minutes (anytime-valid 1-alpha interval ${pct(r.lower ?? -Infinity)} to ${pct(r.upper ?? Infinity)}, e-value ${Math.exp(r.logE).toExponential(2)} >= ${(1 / alpha).toFixed(0)})`,
     evidence: {
       meanRelativeDifference: r.mean,
-      lower: r.lower,
-      upper: r.upper,
+      lower: r.lower ?? null,
+      upper: r.upper ?? null,
       minutes: r.n,
       eValue: Math.exp(r.logE),
       alpha,

@@ -4,8 +4,8 @@
  * (nonnegative supermartingales under the null), so by Ville's inequality the probability that they EVER
  * cross 1/alpha, at any poll, is at most alpha, however often we look.
  *
- * - Mean of paired differences: the normal-mixture sequential probability ratio test (mSPRT) of
- *   Robbins (1970), as used for always-valid A/B testing by Johari, Koomen, Pekelis & Walsh,
+ * - Mean of paired differences: a mixture sequential t-test (see `msprt`), the unknown-variance form of the
+ *   mSPRT of Robbins (1970) used for always-valid A/B testing by Johari, Koomen, Pekelis & Walsh,
  *   "Always Valid Inference: Continuous Monitoring of A/B Tests", Operations Research 70(3), 2022.
  *   The per-minute difference between the canary and the baseline removes the signal both share.
  * - Counts (errors): under the null the canary's share of events is p0 (by instances or traffic); a mixture
@@ -20,38 +20,67 @@ export interface MsprtResult {
   mean: number;
   /** log of the mixture likelihood ratio (the e-value). */
   logE: number;
-  /** Anytime-valid confidence sequence for the mean at level 1 - alpha. */
-  lower: number;
-  upper: number;
+  /**
+   * Anytime-valid confidence sequence for the mean at level 1 - alpha (infinite while too few observations
+   * could ever reject); computed when the test rejects or when asked for.
+   */
+  lower?: number;
+  upper?: number;
   reject: boolean;
 }
 
 /**
- * Normal-mixture mSPRT for H0: mean = 0. The mixing distribution is an equal-weight mixture of N(0, tau^2)
- * over `taus` (default: tau, 2 tau, 4 tau, 8 tau), so that small and large effects are both found quickly; an
- * average of e-processes is an e-process. sigma^2 is the sample variance of the observations (floored), a
- * plug-in that keeps the error close to nominal once n is moderate, which is why callers wait for a few
- * observations before acting on it. The confidence sequence is that of the smallest tau (the widest).
+ * Sequential t-test for H0: mean = 0 with the variance unknown: the Bayes factor of a normal prior
+ * N(0, tau^2) on the standardised effect mean/sd, with the scale-invariant prior on the variance (Rouder,
+ * Speckman, Sun, Morey & Iverson 2009, eq. 1 with a normal prior). It depends on the data only through the
+ * t-statistic, and for each n it is a test martingale for the filtration of the maximal invariants, so it is
+ * anytime-valid without knowing sigma (Pérez-Ortiz, Lardy, de Heide & Grünwald, "E-statistics, group
+ * invariance and anytime-valid testing", Annals of Statistics 2024). `taus` default to 0.25, 0.5, 1 and 2:
+ * an equal-weight average of e-processes is one too, and it finds small and large effects alike. The interval
+ * is the set of means that the same test would not reject (computed by bisection).
  */
-export function msprt(values: number[], options: { alpha: number; tau: number; taus?: number[]; minVariance?: number }): MsprtResult {
+export function msprt(
+  values: number[],
+  options: { alpha: number; taus?: number[]; interval?: boolean },
+): MsprtResult {
   const xs = values.filter(Number.isFinite);
   const n = xs.length;
-  if (n < 2) return { n, mean: xs[0] ?? 0, logE: 0, lower: -Infinity, upper: Infinity, reject: false };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const variance = Math.max(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1), options.minVariance ?? 1e-12);
-  const taus = options.taus ?? [1, 2, 4, 8].map((k) => k * options.tau);
+  const mean = n > 0 ? xs.reduce((a, b) => a + b, 0) / n : 0;
+  if (n < 3) return { n, mean, logE: 0, reject: false };
+  const ss = xs.reduce((a, b) => a + (b - mean) ** 2, 0);
+  const taus = options.taus ?? [0.25, 0.5, 1, 2];
+  const threshold = Math.log(1 / options.alpha);
+  const logEAt = (mu: number) => tMixtureLogE(n, mean - mu, ss, taus);
+  const logE = logEAt(0);
+  const sd = Math.sqrt(ss / (n - 1));
+  const edge = (dir: 1 | -1): number => {
+    let inside = mean;
+    let outside = mean + dir * Math.max(sd, Math.abs(mean), 1e-12);
+    for (let i = 0; i < 60 && logEAt(outside) < threshold; i++) outside = mean + (outside - mean) * 2;
+    if (logEAt(outside) < threshold) return dir * Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 50; i++) {
+      const mid = (inside + outside) / 2;
+      if (logEAt(mid) < threshold) inside = mid;
+      else outside = mid;
+    }
+    return inside;
+  };
+  const reject = logE >= threshold;
+  if (!(options.interval ?? reject)) return { n, mean, logE, reject };
+  return { n, mean, logE, lower: edge(-1), upper: edge(1), reject };
+}
+
+/** log of the average over taus of the t-statistic Bayes factor; `diff` is mean minus the tested mean. */
+function tMixtureLogE(n: number, diff: number, ssAroundMean: number, taus: number[]): number {
+  const nu = n - 1;
+  if (ssAroundMean <= 0) return diff === 0 ? 0 : Number.POSITIVE_INFINITY;
+  const t2 = (diff * diff * n * nu) / ssAroundMean;
   const logs = taus.map((tau) => {
-    const v = variance + n * tau * tau;
-    return 0.5 * Math.log(variance / v) + (n * n * tau * tau * mean * mean) / (2 * variance * v);
+    const g = 1 + n * tau * tau;
+    return -0.5 * Math.log(g) + ((nu + 1) / 2) * (Math.log1p(t2 / nu) - Math.log1p(t2 / (nu * g)));
   });
   const top = Math.max(...logs);
-  const logE = top + Math.log(logs.reduce((a, l) => a + Math.exp(l - top), 0) / logs.length);
-  const tau2 = options.tau ** 2;
-  const v = variance + n * tau2;
-  // Where the smallest-tau component alone stays below 1/(alpha * k): the mixture is then below 1/alpha.
-  const bound = Math.log(taus.length / options.alpha);
-  const halfWidth = Math.sqrt(((2 * variance * v) / (n * n * tau2)) * (bound + 0.5 * Math.log(v / variance)));
-  return { n, mean, logE, lower: mean - halfWidth, upper: mean + halfWidth, reject: logE >= Math.log(1 / options.alpha) };
+  return top + Math.log(logs.reduce((a, l) => a + Math.exp(l - top), 0) / logs.length);
 }
 
 export interface CountTestResult {

@@ -186,7 +186,9 @@ export const providerSpecSchema = z.discriminatedUnion('type', [
         'datadoghq.eu',
         'ap1.datadoghq.com',
         'ap2.datadoghq.com',
+        'uk1.datadoghq.com',
         'ddog-gov.com',
+        'us2.ddog-gov.com',
       ])
       .optional()
       .describe('Your Datadog site (default datadoghq.com).'),
@@ -313,13 +315,15 @@ export const policySpecSchema = z.strictObject({
     .min(0)
     .max(100)
     .optional()
-    .describe('Kayenta mode: lowest passing score (Kayenta\'s scoreThresholds.pass).'),
+    .describe("Kayenta mode: lowest passing score (Kayenta's scoreThresholds.pass)."),
   marginalScore: z
     .number()
     .min(0)
     .max(100)
     .optional()
-    .describe('Kayenta mode: scores from here up to the passing score are marginal (inconclusive); below, fail.'),
+    .describe(
+      'Kayenta mode: scores from here up to the passing score are marginal (inconclusive); below, fail.',
+    ),
 });
 
 export const specSchema = z
