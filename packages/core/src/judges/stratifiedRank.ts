@@ -137,20 +137,26 @@ export function stratifiedScoreTest(
     if (m === 0 || n === 0) continue;
     let sum = 0;
     let sumC = 0;
-    let sq = 0;
-    for (const x of s.b) {
-      const a = score(x);
-      sum += a;
-      sq += a * a;
-    }
+    for (const x of s.b) sum += score(x);
     for (const x of s.c) {
       const a = score(x);
       sum += a;
       sumC += a;
-      sq += a * a;
     }
     const mean = sum / N;
-    const ss = Math.max(0, sq - sum * mean);
+    // Two passes: the one-pass sum of squares loses digits to cancellation on large scores.
+    let ss = 0;
+    let sq = 0;
+    for (const x of s.b) {
+      const a = score(x);
+      ss += (a - mean) * (a - mean);
+      sq += a * a;
+    }
+    for (const x of s.c) {
+      const a = score(x);
+      ss += (a - mean) * (a - mean);
+      sq += a * a;
+    }
     if (ss <= 1e-12 * sq) continue;
     num += sumC - n * mean;
     varSum += ((m * n) / (N * (N - 1))) * ss;

@@ -56,7 +56,7 @@ export function judgeVerification(metrics: MetricData[], options: JudgmentOption
     const parts: string[] = [];
     if (first) {
       parts.push(
-        `${critical.length > 0 ? 'critical metric ' : ''}${first.metric} failed (${first.decidedBy.join(', ')}: ${firstSentence(first.explanation)})`,
+        `${critical.length > 0 ? 'critical metric ' : ''}${first.metric} failed (${firstSentence(first.explanation)})`,
       );
       if (failing.length > 1)
         parts.push(`${failing.length - 1} more metric${failing.length > 2 ? 's' : ''} failed`);
