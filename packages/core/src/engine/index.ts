@@ -16,7 +16,14 @@ export {
   sequentialEvidence,
   type VerificationResult,
 } from './run.ts';
-export { type CountTestResult, countExcessTest, type MsprtResult, msprt } from './sequential.ts';
+export {
+  type BettingResult,
+  bettingTest,
+  type CountTestResult,
+  countExcessTest,
+  type MsprtResult,
+  msprt,
+} from './sequential.ts';
 export {
   type Clock,
   type LogFetch,

@@ -13,7 +13,7 @@ import type { JudgeResult, Judgment, Verdict } from '../model/verdict.ts';
 import { formatDuration } from '../spec/duration.ts';
 import type { MetricSpec, Spec } from '../spec/schema.ts';
 import { type Plan, planVerification, selects } from './plan.ts';
-import { countExcessTest, msprt } from './sequential.ts';
+import { bettingTest, countExcessTest, msprt } from './sequential.ts';
 import type { Clock, VerificationSource } from './source.ts';
 
 /** A baseline kept from an earlier passing verification (strategy `previous`). */
@@ -454,43 +454,65 @@ export function sequentialEvidence(d: MetricData, minChange: number, alpha: numb
       evidence: { canaryEvents: c, baselineEvents: b, expectedShare: p0, eValue: Math.exp(t.logE), alpha },
     };
   }
-  const perMinute = (ss: MetricSeries[]) => {
+  const byMinute = (ss: MetricSeries[]) => {
     const acc = new Map<number, number[]>();
     for (const s of ss)
       for (const p of s.points) if (Number.isFinite(p.v)) acc.set(p.t, [...(acc.get(p.t) ?? []), p.v]);
-    return new Map([...acc].map(([t, vs]) => [t, vs.reduce((a, v) => a + v, 0) / vs.length]));
+    return acc;
   };
-  const base = perMinute(d.baseline);
-  const can = perMinute(d.canary);
-  const levels = [...base.values()].map(Math.abs).sort((a, b) => a - b);
+  const base = byMinute(d.baseline);
+  const can = byMinute(d.canary);
+  const meanOf = (vs: number[]) => vs.reduce((a, v) => a + v, 0) / vs.length;
+  const levels = [...base.values()].map((vs) => Math.abs(meanOf(vs))).sort((a, b) => a - b);
   const level = levels[Math.floor(levels.length / 2)] ?? 0;
   if (level === 0) return undefined;
-  const diffs = [...can].filter(([t]) => base.has(t)).map(([t, v]) => (v - base.get(t)!) / level);
-  const r = msprt(diffs, { alpha });
-  if (!r.reject) return undefined;
-  const bad =
-    dir === 'higher-is-worse'
-      ? r.mean >= minChange
-      : dir === 'lower-is-worse'
-        ? r.mean <= -minChange
-        : Math.abs(r.mean) >= minChange;
-  if (!bad) return undefined;
-  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-  return {
-    judge: 'sequential',
-    outcome: 'fail',
-    classification: r.mean > 0 ? 'high' : 'low',
-    risk: 1 - Math.exp(-r.logE),
-    explanation: `the canary differs from the baseline minute by minute by ${pct(r.mean)} on average over ${r.n} minutes (anytime-valid 1-alpha interval ${pct(r.lower ?? -Infinity)} to ${pct(r.upper ?? Infinity)}, e-value ${Math.exp(r.logE).toExponential(2)} >= ${(1 / alpha).toFixed(0)})`,
-    evidence: {
-      meanRelativeDifference: r.mean,
-      lower: r.lower ?? null,
-      upper: r.upper ?? null,
-      minutes: r.n,
-      eValue: Math.exp(r.logE),
-      alpha,
-    },
-  };
+  const minutes = [...can.keys()].filter((t) => base.has(t)).sort((a, b) => a - b);
+  const diffs = minutes.map((t) => (meanOf(can.get(t)!) - meanOf(base.get(t)!)) / level);
+  // Within each minute, the share of canary-baseline pairs where the canary is higher, centred: free of any
+  // assumption on the noise, and blind to outliers.
+  const wins = minutes.map((t) => {
+    const cs = can.get(t)!;
+    const bs = base.get(t)!;
+    let u = 0;
+    for (const c of cs) for (const b of bs) u += c > b ? 1 : c === b ? 0.5 : 0;
+    return u / (cs.length * bs.length) - 0.5;
+  });
+  // Two tests share alpha (Bonferroni), as do the two sides of a `both` metric.
+  const sides: (1 | -1)[] = dir === 'higher-is-worse' ? [1] : dir === 'lower-is-worse' ? [-1] : [1, -1];
+  const a = alpha / (2 * sides.length);
+  const t = msprt(diffs, { alpha: a });
+  for (const side of sides) {
+    const bet = bettingTest(
+      wins.map((w) => side * w),
+      { alpha: a },
+    );
+    const harmful = side * t.mean >= minChange;
+    if (!harmful || !(bet.reject || (t.reject && side * t.mean > 0))) continue;
+    const byT = t.reject && side * t.mean > 0;
+    const logE = byT ? t.logE : bet.logE;
+    const interval = byT ? msprt(diffs, { alpha: a, interval: true }) : undefined;
+    const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+    const how = byT
+      ? `sequential t-test, anytime-valid 1-alpha interval ${pct(interval!.lower ?? -Infinity)} to ${pct(interval!.upper ?? Infinity)}`
+      : `the canary was higher in ${((bet.mean * side + 0.5) * 100).toFixed(0)}% of within-minute comparisons; test by betting`;
+    return {
+      judge: 'sequential',
+      outcome: 'fail',
+      classification: side > 0 ? 'high' : 'low',
+      risk: 1 - Math.exp(-logE),
+      explanation: `the canary differs from the baseline minute by minute by ${pct(t.mean)} on average over ${t.n} minutes (${how}; e-value ${Math.exp(logE).toExponential(2)} >= ${(1 / a).toFixed(0)})`,
+      evidence: {
+        meanRelativeDifference: t.mean,
+        lower: interval?.lower ?? null,
+        upper: interval?.upper ?? null,
+        minutes: t.n,
+        test: byT ? 'sequential t-test' : 'betting on within-minute ranks',
+        eValue: Math.exp(logE),
+        alpha: a,
+      },
+    };
+  }
+  return undefined;
 }
 
 /** The judged metric definition of a spec metric. */

@@ -115,3 +115,37 @@ export function countExcessTest(
     logs.length === 0 ? 0 : top + Math.log(logs.reduce((a, l) => a + Math.exp(l - top), 0) / logs.length);
   return { canary, total, p0, logE, reject: logE >= Math.log(1 / options.alpha) };
 }
+
+export interface BettingResult {
+  n: number;
+  /** Mean of the bounded observations. */
+  mean: number;
+  logE: number;
+  reject: boolean;
+}
+
+/**
+ * One-sided test by betting that bounded observations in [-1/2, 1/2] have a conditional mean above 0
+ * (Waudby-Smith & Ramdas, "Estimating means of bounded random variables by betting", JRSS-B 86(1), 2024):
+ * the wealth of betting a fixed fraction lambda of it on every observation is a test martingale when the
+ * mean is at most 0, for any distribution; an equal-weight mixture over several lambdas is one too. Exact,
+ * with no assumption on the shape of the noise.
+ */
+export function bettingTest(values: number[], options: { alpha: number; lambdas?: number[] }): BettingResult {
+  const lambdas = options.lambdas ?? [0.25, 0.5, 1, 1.5];
+  const logs = lambdas.map(() => 0);
+  let sum = 0;
+  let n = 0;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    const d = Math.max(-0.5, Math.min(0.5, v));
+    sum += d;
+    n++;
+    lambdas.forEach((l, i) => {
+      logs[i]! += Math.log1p(l * d);
+    });
+  }
+  const top = Math.max(...logs);
+  const logE = top + Math.log(logs.reduce((a, l) => a + Math.exp(l - top), 0) / logs.length);
+  return { n, mean: n > 0 ? sum / n : 0, logE, reject: logE >= Math.log(1 / options.alpha) };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countExcessTest, msprt } from '../../src/index.ts';
+import { bettingTest, countExcessTest, msprt } from '../../src/index.ts';
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -107,5 +107,38 @@ describe('countExcessTest', () => {
       }
     }
     expect(alarms / 2000).toBeLessThanOrEqual(alpha);
+  });
+});
+
+describe('bettingTest', () => {
+  it('is the average wealth of betting fixed fractions', () => {
+    const r = bettingTest([0.5, 0.25, -0.5], { alpha: 0.05, lambdas: [0.5, 1] });
+    const w = (l: number) => (1 + l * 0.5) * (1 + l * 0.25) * (1 - l * 0.5);
+    expect(r.logE).toBeCloseTo(Math.log((w(0.5) + w(1)) / 2), 12);
+    expect(r.mean).toBeCloseTo(0.25 / 3, 12);
+  });
+
+  it('holds alpha for skewed bounded noise with mean 0, checked after every observation', () => {
+    const alpha = 0.05;
+    let alarms = 0;
+    for (let k = 0; k < 2000; k++) {
+      const r = rng(k + 99);
+      const xs: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        // -0.1 nine times out of ten, +0.9 once: mean 0, far from normal (clipped at 0.5 only lowers it)
+        xs.push(r.next() < 0.9 ? -0.1 : 0.5);
+        if (bettingTest(xs, { alpha }).reject) {
+          alarms++;
+          break;
+        }
+      }
+    }
+    expect(alarms / 2000).toBeLessThanOrEqual(alpha);
+  });
+
+  it('rejects when the canary wins most within-minute comparisons', () => {
+    const xs = Array.from({ length: 20 }, (_, i) => (i % 5 === 0 ? -0.1 : 0.4));
+    expect(bettingTest(xs, { alpha: 0.002 }).reject).toBe(true);
+    expect(bettingTest(xs.slice(0, 4), { alpha: 0.002 }).reject).toBe(false);
   });
 });
