@@ -137,7 +137,7 @@ describe('bettingTest', () => {
   });
 
   it('rejects when the canary wins most within-minute comparisons', () => {
-    const xs = Array.from({ length: 20 }, (_, i) => (i % 5 === 0 ? -0.1 : 0.4));
+    const xs = Array.from({ length: 30 }, (_, i) => (i % 5 === 0 ? -0.1 : 0.4));
     expect(bettingTest(xs, { alpha: 0.002 }).reject).toBe(true);
     expect(bettingTest(xs.slice(0, 4), { alpha: 0.002 }).reject).toBe(false);
   });
