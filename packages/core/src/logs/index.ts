@@ -1,4 +1,4 @@
-export { maskMessage, maskToken, tokenize, WILDCARD } from './masking.ts';
+export { maskedKey, maskMessage, maskToken, tokenize, WILDCARD } from './masking.ts';
 export { templateId } from './hash.ts';
 export {
   createTemplateMiner,

@@ -7,17 +7,11 @@
 /** The wildcard that stands for a variable in a template. */
 export const WILDCARD = '<*>';
 
-const LEADING = '([{<"\'';
-const TRAILING = ')]}>"\',;:.!?';
+// Masking runs on every message, so it scans characters instead of running regexes: the common token (a
+// plain word) costs one pass over its characters, and only tokens with a digit or a slash are examined.
 
-// An alphanumeric run that is a value rather than a word: starts with a digit, holds two or more digits,
-// or is a 0x-prefixed hex number. Words with a single trailing digit (ssh2, eth0, jk2) are names.
-const VALUE_RUN = /(?<![A-Za-z0-9])-?[A-Za-z0-9]*[0-9][A-Za-z0-9]*|[A-Za-z0-9]*[0-9][A-Za-z0-9]*/g;
-// Wildcards joined only by separators (an IP with its port, a date, a UUID) are one value.
-const JOINED = /<\*>(?:[-.:/+,@#]?<\*>)+/g;
 const HOST = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?::[0-9]+)?$/;
 const HEX_PAIRS = /^(?:[0-9A-Fa-f]{2}[:-]){3,}[0-9A-Fa-f]{2}$/;
-const HEX_DIGITS = /^[0-9a-fA-F]+$/;
 // An IPv6 address (four or more hex groups, or a `::` abbreviation), also inside a larger token such as
 // `v6(en0:fe80::1)`. Its hex groups without digits (`fecd`) would otherwise survive as words.
 const IPV6 =
@@ -27,54 +21,118 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-function maskRun(run: string): string {
-  const first = run.charCodeAt(0);
-  if (isDigit(first)) return WILDCARD;
-  let digits = 0;
-  for (let i = 0; i < run.length; i++) if (isDigit(run.charCodeAt(i))) digits++;
-  if (digits >= 2) return WILDCARD;
-  // A hex value such as `a3f` or `deadbeef1` reads as a word with one digit; long hex runs are values.
-  if (run.length >= 8 && HEX_DIGITS.test(run)) return WILDCARD;
-  return run;
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-/** Masks a value (the token without its surrounding punctuation, or the value of key=value). */
-function maskValue(v: string): string {
-  if (v.length === 0) return v;
-  if (v.charCodeAt(0) === 47 /* / */ && v.length > 1) return WILDCARD; // absolute path
-  if (v.includes('://')) return WILDCARD; // URL
-  if (HEX_PAIRS.test(v)) return WILDCARD; // MAC address, hex dump
+function isHexLetter(c: number): boolean {
+  return (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** Punctuation that may open a token around its value: `(`, `[`, `{`, `<`, quotes. */
+function isLeading(c: number): boolean {
+  return c === 40 || c === 91 || c === 123 || c === 60 || c === 34 || c === 39;
+}
+
+/** Punctuation that may close a token after its value: brackets, quotes, `,;:.!?`. */
+function isTrailing(c: number): boolean {
+  return (
+    c === 41 ||
+    c === 93 ||
+    c === 125 ||
+    c === 62 ||
+    c === 34 ||
+    c === 39 ||
+    c === 44 ||
+    c === 59 ||
+    c === 58 ||
+    c === 46 ||
+    c === 33 ||
+    c === 63
+  );
+}
+
+/** Separators that join adjacent values into one (an IP with its port, a date, a UUID): `-.:/+,@#`. */
+function isJoiner(c: number): boolean {
+  return c === 45 || c === 46 || c === 58 || c === 47 || c === 43 || c === 44 || c === 64 || c === 35;
+}
+
+/**
+ * Masks a value (the token without its surrounding punctuation, or the value of key=value).
+ * An alphanumeric run is a value rather than a word when it starts with a digit, holds two or more digits,
+ * or is a hex number of 8 or more characters; words with a single digit (ssh2, eth0, jk2) are names.
+ * A `-` before a value is its sign. Values joined only by separators are one value.
+ */
+function maskValue(value: string): string {
+  let v = value;
+  const n0 = v.length;
+  if (n0 === 0) return v;
+  if (v.charCodeAt(0) === 47 /* / */ && n0 > 1) return WILDCARD; // absolute path
   const colon = v.indexOf(':');
+  if (colon >= 0 && v.includes('://')) return WILDCARD; // URL
+  const sep = n0 >= 11 ? v.charCodeAt(2) : 0;
+  if ((sep === 58 || sep === 45) && HEX_PAIRS.test(v)) return WILDCARD; // MAC address, hex dump
   // A stand-in with digits, so that the run rules below mask it and join it with its neighbours.
   if (colon >= 0 && v.indexOf(':', colon + 1) > 0) v = v.replace(IPV6, '0');
-  let masked = v.replace(VALUE_RUN, (run: string) => {
-    // The sign of a number belongs to the number: `-27` is one value.
-    if (run.charCodeAt(0) === 45) {
-      const m = maskRun(run.slice(1));
-      return m === WILDCARD ? m : run;
+  const n = v.length;
+  let out = '';
+  let copied = 0; // v[copied..] is not yet in `out`
+  let changed = false;
+  let letterKept = false;
+  let i = 0;
+  while (i < n) {
+    let c = v.charCodeAt(i);
+    const digitFirst = isDigit(c);
+    if (!digitFirst && !isLetter(c)) {
+      i++;
+      continue;
     }
-    return maskRun(run);
-  });
-  if (masked === v) return v;
-  // A host name with a numbered part or a port (ip-10-0-0-1.ec2.internal, db.example.com:5432) is one value.
-  if (HOST.test(v)) return WILDCARD;
-  masked = masked.replace(JOINED, WILDCARD);
-  // An identifier glued to a number by underscores (blk_123, attempt_1445_0020_m_0001) is one value.
-  if (masked.includes('_<*>') || masked.includes('<*>_')) return WILDCARD;
-  if (!hasLetterOutsideWildcards(masked)) return WILDCARD;
-  return masked;
-}
-
-function hasLetterOutsideWildcards(s: string): boolean {
-  const stripped = s.split(WILDCARD).join('');
-  for (let i = 0; i < stripped.length; i++) {
-    const c = stripped.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return true;
+    const s = i;
+    let digits = 0;
+    let letters = 0;
+    let hex = true;
+    while (i < n) {
+      c = v.charCodeAt(i);
+      if (isDigit(c)) digits++;
+      else if (isLetter(c)) {
+        letters++;
+        if (hex && !isHexLetter(c)) hex = false;
+      } else break;
+      i++;
+    }
+    const isValue = digits > 0 && (digitFirst || digits >= 2 || (i - s >= 8 && hex));
+    if (!isValue) {
+      if (letters > 0) letterKept = true;
+      continue;
+    }
+    const start =
+      s > 0 && v.charCodeAt(s - 1) === 45 && (s === 1 || !isAlnum(v.charCodeAt(s - 2))) ? s - 1 : s;
+    changed = true;
+    out += v.slice(copied, start);
+    copied = i;
+    const len = out.length;
+    if (len >= 3 && out.endsWith(WILDCARD)) continue;
+    if (len >= 4 && isJoiner(out.charCodeAt(len - 1)) && out.endsWith(WILDCARD, len - 1)) {
+      out = out.slice(0, len - 1);
+      continue;
+    }
+    out += WILDCARD;
   }
-  return false;
+  if (!changed) return value;
+  // A host name with a numbered part or a port (ip-10-0-0-1.ec2.internal, db.example.com:5432) is one value.
+  if (v.includes('.') && HOST.test(v)) return WILDCARD;
+  if (!letterKept) return WILDCARD;
+  out += v.slice(copied);
+  // An identifier glued to a number by underscores (blk_123, attempt_1445_0020_m_0001) is one value.
+  if (out.includes('_<*>') || out.includes('<*>_')) return WILDCARD;
+  return out;
 }
 
-/** True when the token may hold a variable part; most tokens are plain words and skip all regexes. */
+function isAlnum(c: number): boolean {
+  return isDigit(c) || isLetter(c);
+}
+
+/** True when the token may hold a variable part; most tokens are plain words and skip all masking. */
 function mayVary(token: string): boolean {
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
@@ -85,13 +143,16 @@ function mayVary(token: string): boolean {
 
 /** Masks the variable parts of one whitespace-free token. */
 export function maskToken(token: string): string {
-  if (!mayVary(token)) return token;
+  return mayVary(token) ? maskVarying(token) : token;
+}
+
+function maskVarying(token: string): string {
   let start = 0;
   let end = token.length;
-  while (start < end && LEADING.includes(token[start]!)) start++;
-  while (end > start && TRAILING.includes(token[end - 1]!)) end--;
-  const core = token.slice(start, end);
-  if (core.length === 0) return token;
+  while (start < end && isLeading(token.charCodeAt(start))) start++;
+  while (end > start && isTrailing(token.charCodeAt(end - 1))) end--;
+  if (start === end) return token;
+  const core = start === 0 && end === token.length ? token : token.slice(start, end);
   const eq = core.indexOf('=');
   let masked: string;
   if (eq > 0 && eq < core.length - 1) {
@@ -158,22 +219,92 @@ const CALENDAR = new Set([
 
 /** Tokenises and masks a message: the miner's view of it. */
 export function maskMessage(message: string): string[] {
-  const tokens = tokenize(message);
+  const tokens: string[] = [];
+  const n = message.length;
   let calendar = false;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.length === 3 && CALENDAR.has(t)) calendar = true;
-    else tokens[i] = maskToken(t);
+  let i = 0;
+  while (i < n) {
+    let c = message.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    const s = i;
+    let vary = false;
+    while (i < n) {
+      c = message.charCodeAt(i);
+      if (isSpace(c)) break;
+      if (isDigit(c) || c === 47 /* / */) vary = true;
+      i++;
+    }
+    const t = message.slice(s, i);
+    if (vary) tokens.push(maskVarying(t));
+    else {
+      if (i - s === 3 && CALENDAR.has(t)) calendar = true;
+      tokens.push(t);
+    }
   }
   // Day and month names are part of a timestamp when a masked number stands next to them.
   if (calendar) {
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
+    const near = (j: number) =>
+      j >= 0 && j < tokens.length && (tokens[j] === WILDCARD || CALENDAR.has(tokens[j]!));
+    for (let k = 0; k < tokens.length; k++) {
+      const t = tokens[k]!;
       if (t.length !== 3 || !CALENDAR.has(t)) continue;
-      const near = (j: number) =>
-        j >= 0 && j < tokens.length && (tokens[j] === WILDCARD || CALENDAR.has(tokens[j]!));
-      if ((near(i - 1) && tokens[i - 1] !== t) || near(i + 1)) tokens[i] = WILDCARD;
+      if ((near(k - 1) && tokens[k - 1] !== t) || near(k + 1)) tokens[k] = WILDCARD;
     }
   }
   return tokens;
+}
+
+/**
+ * The masked message as one string, tokens joined by single spaces: `maskMessage(message).join(' ')`, built
+ * from slices of the message so that a run of plain words costs one slice (and a message without variables
+ * costs none).
+ */
+export function maskedKey(message: string): string {
+  const n = message.length;
+  let out = '';
+  let spanStart = -1; // message[spanStart..spanEnd) is a run of unmasked tokens not yet in `out`
+  let spanEnd = -1;
+  let i = 0;
+  while (i < n) {
+    let c = message.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    const s = i;
+    let vary = false;
+    while (i < n) {
+      c = message.charCodeAt(i);
+      if (isSpace(c)) break;
+      if (isDigit(c) || c === 47 /* / */) vary = true;
+      i++;
+    }
+    if (!vary) {
+      // Day and month names depend on their neighbours: the token-wise path handles those messages.
+      if (i - s === 3 && CALENDAR.has(message.slice(s, i))) return maskMessage(message).join(' ');
+      if (spanStart >= 0 && spanEnd === s - 1 && message.charCodeAt(spanEnd) === 32) spanEnd = i;
+      else {
+        if (spanStart >= 0)
+          out =
+            out === '' ? message.slice(spanStart, spanEnd) : `${out} ${message.slice(spanStart, spanEnd)}`;
+        spanStart = s;
+        spanEnd = i;
+      }
+      continue;
+    }
+    if (spanStart >= 0) {
+      out = out === '' ? message.slice(spanStart, spanEnd) : `${out} ${message.slice(spanStart, spanEnd)}`;
+      spanStart = -1;
+    }
+    const t = maskVarying(message.slice(s, i));
+    out = out === '' ? t : `${out} ${t}`;
+  }
+  if (spanStart >= 0) {
+    if (spanStart === 0 && spanEnd === n) return message;
+    out = out === '' ? message.slice(spanStart, spanEnd) : `${out} ${message.slice(spanStart, spanEnd)}`;
+  }
+  return out;
 }

@@ -13,7 +13,7 @@
  * comparison, however the template was generalised on the way.
  */
 import { templateId } from './hash.ts';
-import { maskMessage, WILDCARD } from './masking.ts';
+import { maskedKey, WILDCARD } from './masking.ts';
 
 /** Settings of the miner. The defaults are the one configuration used for every log source. */
 export interface TemplateMinerOptions {
@@ -55,6 +55,8 @@ export interface ShapeRef {
 
 interface Shape extends ShapeRef {
   tokens: string[];
+  /** False once evicted or forgotten: a cached reference to it must be placed again. */
+  alive: boolean;
   count: number;
   firstSeen: number;
   lastSeen: number;
@@ -100,10 +102,14 @@ const DEFAULTS: Required<TemplateMinerOptions> = {
 // and none disagrees: fewer would merge short sibling events (`DMA zone: ...`, `Normal zone: ...`).
 const FIRST_WORD_MIN_CONSTANTS = 6;
 
+const RECENT_MESSAGES = 4096;
+
 /** Creates an online template miner with the default (or given) settings. */
 export function createTemplateMiner(options: TemplateMinerOptions = {}): TemplateMiner {
   const o = { ...DEFAULTS, ...options };
   const shapes = new Map<string, Shape>();
+  // Exact repeats of a raw message (about half of all lines in the Loghub samples) skip masking.
+  const recent = new Map<string, Shape>();
   const buckets = new Map<string, Group[]>();
   // Every group by message length, for shapes whose first word is itself a variable (see `place`).
   const byLength = new Map<number, Group[]>();
@@ -188,7 +194,8 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
         tokens: tokens.slice(),
         shapes: [],
         count: 0,
-        lastSeen: 0,
+        // Seen now: eviction below must not take the group it is making room for.
+        lastSeen: tick + 1,
         version: 0,
         finalVersion: -1,
         final: new Map(),
@@ -201,7 +208,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       groupCount++;
       if (groupCount > o.maxClusters) evictGroups();
     }
-    const shape: Shape = { key, tokens, count: 0, firstSeen: tick + 1, lastSeen: 0, group };
+    const shape: Shape = { key, tokens, alive: true, count: 0, firstSeen: tick + 1, lastSeen: 0, group };
     group.shapes.push(shape);
     group.version++;
     group.current = null;
@@ -226,22 +233,33 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       if (kept.length === 0) byLength.delete(length);
       else byLength.set(length, kept);
     }
-    for (const g of drop) for (const s of g.shapes) shapes.delete(s.key);
+    for (const g of drop) for (const s of g.shapes) forget(s);
     groupCount -= drop.size;
   }
 
   function forgetShapes(group: Group): void {
     const sorted = group.shapes.slice().sort((a, b) => b.lastSeen - a.lastSeen);
     const kept = new Set(sorted.slice(0, Math.ceil(o.maxShapesPerCluster / 2)));
-    for (const s of group.shapes) if (!kept.has(s)) shapes.delete(s.key);
+    for (const s of group.shapes) if (!kept.has(s)) forget(s);
     group.shapes = group.shapes.filter((s) => kept.has(s));
   }
 
+  function forget(shape: Shape): void {
+    shapes.delete(shape.key);
+    shape.alive = false;
+  }
+
   function addShape(message: string): Shape {
-    const tokens = maskMessage(message);
-    const key = tokens.join(' ');
-    let shape = shapes.get(key);
-    if (!shape) shape = place(tokens, key);
+    let shape = recent.get(message);
+    if (!shape?.alive) {
+      const key = maskedKey(message);
+      shape = shapes.get(key);
+      // The key is the masked tokens joined by single spaces, and tokens hold no whitespace.
+      if (!shape) shape = place(key === '' ? [] : key.split(' '), key);
+      // A generation of recent messages: cleared when full, so it stays bounded without bookkeeping.
+      if (recent.size >= RECENT_MESSAGES) recent.clear();
+      recent.set(message, shape);
+    }
     tick++;
     shape.count++;
     shape.lastSeen = tick;

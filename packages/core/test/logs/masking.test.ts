@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskMessage, maskToken, tokenize } from '../../src/logs/index.ts';
+import { maskedKey, maskMessage, maskToken, tokenize } from '../../src/logs/index.ts';
 
 describe('maskToken', () => {
   it.each([
@@ -18,6 +18,16 @@ describe('maskToken', () => {
     ['-27', '<*>'],
     ['host42.example.com', '<*>'],
     ['00:1A:2B:3C:4D:5E', '<*>'],
+    ['2607:f140:6000:8:c6b3:1ff:fecd:467f', '<*>'],
+    ['fe80::1', '<*>'],
+    ['v6(en0:fe80:0:0:0:c6b3:1ff:fecd:467f)', 'v6(en0:<*>)'],
+    ['[MININT-FNANLI5.fareast.corp.microsoft.com:51017]', '[<*>]'],
+    ['ab-cd-ef-01-23-45', '<*>'],
+    ['0xdeadbeef', '<*>'],
+    ['deadbeef1', '<*>'],
+    ['a3f', 'a3f'],
+    ['x=-5,y=ssh2', 'x=<*>,y=ssh2'],
+    ['3,-27', '<*>'],
     ['to', 'to'],
     ['ssh2', 'ssh2'],
     ['jk2_init()', 'jk2_init()'],
@@ -42,5 +52,28 @@ describe('maskMessage', () => {
 
   it('splits on any run of whitespace', () => {
     expect(tokenize('  a\tb  c ')).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('maskedKey', () => {
+  it('is the masked tokens joined by single spaces', () => {
+    const messages = [
+      'Invalid user webmaster from 173.234.31.186',
+      '  leading and   inner   spaces 42 ',
+      'tabs\tbetween\t7 tokens',
+      'connection at Fri Jun 17 20:55:07 2005',
+      'May I help',
+      'all plain words here',
+      'session opened for user root by LOGIN(uid=0)',
+      '',
+      '   ',
+      '12',
+    ];
+    for (const m of messages) expect(maskedKey(m)).toBe(maskMessage(m).join(' '));
+  });
+
+  it('returns a message without variables and single-spaced as it is', () => {
+    const m = 'all plain words here';
+    expect(maskedKey(m)).toBe(m);
   });
 });

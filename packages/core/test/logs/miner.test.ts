@@ -48,6 +48,53 @@ describe('parseMessages', () => {
     );
   });
 
+  it('keeps an absent value (key=) apart from a present one (key=value)', () => {
+    const messages = [
+      'authentication failure; logname= uid=0 euid=0 tty=:0 ruser= rhost=',
+      ...[1, 2, 3, 4, 5].map(
+        (i) => `authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=10.0.0.${i}`,
+      ),
+    ];
+    const parsed = parseMessages(messages);
+    expect(parsed[0]!.clusterId).not.toBe(parsed[1]!.clusterId);
+    expect(new Set(parsed.slice(1).map((p) => p.clusterId)).size).toBe(1);
+  });
+
+  it('keeps a value that varied freely a variable when a structural split isolates recurring ones', () => {
+    const messages: string[] = [];
+    for (const user of ['cyrus', 'news', 'test']) {
+      for (let i = 0; i < 3; i++) messages.push(`session opened for user ${user} by (uid=${i})`);
+    }
+    messages.push('session opened for user root by LOGIN(uid=0)');
+    const templates = new Set(parseMessages(messages).map((p) => p.template));
+    expect(templates).toEqual(
+      new Set(['session opened for user <*> by (uid=<*>)', 'session opened for user root by LOGIN(uid=<*>)']),
+    );
+  });
+
+  it('joins messages whose first word varies when every other constant word agrees', () => {
+    const job = (name: string, s: number) =>
+      `${name}: scheduler_evaluate_activity told me to run this job; however, but the start time isn't for ${s} seconds.`;
+    const parsed = parseMessages([
+      job('com.apple.CacheDelete.daily', 439),
+      job('com.apple.icloud.fmfd.heartbeat', 62),
+      job('com.apple.SoftwareUpdate.Activity', 3),
+    ]);
+    expect(new Set(parsed.map((p) => p.template))).toEqual(
+      new Set([
+        "<*> scheduler_evaluate_activity told me to run this job; however, but the start time isn't for <*> seconds.",
+      ]),
+    );
+  });
+
+  it('keeps short messages with different first words apart', () => {
+    const parsed = parseMessages([
+      'DMA zone: 4096 pages, LIFO batch:0',
+      'Normal zone: 225280 pages, LIFO batch:31',
+    ]);
+    expect(parsed[0]!.clusterId).not.toBe(parsed[1]!.clusterId);
+  });
+
   it('does not merge messages that share only masked values', () => {
     const parsed = parseMessages(['lr:00000001 cr:42 xer:2 ctr:7', '12 double-hummer alignment exceptions']);
     expect(parsed[0]!.clusterId).not.toBe(parsed[1]!.clusterId);
@@ -84,5 +131,26 @@ describe('createTemplateMiner', () => {
     }
     // The recent ones are kept.
     expect(miner.clusters().length).toBeGreaterThan(40);
+  });
+
+  it('counts a repeated message again after its cluster was evicted', () => {
+    const miner = createTemplateMiner({ maxClusters: 10 });
+    miner.add('cache warmed');
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'fox', 'golf', 'hotel'];
+    let last = '';
+    for (let i = 0; i < 200; i++) {
+      const w = i
+        .toString(8)
+        .split('')
+        .map((d) => words[Number(d)]);
+      last = `${w.join('')} ${w.reverse().join('')} happened`;
+      miner.add(last);
+    }
+    // The least recently seen cluster went, the newest stayed, and no shape outlived its cluster.
+    expect(miner.clusters().some((c) => c.template === 'cache warmed')).toBe(false);
+    expect(miner.clusters().some((c) => c.template === last)).toBe(true);
+    expect(miner.size().shapes).toBeLessThanOrEqual(10);
+    miner.add('cache warmed');
+    expect(miner.clusters().find((c) => c.template === 'cache warmed')?.count).toBe(1);
   });
 });
