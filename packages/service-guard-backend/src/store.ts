@@ -20,9 +20,21 @@ import type {
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 
-/** Applies the plugin's migrations. */
-export async function migrateServiceGuard(knex: Knex): Promise<void> {
-  await knex.migrate.latest({ directory: migrationsDir, tableName: 'sg_knex_migrations' });
+/**
+ * Applies the plugin's migrations. Replicas starting together on an empty database race to create knex's
+ * bookkeeping tables (its lock lives in them, so it cannot guard their creation): the loser fails, waits
+ * and tries again, and then finds the work done or waits on the lock.
+ */
+export async function migrateServiceGuard(knex: Knex, attempts = 5): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await knex.migrate.latest({ directory: migrationsDir, tableName: 'sg_knex_migrations' });
+      return;
+    } catch (e) {
+      if (i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 250 * i));
+    }
+  }
 }
 
 /** A detector's memory for one instance of one metric. */
