@@ -32,10 +32,6 @@ export interface DetectorTuning {
   gapSteps: number;
   /** Smallest scale of a model, as a share of the series' spread (mean absolute deviation from its slow level). */
   floorShare: number;
-  /** A seasonal model whose slots near this time miss the value by fewer than this many scales explains it (0: off). */
-  explainZ: number;
-  /** How far from the same time of day/week a recurring value may drift and still count as recurring (ms). */
-  explainToleranceMs: number;
   /** Weight of the newest value in the recent average that the shift model compares (0: no shift model). */
   shiftAlpha: number;
   /** Weight of the newest value in the long-run level that the shift model compares with. */
@@ -44,21 +40,19 @@ export interface DetectorTuning {
 
 export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   warmup: 60,
-  levelAlpha: 0.02,
+  levelAlpha: 0.1,
   scaleAlpha: 0.01,
   scaleClip: 2,
   seasonalAlpha: 0.5,
-  zAlert: 4,
-  novelty: 1.3,
-  memoryDays: 7,
+  zAlert: 5.2355,
+  novelty: 1.134,
+  memoryDays: 14,
   peakCap: 100,
-  refractory: 200,
+  refractory: 20,
   refractoryDamp: 0.1,
   gapSteps: 3,
-  floorShare: 0.05,
-  explainZ: 0,
-  explainToleranceMs: 0,
-  shiftAlpha: 0,
+  floorShare: 0.1,
+  shiftAlpha: 0.02,
   baseAlpha: 0.005,
 };
 
@@ -71,12 +65,16 @@ const MAX_WEEKLY_SLOTS = 672;
 const STEP_SAMPLES = 5;
 
 type ModelName = 'naive' | 'level' | 'daily' | 'weekly' | 'shift';
+interface PeakCache {
+  day: number;
+  peak: number;
+}
 const MODEL_LABEL: Record<ModelName, string> = {
   naive: 'previous value',
   level: 'recent level',
   daily: 'same time of day',
   weekly: 'same time of week',
-  shift: 'long-run level (recent average compared)',
+  shift: 'long-run level (observed: the recent average)',
 };
 /** Points scoring below this are plainly normal: their reason is a fixed sentence (cheap), not a computed one. */
 const DETAIL_SCORE = 0.25;
@@ -180,7 +178,7 @@ export function createDetector(
 
 /** Continues a detector from a `snapshot()`; its scores equal those of a run that was never interrupted. */
 export function restoreDetector(state: DetectorState, tuning: Partial<DetectorTuning> = {}): Detector {
-  if (!state || state.version !== 1) {
+  if (state?.version !== 1) {
     throw new Error('detector state: unknown version; pass an object returned by snapshot()');
   }
   return run(structuredClone(state), { ...DEFAULT_TUNING, ...tuning });
@@ -189,6 +187,14 @@ export function restoreDetector(state: DetectorState, tuning: Partial<DetectorTu
 function run(s: DetectorState, k: DetectorTuning): Detector {
   const threshold = alertThreshold(s.sensitivity);
   const peakCap = k.peakCap * k.zAlert;
+  // The remembered peak of each model changes only when the day turns or a bigger surprise comes.
+  const caches: Record<ModelName, PeakCache> = {
+    naive: { day: Number.NaN, peak: 0 },
+    level: { day: Number.NaN, peak: 0 },
+    daily: { day: Number.NaN, peak: 0 },
+    weekly: { day: Number.NaN, peak: 0 },
+    shift: { day: Number.NaN, peak: 0 },
+  };
 
   // The model with the strongest evidence at the current point.
   let bestStrength = 0;
@@ -196,6 +202,7 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
   let bestPred = 0;
   let bestScale = 0;
   let bestZ = 0;
+  let bestObserved = 0;
 
   function judge(
     name: ModelName,
@@ -215,10 +222,15 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
       c.scale = c.scale === null ? abs : c.scale + (abs - c.scale) / c.seen;
       return;
     }
-    const scale = c.scale > floor ? c.scale : floor;
+    const scale = Math.max(c.scale, floor);
     const z = abs / scale;
     const absolute = z / k.zAlert;
-    const peak = recentPeak(c, day);
+    const cache = caches[name];
+    if (cache.day !== day) {
+      cache.day = day;
+      cache.peak = recentPeak(c, day);
+    }
+    const peak = cache.peak;
     const novel = peak > 0 ? z / (k.novelty * peak) : absolute;
     const strength = Math.min(absolute, novel);
     if (bestModel === null || strength > bestStrength) {
@@ -227,8 +239,11 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
       bestPred = pred;
       bestScale = scale;
       bestZ = z;
+      bestObserved = v;
     }
-    recordPeak(c, day, Math.min(z, peakCap));
+    const capped = Math.min(z, peakCap);
+    recordPeak(c, day, capped);
+    if (capped > cache.peak) cache.peak = capped;
     const bound = k.scaleClip * scale;
     c.scale += k.scaleAlpha * (Math.min(abs, bound) - c.scale);
   }
@@ -236,27 +251,6 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
   function seasonalPred(ss: SeasonalState | null, t: number): number | null {
     if (ss === null || s.firstT === null || t - s.firstT < ss.cycleMs) return null;
     return ss.values[slotOf(ss, t)] ?? null;
-  }
-
-  /** Evidence cap from a seasonal model that has seen this value near this time of its cycle before. */
-  function seasonalExplained(
-    ss: SeasonalState | null,
-    c: ComponentState,
-    t: number,
-    v: number,
-    floor: number,
-  ) {
-    if (ss === null || c.scale === null || c.seen <= k.warmup) return Number.POSITIVE_INFINITY;
-    const n = ss.values.length;
-    const centre = slotOf(ss, t);
-    const reach = Math.floor(k.explainToleranceMs / ss.slotMs);
-    let best = Number.POSITIVE_INFINITY;
-    for (let j = -reach; j <= reach; j++) {
-      const x = ss.values[(centre + j + n) % n];
-      if (x === null || x === undefined) continue;
-      best = Math.min(best, Math.abs(v - x));
-    }
-    return best / Math.max(c.scale, floor) / k.explainZ;
   }
 
   function learnSeasonal(ss: SeasonalState | null, t: number, v: number): void {
@@ -314,13 +308,7 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     }
 
     let strength = s.n < k.warmup ? 0 : bestStrength;
-    if (k.explainZ > 0) {
-      // A value that the same time of an earlier day or week has already shown (give or take some clock
-      // jitter) is explained: recurring jobs and daily peaks are not anomalies.
-      const daily = seasonalExplained(s.daily, s.dailyModel, t, v, floor);
-      const weekly = seasonalExplained(s.weekly, s.weeklyModel, t, v, floor);
-      strength = Math.min(strength, daily, weekly);
-    }
+
     const damped = s.sinceAlert < k.refractory;
     if (damped) strength *= k.refractoryDamp;
     const score = strength / (1 + strength);
@@ -359,7 +347,7 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
       reason:
         score < DETAIL_SCORE
           ? NORMAL_REASON[model]
-          : `${fmt(v)} vs ${fmt(bestPred)} expected from ${MODEL_LABEL[model]} (${bestZ.toFixed(1)}x usual deviation)${damped ? ', just after an alert' : ''}`,
+          : `${fmt(bestObserved)} vs ${fmt(bestPred)} expected from ${MODEL_LABEL[model]} (${bestZ.toFixed(1)}x usual deviation)${damped ? ', just after an alert' : ''}`,
     };
   }
 

@@ -1,3 +1,15 @@
+/**
+ * Streaming anomaly detection for Service Guard: one detector per series, fed point by point.
+ *
+ * Several simple models predict each point: the previous value, a recent level (EWMA), the same time of day
+ * and of week (seasonal slots), and the long-run level against the recent average (sustained shifts). Each
+ * model divides its error by its own robust scale (a clipped EWMA of absolute errors) into a surprise z. A
+ * model's evidence is the smaller of z / zAlert (big enough in itself) and z / (novelty x the largest surprise
+ * the same model had on any day of the last two weeks) (new, not a recurring pattern such as a nightly job);
+ * the point's evidence is the strongest model's, damped for a while after an alert (one event, one alert).
+ * score = evidence / (1 + evidence), so a score of 0.5 is evidence 1: the alert line at medium sensitivity.
+ * The state is a plain JSON object of a few thousand numbers at most, whatever the length of the series.
+ */
 export { createDetector, DEFAULT_TUNING, restoreDetector } from './detector.ts';
 export type { Detector, DetectorTuning } from './detector.ts';
 export { scoreSeries } from './score-series.ts';

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { parseTimestamp, parseTimestampValueCsv } from '../../src/anomaly/index.ts';
+
+describe('timestamp,value CSV', () => {
+  it('reads NAB rows as UTC and keeps the original text', () => {
+    const rows = parseTimestampValueCsv('timestamp,value\n2014-04-01 00:00:00,12.5\n2014-04-01 00:05:00,\n');
+    expect(rows).toEqual([
+      { t: Date.UTC(2014, 3, 1), v: 12.5, timestampText: '2014-04-01 00:00:00', valueText: '12.5' },
+      { t: Date.UTC(2014, 3, 1, 0, 5), v: Number.NaN, timestampText: '2014-04-01 00:05:00', valueText: '' },
+    ]);
+  });
+
+  it('reads ISO-8601 with a zone, fractional NAB seconds and epoch seconds', () => {
+    expect(parseTimestamp('2014-04-10 07:15:00.250000')).toBe(Date.UTC(2014, 3, 10, 7, 15, 0, 250));
+    expect(parseTimestamp('2014-04-10T09:15:00+02:00')).toBe(Date.UTC(2014, 3, 10, 7, 15));
+    expect(parseTimestamp('1396336500')).toBe(1396336500000);
+    expect(parseTimestamp('soon')).toBeNaN();
+  });
+
+  it('names the line of a bad timestamp and a missing header', () => {
+    expect(() =>
+      parseTimestampValueCsv('timestamp,value\n2014-04-01 00:00:00,1\nlater,2\n', 'f.csv'),
+    ).toThrow(/f\.csv: line 3: timestamp "later"/);
+    expect(() => parseTimestampValueCsv('t,v\n1,2\n', 'f.csv')).toThrow(/line 1 must be the header/);
+  });
+});
