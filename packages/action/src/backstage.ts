@@ -1,0 +1,109 @@
+/**
+ * Sends the verification to the Service Guard backend of Backstage (`POST /api/service-guard/verifications`),
+ * so the entity's page lists the deployments the Action verified. Shape: `DeploymentVerificationInput` of
+ * the plugin's common package (only its types are used, so none of Backstage lands in the bundle).
+ */
+import type { DeploymentVerificationInput } from '@vigil/backstage-plugin-service-guard-common';
+import type { Report } from '@vigil/core';
+
+export interface VerificationContext {
+  entityRef: string;
+  /** `owner/name`. */
+  repository?: string;
+  commitSha?: string;
+  runUrl?: string;
+}
+
+/** The backend's limits (its request validation): longer texts are cut, extra metrics dropped. */
+const maxText = 4000;
+const maxMetrics = 200;
+
+/** The body of the POST, built from the report. */
+export function verificationInput(report: Report, ctx: VerificationContext): DeploymentVerificationInput {
+  const cut = (s: string) => (s.length > maxText ? `${s.slice(0, maxText - 1)}…` : s);
+  return {
+    entityRef: ctx.entityRef,
+    verdict: report.verdict,
+    score: report.score,
+    reason: cut(report.reason || `verdict ${report.verdict}`),
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    ...(report.version ? { version: report.version } : {}),
+    ...(report.environment ? { environment: report.environment } : {}),
+    strategy: report.strategy.type,
+    ...(ctx.repository ? { repository: ctx.repository } : {}),
+    ...(ctx.commitSha ? { commitSha: ctx.commitSha } : {}),
+    ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
+    metrics: report.metrics.slice(0, maxMetrics).map((m) => ({
+      metric: m.metric,
+      outcome: m.outcome,
+      risk: m.risk,
+      explanation: cut(m.explanation),
+    })),
+    ...(report.logs
+      ? {
+          logs: {
+            outcome: report.logs.outcome,
+            risk: report.logs.risk,
+            explanation: cut(report.logs.explanation),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The default entity of a service: `component:default/<service>`. */
+export function defaultEntityRef(service: string): string {
+  return `component:default/${service.toLowerCase()}`;
+}
+
+/**
+ * POSTs the verification with the token as a bearer credential (a Backstage static token or external
+ * access token). Resolves with the stored verification's id; errors never contain the token.
+ */
+export async function postVerification(
+  baseUrl: string,
+  token: string,
+  body: DeploymentVerificationInput,
+  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+): Promise<string | undefined> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/api/service-guard/verifications`;
+  let res: Response;
+  try {
+    res = await (options.fetch ?? fetch)(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    });
+  } catch (e) {
+    throw new Error(`cannot reach Backstage at ${url}: ${(e as Error).message}`);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let detail = text.slice(0, 300);
+    try {
+      const parsed = JSON.parse(text) as {
+        error?: { message?: string };
+        fields?: { path: string; message: string }[];
+      };
+      detail = [parsed.error?.message, ...(parsed.fields ?? []).map((f) => `${f.path} ${f.message}`)]
+        .filter(Boolean)
+        .join('; ');
+    } catch {
+      // not JSON: keep the text
+    }
+    const hint =
+      res.status === 401 || res.status === 403
+        ? ': check backstage-token (a static token of backend.auth.externalAccess that may call service-guard)'
+        : res.status === 404
+          ? ': check backstage-url and that the Service Guard backend plugin is installed'
+          : '';
+    throw new Error(`Backstage answered ${res.status} to POST ${url}${detail ? ` (${detail})` : ''}${hint}`);
+  }
+  try {
+    return (JSON.parse(text) as { id?: string }).id;
+  } catch {
+    return undefined;
+  }
+}

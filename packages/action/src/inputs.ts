@@ -1,0 +1,380 @@
+/**
+ * The Action's inputs (action.yml), read and validated in one place. Every error names the input and says
+ * how to fix it; nothing here logs, so credentials can be masked before any output happens.
+ */
+import { parse as parseYaml } from 'yaml';
+
+/** Reads one input as the runner passes it (`INPUT_<NAME>`); '' when unset. `core.getInput` in production. */
+export type InputReader = (name: string) => string;
+
+/** A bad input; `input` is its name in action.yml. */
+export class InputError extends Error {
+  override name = 'InputError';
+  readonly input: string;
+  constructor(input: string, message: string) {
+    super(`input "${input}" ${message}`);
+    this.input = input;
+  }
+}
+
+/** What a failing verification does: fail the step, dispatch the rollback workflow (and fail), or only warn. */
+export type OnFailure = 'fail' | 'rollback' | 'warn';
+/** What an inconclusive verification does; `pass` treats it as a pass. */
+export type OnInconclusive = 'fail' | 'rollback' | 'warn' | 'pass';
+export type ProviderType = 'prometheus' | 'datadog' | 'dynatrace';
+
+/** Spec settings given as inputs: a whole spec without a spec file, or overrides of the file's fields. */
+export interface InlineSettings {
+  service?: string;
+  version?: string;
+  environment?: string;
+  provider?: ProviderType;
+  prometheus: { url?: string; token?: string; username?: string; password?: string };
+  datadog: { site?: string; apiKey?: string; appKey?: string };
+  dynatrace: { url?: string; token?: string; entitySelector?: string };
+  /** Metric specs as written in a spec file's `metrics`. */
+  metrics?: Record<string, unknown>[];
+  logsQuery?: string;
+  strategy?: string;
+  instanceLabel?: string;
+  baselinePattern?: string;
+  canaryPattern?: string;
+  deployedAt?: string | number;
+  duration?: string;
+  interval?: string;
+  initialDelay?: string;
+  sensitivity?: string;
+}
+
+export interface RollbackSettings {
+  /** Workflow file name (`rollback.yml`) or numeric id. */
+  workflow: string;
+  /** Branch or tag to run it on; default the repository's default branch. */
+  ref?: string;
+  /** Inputs merged over the defaults; `null` removes a default input. Values may hold `{{placeholders}}`. */
+  inputs: Record<string, string | null>;
+}
+
+export interface BackstageSettings {
+  url: string;
+  token: string;
+  /** Catalog entity the verification belongs to; default `component:default/<service>`. */
+  entityRef?: string;
+}
+
+export interface ActionInputs {
+  /** Spec file, relative to the workspace. */
+  spec?: string;
+  inline: InlineSettings;
+  onFailure: OnFailure;
+  onInconclusive: OnInconclusive;
+  rollback?: RollbackSettings;
+  githubToken?: string;
+  deploymentId?: number;
+  backstage?: BackstageSettings;
+  reportDir?: string;
+  /** Check connectivity and credentials of every provider before waiting the verification window. */
+  preflight: boolean;
+}
+
+/** Inputs that hold credentials: masked with `core.setSecret` before anything is logged. */
+export const secretInputNames = [
+  'github-token',
+  'prometheus-token',
+  'prometheus-password',
+  'datadog-api-key',
+  'datadog-app-key',
+  'dynatrace-token',
+  'backstage-token',
+] as const;
+
+/** The non-empty values of the credential inputs. */
+export function secretInputValues(get: InputReader): string[] {
+  return secretInputNames.map((n) => get(n).trim()).filter((v) => v.length > 0);
+}
+
+/** Reads and validates every input. Throws `InputError` naming the first bad input. */
+export function readInputs(get: InputReader): ActionInputs {
+  const text = (name: string): string | undefined => {
+    const v = get(name).trim();
+    return v.length > 0 ? v : undefined;
+  };
+  const spec = text('spec');
+  const provider = oneOf(text('provider'), 'provider', ['prometheus', 'datadog', 'dynatrace'] as const);
+  const metrics = parseMetrics(text('metrics'));
+  const inline: InlineSettings = {
+    ...opt('service', text('service')),
+    ...opt('version', text('version')),
+    ...opt('environment', text('environment')),
+    ...opt('provider', provider),
+    prometheus: {
+      ...opt('url', text('prometheus-url')),
+      ...opt('token', text('prometheus-token')),
+      ...opt('username', text('prometheus-username')),
+      ...opt('password', text('prometheus-password')),
+    },
+    datadog: {
+      ...opt('site', text('datadog-site')),
+      ...opt('apiKey', text('datadog-api-key')),
+      ...opt('appKey', text('datadog-app-key')),
+    },
+    dynatrace: {
+      ...opt('url', text('dynatrace-url')),
+      ...opt('token', text('dynatrace-token')),
+      ...opt('entitySelector', text('dynatrace-entity-selector')),
+    },
+    ...opt('metrics', metrics),
+    ...opt('logsQuery', text('logs-query')),
+    ...opt('strategy', text('strategy')),
+    ...opt('instanceLabel', text('instance-label')),
+    ...opt('baselinePattern', text('baseline-pattern')),
+    ...opt('canaryPattern', text('canary-pattern')),
+    ...opt('deployedAt', deployedAt(text('deployed-at'))),
+    ...opt('duration', text('duration')),
+    ...opt('interval', text('interval')),
+    ...opt('initialDelay', text('initial-delay')),
+    ...opt('sensitivity', text('sensitivity')),
+  };
+  checkSpecSource(spec, inline);
+
+  const onFailure = oneOf(text('on-failure'), 'on-failure', ['fail', 'rollback', 'warn'] as const) ?? 'fail';
+  const onInconclusive =
+    oneOf(text('on-inconclusive'), 'on-inconclusive', ['fail', 'rollback', 'warn', 'pass'] as const) ??
+    'warn';
+  const githubToken = text('github-token');
+  const workflow = text('rollback-workflow');
+  const rollbackInputs = parseRollbackInputs(text('rollback-inputs'));
+  const wantsRollback = onFailure === 'rollback' || onInconclusive === 'rollback';
+  if (wantsRollback && !workflow) {
+    const which = onFailure === 'rollback' ? 'on-failure' : 'on-inconclusive';
+    throw new InputError(
+      'rollback-workflow',
+      `is required when ${which} is "rollback": give the file name of the workflow to dispatch, e.g. rollback.yml`,
+    );
+  }
+  if (!wantsRollback && (workflow || text('rollback-ref') || text('rollback-inputs'))) {
+    const set = workflow ? 'rollback-workflow' : text('rollback-ref') ? 'rollback-ref' : 'rollback-inputs';
+    throw new InputError(
+      set,
+      'is set but nothing dispatches a rollback: set on-failure (or on-inconclusive) to "rollback", or remove it',
+    );
+  }
+  const deploymentId = positiveInt(text('deployment-id'), 'deployment-id');
+  if ((wantsRollback || deploymentId !== undefined) && !githubToken) {
+    throw new InputError(
+      'github-token',
+      `is required to ${wantsRollback ? 'dispatch the rollback' : 'set the deployment status'}: pass \${{ github.token }} (the default)`,
+    );
+  }
+
+  const backstageUrl = text('backstage-url');
+  const backstageToken = text('backstage-token');
+  if (Boolean(backstageUrl) !== Boolean(backstageToken)) {
+    throw new InputError(
+      backstageUrl ? 'backstage-token' : 'backstage-url',
+      'is required with the other: set both backstage-url and backstage-token, or neither',
+    );
+  }
+  if (backstageUrl && !/^https?:\/\/[^/\s]+/.test(backstageUrl)) {
+    throw new InputError('backstage-url', `must be an http(s) URL such as https://backstage.example.com`);
+  }
+  const entityRef = text('backstage-entity-ref');
+  if (entityRef && !/^([^:/]+):(?:([^:/]+)\/)?([^:/]+)$/.test(entityRef)) {
+    throw new InputError('backstage-entity-ref', `must be an entity ref such as component:default/checkout`);
+  }
+
+  return {
+    ...opt('spec', spec),
+    inline,
+    onFailure,
+    onInconclusive,
+    ...(wantsRollback
+      ? { rollback: { workflow: workflow!, ...opt('ref', text('rollback-ref')), inputs: rollbackInputs } }
+      : {}),
+    ...opt('githubToken', githubToken),
+    ...opt('deploymentId', deploymentId),
+    ...(backstageUrl && backstageToken
+      ? {
+          backstage: {
+            url: backstageUrl.replace(/\/+$/, ''),
+            token: backstageToken,
+            ...opt('entityRef', entityRef),
+          },
+        }
+      : {}),
+    ...opt('reportDir', text('report-dir')),
+    preflight: bool(text('preflight'), 'preflight') ?? true,
+  };
+}
+
+/**
+ * The environment that `${env:NAME}` in a spec file reads: the step's environment plus the credential
+ * inputs under the names the spec docs use, so a spec file can stay free of secrets.
+ */
+export function specEnv(
+  inline: InlineSettings,
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  return {
+    ...env,
+    ...opt('PROMETHEUS_TOKEN', inline.prometheus.token),
+    ...opt('PROMETHEUS_PASSWORD', inline.prometheus.password),
+    ...opt('DD_API_KEY', inline.datadog.apiKey),
+    ...opt('DD_APP_KEY', inline.datadog.appKey),
+    ...opt('DT_API_TOKEN', inline.dynatrace.token),
+  };
+}
+
+/** Inputs that define a whole spec rather than override one: they cannot be combined with a spec file. */
+const wholeSpecInputs = ['provider', 'metrics', 'logs-query'] as const;
+
+function checkSpecSource(spec: string | undefined, inline: InlineSettings): void {
+  if (spec) {
+    const given = {
+      provider: inline.provider !== undefined,
+      metrics: inline.metrics !== undefined,
+      'logs-query': inline.logsQuery !== undefined,
+    };
+    const clash = wholeSpecInputs.find((n) => given[n]);
+    if (clash) {
+      throw new InputError(
+        clash,
+        `cannot be combined with "spec": define it in the spec file, or drop "spec" and describe the verification with inputs`,
+      );
+    }
+    return;
+  }
+  if (!inline.service) {
+    throw new InputError('service', 'is required without "spec": name the service to verify');
+  }
+  if (!inline.provider) {
+    throw new InputError(
+      'provider',
+      'is required without "spec": one of prometheus, datadog, dynatrace (or give a spec file in "spec")',
+    );
+  }
+  if (!inline.metrics && !inline.logsQuery) {
+    throw new InputError(
+      'metrics',
+      'is required without "spec" (or "logs-query"): list the metrics to verify',
+    );
+  }
+  switch (inline.provider) {
+    case 'prometheus':
+      if (!inline.prometheus.url)
+        throw new InputError('prometheus-url', 'is required with provider prometheus');
+      if (Boolean(inline.prometheus.username) !== Boolean(inline.prometheus.password)) {
+        throw new InputError(
+          inline.prometheus.username ? 'prometheus-password' : 'prometheus-username',
+          'is required with the other for basic auth',
+        );
+      }
+      if (inline.prometheus.token && inline.prometheus.username) {
+        throw new InputError(
+          'prometheus-token',
+          'cannot be combined with prometheus-username: choose bearer or basic auth',
+        );
+      }
+      break;
+    case 'datadog':
+      if (!inline.datadog.apiKey)
+        throw new InputError('datadog-api-key', 'is required with provider datadog (pass a secret)');
+      if (!inline.datadog.appKey)
+        throw new InputError('datadog-app-key', 'is required with provider datadog (pass a secret)');
+      break;
+    case 'dynatrace':
+      if (!inline.dynatrace.url) throw new InputError('dynatrace-url', 'is required with provider dynatrace');
+      if (!inline.dynatrace.token)
+        throw new InputError('dynatrace-token', 'is required with provider dynatrace (pass a secret)');
+      break;
+  }
+}
+
+/**
+ * `metrics` is YAML: a list of metric specs (as under `metrics:` in a spec file), or a mapping from the
+ * metric's name to its query (or to the rest of its spec).
+ */
+function parseMetrics(text: string | undefined): Record<string, unknown>[] | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (e) {
+    throw new InputError('metrics', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const shape =
+    'must be a YAML list of metrics (- name: ..., query: ...) or a mapping from metric name to query';
+  if (Array.isArray(value)) {
+    return value.map((m, i) => {
+      if (!isObject(m)) throw new InputError('metrics', `item ${i + 1} is not a mapping: ${shape}`);
+      return m;
+    });
+  }
+  if (isObject(value)) {
+    return Object.entries(value).map(([name, v]) => {
+      if (typeof v === 'string') return { name, query: v };
+      if (isObject(v)) return { name, ...v };
+      throw new InputError('metrics', `"${name}" must map to a query string or to a mapping: ${shape}`);
+    });
+  }
+  throw new InputError('metrics', shape);
+}
+
+function parseRollbackInputs(text: string | undefined): Record<string, string | null> {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError('rollback-inputs', `is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!isObject(value)) {
+    throw new InputError('rollback-inputs', 'must be a JSON object such as {"environment": "production"}');
+  }
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null) out[k] = null;
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else
+      throw new InputError(
+        'rollback-inputs',
+        `"${k}" must be a string, number, boolean or null (workflow inputs are strings)`,
+      );
+  }
+  return out;
+}
+
+function oneOf<T extends string>(v: string | undefined, input: string, allowed: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new InputError(input, `must be one of ${allowed.join(', ')} (got "${v}")`);
+}
+
+function positiveInt(v: string | undefined, input: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) <= 0 || !Number.isSafeInteger(Number(v))) {
+    throw new InputError(input, `must be a positive integer (got "${v}")`);
+  }
+  return Number(v);
+}
+
+/** The YAML 1.2 core booleans, as `core.getBooleanInput` accepts them. */
+function bool(v: string | undefined, input: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (['true', 'True', 'TRUE'].includes(v)) return true;
+  if (['false', 'False', 'FALSE'].includes(v)) return false;
+  throw new InputError(input, `must be true or false (got "${v}")`);
+}
+
+function deployedAt(v: string | undefined): string | number | undefined {
+  if (v === undefined) return undefined;
+  return /^\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
