@@ -12,6 +12,14 @@ import { printTable } from './table.ts';
 
 const SENSITIVITIES: Sensitivity[] = ['low', 'medium', 'high'];
 
+/** Sub-rows at medium: the cases a class's regression can stand out in (see BenchCase.distinct). */
+const SUBSETS: Partial<Record<string, string>> = {
+  'spikes 5% x10': 'spike > trace p99.5 noise',
+  'variance x2': 'light-tailed traces',
+  'p99 tail': 'light-tailed traces',
+  aa: 'light-tailed traces',
+};
+
 function parseArgs(args: string[]): { cases: number; seed: number } {
   let cases = 1000;
   let seed = 20261122;
@@ -44,6 +52,7 @@ export default function run(args: string[]): void {
     const vigil: Record<Sensitivity, number> = { low: 0, medium: 0, high: 0 };
     let kayenta = 0;
     const sparse = { n: 0, vigil: 0, kayenta: 0 };
+    const distinct = { n: 0, vigil: 0, kayenta: 0 };
     for (let i = 0; i < cases; i++) {
       const c: BenchCase = makeCase(cls, traces, rng, i);
       const k = judgeVerification([c.data], { mode: 'kayenta' }).verdict === 'fail';
@@ -56,6 +65,11 @@ export default function run(args: string[]): void {
           if (failed) sparse.vigil++;
           if (k) sparse.kayenta++;
         }
+        if (s === 'medium' && c.distinct) {
+          distinct.n++;
+          if (failed) distinct.vigil++;
+          if (k) distinct.kayenta++;
+        }
       }
     }
     const label = cls.startsWith('aa') ? `${cls} (false-fail)` : cls;
@@ -67,6 +81,16 @@ export default function run(args: string[]): void {
         sparse.vigil / sparse.n,
         sparse.kayenta / sparse.n,
         sparse.n,
+      ]);
+    }
+    const subset = SUBSETS[cls];
+    if (subset && distinct.n > 0) {
+      rows.push([
+        `${cls}, ${subset}`,
+        'medium',
+        distinct.vigil / distinct.n,
+        distinct.kayenta / distinct.n,
+        distinct.n,
       ]);
     }
   });

@@ -26,6 +26,12 @@ export interface BenchCase {
   trace: string;
   /** Error classes: mean baseline errors per instance-minute. */
   errorRate?: number;
+  /**
+   * Spikes: the injected spike is larger than the trace's own 99.5th percentile of noise (on traces whose
+   * noise is itself spiky, a x10 spike can hide among natural ones). Other classes: the trace's residual
+   * kurtosis is below 15 (light tails).
+   */
+  distinct: boolean;
 }
 
 /**
@@ -75,6 +81,7 @@ export function makeCase(cls: CaseClass, traces: Trace[], rng: () => number, ind
   };
   return {
     trace: trace.name,
+    distinct: cls === 'spikes 5% x10' ? 9 * level > trace.absResidualQ995 : trace.kurtosis < 15,
     data: {
       definition: { name: trace.name, kind: 'other', direction: 'higher-is-worse' },
       baseline: Array.from({ length: INSTANCES }, (_, k) => series('baseline', k)),
@@ -134,5 +141,5 @@ function countCase(
     canary: Array.from({ length: INSTANCES }, (_, k) => series('canary', k)),
   };
   if (withTraffic) data.traffic = traffic;
-  return { trace: trace.name, data, errorRate: rate };
+  return { trace: trace.name, data, errorRate: rate, distinct: trace.kurtosis < 15 };
 }

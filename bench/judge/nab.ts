@@ -10,6 +10,10 @@ export interface Trace {
   residuals: number[];
   /** 90th percentile of the residuals (tail class). */
   residualQ90: number;
+  /** 99.5th percentile of the absolute residuals: how large the trace's own spikes are. */
+  absResidualQ995: number;
+  /** Kurtosis of the residuals (3 for Gaussian noise). */
+  kurtosis: number;
 }
 
 /** Half-width of the rolling-median window (5 points): wide enough to keep the level, narrow enough to follow it. */
@@ -44,12 +48,24 @@ export function loadTraces(dataDir: string): { traces: Trace[]; excluded: string
         continue;
       }
       const sorted = [...residuals].sort((a, b) => a - b);
+      const abs = residuals.map(Math.abs).sort((a, b) => a - b);
+      const m = residuals.reduce((a, r) => a + r, 0) / residuals.length;
+      let m2 = 0;
+      let m4 = 0;
+      for (const r of residuals) {
+        m2 += (r - m) ** 2;
+        m4 += (r - m) ** 4;
+      }
+      m2 /= residuals.length;
+      m4 /= residuals.length;
       traces.push({
         name,
         category,
         values,
         residuals,
         residualQ90: sorted[Math.floor(0.9 * (sorted.length - 1))]!,
+        absResidualQ995: abs[Math.floor(0.995 * (abs.length - 1))]!,
+        kurtosis: m4 / (m2 * m2),
       });
     }
   }

@@ -85,15 +85,31 @@ const WINSOR = 0.97;
  * evidence of the rest, compared by the stratified permutation test.
  */
 export function squaredDeviationTest(cells: Cell[], cap = 1): { z: number; p: number } | null {
-  const strata = cells.map((cell) => {
+  const means = new Float64Array(cells.length);
+  let total = 0;
+  cells.forEach((cell, i) => {
     let m = 0;
     for (const x of cell.b) m += x;
     for (const x of cell.c) m += x;
-    m /= cell.b.length + cell.c.length;
-    return { b: cell.b.map((x) => (x - m) * (x - m)), c: cell.c.map((x) => (x - m) * (x - m)) };
+    means[i] = m / (cell.b.length + cell.c.length);
+    total += cell.b.length + cell.c.length;
   });
-  const hi = cap < 1 ? quantileInPlace(pool(strata), cap) : Number.POSITIVE_INFINITY;
-  const r = stratifiedScoreTest(strata, 'greater', (a) => (a < hi ? a : hi));
+  let hi = Number.POSITIVE_INFINITY;
+  if (cap < 1) {
+    const squares = new Float64Array(total);
+    let k = 0;
+    cells.forEach((cell, i) => {
+      const m = means[i]!;
+      for (const x of cell.b) squares[k++] = (x - m) * (x - m);
+      for (const x of cell.c) squares[k++] = (x - m) * (x - m);
+    });
+    hi = quantileInPlace(squares, cap);
+  }
+  const r = stratifiedScoreTest(cells, 'greater', (x, i) => {
+    const d = x - means[i]!;
+    const a = d * d;
+    return a < hi ? a : hi;
+  });
   return r.strata > 0 ? r : null;
 }
 

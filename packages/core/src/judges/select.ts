@@ -35,13 +35,17 @@ function selectK(a: Float64Array, k: number, lo = 0, hi = a.length - 1): number 
   return a[k]!;
 }
 
-/** Quantile q (linear interpolation, type 7 as numpy and R default) of the values in `a`; NaN when empty. */
-export function quantileInPlace(a: Float64Array, q: number): number {
+/**
+ * Quantile q (linear interpolation, type 7 as numpy and R default) of the values in `a`; NaN when empty.
+ * Asking for increasing quantiles of the same array is cheaper: each selection leaves everything above its
+ * order statistic to the right, and `from` (the index of the previous one) restricts the next search.
+ */
+export function quantileInPlace(a: Float64Array, q: number, from = 0): number {
   const n = a.length;
   if (n === 0) return Number.NaN;
   const h = (n - 1) * q;
   const lo = Math.floor(h);
-  const vLo = selectK(a, lo);
+  const vLo = selectK(a, lo, Math.min(from, lo));
   if (h === lo || lo + 1 >= n) return vLo;
   // After selecting lo, everything right of it is >= a[lo]: the next order statistic is their minimum.
   let vHi = Number.POSITIVE_INFINITY;
@@ -61,8 +65,8 @@ export function medianOf2(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length + b.length;
   if (n === 0) return Number.NaN;
   if (n > scratch.length) scratch = new Float64Array(n * 2);
-  scratch.set(a as ArrayLike<number>);
-  scratch.set(b as ArrayLike<number>, a.length);
+  for (let i = 0; i < a.length; i++) scratch[i] = a[i]!;
+  for (let i = 0; i < b.length; i++) scratch[a.length + i] = b[i]!;
   if (n > 32) return quantileInPlace(scratch.subarray(0, n), 0.5);
   // Few values (one minute's instances): insertion sort in the reused buffer, no allocation.
   for (let i = 1; i < n; i++) {

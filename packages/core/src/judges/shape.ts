@@ -122,10 +122,21 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
     for (const v of base) n = Math.min(n, v.length);
     for (const v of can) n = Math.min(n, v.length);
     const w = Math.min(options.segments ?? 12, n);
+    // PAA is linear, so normalising the segment means equals averaging normalised points.
     const word = (v: number[]) => {
-      const z: number[] = new Array(n);
-      for (let i = 0; i < n; i++) z[i] = (v[v.length - n + i]! - mb) / sd;
-      return saxWord(z, w, breakpoints);
+      const out = new Int32Array(w);
+      const start = v.length - n;
+      for (let j = 0; j < w; j++) {
+        const lo = Math.floor((j * n) / w);
+        const hi = Math.max(lo + 1, Math.floor(((j + 1) * n) / w));
+        let sum = 0;
+        for (let i = lo; i < hi; i++) sum += v[start + i]!;
+        const z = (sum / (hi - lo) - mb) / sd;
+        let sym = 0;
+        while (sym < breakpoints.length && z > breakpoints[sym]!) sym++;
+        out[j] = sym;
+      }
+      return out;
     };
     const bw = base.map(word);
     const cw = can.map(word);

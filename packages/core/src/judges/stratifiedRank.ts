@@ -125,21 +125,22 @@ function tailP(z: number, alternative: 'greater' | 'less' | 'two-sided'): number
 export function stratifiedScoreTest(
   strata: Stratum[],
   alternative: 'greater' | 'less' | 'two-sided',
-  score: (x: number) => number = (x) => x,
+  score: (x: number, stratum: number) => number = (x) => x,
 ): { z: number; p: number; strata: number } {
   let num = 0;
   let varSum = 0;
   let used = 0;
-  for (const s of strata) {
+  for (let si = 0; si < strata.length; si++) {
+    const s = strata[si]!;
     const m = s.b.length;
     const n = s.c.length;
     const N = m + n;
     if (m === 0 || n === 0) continue;
     let sum = 0;
     let sumC = 0;
-    for (const x of s.b) sum += score(x);
+    for (const x of s.b) sum += score(x, si);
     for (const x of s.c) {
-      const a = score(x);
+      const a = score(x, si);
       sum += a;
       sumC += a;
     }
@@ -148,12 +149,12 @@ export function stratifiedScoreTest(
     let ss = 0;
     let sq = 0;
     for (const x of s.b) {
-      const a = score(x);
+      const a = score(x, si);
       ss += (a - mean) * (a - mean);
       sq += a * a;
     }
     for (const x of s.c) {
-      const a = score(x);
+      const a = score(x, si);
       ss += (a - mean) * (a - mean);
       sq += a * a;
     }
