@@ -1,7 +1,7 @@
 import { type Command, type CommandIO, UsageError } from './command.ts';
 import { commands } from './commands/index.ts';
 
-const VERSION = '0.1.0';
+import { VERSION } from './version.ts';
 
 /** Exit codes: 0 pass, 1 fail, 2 inconclusive, 3 usage or input error, 4 internal error. */
 export async function main(argv: string[], io: CommandIO): Promise<number> {

@@ -6,6 +6,9 @@ import {
   type ProviderConfig,
   type ProviderDeps,
   type ProviderUsage,
+  type RecordingProvider,
+  type ReplayFile,
+  recordProvider,
 } from '@vigil/providers';
 
 // The spec schema mirrors ProviderConfig field for field; this line fails to compile when they drift apart.
@@ -17,17 +20,36 @@ export interface OpenSources {
   source: VerificationSource;
   providers: Map<string, Provider>;
   usage(): ProviderUsage[];
+  /** Everything the providers returned, in the replay format (only when opened with `record`). */
+  recording(): ReplayFile | undefined;
   close(): Promise<void>;
 }
 
+export interface OpenSourcesOptions {
+  specDir: string;
+  deps?: ProviderDeps;
+  /** Keep every answer so that the run can be replayed offline (`vigil record`). */
+  record?: boolean;
+}
+
 /** Opens every provider of a spec (paths resolved against the spec's folder) behind one VerificationSource. */
-export function openSources(spec: Spec, options: { specDir: string; deps?: ProviderDeps }): OpenSources {
+export function openSources(spec: Spec, options: OpenSourcesOptions): OpenSources {
   const providers = new Map<string, Provider>();
+  const recorders: RecordingProvider[] = [];
   for (const [name, config] of Object.entries(spec.providers)) {
-    providers.set(
-      name,
-      createProvider({ ...withPaths(config, options.specDir), name } as ProviderConfig, options.deps),
+    const provider = createProvider(
+      { ...withPaths(config, options.specDir), name } as ProviderConfig,
+      options.deps,
     );
+    if (options.record) {
+      const recorder = recordProvider(provider, {
+        description: `recorded by vigil from ${name} (${config.type})`,
+      });
+      recorders.push(recorder);
+      providers.set(name, recorder);
+    } else {
+      providers.set(name, provider);
+    }
   }
   const get = (name: string) => {
     const p = providers.get(name);
@@ -49,10 +71,11 @@ export function openSources(spec: Spec, options: { specDir: string; deps?: Provi
       ),
     async fetchLogs(req, signal) {
       const p = get(req.provider);
-      if (!p.fetchLogs)
+      if (!p.fetchLogs) {
         throw new Error(
           `provider "${req.provider}" (${p.type}) cannot read logs; point logs.provider at one that can`,
         );
+      }
       const events: LogEvent[] = [];
       for await (const e of p.fetchLogs(
         {
@@ -74,9 +97,33 @@ export function openSources(spec: Spec, options: { specDir: string; deps?: Provi
     source,
     providers,
     usage: () => [...providers.values()].map((p) => p.usage()),
+    recording: () => {
+      if (!options.record) return undefined;
+      const files = recorders.map((r) => r.recording());
+      return {
+        version: 1,
+        description: `recorded by vigil for ${spec.service} at ${new Date().toISOString()}`,
+        metrics: files.flatMap((f) => f.metrics),
+        logs: files.flatMap((f) => f.logs ?? []),
+        problems: files.flatMap((f) => f.problems ?? []),
+      };
+    },
     close: async () => {
       await Promise.all([...providers.values()].map((p) => p.close()));
     },
+  };
+}
+
+/** The spec with every provider answered from a recording made by `vigil record` (same names, same queries). */
+export function replaySpec(spec: Spec, recordingPath: string): Spec {
+  return {
+    ...spec,
+    providers: Object.fromEntries(
+      Object.keys(spec.providers).map((name) => [
+        name,
+        { type: 'replay' as const, file: recordingPath, source: name },
+      ]),
+    ),
   };
 }
 

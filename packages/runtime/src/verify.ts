@@ -15,9 +15,10 @@ import {
   type VerificationResult,
   virtualClock,
 } from '@vigil/core';
-import { type ProviderDeps, parseReplayFile } from '@vigil/providers';
+import { type Provider, type ProviderDeps, parseReplayFile } from '@vigil/providers';
 import { type BaselineStore, FileBaselineStore } from './baselineStore.ts';
 import { wallClock } from './clock.ts';
+import { writeFileAtomic } from './files.ts';
 import { type ReportFiles, writeReports } from './reports.ts';
 import { openSources } from './sources.ts';
 
@@ -39,6 +40,8 @@ export interface VerifyOptions {
   id?: string;
   links?: Report['links'];
   providerDeps?: ProviderDeps;
+  /** Write everything the providers returned to this file, in the replay format (`vigil record`). */
+  record?: string;
 }
 
 export interface VerifyOutcome {
@@ -68,7 +71,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   const sources = openSources(spec, {
     specDir: options.specDir,
     ...(options.providerDeps ? { deps: options.providerDeps } : {}),
+    record: options.record !== undefined,
   });
+  const markerErrors: { t: number; message: string }[] = [];
   try {
     const replayOnly = [...sources.providers.values()].every((p) => p.type === 'replay');
     const startedAt =
@@ -86,6 +91,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       ? await loadFeedback(resolve(options.specDir, spec.logs.feedback))
       : [];
     const id = options.id ?? randomUUID();
+    await mark(spec, sources.providers, 'started', undefined, markerErrors, clock.now());
     const result = await runVerification({
       spec,
       source: sources.source,
@@ -113,10 +119,57 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       usage: sources.usage(),
       ...(options.links ? { links: options.links } : {}),
     });
+    await mark(
+      spec,
+      sources.providers,
+      'ended',
+      `${report.verdict} (score ${Math.round(report.score)}): ${report.reason}`,
+      markerErrors,
+      clock.now(),
+    );
+    report.errors.push(...markerErrors.map((e) => ({ t: new Date(e.t).toISOString(), message: e.message })));
+    const recording = sources.recording();
+    if (options.record && recording) await writeFileAtomic(options.record, `${JSON.stringify(recording)}\n`);
     const files = options.reportDir ? await writeReports(options.reportDir, report) : undefined;
     return { result, report, ...(files ? { files } : {}) };
   } finally {
     await sources.close();
+  }
+}
+
+/** Posts a deployment event on each provider named in `markers`; a failure is reported, never fatal. */
+async function mark(
+  spec: Spec,
+  providers: Map<string, Provider>,
+  phase: 'started' | 'ended',
+  verdict: string | undefined,
+  errors: { t: number; message: string }[],
+  t: number,
+): Promise<void> {
+  for (const name of spec.markers ?? []) {
+    const provider = providers.get(name);
+    if (!provider?.markDeployment) {
+      errors.push({
+        t,
+        message: `markers: provider "${name}" (${provider?.type ?? 'unknown'}) cannot record deployment events`,
+      });
+      continue;
+    }
+    try {
+      await provider.markDeployment({
+        service: spec.service,
+        env: spec.environment ?? '',
+        version: spec.version ?? '',
+        title: `Vigil: ${spec.service} ${spec.version ?? ''} verification ${phase}`.replace(/\s+/g, ' '),
+        text:
+          phase === 'started'
+            ? `Verification of ${spec.service} started (${spec.duration} every ${spec.interval}).`
+            : 'Verification ended.',
+        ...(verdict ? { verdict } : {}),
+      });
+    } catch (e) {
+      errors.push({ t, message: `markers: ${name}: ${(e as Error).message}` });
+    }
   }
 }
 

@@ -34,7 +34,14 @@ function canaryRecording(factor: number, from = 0, seed = 1) {
     version: 1,
     metrics: [
       series({ ...common, query: 'lat{pod=~"b-.*"}', group: 'baseline', instances: B, seed }),
-      series({ ...common, query: 'lat{pod=~"c-.*"}', group: 'canary', instances: C, seed: seed + 1, change: { from, factor } }),
+      series({
+        ...common,
+        query: 'lat{pod=~"c-.*"}',
+        group: 'canary',
+        instances: C,
+        seed: seed + 1,
+        change: { from, factor },
+      }),
     ],
   };
 }
@@ -67,9 +74,15 @@ describe('canary strategy on replayed data', () => {
     expect(report.verdict).toBe('pass');
     expect(result.status).toBe('completed');
     expect(result.timeline).toHaveLength(20);
-    expect(report.window).toEqual({ start: '2026-11-20T14:00:00.000Z', end: '2026-11-20T14:20:00.000Z', fractionJudged: 1 });
+    expect(report.window).toEqual({
+      start: '2026-11-20T14:00:00.000Z',
+      end: '2026-11-20T14:20:00.000Z',
+      fractionJudged: 1,
+    });
     expect(report.metrics[0]!.canary).toMatchObject({ instances: 3, points: 60 });
-    expect(report.usage).toEqual([expect.objectContaining({ provider: 'rec', type: 'replay', requests: 40 })]);
+    expect(report.usage).toEqual([
+      expect.objectContaining({ provider: 'rec', type: 'replay', requests: 40 }),
+    ]);
   });
 
   it('runs the whole duration when early stops are off, and still fails', async () => {
@@ -82,7 +95,10 @@ describe('canary strategy on replayed data', () => {
 
   it('stops at the fail-fast rule: two consecutive canary points above 150 ms', async () => {
     const rule = '    failFast: [{ type: absolute, above: 150, when: consecutive, count: 2 }]\n';
-    const { result, report } = await run(canarySpec('policy: { earlyStop: false }\n', rule), canaryRecording(1.8, 6));
+    const { result, report } = await run(
+      canarySpec('policy: { earlyStop: false }\n', rule),
+      canaryRecording(1.8, 6),
+    );
     expect(report.verdict).toBe('fail');
     expect(result.status).toBe('stopped-early');
     expect(result.timeline).toHaveLength(8); // breaches at minutes 6 and 7: the poll after minute 7 stops it
@@ -91,8 +107,15 @@ describe('canary strategy on replayed data', () => {
 
   it('treats a metric without data by the no-data policy and says why', async () => {
     const spec = (policy: string) =>
-      canarySpec(`policy: { noData: ${policy} }\n`, `  - name: saturation\n    query: 'sat{pod=~"{{instances}}"}'\n    kind: resource\n`);
-    for (const [policy, verdict] of [['inconclusive', 'inconclusive'], ['fail', 'fail'], ['pass', 'pass']] as const) {
+      canarySpec(
+        `policy: { noData: ${policy} }\n`,
+        `  - name: saturation\n    query: 'sat{pod=~"{{instances}}"}'\n    kind: resource\n`,
+      );
+    for (const [policy, verdict] of [
+      ['inconclusive', 'inconclusive'],
+      ['fail', 'fail'],
+      ['pass', 'pass'],
+    ] as const) {
       const { report } = await run(spec(policy), canaryRecording(1));
       const saturation = report.metrics.find((m) => m.metric === 'saturation')!;
       expect(saturation.outcome).toBe('no-data');
@@ -111,7 +134,9 @@ describe('canary strategy on replayed data', () => {
     });
     expect(result.status).toBe('cancelled');
     expect(report.verdict).toBe('inconclusive');
-    expect(report.reason).toMatch(/^cancelled after 3m of 20m \(received SIGTERM\); a cancelled verification never passes/);
+    expect(report.reason).toMatch(
+      /^cancelled after 3m of 20m \(received SIGTERM\); a cancelled verification never passes/,
+    );
     expect(report.window.fractionJudged).toBeCloseTo(3 / 20);
   });
 });
@@ -128,7 +153,18 @@ metrics:
 `;
   const recording = (factor: number) => ({
     version: 1,
-    metrics: [series({ query: 'lat{service="shop"}', instances: ['shop'], start: T0, minutes: 40, level: 100, noise: 3, seed: 5, change: { from: 20, factor } })],
+    metrics: [
+      series({
+        query: 'lat{service="shop"}',
+        instances: ['shop'],
+        start: T0,
+        minutes: 40,
+        level: 100,
+        noise: 3,
+        seed: 5,
+        change: { from: 20, factor },
+      }),
+    ],
   });
 
   it('blue-green: the service after the deploy fails against itself before the deploy', async () => {
@@ -148,11 +184,25 @@ metrics:
 describe('previous strategy with a file baseline store', () => {
   it('compares with the last passing verification, and refuses to run without one', async () => {
     const store = await mkdtemp(join(tmpdir(), 'vigil-store-'));
-    const spec = (type: string) => canarySpec(`  - name: errors\n    query: 'err{pod=~"{{instances}}"}'\n    kind: error\n`).replace('type: canary', `type: ${type}`).replace('strategy: {', `strategy: { baselineStore: "${store}",`);
+    const spec = (type: string) =>
+      canarySpec(`  - name: errors\n    query: 'err{pod=~"{{instances}}"}'\n    kind: error\n`)
+        .replace('type: canary', `type: ${type}`)
+        .replace('strategy: {', `strategy: { baselineStore: "${store}",`);
     const rec = (factor: number) => {
       const r = canaryRecording(factor) as { version: number; metrics: ReturnType<typeof series>[] };
       for (const group of ['baseline', 'canary'] as const) {
-        r.metrics.push(series({ query: `err{pod=~"${group[0]}-.*"}`, group, instances: group === 'baseline' ? B : C, start: T0, minutes: 20, level: 2, noise: 0.5, seed: 9 }));
+        r.metrics.push(
+          series({
+            query: `err{pod=~"${group[0]}-.*"}`,
+            group,
+            instances: group === 'baseline' ? B : C,
+            start: T0,
+            minutes: 20,
+            level: 2,
+            noise: 0.5,
+            seed: 9,
+          }),
+        );
       }
       return r;
     };
@@ -178,7 +228,21 @@ metrics:
     query: 'lat{pod=~"{{instances}}"}'
     failFast: [{ type: absolute, above: ${above}, when: after, count: 3 }]
 `;
-  const rec = { version: 1, metrics: [series({ query: 'lat{pod=~".*"}', group: 'canary', instances: C, start: T0, minutes: 10, level: 100, noise: 4, seed: 3 })] };
+  const rec = {
+    version: 1,
+    metrics: [
+      series({
+        query: 'lat{pod=~".*"}',
+        group: 'canary',
+        instances: C,
+        start: T0,
+        minutes: 10,
+        level: 100,
+        noise: 4,
+        seed: 3,
+      }),
+    ],
+  };
 
   it('threshold: passes while the rules hold and fails when they break', async () => {
     const ok = await run(spec('threshold', 200), rec);
@@ -191,7 +255,10 @@ metrics:
 
   it('auto explains its choice', async () => {
     const { report } = await run(spec('auto', 200), rec);
-    expect(report.strategy).toEqual({ type: 'threshold', reason: 'auto: nothing to compare with, so the threshold rules alone' });
+    expect(report.strategy).toEqual({
+      type: 'threshold',
+      reason: 'auto: nothing to compare with, so the threshold rules alone',
+    });
     const canary = await run(canarySpec().replace('type: canary', 'type: auto'), canaryRecording(1));
     expect(canary.report.strategy.reason).toMatch(/^auto: baseline and canary instances are both defined/);
   });
@@ -200,13 +267,23 @@ metrics:
 describe('the bundled demo', () => {
   it('fails the checkout example on latency and the new exception, and passes the healthy one', async () => {
     const examples = join(import.meta.dirname, '../../../examples');
-    const bad = await verify({ spec: await loadSpecFile(join(examples, 'checkout/vigil.yaml'), {}), specDir: join(examples, 'checkout') });
+    const bad = await verify({
+      spec: await loadSpecFile(join(examples, 'checkout/vigil.yaml'), {}),
+      specDir: join(examples, 'checkout'),
+    });
     expect(bad.report.verdict).toBe('fail');
     expect(bad.report.metrics.find((m) => m.metric === 'p99 latency')!.outcome).toBe('fail');
-    const npe = bad.report.logs!.clusters.find((c) => c.template.startsWith('java.lang.NullPointerException'))!;
+    const npe = bad.report.logs!.clusters.find((c) =>
+      c.template.startsWith('java.lang.NullPointerException'),
+    )!;
     expect(npe).toMatchObject({ classification: 'unknown', level: 'error', baselineCount: 0 });
-    const good = await verify({ spec: await loadSpecFile(join(examples, 'checkout-healthy/vigil.yaml'), {}), specDir: join(examples, 'checkout-healthy') });
+    const good = await verify({
+      spec: await loadSpecFile(join(examples, 'checkout-healthy/vigil.yaml'), {}),
+      specDir: join(examples, 'checkout-healthy'),
+    });
     expect(good.report.verdict).toBe('pass');
-    expect(good.report.logs!.clusters.find((c) => c.feedback)?.feedback).toMatch(/^not-a-risk-ignore-frequency: cache refreshes/);
+    expect(good.report.logs!.clusters.find((c) => c.feedback)?.feedback).toMatch(
+      /^not-a-risk-ignore-frequency: cache refreshes/,
+    );
   });
 });

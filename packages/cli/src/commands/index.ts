@@ -1,7 +1,10 @@
 import type { Command } from '../command.ts';
 import { anomaliesCommand } from './anomalies.ts';
 import { compareCommand } from './compare.ts';
+import { doctorCommand } from './doctor.ts';
+import { flareCommand } from './flare.ts';
 import { logsCompareCommand, logsParseCommand } from './logs.ts';
+import { recordCommand, replayCommand } from './record.ts';
 import { schemaCommand } from './schema.ts';
 import { verifyCommand } from './verify.ts';
 
@@ -9,6 +12,10 @@ import { verifyCommand } from './verify.ts';
 export const commands: Command[] = [
   verifyCommand,
   compareCommand,
+  doctorCommand,
+  flareCommand,
+  recordCommand,
+  replayCommand,
   logsParseCommand,
   logsCompareCommand,
   anomaliesCommand,

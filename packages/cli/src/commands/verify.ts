@@ -62,7 +62,7 @@ Example:
   },
 };
 
-function progressLine(p: Progress): string {
+export function progressLine(p: Progress): string {
   const at = new Date(p.now).toISOString().slice(11, 19);
   const left = p.remaining > 0 ? ` · ${formatDuration(p.remaining)} left` : '';
   return `[${at}] ${p.phase === 'polling' ? '' : `${p.phase}: `}${p.message}${p.phase === 'polling' ? left : ''}`;

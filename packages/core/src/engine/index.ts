@@ -3,6 +3,7 @@ export {
   type Plan,
   type PlanContext,
   planVerification,
+  queryVars,
   type ResolvedStrategy,
   selects,
 } from './plan.ts';

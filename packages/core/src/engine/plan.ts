@@ -165,3 +165,18 @@ export function selects(sel: InstanceSelector, instance: string): boolean {
   if (sel.pattern) return new RegExp(`^(?:${sel.pattern})$`).test(instance);
   return true;
 }
+
+/**
+ * The values a query template's placeholders take for one group: `{{instances}}` is the group's explicit
+ * instance list, else its pattern (a regular expression, which Prometheus matches with `=~`), else `.*`.
+ */
+export function queryVars(spec: Spec, plan: Plan, group: Group): Record<string, string | string[]> {
+  const sel = plan.selectors[group];
+  return {
+    group,
+    service: spec.service,
+    environment: spec.environment ?? '',
+    version: spec.version ?? '',
+    instances: sel.instances ?? sel.pattern ?? '.*',
+  };
+}

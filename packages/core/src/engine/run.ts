@@ -12,7 +12,7 @@ import type { Group, MetricData, MetricDefinition, MetricSeries, Point } from '.
 import type { JudgeResult, Judgment, Verdict } from '../model/verdict.ts';
 import { formatDuration } from '../spec/duration.ts';
 import type { MetricSpec, Spec } from '../spec/schema.ts';
-import { type Plan, planVerification, selects } from './plan.ts';
+import { type Plan, planVerification, queryVars, selects } from './plan.ts';
 import { bettingTest, countExcessTest, msprt } from './sequential.ts';
 import type { Clock, VerificationSource } from './source.ts';
 
@@ -302,14 +302,7 @@ class RunState {
   }
 
   private vars(group: Group): Record<string, string | string[]> {
-    const sel = this.plan.selectors[group];
-    return {
-      group,
-      service: this.spec.service,
-      environment: this.spec.environment ?? '',
-      version: this.spec.version ?? '',
-      instances: sel.instances ?? sel.pattern ?? '.*',
-    };
+    return queryVars(this.spec, this.plan, group);
   }
 
   private add(metric: string, group: Group, instance: string, points: Point[], shift: number): void {

@@ -16,7 +16,7 @@ export function parseDuration(value: number | string): number {
 
 /** "90s" -> "1m30s": durations in messages read the way people write them. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 1000) return ms <= 0 ? '0s' : `${Math.round(ms)}ms`;
   let s = Math.round(ms / 1000);
   const parts: string[] = [];
   for (const [unit, size] of [

@@ -347,6 +347,12 @@ export const specSchema = z
     metrics: z.array(metricSpecSchema).describe('Metrics to verify.'),
     logs: logsSpecSchema.optional().describe('Log analysis (new and unexpected log clusters).'),
     policy: policySpecSchema.default({ noData: 'inconclusive', judge: 'default', earlyStop: true }),
+    markers: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Providers (Datadog, Dynatrace) on which to post a deployment event when the verification starts and its verdict when it ends.',
+      ),
   })
   .describe('A Vigil verification spec.');
 

@@ -1,0 +1,90 @@
+import { dirname, resolve } from 'node:path';
+import { formatJudgmentText } from '@vigil/core';
+import { loadSpecFile, replaySpec, verify } from '@vigil/runtime';
+import { parseCommandArgs, required } from '../args.ts';
+import type { Command } from '../command.ts';
+import { exitCodeOf } from '../exitCode.ts';
+import { progressLine } from './verify.ts';
+
+export const recordCommand: Command = {
+  path: ['record'],
+  summary: 'Run a verification live and keep all its data in a replay file',
+  help: `Usage: vigil record -c SPEC --output FILE [--report-dir DIR] [--quiet]
+
+Runs the verification like "vigil verify" and writes every answer the providers gave (metric series, log
+events, problems) to FILE in the replay format (docs/replay-format.md). "vigil replay" re-runs it offline.
+
+Options:
+  -c, --config SPEC    the spec file (required)
+  --output FILE        the recording to write (required)
+  --report-dir DIR     also write the reports
+  --quiet              no progress lines
+  -h, --help           this help
+
+Exit codes: as "vigil verify".
+`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('record', argv, {
+      config: { type: 'string', short: 'c' },
+      output: { type: 'string' },
+      'report-dir': { type: 'string' },
+      quiet: { type: 'boolean' },
+    });
+    const specPath = resolve(io.cwd, required('record', 'config', values.config));
+    const output = resolve(io.cwd, required('record', 'output', values.output));
+    const spec = await loadSpecFile(specPath, io.env);
+    const { report, result } = await verify({
+      spec,
+      specDir: dirname(specPath),
+      record: output,
+      signal: io.signal,
+      ...(values['report-dir'] ? { reportDir: resolve(io.cwd, values['report-dir'] as string) } : {}),
+      onProgress: (p) => {
+        if (!values.quiet) io.stderr.write(`${progressLine(p)}\n`);
+      },
+    });
+    io.stdout.write(`${formatJudgmentText(result.judgment)}\nrecording: ${output}\n`);
+    return exitCodeOf(report.verdict);
+  },
+};
+
+export const replayCommand: Command = {
+  path: ['replay'],
+  summary: 'Re-run a recorded verification offline, at once',
+  help: `Usage: vigil replay -c SPEC --recording FILE [--report-dir DIR] [--json]
+
+Runs the spec with every provider answered from a recording made by "vigil record": the same queries, the
+same data, no network. The recorded timeline runs at once instead of waiting. Change the spec's judgment
+settings (sensitivity, judge, rules) to see how they would have decided.
+
+Options:
+  -c, --config SPEC     the spec file (required)
+  --recording FILE      the recording (required)
+  --report-dir DIR      write the reports
+  --json                print the JSON report
+  -h, --help            this help
+
+Exit codes: as "vigil verify".
+`,
+  async run(argv, io) {
+    const { values } = parseCommandArgs('replay', argv, {
+      config: { type: 'string', short: 'c' },
+      recording: { type: 'string' },
+      'report-dir': { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const specPath = resolve(io.cwd, required('replay', 'config', values.config));
+    const recording = resolve(io.cwd, required('replay', 'recording', values.recording));
+    const spec = replaySpec(await loadSpecFile(specPath, io.env), recording);
+    const { report, result } = await verify({
+      spec,
+      specDir: dirname(specPath),
+      signal: io.signal,
+      ...(values['report-dir'] ? { reportDir: resolve(io.cwd, values['report-dir'] as string) } : {}),
+    });
+    io.stdout.write(
+      values.json ? `${JSON.stringify(report, null, 2)}\n` : formatJudgmentText(result.judgment),
+    );
+    return exitCodeOf(report.verdict);
+  },
+};

@@ -1,0 +1,2 @@
+/** The version of this Vigil build. */
+export const VERSION = '0.1.0';

@@ -1,0 +1,289 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/index.ts';
+
+const root = resolve(import.meta.dirname, '../../..');
+const bin = join(root, 'packages/cli/src/bin.ts');
+
+async function vigil(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (c) => {
+    stdout += c;
+  });
+  err.on('data', (c) => {
+    stderr += c;
+  });
+  const code = await main(argv, {
+    stdout: out,
+    stderr: err,
+    cwd: root,
+    env,
+    signal: new AbortController().signal,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('vigil', () => {
+  it("lists every command and prints each one's help", async () => {
+    const { code, stdout } = await vigil(['--help']);
+    expect(code).toBe(0);
+    for (const c of [
+      'verify',
+      'compare',
+      'doctor',
+      'flare',
+      'record',
+      'replay',
+      'logs parse',
+      'logs compare',
+      'anomalies',
+      'schema',
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+      const help = await vigil([...c.split(' '), '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: vigil /);
+    }
+  });
+
+  it('answers an unknown command or option with exit 3 and what to do', async () => {
+    const unknown = await vigil(['verfy']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain('unknown command "verfy"');
+    const option = await vigil(['compare', '--basline', 'x']);
+    expect(option.code).toBe(3);
+    expect(option.stderr).toContain("Unknown option '--basline'");
+    expect(option.stderr).toContain('Run "vigil compare --help"');
+    const missing = await vigil(['compare', '--canary', 'x.csv']);
+    expect(missing.stderr).toBe(
+      'vigil: vigil compare: --baseline is required. Run "vigil compare --help".\n',
+    );
+  });
+});
+
+describe('vigil compare', () => {
+  const args = [
+    'compare',
+    '--baseline',
+    'examples/compare/baseline.csv',
+    '--kind',
+    'latency',
+    '--unit',
+    'ms',
+  ];
+
+  it('fails the example regression with exit 1 and explains it with numbers', async () => {
+    const { code, stdout } = await vigil([
+      ...args,
+      '--canary',
+      'examples/compare/canary.csv',
+      '--metric',
+      'p99 latency',
+    ]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^FAIL {2}score \d+\/100 /);
+    expect(stdout).toMatch(/p99 latency +fail +1\.00 +180 ms +244 ms +\+36%/);
+  });
+
+  it('passes the healthy canary with exit 0, and --json carries verdict, score and per-judge details', async () => {
+    const { code, stdout } = await vigil([
+      ...args,
+      '--canary',
+      'examples/compare/canary-healthy.csv',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const j = JSON.parse(stdout);
+    expect(j.verdict).toBe('pass');
+    expect(j.score).toBeGreaterThanOrEqual(50);
+    expect(j.metrics[0].judges.map((x: { judge: string }) => x.judge)).toEqual(
+      expect.arrayContaining(['paired', 'distribution']),
+    );
+  });
+
+  it('judges with Kayenta semantics on request', async () => {
+    const { code, stdout } = await vigil([
+      ...args,
+      '--canary',
+      'examples/compare/canary.csv',
+      '--judge',
+      'kayenta',
+      '--json',
+    ]);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).metrics[0].judges[0].judge).toBe('kayenta');
+  });
+
+  it('names the file and line of bad input, with exit 3', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    await writeFile(
+      join(dir, 'bad.csv'),
+      'timestamp,instance,value\n2026-01-01T00:00:00Z,a,12\nlater,a,13\n',
+    );
+    const { code, stderr } = await vigil([
+      'compare',
+      '--baseline',
+      join(dir, 'bad.csv'),
+      '--canary',
+      join(dir, 'bad.csv'),
+    ]);
+    expect(code).toBe(3);
+    expect(stderr).toBe(
+      `vigil: ${join(dir, 'bad.csv')}:3: timestamp "later" is neither ISO-8601 nor epoch seconds\n`,
+    );
+  });
+});
+
+describe('vigil verify, record, replay', () => {
+  it('verifies the demo: exit 1, the explained verdict, and the three reports', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    const { code, stdout, stderr } = await vigil([
+      'verify',
+      '-c',
+      'examples/checkout/vigil.yaml',
+      '--report-dir',
+      dir,
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^vigil: verifying checkout 2\.14\.0 \(30m every 1m, sensitivity medium\)$/m);
+    expect(stderr).toMatch(/^\[14:01:00\] poll 1\/30: /m);
+    expect(stdout).toMatch(/^FAIL {2}score \d+\/100 {2}stopped early after \d+ of 30 polls/m);
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
+    expect(report.schema).toBe('vigil.report/v1');
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('<svg');
+  });
+
+  it('rejects an invalid spec with exit 3, naming the field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    await writeFile(
+      join(dir, 'v.yaml'),
+      'apiVersion: vigil/v1\nservice: s\nproviders: { r: { type: replay, file: x } }\nmetrics: [{ name: m, query: q, kind: latncy }]\n',
+    );
+    const { code, stderr } = await vigil(['verify', '-c', join(dir, 'v.yaml')]);
+    expect(code).toBe(3);
+    expect(stderr).toContain(
+      'metrics[0].kind: must be one of "error", "latency", "throughput", "resource", "other"',
+    );
+  });
+
+  it('records a run and replays it offline to the same verdict and numbers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    const rec = join(dir, 'rec.json');
+    const recorded = await vigil([
+      'record',
+      '-c',
+      'examples/checkout-healthy/vigil.yaml',
+      '--output',
+      rec,
+      '--quiet',
+    ]);
+    expect(recorded.code).toBe(0);
+    const replayed = await vigil([
+      'replay',
+      '-c',
+      'examples/checkout-healthy/vigil.yaml',
+      '--recording',
+      rec,
+      '--json',
+    ]);
+    expect(replayed.code).toBe(0);
+    const original = await vigil([
+      'verify',
+      '-c',
+      'examples/checkout-healthy/vigil.yaml',
+      '--json',
+      '--quiet',
+    ]);
+    const [a, b] = [JSON.parse(replayed.stdout), JSON.parse(original.stdout)];
+    expect(a.verdict).toBe(b.verdict);
+    expect(a.metrics.map((m: { canary: unknown }) => m.canary)).toEqual(
+      b.metrics.map((m: { canary: unknown }) => m.canary),
+    );
+    expect(a.logs.clusters.length).toBe(b.logs.clusters.length);
+  });
+
+  it('prints the spec and report schemas that docs/ holds', async () => {
+    expect(JSON.parse((await vigil(['schema'])).stdout)).toEqual(
+      JSON.parse(await readFile(join(root, 'docs/spec.schema.json'), 'utf8')),
+    );
+    expect(JSON.parse((await vigil(['schema', '--report'])).stdout)).toEqual(
+      JSON.parse(await readFile(join(root, 'docs/report.schema.json'), 'utf8')),
+    );
+  });
+});
+
+describe('vigil doctor and flare', () => {
+  it('reports an unreachable provider with a hint, and the flare bundle holds no secret', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    const token = 'tok-3f9a1c77-very-secret';
+    await writeFile(
+      join(dir, 'v.yaml'),
+      'apiVersion: vigil/v1\nservice: s\nproviders:\n  prom: { type: prometheus, url: "http://127.0.0.1:9", auth: { type: bearer, token: "${env:PROM_TOKEN}" }, http: { retries: 0, timeoutMs: 2000 } }\nmetrics: [{ name: m, query: \'up{pod=~"{{instances}}"}\' }]\n',
+    );
+    const env = { PROM_TOKEN: token };
+    const checked = await vigil(['doctor', '-c', join(dir, 'v.yaml')], env);
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toMatch(/^provider prom \(prometheus\)$/m);
+    expect(checked.stdout).toMatch(/✗ /);
+    expect(checked.stdout).not.toContain(token);
+    const bundle = join(dir, 'flare.tar.gz');
+    const flare = await vigil(['flare', '-c', join(dir, 'v.yaml'), '--output', bundle], env);
+    expect(flare.code).toBe(0);
+    const tar = gunzipSync(await readFile(bundle)).toString('utf8');
+    expect(tar).toContain('vigil-flare/spec.redacted.json');
+    expect(tar).toContain('"token": "***"');
+    expect(tar).not.toContain(token);
+  });
+});
+
+describe('the vigil process', () => {
+  it('ends a live verification on SIGTERM with a partial, inconclusive result (exit 2), never a pass', async () => {
+    const server = createServer((req, res) => {
+      const now = Date.now();
+      const points = Array.from({ length: 3 }, (_, i) => ({ t: now - (3 - i) * 60_000, v: 100 }));
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({ series: [{ instance: req.url?.includes('canary') ? 'c-1' : 'b-1', points }] }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    await writeFile(
+      join(dir, 'v.yaml'),
+      `apiVersion: vigil/v1\nservice: s\nproviders:\n  apm: { type: http, url: "http://127.0.0.1:${port}/q?g={{group}}", pick: { series: "$.series[*]", points: "$.points[*]", timestamp: "$.t", value: "$.v", instance: "$.instance" } }\nstrategy: { type: canary, baseline: { pattern: "b-.*" }, canary: { pattern: "c-.*" } }\nduration: 10m\ninterval: 1m\nmetrics: [{ name: m, query: q }]\n`,
+    );
+    try {
+      const child = spawn(process.execPath, [bin, 'verify', '-c', join(dir, 'v.yaml')], { cwd: root });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => {
+        stdout += c;
+      });
+      let sent = false;
+      child.stderr.on('data', (c) => {
+        stderr += c;
+        if (!sent && stderr.includes('verifying s')) {
+          sent = true;
+          setTimeout(() => child.kill('SIGTERM'), 500);
+        }
+      });
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      expect(code).toBe(2);
+      expect(stdout).toMatch(
+        /^INCONCLUSIVE .*cancelled after 0s of 10m \(received SIGTERM\); a cancelled verification never passes/m,
+      );
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type Group, parseDuration, planVerification, queryVars, selects, type Spec } from '@vigil/core';
+import { type CheckResult, parseReplayFile } from '@vigil/providers';
+import { openSources } from './sources.ts';
+
+/** One line of `vigil doctor`. */
+export interface DoctorLine extends CheckResult {
+  /** `provider <name> (<type>)` or `query <metric> [<group>]`. */
+  subject: string;
+}
+
+/**
+ * Checks that a spec can run: each provider reachable with valid credentials and enough permissions (its own
+ * `check()`), then each metric query answering with data for each group over the last few intervals.
+ */
+export async function doctor(
+  spec: Spec,
+  options: { specDir: string; now?: number; signal?: AbortSignal },
+): Promise<DoctorLine[]> {
+  const sources = openSources(spec, { specDir: options.specDir });
+  const lines: DoctorLine[] = [];
+  try {
+    for (const [name, provider] of sources.providers) {
+      for (const c of await provider.check(options.signal ? { signal: options.signal } : {})) {
+        lines.push({ subject: `provider ${name} (${provider.type})`, ...c });
+      }
+    }
+    const step = parseDuration(spec.interval);
+    const now = options.now ?? (await replayEnd(spec, options.specDir)) ?? Date.now();
+    const end = Math.floor(now / step) * step;
+    const window = { start: end - 5 * step, end, step };
+    const plan = planVerification(spec, { startedAt: window.start });
+    const groups: Group[] = plan.strategy === 'canary' ? ['baseline', 'canary'] : ['canary'];
+    for (const m of spec.metrics) {
+      for (const group of groups) {
+        const subject = `query ${m.name} [${group}]`;
+        try {
+          const series = await sources.source.fetchMetric(
+            {
+              metric: m.name,
+              provider: m.provider ?? Object.keys(spec.providers)[0]!,
+              group,
+              query: group === 'baseline' && m.baselineQuery ? m.baselineQuery : m.query,
+              vars: queryVars(spec, plan, group),
+              instanceLabel: spec.strategy.instanceLabel,
+              window,
+            },
+            options.signal,
+          );
+          const mine = series.filter((s) => selects(plan.selectors[group], s.instance));
+          const points = mine.reduce((a, s) => a + s.points.length, 0);
+          lines.push(
+            mine.length > 0
+              ? {
+                  subject,
+                  name: 'data',
+                  ok: true,
+                  detail: `${mine.length} instances, ${points} points in the last ${5 * (step / 60_000)} minutes`,
+                  hint: '',
+                }
+              : {
+                  subject,
+                  name: 'data',
+                  ok: false,
+                  detail:
+                    series.length > 0
+                      ? `${series.length} series, none matching the ${group} instances`
+                      : 'no data in the last 5 intervals',
+                  hint: `check the query, the instance label "${spec.strategy.instanceLabel}" and strategy.${group}`,
+                },
+          );
+        } catch (e) {
+          lines.push({
+            subject,
+            name: 'data',
+            ok: false,
+            detail: (e as Error).message,
+            hint: (e as { hint?: string }).hint ?? '',
+          });
+        }
+      }
+    }
+  } finally {
+    await sources.close();
+  }
+  return lines;
+}
+
+/** For replayed specs the "last intervals" are the end of the recording, not the wall clock. */
+async function replayEnd(spec: Spec, specDir: string): Promise<number | undefined> {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const config of Object.values(spec.providers)) {
+    if (config.type !== 'replay') return undefined;
+    const path = resolve(specDir, config.file);
+    const file = parseReplayFile(await readFile(path, 'utf8'), path);
+    for (const m of file.metrics)
+      for (const s of m.series) for (const [t] of s.points) last = Math.max(last, t);
+  }
+  return Number.isFinite(last) ? last + parseDuration(spec.interval) : undefined;
+}
+
+/** Renders doctor lines like a status command: one line per check, hints under failures. */
+export function formatDoctor(lines: DoctorLine[]): string {
+  const out: string[] = [];
+  let subject = '';
+  for (const l of lines) {
+    if (l.subject !== subject) {
+      subject = l.subject;
+      out.push(subject);
+    }
+    out.push(`  ${l.ok ? '✓' : '✗'} ${l.name.padEnd(14)} ${l.detail}`);
+    if (!l.ok && l.hint) out.push(`    → ${l.hint}`);
+  }
+  const failed = lines.filter((l) => !l.ok).length;
+  out.push(
+    '',
+    failed === 0 ? `all ${lines.length} checks passed` : `${failed} of ${lines.length} checks failed`,
+  );
+  return `${out.join('\n')}\n`;
+}
