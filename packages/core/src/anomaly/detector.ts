@@ -48,11 +48,11 @@ export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   novelty: 1.134,
   memoryDays: 14,
   peakCap: 100,
-  refractory: 20,
+  refractory: 50,
   refractoryDamp: 0.1,
   gapSteps: 3,
   floorShare: 0.1,
-  shiftAlpha: 0.02,
+  shiftAlpha: 0.05,
   baseAlpha: 0.005,
 };
 
@@ -187,14 +187,12 @@ export function restoreDetector(state: DetectorState, tuning: Partial<DetectorTu
 function run(s: DetectorState, k: DetectorTuning): Detector {
   const threshold = alertThreshold(s.sensitivity);
   const peakCap = k.peakCap * k.zAlert;
-  // The remembered peak of each model changes only when the day turns or a bigger surprise comes.
-  const caches: Record<ModelName, PeakCache> = {
-    naive: { day: Number.NaN, peak: 0 },
-    level: { day: Number.NaN, peak: 0 },
-    daily: { day: Number.NaN, peak: 0 },
-    weekly: { day: Number.NaN, peak: 0 },
-    shift: { day: Number.NaN, peak: 0 },
-  };
+  // The remembered peak of each model (naive, level, daily, weekly, shift) changes only when the day turns or
+  // a bigger surprise comes.
+  const [naiveCache, levelCache, dailyCache, weeklyCache, shiftCache] = Array.from(
+    { length: 5 },
+    (): PeakCache => ({ day: Number.NaN, peak: 0 }),
+  ) as [PeakCache, PeakCache, PeakCache, PeakCache, PeakCache];
 
   // The model with the strongest evidence at the current point.
   let bestStrength = 0;
@@ -207,6 +205,7 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
   function judge(
     name: ModelName,
     c: ComponentState,
+    cache: PeakCache,
     pred: number | null,
     v: number,
     floor: number,
@@ -225,7 +224,6 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     const scale = Math.max(c.scale, floor);
     const z = abs / scale;
     const absolute = z / k.zAlert;
-    const cache = caches[name];
     if (cache.day !== day) {
       cache.day = day;
       cache.peak = recentPeak(c, day);
@@ -248,14 +246,13 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     c.scale += k.scaleAlpha * (Math.min(abs, bound) - c.scale);
   }
 
-  function seasonalPred(ss: SeasonalState | null, t: number): number | null {
+  function seasonalPred(ss: SeasonalState | null, slot: number, t: number): number | null {
     if (ss === null || s.firstT === null || t - s.firstT < ss.cycleMs) return null;
-    return ss.values[slotOf(ss, t)] ?? null;
+    return ss.values[slot] ?? null;
   }
 
-  function learnSeasonal(ss: SeasonalState | null, t: number, v: number): void {
+  function learnSeasonal(ss: SeasonalState | null, i: number, v: number): void {
     if (ss === null) return;
-    const i = slotOf(ss, t);
     const old = ss.values[i];
     ss.values[i] = old === null || old === undefined ? v : old + k.seasonalAlpha * (v - old);
   }
@@ -297,14 +294,16 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     // A model's scale may not shrink below a share of the series' own spread: long flat stretches
     // would otherwise make the next ordinary wiggle look infinitely surprising.
     const floor = Math.max(1e-9 * (s.slow === null ? 1 : Math.abs(s.slow) + 1), k.floorShare * s.spread);
-    judge('naive', s.naive, gap ? null : s.lastV, v, floor, day);
-    judge('level', s.levelModel, s.level, v, floor, day);
-    judge('daily', s.dailyModel, seasonalPred(s.daily, t), v, floor, day);
-    judge('weekly', s.weeklyModel, seasonalPred(s.weekly, t), v, floor, day);
+    judge('naive', s.naive, naiveCache, gap ? null : s.lastV, v, floor, day);
+    judge('level', s.levelModel, levelCache, s.level, v, floor, day);
+    const dailySlot = s.daily === null ? 0 : slotOf(s.daily, t);
+    const weeklySlot = s.weekly === null ? 0 : slotOf(s.weekly, t);
+    judge('daily', s.dailyModel, dailyCache, seasonalPred(s.daily, dailySlot, t), v, floor, day);
+    judge('weekly', s.weeklyModel, weeklyCache, seasonalPred(s.weekly, weeklySlot, t), v, floor, day);
     if (k.shiftAlpha > 0 && s.fast !== null) {
       // Sustained change: the recent average against the long-run level.
       const fast = s.fast + k.shiftAlpha * (v - s.fast);
-      judge('shift', s.shiftModel, s.base, fast, floor * k.shiftAlpha, day);
+      judge('shift', s.shiftModel, shiftCache, s.base, fast, floor * k.shiftAlpha, day);
     }
 
     let strength = s.n < k.warmup ? 0 : bestStrength;
@@ -323,8 +322,8 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
       s.spread += k.scaleAlpha * (Math.abs(v - s.slow) - s.spread);
       s.slow += k.scaleAlpha * (v - s.slow);
     }
-    learnSeasonal(s.daily, t, v);
-    learnSeasonal(s.weekly, t, v);
+    learnSeasonal(s.daily, dailySlot, v);
+    learnSeasonal(s.weekly, weeklySlot, v);
     s.lastV = v;
     s.n++;
     // Real feeds repeat or reorder timestamps now and then: such a point is scored as if it came now.
