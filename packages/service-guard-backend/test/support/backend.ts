@@ -46,6 +46,8 @@ export interface StartOptions {
   clock?: () => number;
   observer?: RunObserver;
   permissions?: PermissionsService;
+  /** Run every shard task once while starting (the test scheduler only). */
+  runOnStartup?: boolean;
 }
 
 export interface StartedBackend {
@@ -74,7 +76,7 @@ export async function startServiceGuard(o: StartOptions): Promise<StartedBackend
       mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
       o.realScheduler
         ? schedulerServiceFactory
-        : mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        : mockServices.scheduler.factory({ skipTaskRunOnStartup: !o.runOnStartup }),
       createServiceFactory({
         service: coreServices.permissions,
         deps: {},
