@@ -11,6 +11,8 @@ export const WILDCARD = '<*>';
 // plain word) costs one pass over its characters, and only tokens with a digit or a slash are examined.
 
 const HOST = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?::[0-9]+)?$/;
+// `msra-sa-41:9000`: a hyphenated host name with its port (a number in the name is checked separately).
+const NUMBERED_HOST_PORT = /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+:[0-9]+$/;
 const HEX_PAIRS = /^(?:[0-9A-Fa-f]{2}[:-]){3,}[0-9A-Fa-f]{2}$/;
 // An IPv6 address (four or more hex groups, or a `::` abbreviation), also inside a larger token such as
 // `v6(en0:fe80::1)`. Its hex groups without digits (`fecd`) would otherwise survive as words.
@@ -67,9 +69,17 @@ function maskValue(value: string): string {
   let v = value;
   const n0 = v.length;
   if (n0 === 0) return v;
-  if (v.charCodeAt(0) === 47 /* / */ && n0 > 1) return WILDCARD; // absolute path
+  if (v.charCodeAt(0) === 47 /* / */) return n0 > 1 ? WILDCARD : v; // absolute path
   const colon = v.indexOf(':');
   if (colon >= 0 && v.includes('://')) return WILDCARD; // URL
+  const slash = v.indexOf('/');
+  if (slash > 0 && slash < n0 - 1) {
+    // A path inside a token (`chdir(/p/gb1/run)`, `path:/var/log/x`) is one value up to the token's end.
+    if (isPathOpener(v.charCodeAt(slash - 1))) return maskValue(v.slice(0, slash)) + WILDCARD;
+    // A numbered host with its address (`msra-sa-41/10.190.173.170:9000`, as Java prints a socket).
+    if (v.indexOf('/', slash + 1) < 0 && hasDigit(v, 0, slash) && maskValue(v.slice(slash + 1)) === WILDCARD)
+      return WILDCARD;
+  }
   const sep = n0 >= 11 ? v.charCodeAt(2) : 0;
   if ((sep === 58 || sep === 45) && HEX_PAIRS.test(v)) return WILDCARD; // MAC address, hex dump
   // A stand-in with digits, so that the run rules below mask it and join it with its neighbours.
@@ -120,12 +130,23 @@ function maskValue(value: string): string {
   }
   if (!changed) return value;
   // A host name with a numbered part or a port (ip-10-0-0-1.ec2.internal, db.example.com:5432) is one value.
-  if (v.includes('.') && HOST.test(v)) return WILDCARD;
+  if (v.includes('.') ? HOST.test(v) : NUMBERED_HOST_PORT.test(v) && hasDigit(v, 0, v.lastIndexOf(':')))
+    return WILDCARD;
   if (!letterKept) return WILDCARD;
   out += v.slice(copied);
   // An identifier glued to a number by underscores (blk_123, attempt_1445_0020_m_0001) is one value.
   if (out.includes('_<*>') || out.includes('<*>_')) return WILDCARD;
   return out;
+}
+
+function hasDigit(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (isDigit(s.charCodeAt(i))) return true;
+  return false;
+}
+
+/** Characters after which a `/` starts a path rather than a ratio or a word pair (`and/or`). */
+function isPathOpener(c: number): boolean {
+  return c === 40 || c === 91 || c === 123 || c === 61 || c === 58 || c === 44 || c === 34 || c === 39;
 }
 
 function isAlnum(c: number): boolean {
@@ -245,16 +266,21 @@ export function maskMessage(message: string): string[] {
     }
   }
   // Day and month names are part of a timestamp when a masked number stands next to them.
+  const dates: number[] = [];
   if (calendar) {
     const near = (j: number) =>
       j >= 0 && j < tokens.length && (tokens[j] === WILDCARD || CALENDAR.has(tokens[j]!));
     for (let k = 0; k < tokens.length; k++) {
       const t = tokens[k]!;
       if (t.length !== 3 || !CALENDAR.has(t)) continue;
-      if ((near(k - 1) && tokens[k - 1] !== t) || near(k + 1)) tokens[k] = WILDCARD;
+      if ((near(k - 1) && tokens[k - 1] !== t) || near(k + 1)) {
+        tokens[k] = WILDCARD;
+        dates.push(k);
+      }
     }
   }
-  return tokens;
+  // A timestamp is one value however many words it spans (`Sun Jul 10 03:55:15 2005`).
+  return dates.length > 0 ? collapseDates(tokens, dates) : tokens;
 }
 
 /**
@@ -305,6 +331,23 @@ export function maskedKey(message: string): string {
   if (spanStart >= 0) {
     if (spanStart === 0 && spanEnd === n) return message;
     out = out === '' ? message.slice(spanStart, spanEnd) : `${out} ${message.slice(spanStart, spanEnd)}`;
+  }
+  return out;
+}
+
+/** Runs of masked tokens that hold a masked day or month name (at `dates`, ascending) become one `<*>`. */
+function collapseDates(tokens: string[], dates: number[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    if (tokens[i] !== WILDCARD) {
+      out.push(tokens[i++]!);
+      continue;
+    }
+    const s = i;
+    while (i < tokens.length && tokens[i] === WILDCARD) i++;
+    if (i - s > 1 && dates.some((d) => d >= s && d < i)) out.push(WILDCARD);
+    else for (let k = s; k < i; k++) out.push(WILDCARD);
   }
   return out;
 }

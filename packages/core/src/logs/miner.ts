@@ -110,6 +110,10 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
   const shapes = new Map<string, Shape>();
   // Exact repeats of a raw message (about half of all lines in the Loghub samples) skip masking.
   const recent = new Map<string, Shape>();
+  let recentHits = 0;
+  // Lines left before the cache is tried again, after a generation that hardly ever hit (every line
+  // unique, as when each carries a timestamp): then it would only cost a hash and an insert per line.
+  let recentPause = 0;
   const buckets = new Map<string, Group[]>();
   // Every group by message length, for shapes whose first word is itself a variable (see `place`).
   const byLength = new Map<number, Group[]>();
@@ -250,15 +254,26 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
   }
 
   function addShape(message: string): Shape {
-    let shape = recent.get(message);
-    if (!shape?.alive) {
+    const cached = recentPause > 0 ? undefined : recent.get(message);
+    let shape: Shape | undefined;
+    if (cached?.alive) {
+      shape = cached;
+      recentHits++;
+    } else {
       const key = maskedKey(message);
       shape = shapes.get(key);
       // The key is the masked tokens joined by single spaces, and tokens hold no whitespace.
       if (!shape) shape = place(key === '' ? [] : key.split(' '), key);
-      // A generation of recent messages: cleared when full, so it stays bounded without bookkeeping.
-      if (recent.size >= RECENT_MESSAGES) recent.clear();
-      recent.set(message, shape);
+      if (recentPause > 0) recentPause--;
+      else {
+        // A generation of recent messages: cleared when full, so it stays bounded without bookkeeping.
+        if (recent.size >= RECENT_MESSAGES) {
+          if (recentHits < RECENT_MESSAGES / 8) recentPause = RECENT_MESSAGES * 4;
+          recent.clear();
+          recentHits = 0;
+        }
+        recent.set(message, shape);
+      }
     }
     tick++;
     shape.count++;
@@ -458,9 +473,29 @@ function mergeTokens(shapes: Shape[]): string[] {
     if (same) continue;
     const eq = t.indexOf('=');
     const prefix = eq > 0 ? t.slice(0, eq + 1) : '';
-    out[p] = prefix && shapes.every((s) => s.tokens[p]!.startsWith(prefix)) ? prefix + WILDCARD : WILDCARD;
+    if (prefix && shapes.every((s) => s.tokens[p]!.startsWith(prefix))) out[p] = prefix + WILDCARD;
+    else out[p] = keepPunctuation(shapes.map((s) => s.tokens[p]!));
   }
   return out;
+}
+
+/** `(<*>)` for `(10.0.0.1)` and `(example.com)`: brackets and quotes all values share stay in the template. */
+function keepPunctuation(tokens: string[]): string {
+  const first = tokens[0]!;
+  let lead = 0;
+  while (lead < first.length && !isAlnumOrWildcard(first.charCodeAt(lead))) lead++;
+  let trail = 0;
+  while (trail < first.length - lead && !isAlnumOrWildcard(first.charCodeAt(first.length - 1 - trail)))
+    trail++;
+  for (const t of tokens) {
+    while (lead > 0 && (t.length < lead || !t.startsWith(first.slice(0, lead)))) lead--;
+    while (trail > 0 && (t.length - lead < trail || !t.endsWith(first.slice(first.length - trail)))) trail--;
+  }
+  return first.slice(0, lead) + WILDCARD + first.slice(first.length - trail);
+}
+
+function isAlnumOrWildcard(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 60 || c === 42;
 }
 
 /**

@@ -28,6 +28,12 @@ describe('maskToken', () => {
     ['a3f', 'a3f'],
     ['x=-5,y=ssh2', 'x=<*>,y=ssh2'],
     ['3,-27', '<*>'],
+    ['chdir(/p/gb1/run)', 'chdir(<*>)'],
+    ['path:/var/log/x', 'path:<*>'],
+    ['and/or', 'and/or'],
+    ['msra-sa-41/10.190.173.170:9000', '<*>'],
+    ['msra-sa-41:9000', '<*>'],
+    ['en0:3', 'en0:<*>'],
     ['to', 'to'],
     ['ssh2', 'ssh2'],
     ['jk2_init()', 'jk2_init()'],
@@ -43,10 +49,9 @@ describe('maskToken', () => {
 });
 
 describe('maskMessage', () => {
-  it('masks day and month names next to masked numbers, but not words elsewhere', () => {
-    expect(maskMessage('connection at Fri Jun 17 20:55:07 2005').join(' ')).toBe(
-      'connection at <*> <*> <*> <*> <*>',
-    );
+  it('masks day and month names next to masked numbers as one timestamp, but not words elsewhere', () => {
+    expect(maskMessage('connection at Fri Jun 17 20:55:07 2005').join(' ')).toBe('connection at <*>');
+    expect(maskMessage('took 12 34 ms on Jun 17').join(' ')).toBe('took <*> <*> ms on <*>');
     expect(maskMessage('May I help').join(' ')).toBe('May I help');
   });
 

@@ -82,7 +82,7 @@ describe('parseMessages', () => {
     ]);
     expect(new Set(parsed.map((p) => p.template))).toEqual(
       new Set([
-        "<*> scheduler_evaluate_activity told me to run this job; however, but the start time isn't for <*> seconds.",
+        "<*>: scheduler_evaluate_activity told me to run this job; however, but the start time isn't for <*> seconds.",
       ]),
     );
   });
@@ -93,6 +93,15 @@ describe('parseMessages', () => {
       'Normal zone: 225280 pages, LIFO batch:31',
     ]);
     expect(parsed[0]!.clusterId).not.toBe(parsed[1]!.clusterId);
+  });
+
+  it('keeps the brackets that every value of a variable position shares', () => {
+    const parsed = parseMessages([
+      'connection from 10.0.0.1 (gw.example.com) closed',
+      'connection from 10.0.0.2 (db.internal) closed',
+      'connection from 10.0.0.3 (cache) closed',
+    ]);
+    expect(parsed[0]!.template).toBe('connection from <*> (<*>) closed');
   });
 
   it('does not merge messages that share only masked values', () => {
