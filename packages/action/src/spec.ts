@@ -113,7 +113,8 @@ function applyOverrides(base: Record<string, unknown>, inline: InlineSettings): 
 
 /** Spec field paths and the inputs that set them, most specific first. */
 const inputOfPath: [RegExp, string][] = [
-  [/^providers\.[^.]+\.url/, 'prometheus-url / dynatrace-url'],
+  [/^providers\.prometheus\.url/, 'prometheus-url'],
+  [/^providers\.dynatrace\.url/, 'dynatrace-url'],
   [/^providers\.[^.]+\.auth/, 'prometheus-token / prometheus-username / prometheus-password'],
   [/^providers\.[^.]+\.site/, 'datadog-site'],
   [/^providers\.[^.]+\.apiKey/, 'datadog-api-key'],
