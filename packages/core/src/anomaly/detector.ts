@@ -20,6 +20,8 @@ export interface DetectorTuning {
   zAlert: number;
   /** A surprise must also exceed this multiple of the largest surprise of the same model in the last `memoryDays`. */
   novelty: number;
+  /** Days a model only records its surprises, after its warm-up, before its evidence counts. */
+  quietDays: number;
   /** Days of surprise history a new surprise is compared with. */
   memoryDays: number;
   /** Surprises enter that history only up to this multiple of `zAlert`, so one big event does not mask later ones. */
@@ -46,6 +48,7 @@ export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   seasonalAlpha: 0.5,
   zAlert: 5.2355,
   novelty: 1.134,
+  quietDays: 1,
   memoryDays: 14,
   peakCap: 100,
   refractory: 50,
@@ -98,6 +101,7 @@ function newComponent(days: number): ComponentState {
   return {
     scale: null,
     seen: 0,
+    since: null,
     peaks: new Array<number>(days).fill(0),
     peakDays: new Array<number>(days).fill(-1),
   };
@@ -223,6 +227,10 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     }
     const scale = Math.max(c.scale, floor);
     const z = abs / scale;
+    if (c.since === null) c.since = day;
+    // Until the model has a day or more of surprises in memory, it cannot tell a new surprise from its usual
+    // ones: it listens without speaking.
+    const listening = day - c.since < k.quietDays;
     const absolute = z / k.zAlert;
     if (cache.day !== day) {
       cache.day = day;
@@ -231,7 +239,7 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     const peak = cache.peak;
     const novel = peak > 0 ? z / (k.novelty * peak) : absolute;
     const strength = Math.min(absolute, novel);
-    if (bestModel === null || strength > bestStrength) {
+    if (!listening && (bestModel === null || strength > bestStrength)) {
       bestStrength = strength;
       bestModel = name;
       bestPred = pred;

@@ -39,6 +39,8 @@ export interface ComponentState {
   peakDays: number[];
   /** Errors seen so far; the model speaks only after the warm-up. */
   seen: number;
+  /** Day number of the first error judged after the warm-up (null before). */
+  since: number | null;
 }
 
 /** Values by time slot of a cycle (a day or a week); null where no value has been seen yet. */
