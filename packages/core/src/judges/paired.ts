@@ -166,26 +166,32 @@ export function instanceEffect(aligned: AlignedData): { variance: number; sidesF
     const T = aligned.times.length;
     // Only minutes where every instance of the side has a value keep the layout balanced.
     const cols: number[] = [];
-    for (let j = 0; j < T; j++) if (rows.every((r) => !Number.isNaN(r[j]!))) cols.push(j);
-    if (cols.length < 2) continue;
-    const colMeans = cols.map((j) => columnMean(rows, j).mean);
-    const offsets = rows.map((r) => {
-      let s = 0;
-      cols.forEach((j, c) => {
-        s += r[j]! - colMeans[c]!;
-      });
-      return s / cols.length;
-    });
-    rows.forEach((r, i) => {
-      ssInst += cols.length * offsets[i]! * offsets[i]!;
-      cols.forEach((j, c) => {
-        const e = r[j]! - colMeans[c]! - offsets[i]!;
+    for (let j = 0; j < T; j++) {
+      let complete = true;
+      for (const r of rows) if (Number.isNaN(r[j]!)) complete = false;
+      if (complete) cols.push(j);
+    }
+    const c = cols.length;
+    if (c < 2) continue;
+    const colMeans = new Float64Array(c);
+    for (let x = 0; x < c; x++) {
+      let sum = 0;
+      for (const r of rows) sum += r[cols[x]!]!;
+      colMeans[x] = sum / k;
+    }
+    for (const r of rows) {
+      let offset = 0;
+      for (let x = 0; x < c; x++) offset += r[cols[x]!]! - colMeans[x]!;
+      offset /= c;
+      ssInst += c * offset * offset;
+      for (let x = 0; x < c; x++) {
+        const e = r[cols[x]!]! - colMeans[x]! - offset;
         ssRes += e * e;
-      });
-    });
+      }
+    }
     dfInst += k - 1;
-    dfRes += (k - 1) * (cols.length - 1);
-    tSum += cols.length;
+    dfRes += (k - 1) * (c - 1);
+    tSum += c;
     tCount++;
   }
   const sidesFactor = 1 / Math.max(1, aligned.baseline.length) + 1 / Math.max(1, aligned.canary.length);

@@ -80,21 +80,20 @@ function sortStratum(s: Stratum, N: number): { values: Float64Array; canary: Uin
   }
   const values = sortValues;
   const canary = sortLabels;
-  let k = 0;
-  const insert = (v: number, label: number) => {
-    let j = k - 1;
-    while (j >= 0 && values[j]! > v) {
-      values[j + 1] = values[j]!;
-      canary[j + 1] = canary[j]!;
-      j--;
-    }
-    values[j + 1] = v;
-    canary[j + 1] = label;
-    k++;
-  };
   if (N <= 64) {
-    for (const v of s.b) insert(v, 0);
-    for (const v of s.c) insert(v, 1);
+    const m = s.b.length;
+    for (let k = 0; k < N; k++) {
+      const v = k < m ? s.b[k]! : s.c[k - m]!;
+      const label = k < m ? 0 : 1;
+      let j = k - 1;
+      while (j >= 0 && values[j]! > v) {
+        values[j + 1] = values[j]!;
+        canary[j + 1] = canary[j]!;
+        j--;
+      }
+      values[j + 1] = v;
+      canary[j + 1] = label;
+    }
   } else {
     const idx = Array.from({ length: N }, (_, i) => i);
     const all = [...s.b, ...s.c];
