@@ -403,6 +403,7 @@ function splitByEnums(shapes: Shape[], o: SplitSettings, free: ReadonlySet<numbe
   let structural = -1;
   const wordPositions: { p: number; counts: Map<string, number> }[] = [];
   let freeHere: Set<number> | null = null;
+  const constantPositions: number[] = [];
   for (let p = 0; p < n && structural < 0; p++) {
     const first = shapes[0]!.tokens[p]!;
     if (shapes.every((s) => s.tokens[p] === first)) continue;
@@ -415,8 +416,11 @@ function splitByEnums(shapes: Shape[], o: SplitSettings, free: ReadonlySet<numbe
       if (t.includes(WILDCARD) || !LETTER.test(t)) wordLike = false;
       else counts.set(t, (counts.get(t) ?? 0) + s.count);
     }
-    if (classes.size > 1) structural = p;
-    else if (wordLike && counts.size <= o.enumMax && !free.has(p)) wordPositions.push({ p, counts });
+    if (classes.size > 1 && !wordsFitPattern(shapes, p, classes)) structural = p;
+    else if (wordLike && counts.size <= CONSTANT_NAMES_MAX && [...counts.keys()].every(isConstantName)) {
+      constantPositions.push(p);
+      continue;
+    } else if (wordLike && counts.size <= o.enumMax && !free.has(p)) wordPositions.push({ p, counts });
     if (counts.size > o.enumMax || [...counts.values()].some((c) => c < o.enumMinCount)) {
       freeHere ??= new Set(free);
       freeHere.add(p);
@@ -424,6 +428,8 @@ function splitByEnums(shapes: Shape[], o: SplitSettings, free: ReadonlySet<numbe
   }
   const inner = freeHere ?? free;
   if (structural >= 0) return partition(shapes, (s) => structuralClass(s.tokens[structural]!), o, inner);
+  if (constantPositions.length > 0)
+    return partition(shapes, (s) => constantPositions.map((p) => s.tokens[p]).join(' '), o, inner);
   if (wordPositions.length >= 2) {
     const joint = new Set(shapes.map((s) => wordPositions.map((w) => s.tokens[w.p]).join(' ')));
     if (wordPositions.every((w) => w.counts.size === joint.size)) {
@@ -439,6 +445,37 @@ function splitByEnums(shapes: Shape[], o: SplitSettings, free: ReadonlySet<numbe
   if (!best) return [shapes];
   const pos = best.p;
   return partition(shapes, (s) => s.tokens[pos]!, o, inner);
+}
+
+// Names written as code constants (RUNNING, FAIL_CONTAINER_CLEANUP, TASK_ABORT): values of an enum in the
+// program that logs them, so each is its own event however rarely it occurs.
+const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+const CONSTANT_NAMES_MAX = 16;
+
+function isConstantName(t: string): boolean {
+  return t.length >= 4 && CONSTANT_NAME.test(t);
+}
+
+/**
+ * True when the position holds one masked pattern (`chdir(<*>)`) and plain tokens that read as that pattern
+ * with a value that was not masked (`chdir(pwd)`): one structure, not two.
+ */
+function wordsFitPattern(shapes: Shape[], p: number, classes: Set<string>): boolean {
+  if (classes.size !== 2 || !classes.has('')) return false;
+  let pattern = '';
+  for (const c of classes) if (c !== '') pattern = c;
+  const at = pattern.indexOf(WILDCARD);
+  if (at < 0 || pattern.indexOf(WILDCARD, at + 1) >= 0) return false;
+  const prefix = pattern.slice(0, at);
+  const suffix = pattern.slice(at + WILDCARD.length);
+  if (prefix.length + suffix.length === 0) return false;
+  for (const s of shapes) {
+    const t = s.tokens[p]!;
+    if (t === pattern || structuralClass(t) === pattern) continue;
+    if (t.length <= prefix.length + suffix.length || !t.startsWith(prefix) || !t.endsWith(suffix))
+      return false;
+  }
+  return true;
 }
 
 function partition(
@@ -479,23 +516,44 @@ function mergeTokens(shapes: Shape[]): string[] {
   return out;
 }
 
-/** `(<*>)` for `(10.0.0.1)` and `(example.com)`: brackets and quotes all values share stay in the template. */
+/**
+ * `(<*>)` for `(10.0.0.1)` and `(example.com)`, `chdir(<*>)` for `chdir(<*>)` and `chdir(pwd)`: the longest
+ * prefix and suffix that every value shares, cut back to punctuation so that no part of a word is kept.
+ */
 function keepPunctuation(tokens: string[]): string {
   const first = tokens[0]!;
-  let lead = 0;
-  while (lead < first.length && !isAlnumOrWildcard(first.charCodeAt(lead))) lead++;
-  let trail = 0;
-  while (trail < first.length - lead && !isAlnumOrWildcard(first.charCodeAt(first.length - 1 - trail)))
-    trail++;
+  let shortest = first.length;
+  let lead = first.length;
+  let trail = first.length;
   for (const t of tokens) {
-    while (lead > 0 && (t.length < lead || !t.startsWith(first.slice(0, lead)))) lead--;
-    while (trail > 0 && (t.length - lead < trail || !t.endsWith(first.slice(first.length - trail)))) trail--;
+    shortest = Math.min(shortest, t.length);
+    let i = 0;
+    while (i < lead && i < t.length && t.charCodeAt(i) === first.charCodeAt(i)) i++;
+    lead = i;
+    let j = 0;
+    while (
+      j < trail &&
+      j < t.length &&
+      t.charCodeAt(t.length - 1 - j) === first.charCodeAt(first.length - 1 - j)
+    )
+      j++;
+    trail = j;
   }
+  while (lead > 0 && !isBoundary(first.charCodeAt(lead - 1))) lead--;
+  while (trail > 0 && !isBoundary(first.charCodeAt(first.length - trail))) trail--;
+  if (lead + trail > shortest) return WILDCARD;
   return first.slice(0, lead) + WILDCARD + first.slice(first.length - trail);
 }
 
+/** Punctuation that can end a kept prefix or start a kept suffix (not letters, digits or `<*>` itself). */
+function isBoundary(c: number): boolean {
+  return !isAlnumOrWildcard(c);
+}
+
 function isAlnumOrWildcard(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 60 || c === 42;
+  return (
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 60 || c === 42 || c === 62
+  );
 }
 
 /**

@@ -82,7 +82,7 @@ describe('parseMessages', () => {
     ]);
     expect(new Set(parsed.map((p) => p.template))).toEqual(
       new Set([
-        "<*>: scheduler_evaluate_activity told me to run this job; however, but the start time isn't for <*> seconds.",
+        "com.apple.<*>: scheduler_evaluate_activity told me to run this job; however, but the start time isn't for <*> seconds.",
       ]),
     );
   });
@@ -102,6 +102,34 @@ describe('parseMessages', () => {
       'connection from 10.0.0.3 (cache) closed',
     ]);
     expect(parsed[0]!.template).toBe('connection from <*> (<*>) closed');
+  });
+
+  it('keeps each code constant (RUNNING, FAIL_TASK_CLEANUP) its own event, however rare', () => {
+    const moves = [
+      ['UNASSIGNED', 'ASSIGNED'],
+      ['ASSIGNED', 'RUNNING'],
+      ['RUNNING', 'FAIL_CONTAINER_CLEANUP'],
+      ['FAIL_CONTAINER_CLEANUP', 'FAIL_TASK_CLEANUP'],
+      ['FAIL_TASK_CLEANUP', 'FAILED'],
+      ['RUNNING', 'SUCCEEDED'],
+    ];
+    const messages = moves.map(([a, b], i) => `attempt_${i}_m_0 TaskAttempt Transitioned from ${a} to ${b}`);
+    messages.push('attempt_9_m_0 TaskAttempt Transitioned from UNASSIGNED to ASSIGNED');
+    const parsed = parseMessages(messages);
+    expect(new Set(parsed.map((p) => p.template))).toEqual(
+      new Set(moves.map(([a, b]) => `<*> TaskAttempt Transitioned from ${a} to ${b}`)),
+    );
+  });
+
+  it('reads an unmasked value in a masked pattern as the same structure', () => {
+    const parsed = parseMessages([
+      'ciod: LOGIN chdir(/p/gb1/run7) failed: No such file or directory',
+      'ciod: LOGIN chdir(/home/x/y) failed: No such file or directory',
+      'ciod: LOGIN chdir(pwd) failed: No such file or directory',
+    ]);
+    expect(new Set(parsed.map((p) => p.template))).toEqual(
+      new Set(['ciod: LOGIN chdir(<*>) failed: No such file or directory']),
+    );
   });
 
   it('does not merge messages that share only masked values', () => {
