@@ -20,6 +20,8 @@ export interface DetectorTuning {
   zAlert: number;
   /** A surprise must also exceed this multiple of the largest surprise of the same model in the last `memoryDays`. */
   novelty: number;
+  /** Seasonal evidence is capped at (the naive and level models' own evidence) / this (0: no cap). */
+  seasonalConfirm: number;
   /** Days a model only records its surprises, after its warm-up, before its evidence counts. */
   quietDays: number;
   /** Days of surprise history a new surprise is compared with. */
@@ -48,6 +50,7 @@ export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   seasonalAlpha: 0.5,
   zAlert: 5.2355,
   novelty: 1.134,
+  seasonalConfirm: 0.1,
   quietDays: 1,
   memoryDays: 14,
   peakCap: 100,
@@ -205,6 +208,7 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
   let bestScale = 0;
   let bestZ = 0;
   let bestObserved = 0;
+  let localAbsolute = 0;
 
   function judge(
     name: ModelName,
@@ -238,7 +242,12 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     }
     const peak = cache.peak;
     const novel = peak > 0 ? z / (k.novelty * peak) : absolute;
-    const strength = Math.min(absolute, novel);
+    let strength = Math.min(absolute, novel);
+    if (name === 'naive' || name === 'level') localAbsolute = Math.max(localAbsolute, absolute);
+    else if (k.seasonalConfirm > 0 && (name === 'daily' || name === 'weekly')) {
+      // A seasonal model alone may not alarm over a value that is ordinary for the last hours.
+      strength = Math.min(strength, localAbsolute / k.seasonalConfirm);
+    }
     if (!listening && (bestModel === null || strength > bestStrength)) {
       bestStrength = strength;
       bestModel = name;
@@ -302,6 +311,7 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     // A model's scale may not shrink below a share of the series' own spread: long flat stretches
     // would otherwise make the next ordinary wiggle look infinitely surprising.
     const floor = Math.max(1e-9 * (s.slow === null ? 1 : Math.abs(s.slow) + 1), k.floorShare * s.spread);
+    localAbsolute = 0;
     judge('naive', s.naive, naiveCache, gap ? null : s.lastV, v, floor, day);
     judge('level', s.levelModel, levelCache, s.level, v, floor, day);
     const dailySlot = s.daily === null ? 0 : slotOf(s.daily, t);
