@@ -107,8 +107,7 @@ export function squaredDeviationTest(cells: Cell[], cap = 1): { z: number; p: nu
   }
   const r = stratifiedScoreTest(cells, 'greater', (x, i) => {
     const d = x - means[i]!;
-    const a = d * d;
-    return a < hi ? a : hi;
+    return Math.min(d * d, hi);
   });
   return r.strata > 0 ? r : null;
 }

@@ -19,24 +19,14 @@ export function summarizeSide(series: MetricSeries[]): SideSummary {
     if (any) instances++;
   }
   if (n === 0) return { instances, points: 0, mean: null, median: null, p95: null, p99: null };
-  // A typed array sorts numerically without a comparator, several times faster than Array#sort.
-  const values = buffer.subarray(0, n).sort();
+  const values = buffer.subarray(0, n);
   let sum = 0;
   for (const v of values) sum += v;
-  const q = (p: number) => {
-    const h = (values.length - 1) * p;
-    const lo = Math.floor(h);
-    const hi = Math.min(lo + 1, values.length - 1);
-    return values[lo]! + (h - lo) * (values[hi]! - values[lo]!);
-  };
-  return {
-    instances,
-    points: values.length,
-    mean: sum / values.length,
-    median: q(0.5),
-    p95: q(0.95),
-    p99: q(0.99),
-  };
+  // Selection instead of a sort; each quantile searches above the previous one.
+  const median = quantileInPlace(values, 0.5);
+  const p95 = quantileInPlace(values, 0.95, Math.floor((n - 1) * 0.5));
+  const p99 = quantileInPlace(values, 0.99, Math.floor((n - 1) * 0.95));
+  return { instances, points: n, mean: sum / n, median, p95, p99 };
 }
 
 /** Relative change of the canary mean vs the baseline mean, (c - b) / |b|; null when undefined. */
