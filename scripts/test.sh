@@ -8,4 +8,5 @@ source scripts/env.sh
 bash scripts/system-deps.sh
 echo "== lint" && pnpm -s lint
 echo "== types" && pnpm -s typecheck
+echo "== action bundle" && bash scripts/check-dist.sh
 echo "== tests" && pnpm -s test
