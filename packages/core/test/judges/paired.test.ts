@@ -7,6 +7,45 @@ import { definition, series, synthetic } from './fixtures.ts';
 
 const ctx = { settings: sensitivitySettings('medium') };
 
+describe('alignByTime', () => {
+  const ten = Array.from({ length: 10 }, (_, i) => i);
+
+  it('lines up series that share their timestamps', () => {
+    const a = alignByTime(
+      [series('baseline', 'b', ten)],
+      [
+        series(
+          'canary',
+          'c',
+          ten.map((x) => 2 * x),
+        ),
+      ],
+    );
+    expect(a?.times).toHaveLength(10);
+    expect(Array.from(a!.canary[0]!)).toEqual(ten.map((x) => 2 * x));
+  });
+
+  it('keeps a minute where one instance has a gap, marking the gap NaN', () => {
+    const gap = ten.map((x) => (x === 3 ? Number.NaN : x));
+    const a = alignByTime(
+      [series('baseline', 'b1', gap), series('baseline', 'b2', ten)],
+      [series('canary', 'c', ten)],
+    );
+    expect(a?.times).toHaveLength(10);
+    expect(Number.isNaN(a!.baseline[0]![3]!)).toBe(true);
+    expect(a!.baseline[1]![3]).toBe(3);
+  });
+
+  it('uses only the common minutes and refuses a before/after layout', () => {
+    // Canary shifted by 2 minutes: 8 common minutes of 10 on each side.
+    const a = alignByTime([series('baseline', 'b', ten)], [series('canary', 'c', ten, 2)]);
+    expect(a?.times).toHaveLength(8);
+    expect(a!.canary[0]![0]).toBe(0);
+    expect(a!.baseline[0]![0]).toBe(2);
+    expect(alignByTime([series('baseline', 'b', ten)], [series('canary', 'c', ten, 10)])).toBeNull();
+  });
+});
+
 describe('stratifiedRankSum (van Elteren)', () => {
   it('matches a hand computation without ties', () => {
     // Each stratum: canary ranks 3 and 4 -> W = 7, E = 5, V = (2*2/12) * 5 = 5/3, weight 1/5.
