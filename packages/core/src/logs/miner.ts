@@ -103,6 +103,7 @@ const DEFAULTS: Required<TemplateMinerOptions> = {
 const FIRST_WORD_MIN_CONSTANTS = 6;
 
 const RECENT_MESSAGES = 4096;
+const RECENT_WINDOW = 256;
 
 /** Creates an online template miner with the default (or given) settings. */
 export function createTemplateMiner(options: TemplateMinerOptions = {}): TemplateMiner {
@@ -111,8 +112,9 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
   // Exact repeats of a raw message (about half of all lines in the Loghub samples) skip masking.
   const recent = new Map<string, Shape>();
   let recentHits = 0;
-  // Lines left before the cache is tried again, after a generation that hardly ever hit (every line
-  // unique, as when each carries a timestamp): then it would only cost a hash and an insert per line.
+  let recentLookups = 0;
+  // Lines left before the cache is tried again, after a window in which it hardly ever hit (every line
+  // unique, as when each carries a block id or a timestamp): then it would only cost a hash and an insert.
   let recentPause = 0;
   const buckets = new Map<string, Group[]>();
   // Every group by message length, for shapes whose first word is itself a variable (see `place`).
@@ -254,24 +256,29 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
   }
 
   function addShape(message: string): Shape {
-    const cached = recentPause > 0 ? undefined : recent.get(message);
     let shape: Shape | undefined;
-    if (cached?.alive) {
-      shape = cached;
-      recentHits++;
-    } else {
+    if (recentPause > 0) recentPause--;
+    else {
+      shape = recent.get(message);
+      if (shape && !shape.alive) shape = undefined;
+      if (shape) recentHits++;
+      if (++recentLookups === RECENT_WINDOW) {
+        if (recentHits < RECENT_WINDOW / 8) {
+          recentPause = RECENT_WINDOW * 8;
+          recent.clear();
+        }
+        recentLookups = 0;
+        recentHits = 0;
+      }
+    }
+    if (!shape) {
       const key = maskedKey(message);
       shape = shapes.get(key);
       // The key is the masked tokens joined by single spaces, and tokens hold no whitespace.
       if (!shape) shape = place(key === '' ? [] : key.split(' '), key);
-      if (recentPause > 0) recentPause--;
-      else {
+      if (recentPause === 0) {
         // A generation of recent messages: cleared when full, so it stays bounded without bookkeeping.
-        if (recent.size >= RECENT_MESSAGES) {
-          if (recentHits < RECENT_MESSAGES / 8) recentPause = RECENT_MESSAGES * 4;
-          recent.clear();
-          recentHits = 0;
-        }
+        if (recent.size >= RECENT_MESSAGES) recent.clear();
         recent.set(message, shape);
       }
     }
