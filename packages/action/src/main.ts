@@ -44,6 +44,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     });
     for (const config of Object.values(spec.providers)) {
       for (const s of secretsOf(config as ProviderConfig)) {
+        if (secrets.includes(s)) continue;
         core.setSecret(s);
         secrets.push(s);
       }

@@ -112,7 +112,7 @@ describe('resolveSpec', () => {
     expect(spec.logs?.query).toBe('q');
   });
 
-  it('applies input overrides to a spec file, credentials reaching ${env:...}', async () => {
+  it('applies input overrides to a spec file, credentials reaching env references', async () => {
     const inputs = readInputs(
       reader({
         spec: 'examples/specs/prometheus.yaml',
