@@ -31,6 +31,7 @@ export function createServiceGuardPlugin(options: ServiceGuardPluginOptions = {}
           permissions: coreServices.permissions,
           permissionsRegistry: coreServices.permissionsRegistry,
           catalog: catalogServiceRef,
+          lifecycle: coreServices.lifecycle,
         },
         async init(deps) {
           const { config, logger, database, scheduler, httpRouter, httpAuth, auth, permissions, catalog } =
@@ -49,6 +50,7 @@ export function createServiceGuardPlugin(options: ServiceGuardPluginOptions = {}
             clock,
             ...(options.observer ? { observer: options.observer } : {}),
           });
+          deps.lifecycle.addShutdownHook(() => runner.close());
           // Read once now so that a broken config stops the backend at start, naming the key.
           const settings = runner.settings();
           const { shards } = settings.schedule;

@@ -44,25 +44,34 @@ export interface RunnerOptions {
   observer?: RunObserver;
 }
 
-/** Providers of one run, created on first use and closed at its end. */
-class ProviderPool {
-  readonly #settings: ServiceGuardSettings;
-  readonly #made = new Map<string, Provider>();
-  constructor(settings: ServiceGuardSettings) {
-    this.#settings = settings;
-  }
-  get(name: string): Provider {
-    let p = this.#made.get(name);
-    if (!p) {
-      const config = this.#settings.providers.get(name);
-      if (!config) throw new Error(`provider "${name}" is not configured in serviceGuard.providers`);
-      p = createProvider(config);
-      this.#made.set(name, p);
+/** How long a provider replaced by a config change stays open for runs still using it. */
+const RETIRE_AFTER_MS = 10 * 60_000;
+
+/**
+ * Providers by app-config name, kept across runs (warm connection pools, a replay file parsed once) and
+ * replaced as soon as their config changes: a rotated credential is used from the next analysis on.
+ */
+class ProviderCache {
+  readonly #made = new Map<string, { key: string; provider: Provider }>();
+
+  get(settings: ServiceGuardSettings, name: string): Provider {
+    const config = settings.providers.get(name);
+    if (!config) throw new Error(`provider "${name}" is not configured in serviceGuard.providers`);
+    const key = JSON.stringify(config);
+    const cached = this.#made.get(name);
+    if (cached?.key === key) return cached.provider;
+    if (cached) {
+      // Runs that started with the old config may still be using it.
+      setTimeout(() => void cached.provider.close().catch(() => {}), RETIRE_AFTER_MS).unref();
     }
-    return p;
+    const provider = createProvider(config);
+    this.#made.set(name, { key, provider });
+    return provider;
   }
+
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#made.values()].map((p) => p.close()));
+    await Promise.allSettled([...this.#made.values()].map((p) => p.provider.close()));
+    this.#made.clear();
   }
 }
 
@@ -71,10 +80,16 @@ const FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotat
 export class ServiceGuardRunner {
   readonly #o: RunnerOptions;
   readonly #clock: () => number;
+  readonly #providers = new ProviderCache();
 
   constructor(options: RunnerOptions) {
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
+  }
+
+  /** Closes the providers (backend shutdown). */
+  async close(): Promise<void> {
+    await this.#providers.close();
   }
 
   /** Current settings; throws a `ServiceGuardConfigError` naming the key when the config is wrong. */
@@ -97,7 +112,6 @@ export class ServiceGuardRunner {
   async #analyse(
     entity: Entity,
     settings: ServiceGuardSettings,
-    pool: ProviderPool,
     period: Period,
     signal?: AbortSignal,
   ): Promise<{ entityRef: string; outcome: EntityOutcome }> {
@@ -116,7 +130,7 @@ export class ServiceGuardRunner {
         record = await analyseEntity(target, {
           period,
           historyMs: settings.schedule.historyMs,
-          provider: (n) => pool.get(n),
+          provider: (n) => this.#providers.get(settings, n),
           detectors,
           feedback,
           now,
@@ -140,36 +154,38 @@ export class ServiceGuardRunner {
   async runShard(shard: number | undefined, shards = 1, signal?: AbortSignal): Promise<RunStats> {
     const settings = this.settings();
     const period = lastCompletePeriod(this.#clock(), settings.schedule.periodMs);
-    const entities = (await this.#entities()).filter(
-      (e) =>
-        shard === undefined || shardOf(stringifyEntityRef(e).toLocaleLowerCase('en-US'), shards) === shard,
+    const mine = (await this.#entities())
+      .map((entity) => ({ entity, ref: stringifyEntityRef(entity).toLocaleLowerCase('en-US') }))
+      .filter((e) => shard === undefined || shardOf(e.ref, shards) === shard);
+    // One query for the whole shard: on most runs of a period everything is done already.
+    const done = await this.#o.store.analysed(
+      period.start,
+      mine.map((e) => e.ref),
     );
+    const entities = mine.filter((e) => !done.has(e.ref)).map((e) => e.entity);
     const stats: RunStats = {
       period,
-      entities: entities.length,
+      entities: mine.length,
       written: 0,
       duplicate: 0,
-      skipped: 0,
+      skipped: done.size,
       failed: 0,
     };
-    const pool = new ProviderPool(settings);
+    for (const e of mine) if (done.has(e.ref)) this.#o.observer?.entity?.(e.ref, period, 'skipped');
     let next = 0;
     const worker = async () => {
       while (next < entities.length && !signal?.aborted) {
         const entity = entities[next++]!;
-        const { entityRef, outcome } = await this.#analyse(entity, settings, pool, period, signal);
+        const { entityRef, outcome } = await this.#analyse(entity, settings, period, signal);
         stats[outcome]++;
         this.#o.observer?.entity?.(entityRef, period, outcome);
       }
     };
-    try {
-      await Promise.all(
-        Array.from({ length: Math.min(settings.schedule.concurrency, entities.length) }, worker),
-      );
-    } finally {
-      await pool.close();
-    }
-    this.#o.logger.info(
+    await Promise.all(
+      Array.from({ length: Math.min(settings.schedule.concurrency, entities.length) }, worker),
+    );
+    const busy = stats.written + stats.duplicate + stats.failed > 0;
+    this.#o.logger[busy ? 'info' : 'debug'](
       `service-guard: shard ${shard ?? 'all'} period ${new Date(period.start).toISOString()}: ` +
         `${stats.written} analysed, ${stats.skipped} already done, ${stats.duplicate} raced, ${stats.failed} failed of ${stats.entities}`,
     );
@@ -195,16 +211,11 @@ export class ServiceGuardRunner {
       'metadata.name': entityRef.name,
     });
     if (!entity) return { status: 'not-found' };
-    const pool = new ProviderPool(settings);
-    try {
-      const { entityRef: ref, outcome } = await this.#analyse(entity, settings, pool, period);
-      this.#o.observer?.entity?.(ref, period, outcome);
-      if (outcome === 'failed') throw new Error(`the analysis of ${ref} failed; see the backend log`);
-      const snapshot = await this.#o.store.snapshot(ref, period.start);
-      if (!snapshot) throw new Error(`the analysis of ${ref} was not stored`);
-      return { status: outcome === 'written' ? 'analysed' : 'already-analysed', snapshot };
-    } finally {
-      await pool.close();
-    }
+    const { entityRef: ref, outcome } = await this.#analyse(entity, settings, period);
+    this.#o.observer?.entity?.(ref, period, outcome);
+    if (outcome === 'failed') throw new Error(`the analysis of ${ref} failed; see the backend log`);
+    const snapshot = await this.#o.store.snapshot(ref, period.start);
+    if (!snapshot) throw new Error(`the analysis of ${ref} was not stored`);
+    return { status: outcome === 'written' ? 'analysed' : 'already-analysed', snapshot };
   }
 }

@@ -93,6 +93,19 @@ export class ServiceGuardStore {
     return row !== undefined;
   }
 
+  /** Which of `entityRefs` have the period stored already (one query per chunk, for a whole shard). */
+  async analysed(periodStart: number, entityRefs: readonly string[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows = await this.#db('sg_snapshots')
+        .where({ period_start: periodStart })
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .select('entity_ref');
+      for (const r of rows) done.add(r.entity_ref as string);
+    }
+    return done;
+  }
+
   /** Detector states of an entity, keyed by `metric\u0000instance`. */
   async detectors(entityRef: string): Promise<Map<string, StoredDetector>> {
     const rows = await this.#db('sg_detector_state').where({ entity_ref: entityRef });

@@ -83,10 +83,10 @@ describe('a backend killed in the middle of a run', () => {
   /** Every stored snapshot is whole: all its metric risks and one detector per metric at the period's end. */
   async function checkWhole(): Promise<string[]> {
     const snaps = await knex('sg_snapshots').select('id', 'entity_ref');
-    const risks = await knex('sg_metric_risks')
+    const risks = (await knex('sg_metric_risks')
       .select('snapshot_id')
       .count({ n: '*' })
-      .groupBy('snapshot_id');
+      .groupBy('snapshot_id')) as { snapshot_id: string | number; n: string | number }[];
     const riskCount = new Map(risks.map((r) => [Number(r.snapshot_id), Number(r.n)]));
     for (const s of snaps) expect(riskCount.get(Number(s.id)), s.entity_ref).toBe(METRICS);
     expect(risks).toHaveLength(snaps.length);

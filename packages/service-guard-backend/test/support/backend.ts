@@ -32,6 +32,10 @@ export function allowList(users: string[]): PermissionsService {
   };
 }
 
+export function pgKnex(connection: string, max = 10): Knex {
+  return knexFactory({ client: 'pg', connection, pool: { min: 0, max } });
+}
+
 export function sqliteKnex(filename = ':memory:'): Knex {
   return knexFactory({ client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true });
 }
