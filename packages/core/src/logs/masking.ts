@@ -1,7 +1,7 @@
 /**
  * Variable masking: replaces the parts of a token that vary between occurrences of the same event
- * (numbers, hex, IPs and ports, UUIDs, paths, URLs, timestamps, key=value values, identifiers) with `<*>`.
- * One set of rules for every log source; the miner discovers the remaining variables by comparison.
+ * (numbers, hex, IPv4 and IPv6 addresses and ports, numbered host names, UUIDs, paths also inside a token,
+ * URLs, timestamps as one value, key=value values, identifiers) with `<*>`. One set of rules for every log source; the miner discovers the remaining variables by comparison.
  */
 
 /** The wildcard that stands for a variable in a template. */

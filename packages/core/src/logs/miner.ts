@@ -2,15 +2,20 @@
  * Online log template miner. Two stages, both deterministic:
  *
  * 1. Every message is tokenised and masked (see masking.ts). Identical masked token sequences ("shapes")
- *    are counted in a hash map: the common case costs one lookup.
+ *    are counted in a hash map: the common case costs one lookup, and an exact repeat of a recent raw
+ *    message skips masking too.
  * 2. A new shape joins the most similar group of the same length and first token (a fixed-depth prefix
  *    tree in the spirit of Drain) when enough positions agree; positions that differ become variables.
+ *    A shape whose first word is new joins a group of another first word when every other constant word
+ *    agrees and there are at least six of them (`com.apple.X: scheduler ... Ignoring.`).
  *
- * When the templates are read (`clusters()`, `resolve()`), each group is finalised: a position whose few
- * distinct words each recur (a state such as RUNNING or FAILED) splits the group instead of becoming a
- * variable, because the frequency of those words says they are part of the event, not data in it. The
- * cluster id is a hash of the final template text, so it is the same in every run and on both sides of a
- * comparison, however the template was generalised on the way.
+ * When the templates are read (`clusters()`, `resolve()`), each group is finalised, splitting it where the
+ * differences are part of the event rather than data in it: different structure (`LOGIN(uid=<*>)` vs
+ * `(uid=<*>)`, `rhost=` vs `rhost=<*>`), code constants (RUNNING, FAIL_TASK_CLEANUP), word positions that
+ * vary together, and a position whose few distinct words each recur (a state), unless that position
+ * already varied freely in the enclosing group (user names). The cluster id is a hash of the final
+ * template text, so it is the same in every run and on both sides of a comparison, however the template
+ * was generalised on the way.
  */
 import { templateId } from './hash.ts';
 import { maskedKey, WILDCARD } from './masking.ts';
