@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 8612:
+/***/ 5040:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -54,9 +54,9 @@ exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
 const http = __importStar(__nccwpck_require__(8611));
 const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(516));
-const tunnel = __importStar(__nccwpck_require__(5217));
-const undici_1 = __nccwpck_require__(5345);
+const pm = __importStar(__nccwpck_require__(4784));
+const tunnel = __importStar(__nccwpck_require__(5837));
+const undici_1 = __nccwpck_require__(2661);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -744,7 +744,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 516:
+/***/ 4784:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -844,15 +844,15 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 5217:
+/***/ 5837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(8971);
+module.exports = __nccwpck_require__(8263);
 
 
 /***/ }),
 
-/***/ 8971:
+/***/ 8263:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1123,33 +1123,33 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 5345:
+/***/ 2661:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(2400)
-const Dispatcher = __nccwpck_require__(7018)
-const Pool = __nccwpck_require__(189)
-const BalancedPool = __nccwpck_require__(8722)
-const Agent = __nccwpck_require__(7870)
-const ProxyAgent = __nccwpck_require__(5159)
-const EnvHttpProxyAgent = __nccwpck_require__(6828)
-const RetryAgent = __nccwpck_require__(1949)
-const errors = __nccwpck_require__(4242)
-const util = __nccwpck_require__(3373)
+const Client = __nccwpck_require__(7372)
+const Dispatcher = __nccwpck_require__(7534)
+const Pool = __nccwpck_require__(4049)
+const BalancedPool = __nccwpck_require__(1110)
+const Agent = __nccwpck_require__(8706)
+const ProxyAgent = __nccwpck_require__(9579)
+const EnvHttpProxyAgent = __nccwpck_require__(448)
+const RetryAgent = __nccwpck_require__(2409)
+const errors = __nccwpck_require__(38)
+const util = __nccwpck_require__(5129)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6858)
-const buildConnector = __nccwpck_require__(7035)
-const MockClient = __nccwpck_require__(4366)
-const MockAgent = __nccwpck_require__(8872)
-const MockPool = __nccwpck_require__(8963)
-const mockErrors = __nccwpck_require__(461)
-const RetryHandler = __nccwpck_require__(705)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8326)
-const DecoratorHandler = __nccwpck_require__(2690)
-const RedirectHandler = __nccwpck_require__(8521)
-const createRedirectInterceptor = __nccwpck_require__(1827)
+const api = __nccwpck_require__(6)
+const buildConnector = __nccwpck_require__(9327)
+const MockClient = __nccwpck_require__(3890)
+const MockAgent = __nccwpck_require__(5156)
+const MockPool = __nccwpck_require__(8255)
+const mockErrors = __nccwpck_require__(4222)
+const RetryHandler = __nccwpck_require__(2317)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(1994)
+const DecoratorHandler = __nccwpck_require__(8758)
+const RedirectHandler = __nccwpck_require__(1885)
+const createRedirectInterceptor = __nccwpck_require__(9255)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -1167,10 +1167,10 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(4205),
-  retry: __nccwpck_require__(4747),
-  dump: __nccwpck_require__(7091),
-  dns: __nccwpck_require__(6242)
+  redirect: __nccwpck_require__(6969),
+  retry: __nccwpck_require__(5519),
+  dump: __nccwpck_require__(2695),
+  dns: __nccwpck_require__(9590)
 }
 
 module.exports.buildConnector = buildConnector
@@ -1232,7 +1232,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(9651).fetch)
+const fetchImpl = (__nccwpck_require__(3788).fetch)
 module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -1244,39 +1244,39 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(165).Headers
-module.exports.Response = __nccwpck_require__(5020).Response
-module.exports.Request = __nccwpck_require__(7458).Request
-module.exports.FormData = __nccwpck_require__(2489).FormData
+module.exports.Headers = __nccwpck_require__(1313).Headers
+module.exports.Response = __nccwpck_require__(4488).Response
+module.exports.Request = __nccwpck_require__(1302).Request
+module.exports.FormData = __nccwpck_require__(9485).FormData
 module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(9512).FileReader
+module.exports.FileReader = __nccwpck_require__(3172).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(3412)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(6272)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(2362)
-const { kConstruct } = __nccwpck_require__(3760)
+const { CacheStorage } = __nccwpck_require__(7822)
+const { kConstruct } = __nccwpck_require__(8748)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6552)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(4548)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
 module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7215)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(3923)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(4663)
-module.exports.WebSocket = __nccwpck_require__(6043).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(3643)
+module.exports.WebSocket = __nccwpck_require__(2279).WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
@@ -1292,18 +1292,18 @@ module.exports.MockPool = MockPool
 module.exports.MockAgent = MockAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(403)
+const { EventSource } = __nccwpck_require__(4015)
 
 module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 8513:
+/***/ 8061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(3373)
-const { RequestAbortedError } = __nccwpck_require__(4242)
+const { addAbortListener } = __nccwpck_require__(5129)
+const { RequestAbortedError } = __nccwpck_require__(38)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -1363,16 +1363,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5245:
+/***/ 2849:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(4242)
-const util = __nccwpck_require__(3373)
-const { addSignal, removeSignal } = __nccwpck_require__(8513)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(38)
+const util = __nccwpck_require__(5129)
+const { addSignal, removeSignal } = __nccwpck_require__(8061)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -1478,7 +1478,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 3141:
+/***/ 5465:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -1492,10 +1492,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(4242)
-const util = __nccwpck_require__(3373)
+} = __nccwpck_require__(38)
+const util = __nccwpck_require__(5129)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(8513)
+const { addSignal, removeSignal } = __nccwpck_require__(8061)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -1736,16 +1736,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 598:
+/***/ 2034:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(7344)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4242)
-const util = __nccwpck_require__(3373)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(4388)
+const { Readable } = __nccwpck_require__(7580)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(38)
+const util = __nccwpck_require__(5129)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(5304)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -1957,18 +1957,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 5899:
+/***/ 5799:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(4242)
-const util = __nccwpck_require__(3373)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(4388)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(38)
+const util = __nccwpck_require__(5129)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(5304)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(8513)
+const { addSignal, removeSignal } = __nccwpck_require__(8061)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -2184,15 +2184,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1679:
+/***/ 8155:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(4242)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(38)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(3373)
-const { addSignal, removeSignal } = __nccwpck_require__(8513)
+const util = __nccwpck_require__(5129)
+const { addSignal, removeSignal } = __nccwpck_require__(8061)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -2299,21 +2299,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6858:
+/***/ 6:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(598)
-module.exports.stream = __nccwpck_require__(5899)
-module.exports.pipeline = __nccwpck_require__(3141)
-module.exports.upgrade = __nccwpck_require__(1679)
-module.exports.connect = __nccwpck_require__(5245)
+module.exports.request = __nccwpck_require__(2034)
+module.exports.stream = __nccwpck_require__(5799)
+module.exports.pipeline = __nccwpck_require__(5465)
+module.exports.upgrade = __nccwpck_require__(8155)
+module.exports.connect = __nccwpck_require__(2849)
 
 
 /***/ }),
 
-/***/ 7344:
+/***/ 7580:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -2322,9 +2322,9 @@ module.exports.connect = __nccwpck_require__(5245)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(4242)
-const util = __nccwpck_require__(3373)
-const { ReadableStreamFrom } = __nccwpck_require__(3373)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(38)
+const util = __nccwpck_require__(5129)
+const { ReadableStreamFrom } = __nccwpck_require__(5129)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -2705,15 +2705,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 4388:
+/***/ 5304:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(4242)
+} = __nccwpck_require__(38)
 
-const { chunksDecode } = __nccwpck_require__(7344)
+const { chunksDecode } = __nccwpck_require__(7580)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -2805,16 +2805,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7035:
+/***/ 9327:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3373)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4242)
-const timers = __nccwpck_require__(2842)
+const util = __nccwpck_require__(5129)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(38)
+const timers = __nccwpck_require__(1038)
 
 function noop () {}
 
@@ -3052,7 +3052,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 7732:
+/***/ 3016:
 /***/ ((module) => {
 
 
@@ -3177,7 +3177,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9737:
+/***/ 3949:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3386,7 +3386,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4242:
+/***/ 38:
 /***/ ((module) => {
 
 
@@ -3818,7 +3818,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5016:
+/***/ 1540:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -3826,7 +3826,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(4242)
+} = __nccwpck_require__(38)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -3841,9 +3841,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(3373)
-const { channels } = __nccwpck_require__(9737)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7732)
+} = __nccwpck_require__(5129)
+const { channels } = __nccwpck_require__(3949)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(3016)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -4307,7 +4307,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 3988:
+/***/ 248:
 /***/ ((module) => {
 
 module.exports = {
@@ -4381,7 +4381,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8741:
+/***/ 321:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -4389,7 +4389,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(7732)
+} = __nccwpck_require__(3016)
 
 class TstNode {
   /** @type {any} */
@@ -4540,13 +4540,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3373:
+/***/ 5129:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(3988)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(248)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -4554,9 +4554,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(4242)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7732)
-const { tree } = __nccwpck_require__(8741)
+const { InvalidArgumentError } = __nccwpck_require__(38)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(3016)
+const { tree } = __nccwpck_require__(321)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -5266,18 +5266,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7870:
+/***/ 8706:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(4242)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3988)
-const DispatcherBase = __nccwpck_require__(7234)
-const Pool = __nccwpck_require__(189)
-const Client = __nccwpck_require__(2400)
-const util = __nccwpck_require__(3373)
-const createRedirectInterceptor = __nccwpck_require__(1827)
+const { InvalidArgumentError } = __nccwpck_require__(38)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(248)
+const DispatcherBase = __nccwpck_require__(3870)
+const Pool = __nccwpck_require__(4049)
+const Client = __nccwpck_require__(7372)
+const util = __nccwpck_require__(5129)
+const createRedirectInterceptor = __nccwpck_require__(9255)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -5406,7 +5406,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 8722:
+/***/ 1110:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -5414,7 +5414,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(4242)
+} = __nccwpck_require__(38)
 const {
   PoolBase,
   kClients,
@@ -5422,10 +5422,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(8703)
-const Pool = __nccwpck_require__(189)
-const { kUrl, kInterceptors } = __nccwpck_require__(3988)
-const { parseOrigin } = __nccwpck_require__(3373)
+} = __nccwpck_require__(6779)
+const Pool = __nccwpck_require__(4049)
+const { kUrl, kInterceptors } = __nccwpck_require__(248)
+const { parseOrigin } = __nccwpck_require__(5129)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -5622,7 +5622,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 574:
+/***/ 2666:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -5630,9 +5630,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3373)
-const { channels } = __nccwpck_require__(9737)
-const timers = __nccwpck_require__(2842)
+const util = __nccwpck_require__(5129)
+const { channels } = __nccwpck_require__(3949)
+const timers = __nccwpck_require__(1038)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -5645,7 +5645,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(4242)
+} = __nccwpck_require__(38)
 const {
   kUrl,
   kReset,
@@ -5678,9 +5678,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(3988)
+} = __nccwpck_require__(248)
 
-const constants = __nccwpck_require__(9055)
+const constants = __nccwpck_require__(8147)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -5692,11 +5692,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(6121) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(2781) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(5675))
+    mod = await WebAssembly.compile(__nccwpck_require__(1407))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -5704,7 +5704,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(6121))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(2781))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -6619,7 +6619,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(8019).extractBody)
+      extractBody = (__nccwpck_require__(7407).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -7142,7 +7142,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 5723:
+/***/ 6279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -7150,13 +7150,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3373)
+const util = __nccwpck_require__(5129)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(4242)
+} = __nccwpck_require__(38)
 const {
   kUrl,
   kReset,
@@ -7175,7 +7175,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(3988)
+} = __nccwpck_require__(248)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -7581,7 +7581,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(8019).extractBody)
+    extractBody ??= (__nccwpck_require__(7407).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -7941,7 +7941,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 2400:
+/***/ 7372:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -7951,16 +7951,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3373)
-const { channels } = __nccwpck_require__(9737)
-const Request = __nccwpck_require__(5016)
-const DispatcherBase = __nccwpck_require__(7234)
+const util = __nccwpck_require__(5129)
+const { channels } = __nccwpck_require__(3949)
+const Request = __nccwpck_require__(1540)
+const DispatcherBase = __nccwpck_require__(3870)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(4242)
-const buildConnector = __nccwpck_require__(7035)
+} = __nccwpck_require__(38)
+const buildConnector = __nccwpck_require__(9327)
 const {
   kUrl,
   kServerName,
@@ -8002,9 +8002,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(3988)
-const connectH1 = __nccwpck_require__(574)
-const connectH2 = __nccwpck_require__(5723)
+} = __nccwpck_require__(248)
+const connectH1 = __nccwpck_require__(2666)
+const connectH2 = __nccwpck_require__(6279)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -8312,7 +8312,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(1827)
+const createRedirectInterceptor = __nccwpck_require__(9255)
 
 function onError (client, err) {
   if (
@@ -8572,19 +8572,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 7234:
+/***/ 3870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(7018)
+const Dispatcher = __nccwpck_require__(7534)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(4242)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(3988)
+} = __nccwpck_require__(38)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(248)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -8787,7 +8787,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 7018:
+/***/ 7534:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8859,15 +8859,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 6828:
+/***/ 448:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(7234)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(3988)
-const ProxyAgent = __nccwpck_require__(5159)
-const Agent = __nccwpck_require__(7870)
+const DispatcherBase = __nccwpck_require__(3870)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(248)
+const ProxyAgent = __nccwpck_require__(9579)
+const Agent = __nccwpck_require__(8706)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -9026,7 +9026,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 3003:
+/***/ 5151:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -9150,15 +9150,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 8703:
+/***/ 6779:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(7234)
-const FixedQueue = __nccwpck_require__(3003)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(3988)
-const PoolStats = __nccwpck_require__(9595)
+const DispatcherBase = __nccwpck_require__(3870)
+const FixedQueue = __nccwpck_require__(5151)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(248)
+const PoolStats = __nccwpck_require__(71)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -9351,10 +9351,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9595:
+/***/ 71:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(3988)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(248)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -9392,7 +9392,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 189:
+/***/ 4049:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9403,14 +9403,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(8703)
-const Client = __nccwpck_require__(2400)
+} = __nccwpck_require__(6779)
+const Client = __nccwpck_require__(7372)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(4242)
-const util = __nccwpck_require__(3373)
-const { kUrl, kInterceptors } = __nccwpck_require__(3988)
-const buildConnector = __nccwpck_require__(7035)
+} = __nccwpck_require__(38)
+const util = __nccwpck_require__(5129)
+const { kUrl, kInterceptors } = __nccwpck_require__(248)
+const buildConnector = __nccwpck_require__(9327)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -9506,19 +9506,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 5159:
+/***/ 9579:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(3988)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(248)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7870)
-const Pool = __nccwpck_require__(189)
-const DispatcherBase = __nccwpck_require__(7234)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(4242)
-const buildConnector = __nccwpck_require__(7035)
-const Client = __nccwpck_require__(2400)
+const Agent = __nccwpck_require__(8706)
+const Pool = __nccwpck_require__(4049)
+const DispatcherBase = __nccwpck_require__(3870)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(38)
+const buildConnector = __nccwpck_require__(9327)
+const Client = __nccwpck_require__(7372)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -9787,13 +9787,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 1949:
+/***/ 2409:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(7018)
-const RetryHandler = __nccwpck_require__(705)
+const Dispatcher = __nccwpck_require__(7534)
+const RetryHandler = __nccwpck_require__(2317)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -9829,7 +9829,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 8326:
+/***/ 1994:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9837,8 +9837,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(4242)
-const Agent = __nccwpck_require__(7870)
+const { InvalidArgumentError } = __nccwpck_require__(38)
+const Agent = __nccwpck_require__(8706)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -9868,7 +9868,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2690:
+/***/ 8758:
 /***/ ((module) => {
 
 
@@ -9919,15 +9919,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8521:
+/***/ 1885:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3373)
-const { kBodyUsed } = __nccwpck_require__(3988)
+const util = __nccwpck_require__(5129)
+const { kBodyUsed } = __nccwpck_require__(248)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(4242)
+const { InvalidArgumentError } = __nccwpck_require__(38)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -10158,20 +10158,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 705:
+/***/ 2317:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(3988)
-const { RequestRetryError } = __nccwpck_require__(4242)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(248)
+const { RequestRetryError } = __nccwpck_require__(38)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3373)
+} = __nccwpck_require__(5129)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -10602,14 +10602,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 6242:
+/***/ 9590:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(2690)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(4242)
+const DecoratorHandler = __nccwpck_require__(8758)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(38)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -10984,14 +10984,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 7091:
+/***/ 2695:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3373)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4242)
-const DecoratorHandler = __nccwpck_require__(2690)
+const util = __nccwpck_require__(5129)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(38)
+const DecoratorHandler = __nccwpck_require__(8758)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -11114,12 +11114,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1827:
+/***/ 9255:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8521)
+const RedirectHandler = __nccwpck_require__(1885)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -11142,11 +11142,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 4205:
+/***/ 6969:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(8521)
+const RedirectHandler = __nccwpck_require__(1885)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -11173,11 +11173,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 4747:
+/***/ 5519:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(705)
+const RetryHandler = __nccwpck_require__(2317)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -11199,13 +11199,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 9055:
+/***/ 8147:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(6111);
+const utils_1 = __nccwpck_require__(6163);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -11483,7 +11483,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 6121:
+/***/ 2781:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11495,7 +11495,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 5675:
+/***/ 1407:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11507,7 +11507,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 6111:
+/***/ 6163:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -11528,13 +11528,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 8872:
+/***/ 5156:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(3988)
-const Agent = __nccwpck_require__(7870)
+const { kClients } = __nccwpck_require__(248)
+const Agent = __nccwpck_require__(8706)
 const {
   kAgent,
   kMockAgentSet,
@@ -11545,14 +11545,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(5868)
-const MockClient = __nccwpck_require__(4366)
-const MockPool = __nccwpck_require__(8963)
-const { matchValue, buildMockOptions } = __nccwpck_require__(1472)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4242)
-const Dispatcher = __nccwpck_require__(7018)
-const Pluralizer = __nccwpck_require__(9968)
-const PendingInterceptorsFormatter = __nccwpck_require__(615)
+} = __nccwpck_require__(2656)
+const MockClient = __nccwpck_require__(3890)
+const MockPool = __nccwpck_require__(8255)
+const { matchValue, buildMockOptions } = __nccwpck_require__(9140)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(38)
+const Dispatcher = __nccwpck_require__(7534)
+const Pluralizer = __nccwpck_require__(5684)
+const PendingInterceptorsFormatter = __nccwpck_require__(4451)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -11695,14 +11695,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 4366:
+/***/ 3890:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(2400)
-const { buildMockDispatch } = __nccwpck_require__(1472)
+const Client = __nccwpck_require__(7372)
+const { buildMockDispatch } = __nccwpck_require__(9140)
 const {
   kDispatches,
   kMockAgent,
@@ -11711,10 +11711,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(5868)
-const { MockInterceptor } = __nccwpck_require__(8562)
-const Symbols = __nccwpck_require__(3988)
-const { InvalidArgumentError } = __nccwpck_require__(4242)
+} = __nccwpck_require__(2656)
+const { MockInterceptor } = __nccwpck_require__(2238)
+const Symbols = __nccwpck_require__(248)
+const { InvalidArgumentError } = __nccwpck_require__(38)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -11761,12 +11761,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 461:
+/***/ 4222:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(4242)
+const { UndiciError } = __nccwpck_require__(38)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -11796,12 +11796,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8562:
+/***/ 2238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1472)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(9140)
 const {
   kDispatches,
   kDispatchKey,
@@ -11809,9 +11809,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(5868)
-const { InvalidArgumentError } = __nccwpck_require__(4242)
-const { buildURL } = __nccwpck_require__(3373)
+} = __nccwpck_require__(2656)
+const { InvalidArgumentError } = __nccwpck_require__(38)
+const { buildURL } = __nccwpck_require__(5129)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -12010,14 +12010,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 8963:
+/***/ 8255:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(189)
-const { buildMockDispatch } = __nccwpck_require__(1472)
+const Pool = __nccwpck_require__(4049)
+const { buildMockDispatch } = __nccwpck_require__(9140)
 const {
   kDispatches,
   kMockAgent,
@@ -12026,10 +12026,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(5868)
-const { MockInterceptor } = __nccwpck_require__(8562)
-const Symbols = __nccwpck_require__(3988)
-const { InvalidArgumentError } = __nccwpck_require__(4242)
+} = __nccwpck_require__(2656)
+const { MockInterceptor } = __nccwpck_require__(2238)
+const Symbols = __nccwpck_require__(248)
+const { InvalidArgumentError } = __nccwpck_require__(38)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -12076,7 +12076,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 5868:
+/***/ 2656:
 /***/ ((module) => {
 
 
@@ -12106,20 +12106,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1472:
+/***/ 9140:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(461)
+const { MockNotMatchedError } = __nccwpck_require__(4222)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(5868)
-const { buildURL } = __nccwpck_require__(3373)
+} = __nccwpck_require__(2656)
+const { buildURL } = __nccwpck_require__(5129)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -12480,7 +12480,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 615:
+/***/ 4451:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12530,7 +12530,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 9968:
+/***/ 5684:
 /***/ ((module) => {
 
 
@@ -12566,7 +12566,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 2842:
+/***/ 1038:
 /***/ ((module) => {
 
 
@@ -12996,20 +12996,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6599:
+/***/ 2643:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(3760)
-const { urlEquals, getFieldValues } = __nccwpck_require__(5089)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3373)
-const { webidl } = __nccwpck_require__(2582)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(5020)
-const { Request, fromInnerRequest } = __nccwpck_require__(7458)
-const { kState } = __nccwpck_require__(9750)
-const { fetching } = __nccwpck_require__(9651)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(6843)
+const { kConstruct } = __nccwpck_require__(8748)
+const { urlEquals, getFieldValues } = __nccwpck_require__(1829)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(5129)
+const { webidl } = __nccwpck_require__(6786)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(4488)
+const { Request, fromInnerRequest } = __nccwpck_require__(1302)
+const { kState } = __nccwpck_require__(9634)
+const { fetching } = __nccwpck_require__(3788)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(5343)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -13862,15 +13862,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2362:
+/***/ 7822:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(3760)
-const { Cache } = __nccwpck_require__(6599)
-const { webidl } = __nccwpck_require__(2582)
-const { kEnumerableProperty } = __nccwpck_require__(3373)
+const { kConstruct } = __nccwpck_require__(8748)
+const { Cache } = __nccwpck_require__(2643)
+const { webidl } = __nccwpck_require__(6786)
+const { kEnumerableProperty } = __nccwpck_require__(5129)
 
 class CacheStorage {
   /**
@@ -14021,26 +14021,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3760:
+/***/ 8748:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(3988).kConstruct)
+  kConstruct: (__nccwpck_require__(248).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 5089:
+/***/ 1829:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(7215)
-const { isValidHeaderName } = __nccwpck_require__(6843)
+const { URLSerializer } = __nccwpck_require__(3923)
+const { isValidHeaderName } = __nccwpck_require__(5343)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -14085,7 +14085,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1309:
+/***/ 5001:
 /***/ ((module) => {
 
 
@@ -14104,15 +14104,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6552:
+/***/ 4548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(955)
-const { stringify } = __nccwpck_require__(450)
-const { webidl } = __nccwpck_require__(2582)
-const { Headers } = __nccwpck_require__(165)
+const { parseSetCookie } = __nccwpck_require__(3719)
+const { stringify } = __nccwpck_require__(4582)
+const { webidl } = __nccwpck_require__(6786)
+const { Headers } = __nccwpck_require__(1313)
 
 /**
  * @typedef {Object} Cookie
@@ -14295,14 +14295,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 955:
+/***/ 3719:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1309)
-const { isCTLExcludingHtab } = __nccwpck_require__(450)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7215)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(5001)
+const { isCTLExcludingHtab } = __nccwpck_require__(4582)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(3923)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -14612,7 +14612,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 450:
+/***/ 4582:
 /***/ ((module) => {
 
 
@@ -14971,13 +14971,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7768:
+/***/ 4908:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(2116)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(8960)
 
 /**
  * @type {number[]} BOM
@@ -15552,23 +15552,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 403:
+/***/ 4015:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(9651)
-const { makeRequest } = __nccwpck_require__(7458)
-const { webidl } = __nccwpck_require__(2582)
-const { EventSourceStream } = __nccwpck_require__(7768)
-const { parseMIMEType } = __nccwpck_require__(7215)
-const { createFastMessageEvent } = __nccwpck_require__(4663)
-const { isNetworkError } = __nccwpck_require__(5020)
-const { delay } = __nccwpck_require__(2116)
-const { kEnumerableProperty } = __nccwpck_require__(3373)
-const { environmentSettingsObject } = __nccwpck_require__(6843)
-const { getGlobalDispatcher } = __nccwpck_require__(8326)
+const { fetching } = __nccwpck_require__(3788)
+const { makeRequest } = __nccwpck_require__(1302)
+const { webidl } = __nccwpck_require__(6786)
+const { EventSourceStream } = __nccwpck_require__(4908)
+const { parseMIMEType } = __nccwpck_require__(3923)
+const { createFastMessageEvent } = __nccwpck_require__(3643)
+const { isNetworkError } = __nccwpck_require__(4488)
+const { delay } = __nccwpck_require__(8960)
+const { kEnumerableProperty } = __nccwpck_require__(5129)
+const { environmentSettingsObject } = __nccwpck_require__(5343)
+const { getGlobalDispatcher } = __nccwpck_require__(1994)
 
 let experimentalWarned = false
 
@@ -16042,7 +16042,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2116:
+/***/ 8960:
 /***/ ((module) => {
 
 
@@ -16086,12 +16086,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8019:
+/***/ 7407:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3373)
+const util = __nccwpck_require__(5129)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -16101,16 +16101,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(6843)
-const { FormData } = __nccwpck_require__(2489)
-const { kState } = __nccwpck_require__(9750)
-const { webidl } = __nccwpck_require__(2582)
+} = __nccwpck_require__(5343)
+const { FormData } = __nccwpck_require__(9485)
+const { kState } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(6786)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(7215)
-const { multipartFormDataParser } = __nccwpck_require__(8793)
+const { serializeAMimeType } = __nccwpck_require__(3923)
+const { multipartFormDataParser } = __nccwpck_require__(149)
 let random
 
 try {
@@ -16622,7 +16622,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9510:
+/***/ 6370:
 /***/ ((module) => {
 
 
@@ -16753,7 +16753,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7215:
+/***/ 3923:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17504,12 +17504,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4686:
+/***/ 1418:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(3988)
+const { kConnected, kSize } = __nccwpck_require__(248)
 
 class CompatWeakRef {
   constructor (value) {
@@ -17557,14 +17557,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 5817:
+/***/ 2461:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(9750)
-const { webidl } = __nccwpck_require__(2582)
+const { kState } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(6786)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -17690,16 +17690,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 8793:
+/***/ 149:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3373)
-const { utf8DecodeBytes } = __nccwpck_require__(6843)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(7215)
-const { isFileLike } = __nccwpck_require__(5817)
-const { makeEntry } = __nccwpck_require__(2489)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(5129)
+const { utf8DecodeBytes } = __nccwpck_require__(5343)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(3923)
+const { isFileLike } = __nccwpck_require__(2461)
+const { makeEntry } = __nccwpck_require__(9485)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -18171,16 +18171,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2489:
+/***/ 9485:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(6843)
-const { kState } = __nccwpck_require__(9750)
-const { kEnumerableProperty } = __nccwpck_require__(3373)
-const { FileLike, isFileLike } = __nccwpck_require__(5817)
-const { webidl } = __nccwpck_require__(2582)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(5343)
+const { kState } = __nccwpck_require__(9634)
+const { kEnumerableProperty } = __nccwpck_require__(5129)
+const { FileLike, isFileLike } = __nccwpck_require__(2461)
+const { webidl } = __nccwpck_require__(6786)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -18430,7 +18430,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 3412:
+/***/ 6272:
 /***/ ((module) => {
 
 
@@ -18477,21 +18477,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 165:
+/***/ 1313:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(3988)
-const { kEnumerableProperty } = __nccwpck_require__(3373)
+const { kConstruct } = __nccwpck_require__(248)
+const { kEnumerableProperty } = __nccwpck_require__(5129)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(6843)
-const { webidl } = __nccwpck_require__(2582)
+} = __nccwpck_require__(5343)
+const { webidl } = __nccwpck_require__(6786)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -19171,7 +19171,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9651:
+/***/ 3788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -19184,9 +19184,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(5020)
-const { HeadersList } = __nccwpck_require__(165)
-const { Request, cloneRequest } = __nccwpck_require__(7458)
+} = __nccwpck_require__(4488)
+const { HeadersList } = __nccwpck_require__(1313)
+const { Request, cloneRequest } = __nccwpck_require__(1302)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -19222,23 +19222,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(6843)
-const { kState, kDispatcher } = __nccwpck_require__(9750)
+} = __nccwpck_require__(5343)
+const { kState, kDispatcher } = __nccwpck_require__(9634)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(8019)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(7407)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(9510)
+} = __nccwpck_require__(6370)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3373)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7215)
-const { getGlobalDispatcher } = __nccwpck_require__(8326)
-const { webidl } = __nccwpck_require__(2582)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(5129)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(3923)
+const { getGlobalDispatcher } = __nccwpck_require__(1994)
+const { webidl } = __nccwpck_require__(6786)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -21448,23 +21448,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7458:
+/***/ 1302:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(8019)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(165)
-const { FinalizationRegistry } = __nccwpck_require__(4686)()
-const util = __nccwpck_require__(3373)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(7407)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(1313)
+const { FinalizationRegistry } = __nccwpck_require__(1418)()
+const util = __nccwpck_require__(5129)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(6843)
+} = __nccwpck_require__(5343)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -21474,12 +21474,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(9510)
+} = __nccwpck_require__(6370)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(9750)
-const { webidl } = __nccwpck_require__(2582)
-const { URLSerializer } = __nccwpck_require__(7215)
-const { kConstruct } = __nccwpck_require__(3988)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(6786)
+const { URLSerializer } = __nccwpck_require__(3923)
+const { kConstruct } = __nccwpck_require__(248)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -22492,14 +22492,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 5020:
+/***/ 4488:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(165)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(8019)
-const util = __nccwpck_require__(3373)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(1313)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(7407)
+const util = __nccwpck_require__(5129)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -22511,16 +22511,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(6843)
+} = __nccwpck_require__(5343)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(9510)
-const { kState, kHeaders } = __nccwpck_require__(9750)
-const { webidl } = __nccwpck_require__(2582)
-const { FormData } = __nccwpck_require__(2489)
-const { URLSerializer } = __nccwpck_require__(7215)
-const { kConstruct } = __nccwpck_require__(3988)
+} = __nccwpck_require__(6370)
+const { kState, kHeaders } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(6786)
+const { FormData } = __nccwpck_require__(9485)
+const { URLSerializer } = __nccwpck_require__(3923)
+const { kConstruct } = __nccwpck_require__(248)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -23109,7 +23109,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9750:
+/***/ 9634:
 /***/ ((module) => {
 
 
@@ -23125,21 +23125,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6843:
+/***/ 5343:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(9510)
-const { getGlobalOrigin } = __nccwpck_require__(3412)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(7215)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(6370)
+const { getGlobalOrigin } = __nccwpck_require__(6272)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(3923)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3373)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(5129)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(2582)
+const { webidl } = __nccwpck_require__(6786)
 
 let supportedHashes = []
 
@@ -24764,14 +24764,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2582:
+/***/ 6786:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(3373)
+const { toUSVString } = __nccwpck_require__(5129)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -25466,7 +25466,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7172:
+/***/ 3952:
 /***/ ((module) => {
 
 
@@ -25763,7 +25763,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9512:
+/***/ 3172:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25772,16 +25772,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(7901)
+} = __nccwpck_require__(3457)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(228)
-const { webidl } = __nccwpck_require__(2582)
-const { kEnumerableProperty } = __nccwpck_require__(3373)
+} = __nccwpck_require__(1808)
+const { webidl } = __nccwpck_require__(6786)
+const { kEnumerableProperty } = __nccwpck_require__(5129)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -26114,12 +26114,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9504:
+/***/ 3396:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(2582)
+const { webidl } = __nccwpck_require__(6786)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -26199,7 +26199,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 228:
+/***/ 1808:
 /***/ ((module) => {
 
 
@@ -26216,7 +26216,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7901:
+/***/ 3457:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26227,10 +26227,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(228)
-const { ProgressEvent } = __nccwpck_require__(9504)
-const { getEncoding } = __nccwpck_require__(7172)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(7215)
+} = __nccwpck_require__(1808)
+const { ProgressEvent } = __nccwpck_require__(3396)
+const { getEncoding } = __nccwpck_require__(3952)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(3923)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -26614,27 +26614,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3966:
+/***/ 8962:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(9601)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(2237)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(6221)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(2638)
-const { channels } = __nccwpck_require__(9737)
-const { CloseEvent } = __nccwpck_require__(4663)
-const { makeRequest } = __nccwpck_require__(7458)
-const { fetching } = __nccwpck_require__(9651)
-const { Headers, getHeadersList } = __nccwpck_require__(165)
-const { getDecodeSplit } = __nccwpck_require__(6843)
-const { WebsocketFrameSend } = __nccwpck_require__(1789)
+} = __nccwpck_require__(4201)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(2594)
+const { channels } = __nccwpck_require__(3949)
+const { CloseEvent } = __nccwpck_require__(3643)
+const { makeRequest } = __nccwpck_require__(1302)
+const { fetching } = __nccwpck_require__(3788)
+const { Headers, getHeadersList } = __nccwpck_require__(1313)
+const { getDecodeSplit } = __nccwpck_require__(5343)
+const { WebsocketFrameSend } = __nccwpck_require__(441)
 
 /** @type {import('crypto')} */
 let crypto
@@ -26992,7 +26992,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9601:
+/***/ 2237:
 /***/ ((module) => {
 
 
@@ -27065,14 +27065,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4663:
+/***/ 3643:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(2582)
-const { kEnumerableProperty } = __nccwpck_require__(3373)
-const { kConstruct } = __nccwpck_require__(3988)
+const { webidl } = __nccwpck_require__(6786)
+const { kEnumerableProperty } = __nccwpck_require__(5129)
+const { kConstruct } = __nccwpck_require__(248)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -27401,12 +27401,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1789:
+/***/ 441:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(9601)
+const { maxUnsigned16Bit } = __nccwpck_require__(2237)
 
 const BUFFER_SIZE = 16386
 
@@ -27504,14 +27504,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6930:
+/***/ 8126:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(2638)
-const { MessageSizeExceededError } = __nccwpck_require__(4242)
+const { isValidClientWindowBits } = __nccwpck_require__(2594)
+const { MessageSizeExceededError } = __nccwpck_require__(38)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -27616,16 +27616,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 699:
+/***/ 3063:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(9601)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(6221)
-const { channels } = __nccwpck_require__(9737)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(2237)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(4201)
+const { channels } = __nccwpck_require__(3949)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -27635,11 +27635,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(2638)
-const { WebsocketFrameSend } = __nccwpck_require__(1789)
-const { closeWebSocketConnection } = __nccwpck_require__(3966)
-const { PerMessageDeflate } = __nccwpck_require__(6930)
-const { MessageSizeExceededError } = __nccwpck_require__(4242)
+} = __nccwpck_require__(2594)
+const { WebsocketFrameSend } = __nccwpck_require__(441)
+const { closeWebSocketConnection } = __nccwpck_require__(8962)
+const { PerMessageDeflate } = __nccwpck_require__(8126)
+const { MessageSizeExceededError } = __nccwpck_require__(38)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -28150,14 +28150,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6631:
+/***/ 6467:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(1789)
-const { opcodes, sendHints } = __nccwpck_require__(9601)
-const FixedQueue = __nccwpck_require__(3003)
+const { WebsocketFrameSend } = __nccwpck_require__(441)
+const { opcodes, sendHints } = __nccwpck_require__(2237)
+const FixedQueue = __nccwpck_require__(5151)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -28261,7 +28261,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 6221:
+/***/ 4201:
 /***/ ((module) => {
 
 
@@ -28280,16 +28280,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2638:
+/***/ 2594:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(6221)
-const { states, opcodes } = __nccwpck_require__(9601)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(4663)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(4201)
+const { states, opcodes } = __nccwpck_require__(2237)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(3643)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(7215)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(3923)
 
 /* globals Blob */
 
@@ -28609,15 +28609,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6043:
+/***/ 2279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(2582)
-const { URLSerializer } = __nccwpck_require__(7215)
-const { environmentSettingsObject } = __nccwpck_require__(6843)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(9601)
+const { webidl } = __nccwpck_require__(6786)
+const { URLSerializer } = __nccwpck_require__(3923)
+const { environmentSettingsObject } = __nccwpck_require__(5343)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(2237)
 const {
   kWebSocketURL,
   kReadyState,
@@ -28626,21 +28626,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(6221)
+} = __nccwpck_require__(4201)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(2638)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(3966)
-const { ByteParser } = __nccwpck_require__(699)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3373)
-const { getGlobalDispatcher } = __nccwpck_require__(8326)
+} = __nccwpck_require__(2594)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(8962)
+const { ByteParser } = __nccwpck_require__(3063)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(5129)
+const { getGlobalDispatcher } = __nccwpck_require__(1994)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(4663)
-const { SendQueue } = __nccwpck_require__(6631)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(3643)
+const { SendQueue } = __nccwpck_require__(6467)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -29211,39 +29211,39 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8762:
+/***/ 4158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(4528)
-const Dispatcher = __nccwpck_require__(1973)
-const Pool = __nccwpck_require__(8442)
-const BalancedPool = __nccwpck_require__(8131)
-const RoundRobinPool = __nccwpck_require__(1402)
-const Agent = __nccwpck_require__(6351)
-const Dispatcher1Wrapper = __nccwpck_require__(2652)
-const ProxyAgent = __nccwpck_require__(7370)
-const Socks5ProxyAgent = __nccwpck_require__(3942)
-const EnvHttpProxyAgent = __nccwpck_require__(8823)
-const RetryAgent = __nccwpck_require__(7644)
-const H2CClient = __nccwpck_require__(7989)
-const errors = __nccwpck_require__(2333)
-const util = __nccwpck_require__(2270)
+const Client = __nccwpck_require__(7103)
+const Dispatcher = __nccwpck_require__(9001)
+const Pool = __nccwpck_require__(3358)
+const BalancedPool = __nccwpck_require__(9159)
+const RoundRobinPool = __nccwpck_require__(2174)
+const Agent = __nccwpck_require__(7859)
+const Dispatcher1Wrapper = __nccwpck_require__(9104)
+const ProxyAgent = __nccwpck_require__(7950)
+const Socks5ProxyAgent = __nccwpck_require__(4829)
+const EnvHttpProxyAgent = __nccwpck_require__(8539)
+const RetryAgent = __nccwpck_require__(8936)
+const H2CClient = __nccwpck_require__(9865)
+const errors = __nccwpck_require__(5009)
+const util = __nccwpck_require__(5146)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(9333)
-const buildConnector = __nccwpck_require__(2798)
-const MockClient = __nccwpck_require__(6483)
-const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(7213)
-const MockAgent = __nccwpck_require__(9327)
-const MockPool = __nccwpck_require__(5802)
-const SnapshotAgent = __nccwpck_require__(1757)
-const mockErrors = __nccwpck_require__(4060)
-const RetryHandler = __nccwpck_require__(1002)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(4019)
-const DecoratorHandler = __nccwpck_require__(7726)
-const RedirectHandler = __nccwpck_require__(8300)
+const api = __nccwpck_require__(4177)
+const buildConnector = __nccwpck_require__(4018)
+const MockClient = __nccwpck_require__(8359)
+const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(3785)
+const MockAgent = __nccwpck_require__(4795)
+const MockPool = __nccwpck_require__(3302)
+const SnapshotAgent = __nccwpck_require__(7537)
+const mockErrors = __nccwpck_require__(9875)
+const RetryHandler = __nccwpck_require__(8278)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8295)
+const DecoratorHandler = __nccwpck_require__(8485)
+const RedirectHandler = __nccwpck_require__(3680)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -29264,21 +29264,21 @@ __webpack_unused_export__ = RetryHandler
 __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(8128),
-  responseError: __nccwpck_require__(1956),
-  retry: __nccwpck_require__(9824),
-  dump: __nccwpck_require__(2950),
-  dns: __nccwpck_require__(289),
-  cache: __nccwpck_require__(8284),
-  decompress: __nccwpck_require__(547),
-  deduplicate: __nccwpck_require__(6514)
+  redirect: __nccwpck_require__(2892),
+  responseError: __nccwpck_require__(648),
+  retry: __nccwpck_require__(8244),
+  dump: __nccwpck_require__(7354),
+  dns: __nccwpck_require__(5781),
+  cache: __nccwpck_require__(1048),
+  decompress: __nccwpck_require__(167),
+  deduplicate: __nccwpck_require__(2654)
 }
 
 __webpack_unused_export__ = {
-  MemoryCacheStore: __nccwpck_require__(1243)
+  MemoryCacheStore: __nccwpck_require__(4079)
 }
 
-const SqliteCacheStore = __nccwpck_require__(4704)
+const SqliteCacheStore = __nccwpck_require__(1436)
 __webpack_unused_export__ = SqliteCacheStore
 
 __webpack_unused_export__ = buildConnector
@@ -29340,7 +29340,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(3392).fetch)
+const fetchImpl = (__nccwpck_require__(1148).fetch)
 
 // Capture __filename at module load time for stack trace augmentation.
 // This may be undefined when bundled in environments like Node.js internals.
@@ -29380,22 +29380,22 @@ module.exports.hd = function fetch (init, options = undefined) {
     throw err
   })
 }
-module.exports.Headers = __nccwpck_require__(226).Headers
-module.exports.Response = __nccwpck_require__(7433).Response
-module.exports.Request = __nccwpck_require__(2285).Request
-module.exports.FormData = __nccwpck_require__(836).FormData
+module.exports.Headers = __nccwpck_require__(926).Headers
+module.exports.Response = __nccwpck_require__(7941).Response
+module.exports.Request = __nccwpck_require__(7041).Request
+module.exports.FormData = __nccwpck_require__(6728).FormData
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5177)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1381)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(4215)
-const { kConstruct } = __nccwpck_require__(2605)
+const { CacheStorage } = __nccwpck_require__(2251)
+const { kConstruct } = __nccwpck_require__(6321)
 
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(4787)
+const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(9279)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
@@ -29403,21 +29403,21 @@ __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 __webpack_unused_export__ = parseCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7594)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(9438)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(234)
-const { WebSocket, ping } = __nccwpck_require__(6092)
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5854)
+const { WebSocket, ping } = __nccwpck_require__(7160)
 module.exports.kb = WebSocket
 module.exports.rd = CloseEvent
 module.exports.NN = ErrorEvent
 module.exports.aM = MessageEvent
 __webpack_unused_export__ = ping
 
-/* unused reexport */ __nccwpck_require__(2095).WebSocketStream
-/* unused reexport */ __nccwpck_require__(9649).WebSocketError
+/* unused reexport */ __nccwpck_require__(3851).WebSocketStream
+/* unused reexport */ __nccwpck_require__(2877).WebSocketError
 
 module.exports.Em = makeDispatcher(api.request)
 __webpack_unused_export__ = makeDispatcher(api.stream)
@@ -29433,7 +29433,7 @@ __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = SnapshotAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(1868)
+const { EventSource } = __nccwpck_require__(1416)
 
 module.exports.GD = EventSource
 
@@ -29455,13 +29455,13 @@ __webpack_unused_export__ = install
 
 /***/ }),
 
-/***/ 3396:
+/***/ 4064:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { addAbortListener } = __nccwpck_require__(2270)
-const { RequestAbortedError } = __nccwpck_require__(2333)
+const { addAbortListener } = __nccwpck_require__(5146)
+const { RequestAbortedError } = __nccwpck_require__(5009)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -29521,16 +29521,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8170:
+/***/ 6078:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(2333)
-const util = __nccwpck_require__(2270)
-const { addSignal, removeSignal } = __nccwpck_require__(3396)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(5009)
+const util = __nccwpck_require__(5146)
+const { addSignal, removeSignal } = __nccwpck_require__(4064)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -29640,7 +29640,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6080:
+/***/ 7524:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -29656,10 +29656,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(2333)
-const util = __nccwpck_require__(2270)
-const { kBodyUsed } = __nccwpck_require__(2605)
-const { addSignal, removeSignal } = __nccwpck_require__(3396)
+} = __nccwpck_require__(5009)
+const util = __nccwpck_require__(5146)
+const { kBodyUsed } = __nccwpck_require__(6321)
+const { addSignal, removeSignal } = __nccwpck_require__(4064)
 
 function noop () {}
 
@@ -29912,16 +29912,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 229:
+/***/ 5473:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { Readable } = __nccwpck_require__(5021)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(2333)
-const util = __nccwpck_require__(2270)
+const { Readable } = __nccwpck_require__(6409)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(5009)
+const util = __nccwpck_require__(5146)
 
 function noop () {}
 
@@ -30163,16 +30163,16 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 22:
+/***/ 6770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(2333)
-const util = __nccwpck_require__(2270)
-const { addSignal, removeSignal } = __nccwpck_require__(3396)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(5009)
+const util = __nccwpck_require__(5146)
+const { addSignal, removeSignal } = __nccwpck_require__(4064)
 
 function noop () {}
 
@@ -30440,17 +30440,17 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 5556:
+/***/ 1664:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(2333)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(5009)
 const { AsyncResource } = __nccwpck_require__(6698)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2270)
-const { kHTTP2Stream } = __nccwpck_require__(2605)
-const { addSignal, removeSignal } = __nccwpck_require__(3396)
+const util = __nccwpck_require__(5146)
+const { kHTTP2Stream } = __nccwpck_require__(6321)
+const { addSignal, removeSignal } = __nccwpck_require__(4064)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -30568,21 +30568,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 9333:
+/***/ 4177:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(229)
-module.exports.stream = __nccwpck_require__(22)
-module.exports.pipeline = __nccwpck_require__(6080)
-module.exports.upgrade = __nccwpck_require__(5556)
-module.exports.connect = __nccwpck_require__(8170)
+module.exports.request = __nccwpck_require__(5473)
+module.exports.stream = __nccwpck_require__(6770)
+module.exports.pipeline = __nccwpck_require__(7524)
+module.exports.upgrade = __nccwpck_require__(1664)
+module.exports.connect = __nccwpck_require__(6078)
 
 
 /***/ }),
 
-/***/ 5021:
+/***/ 6409:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -30590,8 +30590,8 @@ module.exports.connect = __nccwpck_require__(8170)
 const assert = __nccwpck_require__(4589)
 const { addAbortListener } = __nccwpck_require__(8474)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(2333)
-const util = __nccwpck_require__(2270)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(5009)
+const util = __nccwpck_require__(5146)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -31204,14 +31204,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1243:
+/***/ 4079:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const { EventEmitter } = __nccwpck_require__(8474)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(9233)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(3421)
 
 /**
  * @typedef {import('../../types/cache-interceptor.d.ts').default.CacheKey} CacheKey
@@ -31525,13 +31525,13 @@ module.exports = MemoryCacheStore
 
 /***/ }),
 
-/***/ 4704:
+/***/ 1436:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(9233)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(3421)
 const { zstdCompressSync, zstdDecompressSync } = __nccwpck_require__(8522)
 
 let DatabaseSync
@@ -32125,15 +32125,15 @@ function isCompressibleContentType (contentType) {
 
 /***/ }),
 
-/***/ 2798:
+/***/ 4018:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2270)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(2333)
+const util = __nccwpck_require__(5146)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(5009)
 
 let tls // include tls conditionally since it is not always available
 
@@ -32330,7 +32330,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 7137:
+/***/ 8997:
 /***/ ((module) => {
 
 
@@ -32468,7 +32468,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9344:
+/***/ 2516:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -32702,7 +32702,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2333:
+/***/ 5009:
 /***/ ((module) => {
 
 
@@ -33243,7 +33243,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1121:
+/***/ 6877:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -33251,7 +33251,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(2333)
+} = __nccwpck_require__(5009)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -33269,9 +33269,9 @@ const {
   getServerName,
   normalizedMethodRecords,
   getProtocolFromUrlString
-} = __nccwpck_require__(2270)
-const { channels } = __nccwpck_require__(9344)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7137)
+} = __nccwpck_require__(5146)
+const { channels } = __nccwpck_require__(2516)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(8997)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -33821,8 +33821,8 @@ let isFormData
 
 function isUndiciFormData (body) {
   if (isFormData === undefined) {
-    __nccwpck_require__(836)
-    isFormData = (__nccwpck_require__(6533).webidl).is.FormData
+    __nccwpck_require__(6728)
+    isFormData = (__nccwpck_require__(4849).webidl).is.FormData
   }
   return isFormData(body)
 }
@@ -33832,16 +33832,16 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 112:
+/***/ 6068:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { EventEmitter } = __nccwpck_require__(8474)
 const { Buffer } = __nccwpck_require__(4573)
-const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(2333)
+const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(5009)
 const { debuglog } = __nccwpck_require__(7975)
-const { parseAddress } = __nccwpck_require__(7122)
+const { parseAddress } = __nccwpck_require__(1334)
 
 const debug = debuglog('undici:socks5')
 const EMPTY_BUFFER = Buffer.alloc(0)
@@ -34261,14 +34261,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7122:
+/***/ 1334:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Buffer } = __nccwpck_require__(4573)
 const net = __nccwpck_require__(7030)
-const { InvalidArgumentError } = __nccwpck_require__(2333)
+const { InvalidArgumentError } = __nccwpck_require__(5009)
 
 /**
  * Parse an address and determine its type
@@ -34480,7 +34480,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2605:
+/***/ 6321:
 /***/ ((module) => {
 
 
@@ -34568,7 +34568,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1202:
+/***/ 3470:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -34576,7 +34576,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(7137)
+} = __nccwpck_require__(8997)
 
 class TstNode {
   /** @type {any} */
@@ -34735,22 +34735,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2270:
+/***/ 5146:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(2605)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6321)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE, addAbortListener: addAbortListenerNative } = __nccwpck_require__(8474)
-const timers = __nccwpck_require__(6197)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(2333)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7137)
-const { tree } = __nccwpck_require__(1202)
+const timers = __nccwpck_require__(217)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(5009)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(8997)
+const { tree } = __nccwpck_require__(3470)
 
 class BodyAsyncIterable {
   constructor (body) {
@@ -35777,17 +35777,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6351:
+/***/ 7859:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(2333)
-const { kBusy, kClients, kConnected, kRunning, kPending, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(2605)
-const DispatcherBase = __nccwpck_require__(9143)
-const Pool = __nccwpck_require__(8442)
-const Client = __nccwpck_require__(4528)
-const util = __nccwpck_require__(2270)
+const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(5009)
+const { kBusy, kClients, kConnected, kRunning, kPending, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(6321)
+const DispatcherBase = __nccwpck_require__(4179)
+const Pool = __nccwpck_require__(3358)
+const Client = __nccwpck_require__(7103)
+const util = __nccwpck_require__(5146)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -35965,7 +35965,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 8131:
+/***/ 9159:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -35973,7 +35973,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(2333)
+} = __nccwpck_require__(5009)
 const {
   PoolBase,
   kClients,
@@ -35981,10 +35981,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(5282)
-const Pool = __nccwpck_require__(8442)
-const { kOriginless, kUrl } = __nccwpck_require__(2605)
-const util = __nccwpck_require__(2270)
+} = __nccwpck_require__(9614)
+const Pool = __nccwpck_require__(3358)
+const { kOriginless, kUrl } = __nccwpck_require__(6321)
+const util = __nccwpck_require__(5146)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -36189,7 +36189,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 1999:
+/***/ 4667:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -36197,9 +36197,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2270)
-const { channels } = __nccwpck_require__(9344)
-const timers = __nccwpck_require__(6197)
+const util = __nccwpck_require__(5146)
+const { channels } = __nccwpck_require__(2516)
+const timers = __nccwpck_require__(217)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -36213,7 +36213,7 @@ const {
   HTTPParserError,
   WebAssemblyNotSupportedError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(2333)
+} = __nccwpck_require__(5009)
 const {
   kUrl,
   kReset,
@@ -36248,12 +36248,12 @@ const {
   kHTTPContext,
   kClosed,
   kUseMilo
-} = __nccwpck_require__(2605)
+} = __nccwpck_require__(6321)
 
-const constants = __nccwpck_require__(8078)
+const constants = __nccwpck_require__(4162)
 // Node.js core bundles only llhttp; experimental Milo remains available in npm builds.
 const { H1Parser, getMiloEnabled } = typeof esbuildDetection === 'undefined'
-  ? __nccwpck_require__(223)
+  ? __nccwpck_require__(2323)
   : {}
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
@@ -36271,7 +36271,7 @@ function lazyllhttp () {
     throw new WebAssemblyNotSupportedError()
   }
 
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(2628) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(5944) : undefined
 
   let mod
 
@@ -36294,7 +36294,7 @@ function lazyllhttp () {
 
   if (useWasmSIMD) {
     try {
-      mod = new WebAssembly.Module(__nccwpck_require__(5852))
+      mod = new WebAssembly.Module(__nccwpck_require__(7600))
     } catch {}
   }
 
@@ -36303,7 +36303,7 @@ function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(2628))
+    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(5944))
   }
 
   return new WebAssembly.Instance(mod, {
@@ -37418,7 +37418,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(1510).extractBody)
+      extractBody = (__nccwpck_require__(2418).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -38042,14 +38042,14 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 1090:
+/***/ 2302:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(2270)
+const util = __nccwpck_require__(5146)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -38060,7 +38060,7 @@ const {
   HeadersTimeoutError,
   BodyTimeoutError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(2333)
+} = __nccwpck_require__(5009)
 const {
   kUrl,
   kReset,
@@ -38090,8 +38090,8 @@ const {
   kHTTP2SessionState,
   kHTTP2Options,
   kMaxResponseSize
-} = __nccwpck_require__(2605)
-const { channels } = __nccwpck_require__(9344)
+} = __nccwpck_require__(6321)
+const { channels } = __nccwpck_require__(2516)
 
 const kOpenStreams = Symbol('open streams')
 const kRequestStream = Symbol('request stream')
@@ -39336,7 +39336,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(1510).extractBody)
+    extractBody ??= (__nccwpck_require__(2418).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -40038,7 +40038,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 4528:
+/***/ 7103:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -40046,17 +40046,17 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(2270)
-const { ClientStats } = __nccwpck_require__(4124)
-const { channels } = __nccwpck_require__(9344)
-const Request = __nccwpck_require__(1121)
-const DispatcherBase = __nccwpck_require__(9143)
+const util = __nccwpck_require__(5146)
+const { ClientStats } = __nccwpck_require__(6352)
+const { channels } = __nccwpck_require__(2516)
+const Request = __nccwpck_require__(6877)
+const DispatcherBase = __nccwpck_require__(4179)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(2333)
-const buildConnector = __nccwpck_require__(2798)
+} = __nccwpck_require__(5009)
+const buildConnector = __nccwpck_require__(4018)
 const {
   kUrl,
   kServerName,
@@ -40099,9 +40099,9 @@ const {
   kResume,
   kHTTP2Options,
   kUseMilo
-} = __nccwpck_require__(2605)
-const connectH1 = __nccwpck_require__(1999)
-const connectH2 = __nccwpck_require__(1090)
+} = __nccwpck_require__(6321)
+const connectH1 = __nccwpck_require__(4667)
+const connectH2 = __nccwpck_require__(2302)
 
 const kClosedResolve = Symbol('kClosedResolve')
 
@@ -40794,20 +40794,20 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 9143:
+/***/ 4179:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(1973)
+const Dispatcher = __nccwpck_require__(9001)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(2333)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(2605)
-const { defaultWebSocketMaxFragments, defaultWebSocketMaxPayloadSize } = __nccwpck_require__(7137)
+} = __nccwpck_require__(5009)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(6321)
+const { defaultWebSocketMaxFragments, defaultWebSocketMaxPayloadSize } = __nccwpck_require__(8997)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -40999,12 +40999,12 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 1973:
+/***/ 9001:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const EventEmitter = __nccwpck_require__(8474)
-const { kOriginless, kUrl } = __nccwpck_require__(2605)
+const { kOriginless, kUrl } = __nccwpck_require__(6321)
 
 class Dispatcher extends EventEmitter {
   dispatch () {
@@ -41064,15 +41064,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 2652:
+/***/ 9104:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(1973)
-const { InvalidArgumentError } = __nccwpck_require__(2333)
-const { toRawHeaders } = __nccwpck_require__(2270)
-const { kOriginless, kUrl } = __nccwpck_require__(2605)
+const Dispatcher = __nccwpck_require__(9001)
+const { InvalidArgumentError } = __nccwpck_require__(5009)
+const { toRawHeaders } = __nccwpck_require__(5146)
+const { kOriginless, kUrl } = __nccwpck_require__(6321)
 
 class LegacyHandlerWrapper {
   #handler
@@ -41198,15 +41198,15 @@ module.exports = Dispatcher1Wrapper
 
 /***/ }),
 
-/***/ 8823:
+/***/ 8539:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(9143)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(2605)
-const ProxyAgent = __nccwpck_require__(7370)
-const Agent = __nccwpck_require__(6351)
+const DispatcherBase = __nccwpck_require__(4179)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6321)
+const ProxyAgent = __nccwpck_require__(7950)
+const Agent = __nccwpck_require__(7859)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -41395,7 +41395,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 9226:
+/***/ 3582:
 /***/ ((module) => {
 
 
@@ -41537,13 +41537,13 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 7989:
+/***/ 9865:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(2333)
-const Client = __nccwpck_require__(4528)
+const { InvalidArgumentError } = __nccwpck_require__(5009)
+const Client = __nccwpck_require__(7103)
 
 class H2CClient extends Client {
   constructor (origin, clientOpts) {
@@ -41595,14 +41595,14 @@ module.exports = H2CClient
 
 /***/ }),
 
-/***/ 223:
+/***/ 2323:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2270)
-const timers = __nccwpck_require__(6197)
+const util = __nccwpck_require__(5146)
+const timers = __nccwpck_require__(217)
 const {
   HeadersTimeoutError,
   HeadersOverflowError,
@@ -41612,7 +41612,7 @@ const {
   HTTPParserError,
   ResponseContentLengthMismatchError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(2333)
+} = __nccwpck_require__(5009)
 const {
   kUrl,
   kReset,
@@ -41635,7 +41635,7 @@ const {
   kResume,
   kHTTPContext,
   kMaxHeadersSize
-} = __nccwpck_require__(2605)
+} = __nccwpck_require__(6321)
 
 const FastBuffer = Buffer[Symbol.species]
 const removeAllListeners = util.removeAllListeners
@@ -41706,11 +41706,11 @@ function getMilo () {
   // Milo modules compile WASM on load; defer loading until the parser is needed.
   if (useWasmSIMD) {
     try {
-      miloPackage = __nccwpck_require__(8691)
+      miloPackage = __nccwpck_require__(6783)
     } catch {}
   }
 
-  miloPackage = miloPackage || __nccwpck_require__(9235)
+  miloPackage = miloPackage || __nccwpck_require__(3983)
   miloInstance = miloPackage.setup()
   return miloInstance
 }
@@ -42667,16 +42667,16 @@ module.exports = { H1Parser, getMiloEnabled, setMiloEnabled }
 
 /***/ }),
 
-/***/ 5282:
+/***/ 9614:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { AsyncResource } = __nccwpck_require__(6698)
-const { PoolStats } = __nccwpck_require__(4124)
-const DispatcherBase = __nccwpck_require__(9143)
-const FixedQueue = __nccwpck_require__(9226)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(2605)
+const { PoolStats } = __nccwpck_require__(6352)
+const DispatcherBase = __nccwpck_require__(4179)
+const FixedQueue = __nccwpck_require__(3582)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6321)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -43021,7 +43021,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8442:
+/***/ 3358:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -43038,14 +43038,14 @@ const {
   kHasDispatcher,
   kRemoveClient,
   kRetireClient
-} = __nccwpck_require__(5282)
-const Client = __nccwpck_require__(4528)
+} = __nccwpck_require__(9614)
+const Client = __nccwpck_require__(7103)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(2333)
-const util = __nccwpck_require__(2270)
-const { kConnecting, kHTTPContext, kUrl, kQueued } = __nccwpck_require__(2605)
-const buildConnector = __nccwpck_require__(2798)
+} = __nccwpck_require__(5009)
+const util = __nccwpck_require__(5146)
+const { kConnecting, kHTTPContext, kUrl, kQueued } = __nccwpck_require__(6321)
+const buildConnector = __nccwpck_require__(4018)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -43257,21 +43257,21 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 7370:
+/***/ 7950:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(2605)
-const Agent = __nccwpck_require__(6351)
-const Pool = __nccwpck_require__(8442)
-const DispatcherBase = __nccwpck_require__(9143)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError, ProxyConnectionError } = __nccwpck_require__(2333)
-const buildConnector = __nccwpck_require__(2798)
-const Client = __nccwpck_require__(4528)
-const { channels } = __nccwpck_require__(9344)
-const Socks5ProxyAgent = __nccwpck_require__(3942)
-const { hasSafeIterator } = __nccwpck_require__(2270)
+const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(6321)
+const Agent = __nccwpck_require__(7859)
+const Pool = __nccwpck_require__(3358)
+const DispatcherBase = __nccwpck_require__(4179)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError, ProxyConnectionError } = __nccwpck_require__(5009)
+const buildConnector = __nccwpck_require__(4018)
+const Client = __nccwpck_require__(7103)
+const { channels } = __nccwpck_require__(2516)
+const Socks5ProxyAgent = __nccwpck_require__(4829)
+const { hasSafeIterator } = __nccwpck_require__(5146)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -43682,14 +43682,14 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 7644:
+/***/ 8936:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(1973)
-const RetryHandler = __nccwpck_require__(1002)
-const { kOriginless, kUrl } = __nccwpck_require__(2605)
+const Dispatcher = __nccwpck_require__(9001)
+const RetryHandler = __nccwpck_require__(8278)
+const { kOriginless, kUrl } = __nccwpck_require__(6321)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -43737,7 +43737,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 1402:
+/***/ 2174:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -43752,14 +43752,14 @@ const {
   kRemoveClient,
   kRetireClient,
   kDrainQueue
-} = __nccwpck_require__(5282)
-const Client = __nccwpck_require__(4528)
+} = __nccwpck_require__(9614)
+const Client = __nccwpck_require__(7103)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(2333)
-const util = __nccwpck_require__(2270)
-const { kUrl, kQueued } = __nccwpck_require__(2605)
-const buildConnector = __nccwpck_require__(2798)
+} = __nccwpck_require__(5009)
+const util = __nccwpck_require__(5146)
+const { kUrl, kQueued } = __nccwpck_require__(6321)
+const buildConnector = __nccwpck_require__(4018)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -43913,7 +43913,7 @@ module.exports = RoundRobinPool
 
 /***/ }),
 
-/***/ 3942:
+/***/ 4829:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -43921,13 +43921,13 @@ module.exports = RoundRobinPool
 const { URL } = __nccwpck_require__(3136)
 
 let tls // include tls conditionally since it is not always available
-const DispatcherBase = __nccwpck_require__(9143)
-const { ConnectTimeoutError, InvalidArgumentError } = __nccwpck_require__(2333)
-const { Socks5Client, STATES } = __nccwpck_require__(112)
-const { kBusy, kConnected, kDispatch, kClose, kDestroy } = __nccwpck_require__(2605)
-const Pool = __nccwpck_require__(8442)
-const buildConnector = __nccwpck_require__(2798)
-const { setupConnectTimeout } = __nccwpck_require__(2270)
+const DispatcherBase = __nccwpck_require__(4179)
+const { ConnectTimeoutError, InvalidArgumentError } = __nccwpck_require__(5009)
+const { Socks5Client, STATES } = __nccwpck_require__(6068)
+const { kBusy, kConnected, kDispatch, kClose, kDestroy } = __nccwpck_require__(6321)
+const Pool = __nccwpck_require__(3358)
+const buildConnector = __nccwpck_require__(4018)
+const { setupConnectTimeout } = __nccwpck_require__(5146)
 const { debuglog } = __nccwpck_require__(7975)
 
 const debug = debuglog('undici:socks5-proxy')
@@ -44270,7 +44270,7 @@ module.exports = Socks5ProxyAgent
 
 /***/ }),
 
-/***/ 2666:
+/***/ 4014:
 /***/ ((module) => {
 
 
@@ -44310,7 +44310,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4019:
+/***/ 8295:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -44319,9 +44319,9 @@ module.exports = {
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.2')
 const legacyGlobalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(2333)
-const Agent = __nccwpck_require__(6351)
-const Dispatcher1Wrapper = __nccwpck_require__(2652)
+const { InvalidArgumentError } = __nccwpck_require__(5009)
+const Agent = __nccwpck_require__(7859)
+const Dispatcher1Wrapper = __nccwpck_require__(9104)
 
 // Fallback storage for when globalThis is not extensible (e.g. frozen)
 let fallbackDispatcher
@@ -44399,13 +44399,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5250:
+/***/ 9734:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2270)
-const { kRedirectCacheControl } = __nccwpck_require__(2605)
+const util = __nccwpck_require__(5146)
+const { kRedirectCacheControl } = __nccwpck_require__(6321)
 const {
   parseCacheControlHeader,
   hasInvalidCacheControlDirective,
@@ -44413,7 +44413,7 @@ const {
   hasVaryStar,
   isInvalidOrWildcardVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(9233)
+} = __nccwpck_require__(3421)
 
 /**
  * A suppressed redirect hop recorded by the redirect handler. Carried on
@@ -44425,7 +44425,7 @@ const {
  * @property {import('../../types/header.d.ts').IncomingHttpHeaders} headers The hop's response headers.
  * @property {number} receivedAt The time the hop's response headers were received.
  */
-const { parseHttpDate } = __nccwpck_require__(6463)
+const { parseHttpDate } = __nccwpck_require__(1347)
 
 function noop () {}
 
@@ -45628,7 +45628,7 @@ module.exports = CacheHandler
 
 /***/ }),
 
-/***/ 1219:
+/***/ 1807:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -45769,7 +45769,7 @@ module.exports = CacheRevalidationHandler
 
 /***/ }),
 
-/***/ 7726:
+/***/ 8485:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -45852,12 +45852,12 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 4309:
+/***/ 49:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { RequestAbortedError } = __nccwpck_require__(2333)
+const { RequestAbortedError } = __nccwpck_require__(5009)
 
 /**
  * @typedef {import('../../types/dispatcher.d.ts').default.DispatchHandler} DispatchHandler
@@ -46399,15 +46399,15 @@ module.exports = DeduplicationHandler
 
 /***/ }),
 
-/***/ 8300:
+/***/ 3680:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2270)
+const util = __nccwpck_require__(5146)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError, MaxRedirectsError } = __nccwpck_require__(2333)
-const { kRequestOrigin, kRedirectCacheControl } = __nccwpck_require__(2605)
+const { InvalidArgumentError, MaxRedirectsError } = __nccwpck_require__(5009)
+const { kRequestOrigin, kRedirectCacheControl } = __nccwpck_require__(6321)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
 
@@ -46690,20 +46690,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 1002:
+/***/ 8278:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(2605)
-const { RequestRetryError, RequestAbortedError } = __nccwpck_require__(2333)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6321)
+const { RequestRetryError, RequestAbortedError } = __nccwpck_require__(5009)
 const {
   hasSafeIterator,
   isDisturbed,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(2270)
+} = __nccwpck_require__(5146)
 
 function calculateRetryAfterHeader (retryAfter) {
   const retryTime = new Date(retryAfter).getTime()
@@ -47383,17 +47383,17 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 8284:
+/***/ 1048:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(2270)
-const CacheHandler = __nccwpck_require__(5250)
-const MemoryCacheStore = __nccwpck_require__(1243)
-const CacheRevalidationHandler = __nccwpck_require__(1219)
+const util = __nccwpck_require__(5146)
+const CacheHandler = __nccwpck_require__(9734)
+const MemoryCacheStore = __nccwpck_require__(4079)
+const CacheRevalidationHandler = __nccwpck_require__(1807)
 const {
   assertCacheStore,
   assertCacheMethods,
@@ -47404,9 +47404,9 @@ const {
   isInvalidOrWildcardVaryHeader,
   parseVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(9233)
-const { AbortError } = __nccwpck_require__(2333)
-const { parseHttpDate } = __nccwpck_require__(6463)
+} = __nccwpck_require__(3421)
+const { AbortError } = __nccwpck_require__(5009)
+const { parseHttpDate } = __nccwpck_require__(1347)
 
 /**
  * @param {(string | RegExp)[] | undefined} origins
@@ -48161,15 +48161,15 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 547:
+/***/ 167:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress, constants } = __nccwpck_require__(8522)
 const { pipeline, Transform: TransformStream } = __nccwpck_require__(7075)
-const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(2333)
-const DecoratorHandler = __nccwpck_require__(7726)
+const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(5009)
+const DecoratorHandler = __nccwpck_require__(8485)
 
 /** @typedef {import('node:stream').Transform} Transform */
 /** @typedef {import('node:stream').Transform} Controller */
@@ -48742,15 +48742,15 @@ module.exports = createDecompressInterceptor
 
 /***/ }),
 
-/***/ 6514:
+/***/ 2654:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(2270)
-const DeduplicationHandler = __nccwpck_require__(4309)
-const { getInterceptorOrigin, normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(9233)
+const util = __nccwpck_require__(5146)
+const DeduplicationHandler = __nccwpck_require__(49)
+const { getInterceptorOrigin, normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(3421)
 
 const pendingRequestsChannel = diagnosticsChannel.channel('undici:request:pending-requests')
 
@@ -48867,15 +48867,15 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 289:
+/***/ 5781:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(7726)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(2333)
-const { kRequestOrigin } = __nccwpck_require__(2605)
+const DecoratorHandler = __nccwpck_require__(8485)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(5009)
+const { kRequestOrigin } = __nccwpck_require__(6321)
 const maxInt = Math.pow(2, 31) - 1
 
 function hasSafeIterator (headers) {
@@ -49467,13 +49467,13 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 2950:
+/***/ 7354:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(2333)
-const DecoratorHandler = __nccwpck_require__(7726)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(5009)
+const DecoratorHandler = __nccwpck_require__(8485)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -49573,12 +49573,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 8128:
+/***/ 2892:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8300)
+const RedirectHandler = __nccwpck_require__(3680)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections, throwOnMaxRedirect: defaultThrowOnMaxRedirect, stripHeadersOnRedirect: defaultStripHeadersOnRedirect, stripHeadersOnCrossOriginRedirect: defaultStripHeadersOnCrossOriginRedirect } = {}) {
   return (dispatch) => {
@@ -49601,14 +49601,14 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1956:
+/***/ 648:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 // const { parseHeaders } = require('../core/util')
-const DecoratorHandler = __nccwpck_require__(7726)
-const { InvalidArgumentError, ResponseError } = __nccwpck_require__(2333)
+const DecoratorHandler = __nccwpck_require__(8485)
+const { InvalidArgumentError, ResponseError } = __nccwpck_require__(5009)
 
 const defaultMaxSize = 1024 * 1024
 
@@ -49747,11 +49747,11 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 9824:
+/***/ 8244:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(1002)
+const RetryHandler = __nccwpck_require__(8278)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -49773,13 +49773,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 8078:
+/***/ 4162:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.MINOR = exports.MAJOR = exports.HTAB_SP_VCHAR_OBS_TEXT = exports.QUOTED_STRING = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.HEX = exports.URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.STATUSES_HTTP = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.HEADER_STATE = exports.FINISH = exports.STATUSES = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(5360);
+const utils_1 = __nccwpck_require__(282);
 // Emums
 exports.ERROR = {
     OK: 0,
@@ -50311,7 +50311,7 @@ exports["default"] = {
 
 /***/ }),
 
-/***/ 2628:
+/***/ 5944:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -50334,7 +50334,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 5852:
+/***/ 7600:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -50357,7 +50357,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 5360:
+/***/ 282:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -50376,7 +50376,7 @@ function enumToMap(obj, filter = [], exceptions = []) {
 
 /***/ }),
 
-/***/ 9235:
+/***/ 3983:
 /***/ ((module) => {
 
 const wasmModule = new WebAssembly.Module(
@@ -51385,7 +51385,7 @@ module.exports = { wasmModule, noop, setup, simple }
 
 /***/ }),
 
-/***/ 8691:
+/***/ 6783:
 /***/ ((module) => {
 
 const wasmModule = new WebAssembly.Module(
@@ -52394,13 +52394,13 @@ module.exports = { wasmModule, noop, setup, simple }
 
 /***/ }),
 
-/***/ 9327:
+/***/ 4795:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(2605)
-const Agent = __nccwpck_require__(6351)
+const { kClients } = __nccwpck_require__(6321)
+const Agent = __nccwpck_require__(7859)
 const {
   kAgent,
   kMockAgentSet,
@@ -52418,14 +52418,14 @@ const {
   kMockAgentAcceptsNonStandardSearchParameters,
   kMockCallHistoryAddLog,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(9287)
-const MockClient = __nccwpck_require__(6483)
-const MockPool = __nccwpck_require__(5802)
-const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(1387)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(2333)
-const Dispatcher = __nccwpck_require__(1973)
-const PendingInterceptorsFormatter = __nccwpck_require__(4360)
-const { MockCallHistory } = __nccwpck_require__(7213)
+} = __nccwpck_require__(4251)
+const MockClient = __nccwpck_require__(8359)
+const MockPool = __nccwpck_require__(3302)
+const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(9407)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(5009)
+const Dispatcher = __nccwpck_require__(9001)
+const PendingInterceptorsFormatter = __nccwpck_require__(2532)
+const { MockCallHistory } = __nccwpck_require__(3785)
 
 class MockAgent extends Dispatcher {
   constructor (opts = {}) {
@@ -52656,13 +52656,13 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7213:
+/***/ 3785:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kMockCallHistoryAddLog } = __nccwpck_require__(9287)
-const { InvalidArgumentError } = __nccwpck_require__(2333)
+const { kMockCallHistoryAddLog } = __nccwpck_require__(4251)
+const { InvalidArgumentError } = __nccwpck_require__(5009)
 
 function handleFilterCallsWithOptions (criteria, options, handler, store, allLogs) {
   switch (options.operator) {
@@ -52911,14 +52911,14 @@ module.exports.MockCallHistoryLog = MockCallHistoryLog
 
 /***/ }),
 
-/***/ 6483:
+/***/ 8359:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(4528)
-const { buildMockDispatch } = __nccwpck_require__(1387)
+const Client = __nccwpck_require__(7103)
+const { buildMockDispatch } = __nccwpck_require__(9407)
 const {
   kDispatches,
   kMockAgent,
@@ -52928,10 +52928,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(9287)
-const { MockInterceptor } = __nccwpck_require__(9669)
-const Symbols = __nccwpck_require__(2605)
-const { InvalidArgumentError } = __nccwpck_require__(2333)
+} = __nccwpck_require__(4251)
+const { MockInterceptor } = __nccwpck_require__(609)
+const Symbols = __nccwpck_require__(6321)
+const { InvalidArgumentError } = __nccwpck_require__(5009)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -52986,12 +52986,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 4060:
+/***/ 9875:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(2333)
+const { UndiciError } = __nccwpck_require__(5009)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -53022,12 +53022,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9669:
+/***/ 609:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1387)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(9407)
 const {
   kDispatches,
   kDispatchKey,
@@ -53036,9 +53036,9 @@ const {
   kContentLength,
   kMockDispatch,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(9287)
-const { InvalidArgumentError } = __nccwpck_require__(2333)
-const { serializePathWithQuery } = __nccwpck_require__(2270)
+} = __nccwpck_require__(4251)
+const { InvalidArgumentError } = __nccwpck_require__(5009)
+const { serializePathWithQuery } = __nccwpck_require__(5146)
 const {
   types: {
     isPromise
@@ -53256,14 +53256,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 5802:
+/***/ 3302:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(8442)
-const { buildMockDispatch } = __nccwpck_require__(1387)
+const Pool = __nccwpck_require__(3358)
+const { buildMockDispatch } = __nccwpck_require__(9407)
 const {
   kDispatches,
   kMockAgent,
@@ -53273,10 +53273,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(9287)
-const { MockInterceptor } = __nccwpck_require__(9669)
-const Symbols = __nccwpck_require__(2605)
-const { InvalidArgumentError } = __nccwpck_require__(2333)
+} = __nccwpck_require__(4251)
+const { MockInterceptor } = __nccwpck_require__(609)
+const Symbols = __nccwpck_require__(6321)
+const { InvalidArgumentError } = __nccwpck_require__(5009)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -53331,7 +53331,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 9287:
+/***/ 4251:
 /***/ ((module) => {
 
 
@@ -53370,12 +53370,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1387:
+/***/ 9407:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(4060)
+const { MockNotMatchedError } = __nccwpck_require__(9875)
 const {
   kDispatches,
   kMockAgent,
@@ -53383,15 +53383,15 @@ const {
   kOrigin,
   kGetNetConnect,
   kTotalDispatchCount
-} = __nccwpck_require__(9287)
-const { serializePathWithQuery, parseHeaders } = __nccwpck_require__(2270)
+} = __nccwpck_require__(4251)
+const { serializePathWithQuery, parseHeaders } = __nccwpck_require__(5146)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
     isPromise
   }
 } = __nccwpck_require__(7975)
-const { InvalidArgumentError } = __nccwpck_require__(2333)
+const { InvalidArgumentError } = __nccwpck_require__(5009)
 const requestAborted = Symbol('request aborted')
 
 function matchValue (match, value) {
@@ -54107,7 +54107,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4360:
+/***/ 2532:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54157,17 +54157,17 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1757:
+/***/ 7537:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Agent = __nccwpck_require__(6351)
-const MockAgent = __nccwpck_require__(9327)
-const { SnapshotRecorder } = __nccwpck_require__(2316)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(2333)
-const util = __nccwpck_require__(2270)
-const { validateSnapshotMode } = __nccwpck_require__(7653)
+const Agent = __nccwpck_require__(7859)
+const MockAgent = __nccwpck_require__(4795)
+const { SnapshotRecorder } = __nccwpck_require__(7544)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(5009)
+const util = __nccwpck_require__(5146)
+const { validateSnapshotMode } = __nccwpck_require__(5745)
 
 const kSnapshotRecorder = Symbol('kSnapshotRecorder')
 const kSnapshotMode = Symbol('kSnapshotMode')
@@ -54535,7 +54535,7 @@ module.exports = SnapshotAgent
 
 /***/ }),
 
-/***/ 2316:
+/***/ 7544:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54543,9 +54543,9 @@ module.exports = SnapshotAgent
 const { writeFile, readFile, mkdir } = __nccwpck_require__(1455)
 const { dirname, resolve } = __nccwpck_require__(6760)
 const { setTimeout, clearTimeout } = __nccwpck_require__(7997)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(2333)
-const { setHeader } = __nccwpck_require__(2270)
-const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(7653)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(5009)
+const { setHeader } = __nccwpck_require__(5146)
+const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(5745)
 
 /**
  * @typedef {Object} SnapshotRequestOptions
@@ -55166,14 +55166,14 @@ module.exports = { SnapshotRecorder, formatRequestKey, createRequestHash, filter
 
 /***/ }),
 
-/***/ 7653:
+/***/ 5745:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(2333)
-const { setHeader } = __nccwpck_require__(2270)
-const { runtimeFeatures } = __nccwpck_require__(927)
+const { InvalidArgumentError } = __nccwpck_require__(5009)
+const { setHeader } = __nccwpck_require__(5146)
+const { runtimeFeatures } = __nccwpck_require__(6067)
 
 /**
  * @typedef {Object} HeaderFilters
@@ -55332,7 +55332,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9233:
+/***/ 3421:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -55343,10 +55343,10 @@ const {
   hasSafeIterator,
   isValidHTTPToken,
   setHeader
-} = __nccwpck_require__(2270)
+} = __nccwpck_require__(5146)
 
-const { serializePathWithQuery } = __nccwpck_require__(2270)
-const { kRequestOrigin } = __nccwpck_require__(2605)
+const { serializePathWithQuery } = __nccwpck_require__(5146)
+const { kRequestOrigin } = __nccwpck_require__(6321)
 
 const MAX_DELTA_SECONDS = 2147483647
 const RESTRICTIVE_DIRECTIVE_NAMES = ['no-store', 'private', 'no-cache']
@@ -56103,7 +56103,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6463:
+/***/ 1347:
 /***/ ((module) => {
 
 
@@ -56780,7 +56780,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 927:
+/***/ 6067:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -56880,7 +56880,7 @@ module.exports["default"] = instance
 
 /***/ }),
 
-/***/ 4124:
+/***/ 6352:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -56892,7 +56892,7 @@ const {
   kSize,
   kFree,
   kQueued
-} = __nccwpck_require__(2605)
+} = __nccwpck_require__(6321)
 
 class ClientStats {
   constructor (client) {
@@ -56919,7 +56919,7 @@ module.exports = { ClientStats, PoolStats }
 
 /***/ }),
 
-/***/ 6197:
+/***/ 217:
 /***/ ((module) => {
 
 
@@ -57351,21 +57351,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8792:
+/***/ 2964:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kConstruct } = __nccwpck_require__(2605)
-const { urlEquals, getFieldValues } = __nccwpck_require__(9720)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(2270)
-const { webidl } = __nccwpck_require__(6533)
-const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(7433)
-const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(2285)
-const { fetching } = __nccwpck_require__(3392)
-const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(5050)
+const { kConstruct } = __nccwpck_require__(6321)
+const { urlEquals, getFieldValues } = __nccwpck_require__(2604)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(5146)
+const { webidl } = __nccwpck_require__(4849)
+const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(7941)
+const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(7041)
+const { fetching } = __nccwpck_require__(1148)
+const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(7918)
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
  * @typedef {Object} CacheBatchOperation
@@ -58229,15 +58229,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4215:
+/***/ 2251:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Cache } = __nccwpck_require__(8792)
-const { webidl } = __nccwpck_require__(6533)
-const { kEnumerableProperty } = __nccwpck_require__(2270)
-const { kConstruct } = __nccwpck_require__(2605)
+const { Cache } = __nccwpck_require__(2964)
+const { webidl } = __nccwpck_require__(4849)
+const { kEnumerableProperty } = __nccwpck_require__(5146)
+const { kConstruct } = __nccwpck_require__(6321)
 
 class CacheStorage {
   /**
@@ -58394,14 +58394,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9720:
+/***/ 2604:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(7594)
-const { isValidHeaderName } = __nccwpck_require__(5050)
+const { URLSerializer } = __nccwpck_require__(9438)
+const { isValidHeaderName } = __nccwpck_require__(7918)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -58446,7 +58446,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7350:
+/***/ 4834:
 /***/ ((module) => {
 
 
@@ -58465,14 +58465,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4787:
+/***/ 9279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(9868)
-const { stringify } = __nccwpck_require__(8907)
-const { webidl } = __nccwpck_require__(6533)
+const { parseSetCookie } = __nccwpck_require__(6792)
+const { stringify } = __nccwpck_require__(111)
+const { webidl } = __nccwpck_require__(4849)
 
 const globalHeadersBrandCheck = (arg) => webidl.brandCheck(arg, webidl.util.MakeTypeAssertion(globalThis.Headers))
 const undiciHeadersBrandCheck = (arg) => webidl.brandCheck(arg, webidl.is.Headers)
@@ -58683,14 +58683,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9868:
+/***/ 6792:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7146)
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(7350)
-const { isCTLExcludingHtab } = __nccwpck_require__(8907)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8958)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(4834)
+const { isCTLExcludingHtab } = __nccwpck_require__(111)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -59008,7 +59008,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8907:
+/***/ 111:
 /***/ ((module) => {
 
 
@@ -59386,13 +59386,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1129:
+/***/ 3741:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(7061)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(2049)
 
 /**
  * @type {number[]} BOM
@@ -59968,24 +59968,24 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1868:
+/***/ 1416:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(3392)
-const { webidl } = __nccwpck_require__(6533)
-const { EventSourceStream } = __nccwpck_require__(1129)
-const { parseMIMEType } = __nccwpck_require__(7594)
-const { createFastMessageEvent } = __nccwpck_require__(234)
-const { isNetworkError } = __nccwpck_require__(7433)
-const { cloneRequest } = __nccwpck_require__(2285)
-const { isValidHeaderValue, kEnumerableProperty } = __nccwpck_require__(2270)
-const { environmentSettingsObject } = __nccwpck_require__(5050)
-const { createPotentialCORSRequest } = __nccwpck_require__(7061)
-const { getGlobalDispatcher } = __nccwpck_require__(4019)
-const { isomorphicDecode } = __nccwpck_require__(7146)
+const { fetching } = __nccwpck_require__(1148)
+const { webidl } = __nccwpck_require__(4849)
+const { EventSourceStream } = __nccwpck_require__(3741)
+const { parseMIMEType } = __nccwpck_require__(9438)
+const { createFastMessageEvent } = __nccwpck_require__(5854)
+const { isNetworkError } = __nccwpck_require__(7941)
+const { cloneRequest } = __nccwpck_require__(7041)
+const { isValidHeaderValue, kEnumerableProperty } = __nccwpck_require__(5146)
+const { environmentSettingsObject } = __nccwpck_require__(7918)
+const { createPotentialCORSRequest } = __nccwpck_require__(2049)
+const { getGlobalDispatcher } = __nccwpck_require__(8295)
+const { isomorphicDecode } = __nccwpck_require__(8958)
 
 const textEncoder = new TextEncoder()
 
@@ -60522,12 +60522,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7061:
+/***/ 2049:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { makeRequest } = __nccwpck_require__(2285)
+const { makeRequest } = __nccwpck_require__(7041)
 
 /**
  * Checks if the given value is a valid LastEventId.
@@ -60589,26 +60589,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1510:
+/***/ 2418:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2270)
+const util = __nccwpck_require__(5146)
 const {
   readableStreamClose,
   fullyReadBody,
   extractMimeType
-} = __nccwpck_require__(5050)
-const { FormData, setFormDataState, getFormDataBoundary } = __nccwpck_require__(836)
-const { webidl } = __nccwpck_require__(6533)
+} = __nccwpck_require__(7918)
+const { FormData, setFormDataState, getFormDataBoundary } = __nccwpck_require__(6728)
+const { webidl } = __nccwpck_require__(4849)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(7594)
-const { multipartFormDataParser } = __nccwpck_require__(3466)
-const { parseJSONFromBytes } = __nccwpck_require__(7146)
-const { utf8DecodeBytes } = __nccwpck_require__(2666)
+const { serializeAMimeType } = __nccwpck_require__(9438)
+const { multipartFormDataParser } = __nccwpck_require__(1766)
+const { parseJSONFromBytes } = __nccwpck_require__(8958)
+const { utf8DecodeBytes } = __nccwpck_require__(4014)
 const { ReadableStreamTee } = __nccwpck_require__(7830)
 
 const textEncoder = new TextEncoder()
@@ -61179,7 +61179,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 869:
+/***/ 6833:
 /***/ ((module) => {
 
 
@@ -61317,13 +61317,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7594:
+/***/ 9438:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { asciiLowercase, forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(7146)
+const { asciiLowercase, forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(8958)
 
 const encoder = new TextEncoder()
 
@@ -61920,17 +61920,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3466:
+/***/ 1766:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { bufferToLowerCasedHeaderName } = __nccwpck_require__(2270)
-const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(7594)
-const { makeEntry } = __nccwpck_require__(836)
-const { webidl } = __nccwpck_require__(6533)
+const { bufferToLowerCasedHeaderName } = __nccwpck_require__(5146)
+const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(9438)
+const { makeEntry } = __nccwpck_require__(6728)
+const { webidl } = __nccwpck_require__(4849)
 const assert = __nccwpck_require__(4589)
-const { isomorphicDecode } = __nccwpck_require__(7146)
+const { isomorphicDecode } = __nccwpck_require__(8958)
 
 const dd = Buffer.from('--')
 const decoder = new TextDecoder()
@@ -62521,16 +62521,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 836:
+/***/ 6728:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { iteratorMixin } = __nccwpck_require__(5050)
-const { kEnumerableProperty } = __nccwpck_require__(2270)
-const { webidl } = __nccwpck_require__(6533)
+const { iteratorMixin } = __nccwpck_require__(7918)
+const { kEnumerableProperty } = __nccwpck_require__(5146)
+const { webidl } = __nccwpck_require__(4849)
 const nodeUtil = __nccwpck_require__(7975)
-const { runtimeFeatures } = __nccwpck_require__(927)
+const { runtimeFeatures } = __nccwpck_require__(6067)
 
 const random = runtimeFeatures.has('crypto')
   ? (__nccwpck_require__(7598).randomInt)
@@ -62800,7 +62800,7 @@ module.exports = { FormData, makeEntry, setFormDataState, getFormDataBoundary }
 
 /***/ }),
 
-/***/ 5177:
+/***/ 1381:
 /***/ ((module) => {
 
 
@@ -62847,21 +62847,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 226:
+/***/ 926:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(2605)
-const { kEnumerableProperty, setHeader } = __nccwpck_require__(2270)
+const { kConstruct } = __nccwpck_require__(6321)
+const { kEnumerableProperty, setHeader } = __nccwpck_require__(5146)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(5050)
-const { webidl } = __nccwpck_require__(6533)
+} = __nccwpck_require__(7918)
+const { webidl } = __nccwpck_require__(4849)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -63576,7 +63576,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3392:
+/***/ 1148:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -63590,9 +63590,9 @@ const {
   makeResponse,
   fromInnerResponse,
   getResponseState
-} = __nccwpck_require__(7433)
-const { HeadersList } = __nccwpck_require__(226)
-const { Request, cloneRequest, getRequestDispatcher, getRequestState, removeRequestAbortListener } = __nccwpck_require__(2285)
+} = __nccwpck_require__(7941)
+const { HeadersList } = __nccwpck_require__(926)
+const { Request, cloneRequest, getRequestDispatcher, getRequestState, removeRequestAbortListener } = __nccwpck_require__(7041)
 const zlib = __nccwpck_require__(8522)
 const {
   makePolicyContainer,
@@ -63627,26 +63627,26 @@ const {
   hasAuthenticationEntry,
   includesCredentials,
   isTraversableNavigable
-} = __nccwpck_require__(5050)
+} = __nccwpck_require__(7918)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(1510)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(2418)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(869)
+} = __nccwpck_require__(6833)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished, isErrored, isReadable } = __nccwpck_require__(7075)
-const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(2270)
-const { SocketError } = __nccwpck_require__(2333)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7594)
-const { getGlobalDispatcher } = __nccwpck_require__(4019)
-const { webidl } = __nccwpck_require__(6533)
+const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(5146)
+const { SocketError } = __nccwpck_require__(5009)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(9438)
+const { getGlobalDispatcher } = __nccwpck_require__(8295)
+const { webidl } = __nccwpck_require__(4849)
 const { STATUS_CODES } = __nccwpck_require__(7067)
-const { bytesMatch } = __nccwpck_require__(4160)
-const { isomorphicEncode } = __nccwpck_require__(7146)
+const { bytesMatch } = __nccwpck_require__(1228)
+const { isomorphicEncode } = __nccwpck_require__(8958)
 
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -66034,22 +66034,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2285:
+/***/ 7041:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(1510)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(226)
-const util = __nccwpck_require__(2270)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(2418)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(926)
+const util = __nccwpck_require__(5146)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(5050)
+} = __nccwpck_require__(7918)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -66059,11 +66059,11 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(869)
+} = __nccwpck_require__(6833)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { webidl } = __nccwpck_require__(6533)
-const { URLSerializer } = __nccwpck_require__(7594)
-const { kConstruct } = __nccwpck_require__(2605)
+const { webidl } = __nccwpck_require__(4849)
+const { URLSerializer } = __nccwpck_require__(9438)
+const { kConstruct } = __nccwpck_require__(6321)
 const assert = __nccwpck_require__(4589)
 
 const requestFinalizer = new FinalizationRegistry(({ signal, reference }) => {
@@ -67158,14 +67158,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7433:
+/***/ 7941:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(226)
-const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(1510)
-const util = __nccwpck_require__(2270)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(926)
+const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(2418)
+const util = __nccwpck_require__(5146)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -67174,16 +67174,16 @@ const {
   isAborted,
   isErrorLike,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(5050)
+} = __nccwpck_require__(7918)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(869)
-const { webidl } = __nccwpck_require__(6533)
-const { URLSerializer } = __nccwpck_require__(7594)
-const { kConstruct } = __nccwpck_require__(2605)
+} = __nccwpck_require__(6833)
+const { webidl } = __nccwpck_require__(4849)
+const { URLSerializer } = __nccwpck_require__(9438)
+const { kConstruct } = __nccwpck_require__(6321)
 const assert = __nccwpck_require__(4589)
-const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(7146)
+const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(8958)
 
 const textEncoder = new TextEncoder('utf-8')
 let getResponseHeaders, setResponseHeaders, getResponseState, setResponseState
@@ -67803,22 +67803,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5050:
+/***/ 7918:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(869)
-const { getGlobalOrigin } = __nccwpck_require__(5177)
-const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(7594)
+const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(6833)
+const { getGlobalOrigin } = __nccwpck_require__(1381)
+const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(9438)
 const { performance } = __nccwpck_require__(643)
-const { isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(2270)
+const { isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(5146)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(6533)
-const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(7146)
+const { webidl } = __nccwpck_require__(4849)
+const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(8958)
 
 function responseURL (response) {
   // https://fetch.spec.whatwg.org/#responses
@@ -69340,13 +69340,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7146:
+/***/ 8958:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { utf8DecodeBytes } = __nccwpck_require__(2666)
+const { utf8DecodeBytes } = __nccwpck_require__(4014)
 
 /**
  * @param {(char: string) => boolean} condition
@@ -69591,14 +69591,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4160:
+/***/ 1228:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(927)
-const { asciiLowercase } = __nccwpck_require__(7146)
+const { runtimeFeatures } = __nccwpck_require__(6067)
+const { asciiLowercase } = __nccwpck_require__(8958)
 
 /**
  * @typedef {object} Metadata
@@ -69905,7 +69905,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6533:
+/***/ 4849:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -70904,20 +70904,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1831:
+/***/ 6619:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(670)
-const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(787)
-const { makeRequest } = __nccwpck_require__(2285)
-const { fetching } = __nccwpck_require__(3392)
-const { Headers, getHeadersList } = __nccwpck_require__(226)
-const { getDecodeSplit } = __nccwpck_require__(5050)
-const { WebsocketFrameSend } = __nccwpck_require__(9830)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(9514)
+const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(3543)
+const { makeRequest } = __nccwpck_require__(7041)
+const { fetching } = __nccwpck_require__(1148)
+const { Headers, getHeadersList } = __nccwpck_require__(926)
+const { getDecodeSplit } = __nccwpck_require__(7918)
+const { WebsocketFrameSend } = __nccwpck_require__(3266)
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(927)
+const { runtimeFeatures } = __nccwpck_require__(6067)
 
 const crypto = runtimeFeatures.has('crypto')
   ? __nccwpck_require__(7598)
@@ -71261,7 +71261,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 670:
+/***/ 9514:
 /***/ ((module) => {
 
 
@@ -71394,14 +71394,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 234:
+/***/ 5854:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(6533)
-const { kEnumerableProperty } = __nccwpck_require__(2270)
-const { kConstruct } = __nccwpck_require__(2605)
+const { webidl } = __nccwpck_require__(4849)
+const { kEnumerableProperty } = __nccwpck_require__(5146)
+const { kConstruct } = __nccwpck_require__(6321)
 
 let createFastMessageEvent
 
@@ -71749,13 +71749,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9830:
+/***/ 3266:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { runtimeFeatures } = __nccwpck_require__(927)
-const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(670)
+const { runtimeFeatures } = __nccwpck_require__(6067)
+const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(9514)
 
 const BUFFER_SIZE = 8 * 1024
 
@@ -71883,14 +71883,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 803:
+/***/ 2431:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(787)
-const { MessageSizeExceededError } = __nccwpck_require__(2333)
+const { isValidClientWindowBits } = __nccwpck_require__(3543)
+const { MessageSizeExceededError } = __nccwpck_require__(5009)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -71995,14 +71995,14 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 8054:
+/***/ 4130:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(670)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(9514)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -72011,12 +72011,12 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(787)
-const { failWebsocketConnection } = __nccwpck_require__(1831)
-const { WebsocketFrameSend } = __nccwpck_require__(9830)
-const { PerMessageDeflate } = __nccwpck_require__(803)
-const { MessageSizeExceededError } = __nccwpck_require__(2333)
-const { defaultWebSocketMaxFragments, defaultWebSocketMaxPayloadSize } = __nccwpck_require__(7137)
+} = __nccwpck_require__(3543)
+const { failWebsocketConnection } = __nccwpck_require__(6619)
+const { WebsocketFrameSend } = __nccwpck_require__(3266)
+const { PerMessageDeflate } = __nccwpck_require__(2431)
+const { MessageSizeExceededError } = __nccwpck_require__(5009)
+const { defaultWebSocketMaxFragments, defaultWebSocketMaxPayloadSize } = __nccwpck_require__(8997)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -72532,14 +72532,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8794:
+/***/ 4086:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9830)
-const { opcodes, sendHints } = __nccwpck_require__(670)
-const FixedQueue = __nccwpck_require__(9226)
+const { WebsocketFrameSend } = __nccwpck_require__(3266)
+const { opcodes, sendHints } = __nccwpck_require__(9514)
+const FixedQueue = __nccwpck_require__(3582)
 
 /**
  * @typedef {object} SendQueueNode
@@ -72648,15 +72648,15 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 9649:
+/***/ 2877:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(6533)
-const { validateCloseCodeAndReason } = __nccwpck_require__(787)
-const { kConstruct } = __nccwpck_require__(2605)
-const { kEnumerableProperty } = __nccwpck_require__(2270)
+const { webidl } = __nccwpck_require__(4849)
+const { validateCloseCodeAndReason } = __nccwpck_require__(3543)
+const { kConstruct } = __nccwpck_require__(6321)
+const { kEnumerableProperty } = __nccwpck_require__(5146)
 
 function createInheritableDOMException () {
   // https://github.com/nodejs/node/issues/59677
@@ -72762,23 +72762,23 @@ module.exports = { WebSocketError, createUnvalidatedWebSocketError }
 
 /***/ }),
 
-/***/ 2095:
+/***/ 3851:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { addAbortListener } = __nccwpck_require__(8474)
-const { environmentSettingsObject, readableStreamClose } = __nccwpck_require__(5050)
-const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(670)
-const { webidl } = __nccwpck_require__(6533)
-const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(787)
-const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(1831)
-const { channels } = __nccwpck_require__(9344)
-const { WebsocketFrameSend } = __nccwpck_require__(9830)
-const { ByteParser } = __nccwpck_require__(8054)
-const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(9649)
-const { kEnumerableProperty } = __nccwpck_require__(2270)
-const { utf8DecodeBytes } = __nccwpck_require__(2666)
+const { environmentSettingsObject, readableStreamClose } = __nccwpck_require__(7918)
+const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(9514)
+const { webidl } = __nccwpck_require__(4849)
+const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(3543)
+const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(6619)
+const { channels } = __nccwpck_require__(2516)
+const { WebsocketFrameSend } = __nccwpck_require__(3266)
+const { ByteParser } = __nccwpck_require__(4130)
+const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(2877)
+const { kEnumerableProperty } = __nccwpck_require__(5146)
+const { utf8DecodeBytes } = __nccwpck_require__(4014)
 
 let emittedExperimentalWarning = false
 
@@ -73280,15 +73280,15 @@ module.exports = { WebSocketStream }
 
 /***/ }),
 
-/***/ 787:
+/***/ 3543:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { states, opcodes } = __nccwpck_require__(670)
+const { states, opcodes } = __nccwpck_require__(9514)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { removeHTTPWhitespace } = __nccwpck_require__(7594)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7146)
+const { removeHTTPWhitespace } = __nccwpck_require__(9438)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8958)
 
 /**
  * @param {number} readyState
@@ -73634,16 +73634,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6092:
+/***/ 7160:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(6533)
-const { URLSerializer } = __nccwpck_require__(7594)
-const { environmentSettingsObject } = __nccwpck_require__(5050)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(670)
+const { webidl } = __nccwpck_require__(4849)
+const { URLSerializer } = __nccwpck_require__(9438)
+const { environmentSettingsObject } = __nccwpck_require__(7918)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(9514)
 const {
   isConnecting,
   isEstablished,
@@ -73654,15 +73654,15 @@ const {
   utf8Decode,
   toArrayBuffer,
   getURLRecord
-} = __nccwpck_require__(787)
-const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(1831)
-const { ByteParser } = __nccwpck_require__(8054)
-const { kEnumerableProperty } = __nccwpck_require__(2270)
-const { getGlobalDispatcher } = __nccwpck_require__(4019)
-const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(234)
-const { SendQueue } = __nccwpck_require__(8794)
-const { WebsocketFrameSend } = __nccwpck_require__(9830)
-const { channels } = __nccwpck_require__(9344)
+} = __nccwpck_require__(3543)
+const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(6619)
+const { ByteParser } = __nccwpck_require__(4130)
+const { kEnumerableProperty } = __nccwpck_require__(5146)
+const { getGlobalDispatcher } = __nccwpck_require__(8295)
+const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(5854)
+const { SendQueue } = __nccwpck_require__(4086)
+const { WebsocketFrameSend } = __nccwpck_require__(3266)
+const { channels } = __nccwpck_require__(2516)
 
 const kRef = Symbol.for('nodejs.ref')
 const kUnref = Symbol.for('nodejs.unref')
@@ -74424,11 +74424,11 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7935:
+/***/ 9753:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8923);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3138);
 /** The bundle's entry (dist/index.js): runs the Action. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -74438,7 +74438,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8923:
+/***/ 3138:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74447,7 +74447,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
 
-// NAMESPACE OBJECT: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/platform.js
+// NAMESPACE OBJECT: ../../../../work/main/node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/platform.js
 var platform_namespaceObject = {};
 __nccwpck_require__.r(platform_namespaceObject);
 __nccwpck_require__.d(platform_namespaceObject, {
@@ -74459,7 +74459,7 @@ __nccwpck_require__.d(platform_namespaceObject, {
   platform: () => (platform)
 });
 
-// NAMESPACE OBJECT: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js
+// NAMESPACE OBJECT: ../../../../work/main/node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js
 var core_namespaceObject = {};
 __nccwpck_require__.r(core_namespaceObject);
 __nccwpck_require__.d(core_namespaceObject, {
@@ -74499,7 +74499,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -74535,7 +74535,7 @@ function toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -74631,7 +74631,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -74674,7 +74674,7 @@ var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -74765,11 +74765,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ../../node_modules/.pnpm/tunnel@0.0.6/node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(5217);
-// EXTERNAL MODULE: ../../node_modules/.pnpm/undici@6.29.1/node_modules/undici/index.js
-var undici = __nccwpck_require__(5345);
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../../../../work/main/node_modules/.pnpm/tunnel@0.0.6/node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(5837);
+// EXTERNAL MODULE: ../../../../work/main/node_modules/.pnpm/undici@6.29.1/node_modules/undici/index.js
+var undici = __nccwpck_require__(2661);
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -75466,7 +75466,7 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -75542,7 +75542,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -75616,7 +75616,7 @@ class OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -75897,7 +75897,7 @@ const _summary = new Summary();
 const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -75939,7 +75939,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+io@3.0.2/node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+io@3.0.2/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76119,7 +76119,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+io@3.0.2/node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+io@3.0.2/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76393,7 +76393,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -76981,7 +76981,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -77061,7 +77061,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -77126,7 +77126,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -77444,7 +77444,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/context.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/context.js
 
 
 class Context {
@@ -77497,9 +77497,9 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+http-client@3.0.2/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(8612);
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/internal/utils.js
+// EXTERNAL MODULE: ../../../../work/main/node_modules/.pnpm/@actions+http-client@3.0.2/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(5040);
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/internal/utils.js
 var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -77552,7 +77552,7 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
     return baseUserAgent;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -77567,7 +77567,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -77596,7 +77596,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -77644,7 +77644,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -77665,7 +77665,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -77712,7 +77712,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+endpoint@11.0.5/node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+endpoint@11.0.5/node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -78058,7 +78058,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/content-type@3.1.1/node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/content-type@3.1.1/node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -78350,7 +78350,7 @@ function unescapeQuotedPairs(str, start, end) {
     return result + str.slice(start, end);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/json-with-bigint@3.5.12/node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/json-with-bigint@3.5.12/node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -78951,7 +78951,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+request-error@7.1.2/node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+request-error@7.1.2/node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -78992,7 +78992,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+request@10.0.16/node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+request@10.0.16/node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -79199,7 +79199,7 @@ var request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+graphql@9.0.5/node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+graphql@9.0.5/node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -79330,7 +79330,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+auth-token@6.0.0/node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+auth-token@6.0.0/node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -79385,11 +79385,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+core@7.0.8/node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+core@7.0.8/node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+core@7.0.8/node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+core@7.0.8/node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -79530,12 +79530,12 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 const dist_src_version_VERSION = "17.0.0";
 
 //# sourceMappingURL=version.js.map
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 const Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -81829,7 +81829,7 @@ var endpoints_default = Endpoints;
 
 //# sourceMappingURL=endpoints.js.map
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 
 const endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
@@ -81955,7 +81955,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
 
 //# sourceMappingURL=endpoints-to-methods.js.map
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 
 
 function restEndpointMethods(octokit) {
@@ -81976,7 +81976,7 @@ legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
 
 //# sourceMappingURL=index.js.map
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-paginate-rest@14.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@octokit+plugin-paginate-rest@14.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
 
@@ -82388,7 +82388,7 @@ function paginateRest(octokit) {
 paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/utils.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/utils.js
 
 
 // octokit + plugins
@@ -82427,7 +82427,7 @@ function getOctokitOptions(token, options) {
     return opts;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/github.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/github.js
 
 
 const github_context = new Context();
@@ -82461,7 +82461,7 @@ function duration_parseDuration(value) {
 /** "90s" -> "1m30s": durations in messages read the way people write them. */
 function formatDuration(ms) {
     if (ms < 1000)
-        return `${Math.round(ms)}ms`;
+        return ms <= 0 ? '0s' : `${Math.round(ms)}ms`;
     let s = Math.round(ms / 1000);
     const parts = [];
     for (const [unit, size] of [
@@ -82639,6 +82639,9 @@ function alignByTime(baseline, canary) {
 }
 const memo = new WeakMap();
 function align(baseline, canary) {
+    const fast = alignIdentical(baseline, canary);
+    if (fast !== undefined)
+        return fast;
     const bTimes = finiteTimes(baseline);
     const cTimes = finiteTimes(canary);
     const times = [];
@@ -82663,6 +82666,39 @@ function align(baseline, canary) {
         return row;
     });
     return { times, baseline: toRows(baseline), canary: toRows(canary) };
+}
+/**
+ * The common case, scraped by one query: every series has the same timestamps in the same order and no
+ * gaps. Then the rows are the values as they are. Returns undefined when the data is not like that.
+ */
+function alignIdentical(baseline, canary) {
+    const first = baseline[0] ?? canary[0];
+    if (!first || baseline.length === 0 || canary.length === 0)
+        return undefined;
+    const n = first.points.length;
+    const rows = (side) => {
+        const out = [];
+        for (const s of side) {
+            if (s.points.length !== n)
+                return undefined;
+            const row = new Float64Array(n);
+            for (let j = 0; j < n; j++) {
+                const p = s.points[j];
+                if (p.t !== first.points[j].t || !Number.isFinite(p.v))
+                    return undefined;
+                row[j] = p.v;
+            }
+            out.push(row);
+        }
+        return out;
+    };
+    const b = rows(baseline);
+    const c = b && rows(canary);
+    if (!b || !c)
+        return undefined;
+    if (n < MIN_ALIGNED_POINTS)
+        return null;
+    return { times: first.points.map((p) => p.t), baseline: b, canary: c };
 }
 function finiteTimes(side) {
     const out = new Set();
@@ -83386,23 +83422,20 @@ function sortStratum(s, N) {
     }
     const values = sortValues;
     const canary = sortLabels;
-    let k = 0;
-    const insert = (v, label) => {
-        let j = k - 1;
-        while (j >= 0 && values[j] > v) {
-            values[j + 1] = values[j];
-            canary[j + 1] = canary[j];
-            j--;
-        }
-        values[j + 1] = v;
-        canary[j + 1] = label;
-        k++;
-    };
     if (N <= 64) {
-        for (const v of s.b)
-            insert(v, 0);
-        for (const v of s.c)
-            insert(v, 1);
+        const m = s.b.length;
+        for (let k = 0; k < N; k++) {
+            const v = k < m ? s.b[k] : s.c[k - m];
+            const label = k < m ? 0 : 1;
+            let j = k - 1;
+            while (j >= 0 && values[j] > v) {
+                values[j + 1] = values[j];
+                canary[j + 1] = canary[j];
+                j--;
+            }
+            values[j + 1] = v;
+            canary[j + 1] = label;
+        }
     }
     else {
         const idx = Array.from({ length: N }, (_, i) => i);
@@ -83582,8 +83615,7 @@ function squaredDeviationTest(cells, cap = 1) {
     }
     const r = stratifiedScoreTest(cells, 'greater', (x, i) => {
         const d = x - means[i];
-        const a = d * d;
-        return a < hi ? a : hi;
+        return Math.min(d * d, hi);
     });
     return r.strata > 0 ? r : null;
 }
@@ -84512,29 +84544,38 @@ function instanceEffect(aligned) {
         const T = aligned.times.length;
         // Only minutes where every instance of the side has a value keep the layout balanced.
         const cols = [];
-        for (let j = 0; j < T; j++)
-            if (rows.every((r) => !Number.isNaN(r[j])))
+        for (let j = 0; j < T; j++) {
+            let complete = true;
+            for (const r of rows)
+                if (Number.isNaN(r[j]))
+                    complete = false;
+            if (complete)
                 cols.push(j);
-        if (cols.length < 2)
+        }
+        const c = cols.length;
+        if (c < 2)
             continue;
-        const colMeans = cols.map((j) => columnMean(rows, j).mean);
-        const offsets = rows.map((r) => {
-            let s = 0;
-            cols.forEach((j, c) => {
-                s += r[j] - colMeans[c];
-            });
-            return s / cols.length;
-        });
-        rows.forEach((r, i) => {
-            ssInst += cols.length * offsets[i] * offsets[i];
-            cols.forEach((j, c) => {
-                const e = r[j] - colMeans[c] - offsets[i];
+        const colMeans = new Float64Array(c);
+        for (let x = 0; x < c; x++) {
+            let sum = 0;
+            for (const r of rows)
+                sum += r[cols[x]];
+            colMeans[x] = sum / k;
+        }
+        for (const r of rows) {
+            let offset = 0;
+            for (let x = 0; x < c; x++)
+                offset += r[cols[x]] - colMeans[x];
+            offset /= c;
+            ssInst += c * offset * offset;
+            for (let x = 0; x < c; x++) {
+                const e = r[cols[x]] - colMeans[x] - offset;
                 ssRes += e * e;
-            });
-        });
+            }
+        }
         dfInst += k - 1;
-        dfRes += (k - 1) * (cols.length - 1);
-        tSum += cols.length;
+        dfRes += (k - 1) * (c - 1);
+        tSum += c;
         tCount++;
     }
     const sidesFactor = 1 / Math.max(1, aligned.baseline.length) + 1 / Math.max(1, aligned.canary.length);
@@ -85392,25 +85433,15 @@ function summarizeSide(series) {
     }
     if (n === 0)
         return { instances, points: 0, mean: null, median: null, p95: null, p99: null };
-    // A typed array sorts numerically without a comparator, several times faster than Array#sort.
-    const values = buffer.subarray(0, n).sort();
+    const values = buffer.subarray(0, n);
     let sum = 0;
     for (const v of values)
         sum += v;
-    const q = (p) => {
-        const h = (values.length - 1) * p;
-        const lo = Math.floor(h);
-        const hi = Math.min(lo + 1, values.length - 1);
-        return values[lo] + (h - lo) * (values[hi] - values[lo]);
-    };
-    return {
-        instances,
-        points: values.length,
-        mean: sum / values.length,
-        median: q(0.5),
-        p95: q(0.95),
-        p99: q(0.99),
-    };
+    // Selection instead of a sort; each quantile searches above the previous one.
+    const median = quantileInPlace(values, 0.5);
+    const p95 = quantileInPlace(values, 0.95, Math.floor((n - 1) * 0.5));
+    const p99 = quantileInPlace(values, 0.99, Math.floor((n - 1) * 0.95));
+    return { instances, points: n, mean: sum / n, median, p95, p99 };
 }
 /** Relative change of the canary mean vs the baseline mean, (c - b) / |b|; null when undefined. */
 function relativeChange(baseline, canary) {
@@ -85719,6 +85750,8 @@ const WILDCARD = '<*>';
 // Masking runs on every message, so it scans characters instead of running regexes: the common token (a
 // plain word) costs one pass over its characters, and only tokens with a digit or a slash are examined.
 const HOST = /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?::[0-9]+)?$/;
+// `msra-sa-41:9000`: a hyphenated host name with its port (a number in the name is checked separately).
+const NUMBERED_HOST_PORT = /^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+:[0-9]+$/;
 const HEX_PAIRS = /^(?:[0-9A-Fa-f]{2}[:-]){3,}[0-9A-Fa-f]{2}$/;
 // An IPv6 address (four or more hex groups, or a `::` abbreviation), also inside a larger token such as
 // `v6(en0:fe80::1)`. Its hex groups without digits (`fecd`) would otherwise survive as words.
@@ -85768,15 +85801,18 @@ function maskValue(value) {
         return v;
     if (v.charCodeAt(0) === 47 /* / */)
         return n0 > 1 ? WILDCARD : v; // absolute path
+    const colon = v.indexOf(':');
+    if (colon >= 0 && v.includes('://'))
+        return WILDCARD; // URL
     const slash = v.indexOf('/');
     if (slash > 0 && slash < n0 - 1) {
         // A path inside a token (`chdir(/p/gb1/run)`, `path:/var/log/x`) is one value up to the token's end.
         if (isPathOpener(v.charCodeAt(slash - 1)))
             return maskValue(v.slice(0, slash)) + WILDCARD;
+        // A numbered host with its address (`msra-sa-41/10.190.173.170:9000`, as Java prints a socket).
+        if (v.indexOf('/', slash + 1) < 0 && hasDigit(v, 0, slash) && maskValue(v.slice(slash + 1)) === WILDCARD)
+            return WILDCARD;
     }
-    const colon = v.indexOf(':');
-    if (colon >= 0 && v.includes('://'))
-        return WILDCARD; // URL
     const sep = n0 >= 11 ? v.charCodeAt(2) : 0;
     if ((sep === 58 || sep === 45) && HEX_PAIRS.test(v))
         return WILDCARD; // MAC address, hex dump
@@ -85835,7 +85871,7 @@ function maskValue(value) {
     if (!changed)
         return value;
     // A host name with a numbered part or a port (ip-10-0-0-1.ec2.internal, db.example.com:5432) is one value.
-    if (v.includes('.') && HOST.test(v))
+    if (v.includes('.') ? HOST.test(v) : NUMBERED_HOST_PORT.test(v) && hasDigit(v, 0, v.lastIndexOf(':')))
         return WILDCARD;
     if (!letterKept)
         return WILDCARD;
@@ -85843,10 +85879,13 @@ function maskValue(value) {
     // An identifier glued to a number by underscores (blk_123, attempt_1445_0020_m_0001) is one value.
     if (out.includes('_<*>') || out.includes('<*>_'))
         return WILDCARD;
-    // A numbered host with its address (`msra-sa-41/10.190.173.170:9000`, as Java prints a socket) is one value.
-    if (out.endsWith('/<*>') && out.indexOf('/') === out.length - 4 && out.includes(WILDCARD, 0) && out.indexOf(WILDCARD) < out.length - 4)
-        return WILDCARD;
     return out;
+}
+function hasDigit(s, from, to) {
+    for (let i = from; i < to; i++)
+        if (isDigit(s.charCodeAt(i)))
+            return true;
+    return false;
 }
 /** Characters after which a `/` starts a path rather than a ratio or a word pair (`and/or`). */
 function isPathOpener(c) {
@@ -85975,17 +86014,21 @@ function maskMessage(message) {
         }
     }
     // Day and month names are part of a timestamp when a masked number stands next to them.
+    const dates = [];
     if (calendar) {
         const near = (j) => j >= 0 && j < tokens.length && (tokens[j] === WILDCARD || CALENDAR.has(tokens[j]));
         for (let k = 0; k < tokens.length; k++) {
             const t = tokens[k];
             if (t.length !== 3 || !CALENDAR.has(t))
                 continue;
-            if ((near(k - 1) && tokens[k - 1] !== t) || near(k + 1))
+            if ((near(k - 1) && tokens[k - 1] !== t) || near(k + 1)) {
                 tokens[k] = WILDCARD;
+                dates.push(k);
+            }
         }
     }
-    return tokens;
+    // A timestamp is one value however many words it spans (`Sun Jul 10 03:55:15 2005`).
+    return dates.length > 0 ? collapseDates(tokens, dates) : tokens;
 }
 /**
  * The masked message as one string, tokens joined by single spaces: `maskMessage(message).join(' ')`, built
@@ -86043,6 +86086,26 @@ function maskedKey(message) {
     }
     return out;
 }
+/** Runs of masked tokens that hold a masked day or month name (at `dates`, ascending) become one `<*>`. */
+function collapseDates(tokens, dates) {
+    const out = [];
+    let i = 0;
+    while (i < tokens.length) {
+        if (tokens[i] !== WILDCARD) {
+            out.push(tokens[i++]);
+            continue;
+        }
+        const s = i;
+        while (i < tokens.length && tokens[i] === WILDCARD)
+            i++;
+        if (i - s > 1 && dates.some((d) => d >= s && d < i))
+            out.push(WILDCARD);
+        else
+            for (let k = s; k < i; k++)
+                out.push(WILDCARD);
+    }
+    return out;
+}
 
 ;// CONCATENATED MODULE: ../core/src/logs/hash.ts
 /**
@@ -86091,6 +86154,7 @@ const miner_DEFAULTS = {
 // and none disagrees: fewer would merge short sibling events (`DMA zone: ...`, `Normal zone: ...`).
 const FIRST_WORD_MIN_CONSTANTS = 6;
 const RECENT_MESSAGES = 4096;
+const RECENT_WINDOW = 256;
 /** Creates an online template miner with the default (or given) settings. */
 function createTemplateMiner(options = {}) {
     const o = { ...miner_DEFAULTS, ...options };
@@ -86098,8 +86162,9 @@ function createTemplateMiner(options = {}) {
     // Exact repeats of a raw message (about half of all lines in the Loghub samples) skip masking.
     const recent = new Map();
     let recentHits = 0;
-    // Lines left before the cache is tried again, after a generation that hardly ever hit (every line
-    // unique, as when each carries a timestamp): then it would only cost a hash and an insert per line.
+    let recentLookups = 0;
+    // Lines left before the cache is tried again, after a window in which it hardly ever hit (every line
+    // unique, as when each carries a block id or a timestamp): then it would only cost a hash and an insert.
     let recentPause = 0;
     const buckets = new Map();
     // Every group by message length, for shapes whose first word is itself a variable (see `place`).
@@ -86257,28 +86322,34 @@ function createTemplateMiner(options = {}) {
         shape.alive = false;
     }
     function addShape(message) {
-        const cached = recentPause > 0 ? undefined : recent.get(message);
         let shape;
-        if (cached?.alive) {
-            shape = cached;
-            recentHits++;
-        }
+        if (recentPause > 0)
+            recentPause--;
         else {
+            shape = recent.get(message);
+            if (shape && !shape.alive)
+                shape = undefined;
+            if (shape)
+                recentHits++;
+            if (++recentLookups === RECENT_WINDOW) {
+                if (recentHits < RECENT_WINDOW / 8) {
+                    recentPause = RECENT_WINDOW * 8;
+                    recent.clear();
+                }
+                recentLookups = 0;
+                recentHits = 0;
+            }
+        }
+        if (!shape) {
             const key = maskedKey(message);
             shape = shapes.get(key);
             // The key is the masked tokens joined by single spaces, and tokens hold no whitespace.
             if (!shape)
                 shape = place(key === '' ? [] : key.split(' '), key);
-            if (recentPause > 0)
-                recentPause--;
-            else {
+            if (recentPause === 0) {
                 // A generation of recent messages: cleared when full, so it stays bounded without bookkeeping.
-                if (recent.size >= RECENT_MESSAGES) {
-                    if (recentHits < RECENT_MESSAGES / 8)
-                        recentPause = RECENT_MESSAGES * 4;
+                if (recent.size >= RECENT_MESSAGES)
                     recent.clear();
-                    recentHits = 0;
-                }
                 recent.set(message, shape);
             }
         }
@@ -86404,6 +86475,7 @@ function splitByEnums(shapes, o, free = new Set()) {
     let structural = -1;
     const wordPositions = [];
     let freeHere = null;
+    const constantPositions = [];
     for (let p = 0; p < n && structural < 0; p++) {
         const first = shapes[0].tokens[p];
         if (shapes.every((s) => s.tokens[p] === first))
@@ -86419,8 +86491,12 @@ function splitByEnums(shapes, o, free = new Set()) {
             else
                 counts.set(t, (counts.get(t) ?? 0) + s.count);
         }
-        if (classes.size > 1)
+        if (classes.size > 1 && !wordsFitPattern(shapes, p, classes))
             structural = p;
+        else if (wordLike && counts.size <= CONSTANT_NAMES_MAX && [...counts.keys()].every(isConstantName)) {
+            constantPositions.push(p);
+            continue;
+        }
         else if (wordLike && counts.size <= o.enumMax && !free.has(p))
             wordPositions.push({ p, counts });
         if (counts.size > o.enumMax || [...counts.values()].some((c) => c < o.enumMinCount)) {
@@ -86431,6 +86507,8 @@ function splitByEnums(shapes, o, free = new Set()) {
     const inner = freeHere ?? free;
     if (structural >= 0)
         return partition(shapes, (s) => structuralClass(s.tokens[structural]), o, inner);
+    if (constantPositions.length > 0)
+        return partition(shapes, (s) => constantPositions.map((p) => s.tokens[p]).join(' '), o, inner);
     if (wordPositions.length >= 2) {
         const joint = new Set(shapes.map((s) => wordPositions.map((w) => s.tokens[w.p]).join(' ')));
         if (wordPositions.every((w) => w.counts.size === joint.size)) {
@@ -86450,6 +86528,40 @@ function splitByEnums(shapes, o, free = new Set()) {
         return [shapes];
     const pos = best.p;
     return partition(shapes, (s) => s.tokens[pos], o, inner);
+}
+// Names written as code constants (RUNNING, FAIL_CONTAINER_CLEANUP, TASK_ABORT): values of an enum in the
+// program that logs them, so each is its own event however rarely it occurs.
+const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+const CONSTANT_NAMES_MAX = 16;
+function isConstantName(t) {
+    return t.length >= 4 && CONSTANT_NAME.test(t);
+}
+/**
+ * True when the position holds one masked pattern (`chdir(<*>)`) and plain tokens that read as that pattern
+ * with a value that was not masked (`chdir(pwd)`): one structure, not two.
+ */
+function wordsFitPattern(shapes, p, classes) {
+    if (classes.size !== 2 || !classes.has(''))
+        return false;
+    let pattern = '';
+    for (const c of classes)
+        if (c !== '')
+            pattern = c;
+    const at = pattern.indexOf(WILDCARD);
+    if (at < 0 || pattern.indexOf(WILDCARD, at + 1) >= 0)
+        return false;
+    const prefix = pattern.slice(0, at);
+    const suffix = pattern.slice(at + WILDCARD.length);
+    if (prefix.length + suffix.length === 0)
+        return false;
+    for (const s of shapes) {
+        const t = s.tokens[p];
+        if (t === pattern || structuralClass(t) === pattern)
+            continue;
+        if (t.length <= prefix.length + suffix.length || !t.startsWith(prefix) || !t.endsWith(suffix))
+            return false;
+    }
+    return true;
 }
 function partition(shapes, keyOf, o, free) {
     const parts = new Map();
@@ -86480,9 +86592,49 @@ function mergeTokens(shapes) {
             continue;
         const eq = t.indexOf('=');
         const prefix = eq > 0 ? t.slice(0, eq + 1) : '';
-        out[p] = prefix && shapes.every((s) => s.tokens[p].startsWith(prefix)) ? prefix + WILDCARD : WILDCARD;
+        if (prefix && shapes.every((s) => s.tokens[p].startsWith(prefix)))
+            out[p] = prefix + WILDCARD;
+        else
+            out[p] = keepPunctuation(shapes.map((s) => s.tokens[p]));
     }
     return out;
+}
+/**
+ * `(<*>)` for `(10.0.0.1)` and `(example.com)`, `chdir(<*>)` for `chdir(<*>)` and `chdir(pwd)`: the longest
+ * prefix and suffix that every value shares, cut back to punctuation so that no part of a word is kept.
+ */
+function keepPunctuation(tokens) {
+    const first = tokens[0];
+    let shortest = first.length;
+    let lead = first.length;
+    let trail = first.length;
+    for (const t of tokens) {
+        shortest = Math.min(shortest, t.length);
+        let i = 0;
+        while (i < lead && i < t.length && t.charCodeAt(i) === first.charCodeAt(i))
+            i++;
+        lead = i;
+        let j = 0;
+        while (j < trail &&
+            j < t.length &&
+            t.charCodeAt(t.length - 1 - j) === first.charCodeAt(first.length - 1 - j))
+            j++;
+        trail = j;
+    }
+    while (lead > 0 && !isBoundary(first.charCodeAt(lead - 1)))
+        lead--;
+    while (trail > 0 && !isBoundary(first.charCodeAt(first.length - trail)))
+        trail--;
+    if (lead + trail > shortest)
+        return WILDCARD;
+    return first.slice(0, lead) + WILDCARD + first.slice(first.length - trail);
+}
+/** Punctuation that can end a kept prefix or start a kept suffix (not letters, digits or `<*>` itself). */
+function isBoundary(c) {
+    return !isAlnumOrWildcard(c);
+}
+function isAlnumOrWildcard(c) {
+    return ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 60 || c === 42 || c === 62);
 }
 /**
  * Parses a whole input: every message with its template as it stands after the whole input, so that
@@ -86593,8 +86745,8 @@ function fromJson(line, where) {
     return event;
 }
 
-// EXTERNAL MODULE: ../../node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8293);
+// EXTERNAL MODULE: ../../../../work/main/node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(2097);
 ;// CONCATENATED MODULE: ../core/src/logs/feedback.ts
 /**
  * Feedback on log clusters, kept as code (a YAML file in the repository) or stored by Backstage:
@@ -87916,7 +88068,7 @@ function md(s) {
     return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/util.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/util.js
 
 // functions
 function assertEqual(val) {
@@ -88791,7 +88943,7 @@ function constantCatch(value) {
     return fn;
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/core.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/core.js
 var _a;
 
 /** A special constant with type `never` */
@@ -88934,7 +89086,7 @@ function config(newConfig) {
     return globalConfig;
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/memoizer.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/memoizer.js
 
 class $ZodCyclicError extends Error {
     constructor() {
@@ -89247,7 +89399,7 @@ function isBackEdge(ctx, value) {
     return backEdges !== undefined && isRef(value) && backEdges.has(value);
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/regexes.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/regexes.js
 
 /**
  * @deprecated CUID v1 is deprecated by its authors due to information leakage
@@ -89405,7 +89557,7 @@ const sha512_hex = /^[0-9a-fA-F]{128}$/;
 const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
 const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/checks.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/checks.js
 // import { $ZodType } from "./schemas.js";
 
 
@@ -89923,7 +90075,7 @@ const $ZodCheckOverwrite = /*@__PURE__*/ $constructor("$ZodCheckOverwrite", (ins
     };
 });
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/doc.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/doc.js
 class Doc {
     constructor(args = [], closed = {}) {
         this.content = [];
@@ -89963,14 +90115,14 @@ class Doc {
     }
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/versions.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/versions.js
 const version = {
     major: 4,
     minor: 6,
     patch: 7,
 };
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/schemas.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/schemas.js
 
 
 
@@ -92608,7 +92760,7 @@ function handleRefineResult(result, payload, input, inst) {
     }
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/registries.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/registries.js
 var registries_a;
 const $output = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodOutput")));
 const $input = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodInput")));
@@ -92661,7 +92813,7 @@ function registry() {
 (registries_a = globalThis).__zod_globalRegistry ?? (registries_a.__zod_globalRegistry = registry());
 const globalRegistry = globalThis.__zod_globalRegistry;
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/api.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/api.js
 
 
 
@@ -93766,7 +93918,7 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
     return inst;
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/to-json-schema.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/to-json-schema.js
 
 
 function assignProps(target, ...sources) {
@@ -94419,7 +94571,7 @@ const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params)
     return to_json_schema_finalize(ctx, schema);
 };
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/json-schema-processors.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/json-schema-processors.js
 
 
 
@@ -95264,7 +95416,7 @@ function toJSONSchema(input, params) {
     return finalize(ctx, input);
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/locales/en.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/locales/en.js
 
 const en_error = () => {
     const Sizable = {
@@ -95391,7 +95543,7 @@ const en_error = () => {
     };
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/errors.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/errors.js
 
 
 /* Computing the message eagerly is expensive (pretty-printed JSON of all
@@ -95660,7 +95812,7 @@ function prettifyError(error) {
     return lines.join("\n");
 }
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/parse.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/core/parse.js
 
 
 
@@ -95837,7 +95989,7 @@ const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync($ZodRealError);
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/errors.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/errors.js
 
 
 
@@ -95896,7 +96048,7 @@ const ZodRealError = /*@__PURE__*/ $constructor("ZodError", errors_initializer, 
 // /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
 // export type ErrorMapCtx = core.$ZodErrorMapCtx;
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/parse.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/parse.js
 
 
 const classic_parse_parse = /* @__PURE__ */ _parse(ZodRealError);
@@ -95914,7 +96066,7 @@ const parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
 const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/schemas.js
+;// CONCATENATED MODULE: ../../../../work/main/node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/classic/schemas.js
 
 
 
@@ -98129,13 +98281,15 @@ const DEFAULT_TUNING = {
     seasonalAlpha: 0.5,
     zAlert: 5.2355,
     novelty: 1.134,
+    seasonalConfirm: 0.1,
+    quietDays: 1,
     memoryDays: 14,
     peakCap: 100,
-    refractory: 20,
+    refractory: 50,
     refractoryDamp: 0.1,
     gapSteps: 3,
     floorShare: 0.1,
-    shiftAlpha: 0.02,
+    shiftAlpha: 0.05,
     baseAlpha: 0.005,
 };
 const DAY = 86_400_000;
@@ -98165,6 +98319,7 @@ function newComponent(days) {
     return {
         scale: null,
         seen: 0,
+        since: null,
         peaks: new Array(days).fill(0),
         peakDays: new Array(days).fill(-1),
     };
@@ -98237,7 +98392,7 @@ function detector_createDetector(options = {}, tuning = {}) {
 }
 /** Continues a detector from a `snapshot()`; its scores equal those of a run that was never interrupted. */
 function restoreDetector(state, tuning = {}) {
-    if (!state || state.version !== 1) {
+    if (state?.version !== 1) {
         throw new Error('detector state: unknown version; pass an object returned by snapshot()');
     }
     return run(structuredClone(state), { ...DEFAULT_TUNING, ...tuning });
@@ -98245,14 +98400,9 @@ function restoreDetector(state, tuning = {}) {
 function run(s, k) {
     const threshold = alertThreshold(s.sensitivity);
     const peakCap = k.peakCap * k.zAlert;
-    // The remembered peak of each model changes only when the day turns or a bigger surprise comes.
-    const caches = {
-        naive: { day: Number.NaN, peak: 0 },
-        level: { day: Number.NaN, peak: 0 },
-        daily: { day: Number.NaN, peak: 0 },
-        weekly: { day: Number.NaN, peak: 0 },
-        shift: { day: Number.NaN, peak: 0 },
-    };
+    // The remembered peak of each model (naive, level, daily, weekly, shift) changes only when the day turns or
+    // a bigger surprise comes.
+    const [naiveCache, levelCache, dailyCache, weeklyCache, shiftCache] = Array.from({ length: 5 }, () => ({ day: Number.NaN, peak: 0 }));
     // The model with the strongest evidence at the current point.
     let bestStrength = 0;
     let bestModel = null;
@@ -98260,7 +98410,8 @@ function run(s, k) {
     let bestScale = 0;
     let bestZ = 0;
     let bestObserved = 0;
-    function judge(name, c, pred, v, floor, day) {
+    let localAbsolute = 0;
+    function judge(name, c, cache, pred, v, floor, day) {
         if (pred === null)
             return;
         const err = v - pred;
@@ -98272,18 +98423,28 @@ function run(s, k) {
             c.scale = c.scale === null ? abs : c.scale + (abs - c.scale) / c.seen;
             return;
         }
-        const scale = c.scale > floor ? c.scale : floor;
+        const scale = Math.max(c.scale, floor);
         const z = abs / scale;
+        if (c.since === null)
+            c.since = day;
+        // Until the model has a day or more of surprises in memory, it cannot tell a new surprise from its usual
+        // ones: it listens without speaking.
+        const listening = day - c.since < k.quietDays;
         const absolute = z / k.zAlert;
-        const cache = caches[name];
         if (cache.day !== day) {
             cache.day = day;
             cache.peak = recentPeak(c, day);
         }
         const peak = cache.peak;
         const novel = peak > 0 ? z / (k.novelty * peak) : absolute;
-        const strength = Math.min(absolute, novel);
-        if (bestModel === null || strength > bestStrength) {
+        let strength = Math.min(absolute, novel);
+        if (name === 'naive' || name === 'level')
+            localAbsolute = Math.max(localAbsolute, absolute);
+        else if (k.seasonalConfirm > 0 && (name === 'daily' || name === 'weekly')) {
+            // A seasonal model alone may not alarm over a value that is ordinary for the last hours.
+            strength = Math.min(strength, localAbsolute / k.seasonalConfirm);
+        }
+        if (!listening && (bestModel === null || strength > bestStrength)) {
             bestStrength = strength;
             bestModel = name;
             bestPred = pred;
@@ -98298,15 +98459,14 @@ function run(s, k) {
         const bound = k.scaleClip * scale;
         c.scale += k.scaleAlpha * (Math.min(abs, bound) - c.scale);
     }
-    function seasonalPred(ss, t) {
+    function seasonalPred(ss, slot, t) {
         if (ss === null || s.firstT === null || t - s.firstT < ss.cycleMs)
             return null;
-        return ss.values[slotOf(ss, t)] ?? null;
+        return ss.values[slot] ?? null;
     }
-    function learnSeasonal(ss, t, v) {
+    function learnSeasonal(ss, i, v) {
         if (ss === null)
             return;
-        const i = slotOf(ss, t);
         const old = ss.values[i];
         ss.values[i] = old === null || old === undefined ? v : old + k.seasonalAlpha * (v - old);
     }
@@ -98349,14 +98509,17 @@ function run(s, k) {
         // A model's scale may not shrink below a share of the series' own spread: long flat stretches
         // would otherwise make the next ordinary wiggle look infinitely surprising.
         const floor = Math.max(1e-9 * (s.slow === null ? 1 : Math.abs(s.slow) + 1), k.floorShare * s.spread);
-        judge('naive', s.naive, gap ? null : s.lastV, v, floor, day);
-        judge('level', s.levelModel, s.level, v, floor, day);
-        judge('daily', s.dailyModel, seasonalPred(s.daily, t), v, floor, day);
-        judge('weekly', s.weeklyModel, seasonalPred(s.weekly, t), v, floor, day);
+        localAbsolute = 0;
+        judge('naive', s.naive, naiveCache, gap ? null : s.lastV, v, floor, day);
+        judge('level', s.levelModel, levelCache, s.level, v, floor, day);
+        const dailySlot = s.daily === null ? 0 : slotOf(s.daily, t);
+        const weeklySlot = s.weekly === null ? 0 : slotOf(s.weekly, t);
+        judge('daily', s.dailyModel, dailyCache, seasonalPred(s.daily, dailySlot, t), v, floor, day);
+        judge('weekly', s.weeklyModel, weeklyCache, seasonalPred(s.weekly, weeklySlot, t), v, floor, day);
         if (k.shiftAlpha > 0 && s.fast !== null) {
             // Sustained change: the recent average against the long-run level.
             const fast = s.fast + k.shiftAlpha * (v - s.fast);
-            judge('shift', s.shiftModel, s.base, fast, floor * k.shiftAlpha, day);
+            judge('shift', s.shiftModel, shiftCache, s.base, fast, floor * k.shiftAlpha, day);
         }
         let strength = s.n < k.warmup ? 0 : bestStrength;
         const damped = s.sinceAlert < k.refractory;
@@ -98375,8 +98538,8 @@ function run(s, k) {
             s.spread += k.scaleAlpha * (Math.abs(v - s.slow) - s.spread);
             s.slow += k.scaleAlpha * (v - s.slow);
         }
-        learnSeasonal(s.daily, t, v);
-        learnSeasonal(s.weekly, t, v);
+        learnSeasonal(s.daily, dailySlot, v);
+        learnSeasonal(s.weekly, weeklySlot, v);
         s.lastV = v;
         s.n++;
         // Real feeds repeat or reorder timestamps now and then: such a point is scored as if it came now.
@@ -98591,8 +98754,8 @@ async function runChecks(steps) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-// EXTERNAL MODULE: ../../node_modules/.pnpm/undici@8.12.4/node_modules/undici/index.js
-var node_modules_undici = __nccwpck_require__(8762);
+// EXTERNAL MODULE: ../../../../work/main/node_modules/.pnpm/undici@8.12.4/node_modules/undici/index.js
+var node_modules_undici = __nccwpck_require__(4158);
 ;// CONCATENATED MODULE: ../providers/src/redact.ts
 /** Secrets shorter than this are not redacted (they would blank out ordinary words). */
 const minSecretLength = 4;
@@ -101047,7 +101210,10 @@ async function createFlare(options) {
     const configs = Object.values(options.spec.providers);
     const secrets = configs.flatMap(secretsOf);
     const clean = (text) => redact(text, secrets);
-    const spec = { ...options.spec, providers: Object.fromEntries(Object.entries(options.spec.providers).map(([k, c]) => [k, redactConfig(c)])) };
+    const spec = {
+        ...options.spec,
+        providers: Object.fromEntries(Object.entries(options.spec.providers).map(([k, c]) => [k, redactConfig(c)])),
+    };
     const entries = [
         { name: 'vigil-flare/spec.redacted.json', content: clean(`${JSON.stringify(spec, null, 2)}\n`) },
         { name: 'vigil-flare/versions.json', content: `${JSON.stringify(options.versions, null, 2)}\n` },
@@ -101056,7 +101222,10 @@ async function createFlare(options) {
     if (options.reportDir) {
         for (const file of ['report.json', 'report.md', 'report.html']) {
             try {
-                entries.push({ name: `vigil-flare/reports/${file}`, content: clean(await readFile(join(options.reportDir, file), 'utf8')) });
+                entries.push({
+                    name: `vigil-flare/reports/${file}`,
+                    content: clean(await readFile(join(options.reportDir, file), 'utf8')),
+                });
             }
             catch {
                 // a report that was never written is simply not in the bundle
@@ -101108,17 +101277,31 @@ async function doctor(spec, options) {
                     const mine = series.filter((s) => selects(plan.selectors[group], s.instance));
                     const points = mine.reduce((a, s) => a + s.points.length, 0);
                     lines.push(mine.length > 0
-                        ? { subject, name: 'data', ok: true, detail: `${mine.length} instances, ${points} points in the last ${5 * (step / 60_000)} minutes`, hint: '' }
+                        ? {
+                            subject,
+                            name: 'data',
+                            ok: true,
+                            detail: `${mine.length} instances, ${points} points in the last ${5 * (step / 60_000)} minutes`,
+                            hint: '',
+                        }
                         : {
                             subject,
                             name: 'data',
                             ok: false,
-                            detail: series.length > 0 ? `${series.length} series, none matching the ${group} instances` : 'no data in the last 5 intervals',
+                            detail: series.length > 0
+                                ? `${series.length} series, none matching the ${group} instances`
+                                : 'no data in the last 5 intervals',
                             hint: `check the query, the instance label "${spec.strategy.instanceLabel}" and strategy.${group}`,
                         });
                 }
                 catch (e) {
-                    lines.push({ subject, name: 'data', ok: false, detail: e.message, hint: e.hint ?? '' });
+                    lines.push({
+                        subject,
+                        name: 'data',
+                        ok: false,
+                        detail: e.message,
+                        hint: e.hint ?? '',
+                    });
                 }
             }
         }
@@ -101908,7 +102091,8 @@ function applyOverrides(base, inline) {
 }
 /** Spec field paths and the inputs that set them, most specific first. */
 const inputOfPath = [
-    [/^providers\.[^.]+\.url/, 'prometheus-url / dynatrace-url'],
+    [/^providers\.prometheus\.url/, 'prometheus-url'],
+    [/^providers\.dynatrace\.url/, 'dynatrace-url'],
     [/^providers\.[^.]+\.auth/, 'prometheus-token / prometheus-username / prometheus-password'],
     [/^providers\.[^.]+\.site/, 'datadog-site'],
     [/^providers\.[^.]+\.apiKey/, 'datadog-api-key'],
@@ -102110,6 +102294,8 @@ async function main_run(env = process.env) {
         });
         for (const config of Object.values(spec.providers)) {
             for (const s of redact_secretsOf(config)) {
+                if (secrets.includes(s))
+                    continue;
                 setSecret(s);
                 secrets.push(s);
             }
@@ -102544,18 +102730,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 5995:
+/***/ 2063:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var Scalar = __nccwpck_require__(815);
-var YAMLMap = __nccwpck_require__(4392);
-var YAMLSeq = __nccwpck_require__(2381);
-var resolveBlockMap = __nccwpck_require__(3597);
-var resolveBlockSeq = __nccwpck_require__(680);
-var resolveFlowCollection = __nccwpck_require__(9676);
+var identity = __nccwpck_require__(2061);
+var Scalar = __nccwpck_require__(6187);
+var YAMLMap = __nccwpck_require__(396);
+var YAMLSeq = __nccwpck_require__(721);
+var resolveBlockMap = __nccwpck_require__(5817);
+var resolveBlockSeq = __nccwpck_require__(9316);
+var resolveFlowCollection = __nccwpck_require__(4200);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -102641,15 +102827,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 1982:
+/***/ 8181:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(3075);
-var composeNode = __nccwpck_require__(2147);
-var resolveEnd = __nccwpck_require__(1838);
-var resolveProps = __nccwpck_require__(4969);
+var Document = __nccwpck_require__(1871);
+var composeNode = __nccwpck_require__(7471);
+var resolveEnd = __nccwpck_require__(130);
+var resolveProps = __nccwpck_require__(5277);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -102693,17 +102879,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 2147:
+/***/ 7471:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(5775);
-var identity = __nccwpck_require__(8721);
-var composeCollection = __nccwpck_require__(5995);
-var composeScalar = __nccwpck_require__(1227);
-var resolveEnd = __nccwpck_require__(1838);
-var utilEmptyScalarPosition = __nccwpck_require__(3413);
+var Alias = __nccwpck_require__(8419);
+var identity = __nccwpck_require__(2061);
+var composeCollection = __nccwpck_require__(2063);
+var composeScalar = __nccwpck_require__(6511);
+var resolveEnd = __nccwpck_require__(130);
+var utilEmptyScalarPosition = __nccwpck_require__(3609);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -102812,15 +102998,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 1227:
+/***/ 6511:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var Scalar = __nccwpck_require__(815);
-var resolveBlockScalar = __nccwpck_require__(3311);
-var resolveFlowScalar = __nccwpck_require__(4379);
+var identity = __nccwpck_require__(2061);
+var Scalar = __nccwpck_require__(6187);
+var resolveBlockScalar = __nccwpck_require__(4691);
+var resolveFlowScalar = __nccwpck_require__(5700);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -102907,18 +103093,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 2406:
+/***/ 3946:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(3336);
-var Document = __nccwpck_require__(3075);
-var errors = __nccwpck_require__(2330);
-var identity = __nccwpck_require__(8721);
-var composeDoc = __nccwpck_require__(1982);
-var resolveEnd = __nccwpck_require__(1838);
+var directives = __nccwpck_require__(8852);
+var Document = __nccwpck_require__(1871);
+var errors = __nccwpck_require__(8694);
+var identity = __nccwpck_require__(2061);
+var composeDoc = __nccwpck_require__(8181);
+var resolveEnd = __nccwpck_require__(130);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -103138,17 +103324,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 3597:
+/***/ 5817:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(583);
-var YAMLMap = __nccwpck_require__(4392);
-var resolveProps = __nccwpck_require__(4969);
-var utilContainsNewline = __nccwpck_require__(9201);
-var utilFlowIndentCheck = __nccwpck_require__(9757);
-var utilMapIncludes = __nccwpck_require__(629);
+var Pair = __nccwpck_require__(6059);
+var YAMLMap = __nccwpck_require__(396);
+var resolveProps = __nccwpck_require__(5277);
+var utilContainsNewline = __nccwpck_require__(4021);
+var utilFlowIndentCheck = __nccwpck_require__(1745);
+var utilMapIncludes = __nccwpck_require__(7849);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -103262,12 +103448,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 3311:
+/***/ 4691:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(815);
+var Scalar = __nccwpck_require__(6187);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -103469,14 +103655,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 680:
+/***/ 9316:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2381);
-var resolveProps = __nccwpck_require__(4969);
-var utilFlowIndentCheck = __nccwpck_require__(9757);
+var YAMLSeq = __nccwpck_require__(721);
+var resolveProps = __nccwpck_require__(5277);
+var utilFlowIndentCheck = __nccwpck_require__(1745);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -103527,7 +103713,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 1838:
+/***/ 130:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -103573,19 +103759,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 9676:
+/***/ 4200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var Pair = __nccwpck_require__(583);
-var YAMLMap = __nccwpck_require__(4392);
-var YAMLSeq = __nccwpck_require__(2381);
-var resolveEnd = __nccwpck_require__(1838);
-var resolveProps = __nccwpck_require__(4969);
-var utilContainsNewline = __nccwpck_require__(9201);
-var utilMapIncludes = __nccwpck_require__(629);
+var identity = __nccwpck_require__(2061);
+var Pair = __nccwpck_require__(6059);
+var YAMLMap = __nccwpck_require__(396);
+var YAMLSeq = __nccwpck_require__(721);
+var resolveEnd = __nccwpck_require__(130);
+var resolveProps = __nccwpck_require__(5277);
+var utilContainsNewline = __nccwpck_require__(4021);
+var utilMapIncludes = __nccwpck_require__(7849);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -103789,13 +103975,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 4379:
+/***/ 5700:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(815);
-var resolveEnd = __nccwpck_require__(1838);
+var Scalar = __nccwpck_require__(6187);
+var resolveEnd = __nccwpck_require__(130);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -104024,7 +104210,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4969:
+/***/ 5277:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -104179,7 +104365,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9201:
+/***/ 4021:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -104222,7 +104408,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 3413:
+/***/ 3609:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -104257,12 +104443,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 9757:
+/***/ 1745:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(9201);
+var utilContainsNewline = __nccwpck_require__(4021);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -104281,12 +104467,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 629:
+/***/ 7849:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
+var identity = __nccwpck_require__(2061);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -104303,22 +104489,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3075:
+/***/ 1871:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(5775);
-var Collection = __nccwpck_require__(5935);
-var identity = __nccwpck_require__(8721);
-var Pair = __nccwpck_require__(583);
-var toJS = __nccwpck_require__(8165);
-var Schema = __nccwpck_require__(8414);
-var stringifyDocument = __nccwpck_require__(2303);
-var anchors = __nccwpck_require__(1822);
-var applyReviver = __nccwpck_require__(6423);
-var createNode = __nccwpck_require__(5262);
-var directives = __nccwpck_require__(3336);
+var Alias = __nccwpck_require__(8419);
+var Collection = __nccwpck_require__(1979);
+var identity = __nccwpck_require__(2061);
+var Pair = __nccwpck_require__(6059);
+var toJS = __nccwpck_require__(7753);
+var Schema = __nccwpck_require__(6330);
+var stringifyDocument = __nccwpck_require__(6371);
+var anchors = __nccwpck_require__(7722);
+var applyReviver = __nccwpck_require__(9187);
+var createNode = __nccwpck_require__(234);
+var directives = __nccwpck_require__(8852);
 
 class Document {
     constructor(value, replacer, options) {
@@ -104647,13 +104833,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1822:
+/***/ 7722:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var visit = __nccwpck_require__(8217);
+var identity = __nccwpck_require__(2061);
+var visit = __nccwpck_require__(8010);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -104730,7 +104916,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 6423:
+/***/ 9187:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -104794,14 +104980,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 5262:
+/***/ 234:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(5775);
-var identity = __nccwpck_require__(8721);
-var Scalar = __nccwpck_require__(815);
+var Alias = __nccwpck_require__(8419);
+var identity = __nccwpck_require__(2061);
+var Scalar = __nccwpck_require__(6187);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -104891,13 +105077,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 3336:
+/***/ 8852:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var visit = __nccwpck_require__(8217);
+var identity = __nccwpck_require__(2061);
+var visit = __nccwpck_require__(8010);
 
 const escapeChars = {
     '!': '%21',
@@ -105076,7 +105262,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 2330:
+/***/ 8694:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -105145,28 +105331,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8293:
+/***/ 2097:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(2406);
-var Document = __nccwpck_require__(3075);
-var Schema = __nccwpck_require__(8414);
-var errors = __nccwpck_require__(2330);
-var Alias = __nccwpck_require__(5775);
-var identity = __nccwpck_require__(8721);
-var Pair = __nccwpck_require__(583);
-var Scalar = __nccwpck_require__(815);
-var YAMLMap = __nccwpck_require__(4392);
-var YAMLSeq = __nccwpck_require__(2381);
-var cst = __nccwpck_require__(5691);
-var lexer = __nccwpck_require__(3299);
-var lineCounter = __nccwpck_require__(1282);
-var parser = __nccwpck_require__(2886);
-var publicApi = __nccwpck_require__(3125);
-var visit = __nccwpck_require__(8217);
+var composer = __nccwpck_require__(3946);
+var Document = __nccwpck_require__(1871);
+var Schema = __nccwpck_require__(6330);
+var errors = __nccwpck_require__(8694);
+var Alias = __nccwpck_require__(8419);
+var identity = __nccwpck_require__(2061);
+var Pair = __nccwpck_require__(6059);
+var Scalar = __nccwpck_require__(6187);
+var YAMLMap = __nccwpck_require__(396);
+var YAMLSeq = __nccwpck_require__(721);
+var cst = __nccwpck_require__(983);
+var lexer = __nccwpck_require__(6396);
+var lineCounter = __nccwpck_require__(70);
+var parser = __nccwpck_require__(5341);
+var publicApi = __nccwpck_require__(2297);
+var visit = __nccwpck_require__(8010);
 
 
 
@@ -105203,7 +105389,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7275:
+/***/ 4711:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -105229,16 +105415,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 5775:
+/***/ 8419:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1822);
-var visit = __nccwpck_require__(8217);
-var identity = __nccwpck_require__(8721);
-var Node = __nccwpck_require__(3199);
-var toJS = __nccwpck_require__(8165);
+var anchors = __nccwpck_require__(7722);
+var visit = __nccwpck_require__(8010);
+var identity = __nccwpck_require__(2061);
+var Node = __nccwpck_require__(3955);
+var toJS = __nccwpck_require__(7753);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -105356,14 +105542,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 5935:
+/***/ 1979:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(5262);
-var identity = __nccwpck_require__(8721);
-var Node = __nccwpck_require__(3199);
+var createNode = __nccwpck_require__(234);
+var identity = __nccwpck_require__(2061);
+var Node = __nccwpck_require__(3955);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -105514,14 +105700,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 3199:
+/***/ 3955:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(6423);
-var identity = __nccwpck_require__(8721);
-var toJS = __nccwpck_require__(8165);
+var applyReviver = __nccwpck_require__(9187);
+var identity = __nccwpck_require__(2061);
+var toJS = __nccwpck_require__(7753);
 
 class NodeBase {
     constructor(type) {
@@ -105561,15 +105747,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 583:
+/***/ 6059:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(5262);
-var stringifyPair = __nccwpck_require__(3182);
-var addPairToJSMap = __nccwpck_require__(8462);
-var identity = __nccwpck_require__(8721);
+var createNode = __nccwpck_require__(234);
+var stringifyPair = __nccwpck_require__(6506);
+var addPairToJSMap = __nccwpck_require__(8394);
+var identity = __nccwpck_require__(2061);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -105607,14 +105793,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 815:
+/***/ 6187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var Node = __nccwpck_require__(3199);
-var toJS = __nccwpck_require__(8165);
+var identity = __nccwpck_require__(2061);
+var Node = __nccwpck_require__(3955);
+var toJS = __nccwpck_require__(7753);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -105641,17 +105827,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4392:
+/***/ 396:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(3262);
-var addPairToJSMap = __nccwpck_require__(8462);
-var Collection = __nccwpck_require__(5935);
-var identity = __nccwpck_require__(8721);
-var Pair = __nccwpck_require__(583);
-var Scalar = __nccwpck_require__(815);
+var stringifyCollection = __nccwpck_require__(1122);
+var addPairToJSMap = __nccwpck_require__(8394);
+var Collection = __nccwpck_require__(1979);
+var identity = __nccwpck_require__(2061);
+var Pair = __nccwpck_require__(6059);
+var Scalar = __nccwpck_require__(6187);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -105795,17 +105981,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2381:
+/***/ 721:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(5262);
-var stringifyCollection = __nccwpck_require__(3262);
-var Collection = __nccwpck_require__(5935);
-var identity = __nccwpck_require__(8721);
-var Scalar = __nccwpck_require__(815);
-var toJS = __nccwpck_require__(8165);
+var createNode = __nccwpck_require__(234);
+var stringifyCollection = __nccwpck_require__(1122);
+var Collection = __nccwpck_require__(1979);
+var identity = __nccwpck_require__(2061);
+var Scalar = __nccwpck_require__(6187);
+var toJS = __nccwpck_require__(7753);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -105917,16 +106103,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 8462:
+/***/ 8394:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7275);
-var merge = __nccwpck_require__(4298);
-var stringify = __nccwpck_require__(9722);
-var identity = __nccwpck_require__(8721);
-var toJS = __nccwpck_require__(8165);
+var log = __nccwpck_require__(4711);
+var merge = __nccwpck_require__(1918);
+var stringify = __nccwpck_require__(502);
+var identity = __nccwpck_require__(2061);
+var toJS = __nccwpck_require__(7753);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -105989,7 +106175,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 8721:
+/***/ 2061:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -106049,12 +106235,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 8165:
+/***/ 7753:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
+var identity = __nccwpck_require__(2061);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -106095,15 +106281,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 6124:
+/***/ 5168:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(3311);
-var resolveFlowScalar = __nccwpck_require__(4379);
-var errors = __nccwpck_require__(2330);
-var stringifyString = __nccwpck_require__(2715);
+var resolveBlockScalar = __nccwpck_require__(4691);
+var resolveFlowScalar = __nccwpck_require__(5700);
+var errors = __nccwpck_require__(8694);
+var stringifyString = __nccwpck_require__(6767);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -106320,7 +106506,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1895:
+/***/ 7771:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -106390,7 +106576,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5465:
+/***/ 8925:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -106496,14 +106682,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 5691:
+/***/ 983:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(6124);
-var cstStringify = __nccwpck_require__(1895);
-var cstVisit = __nccwpck_require__(5465);
+var cstScalar = __nccwpck_require__(5168);
+var cstStringify = __nccwpck_require__(7771);
+var cstVisit = __nccwpck_require__(8925);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -106615,12 +106801,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 3299:
+/***/ 6396:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(5691);
+var cst = __nccwpck_require__(983);
 
 /*
 START -> stream
@@ -107345,7 +107531,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 1282:
+/***/ 70:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -107393,14 +107579,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 2886:
+/***/ 5341:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(5691);
-var lexer = __nccwpck_require__(3299);
+var cst = __nccwpck_require__(983);
+var lexer = __nccwpck_require__(6396);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -108380,18 +108566,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 3125:
+/***/ 2297:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(2406);
-var Document = __nccwpck_require__(3075);
-var errors = __nccwpck_require__(2330);
-var log = __nccwpck_require__(7275);
-var identity = __nccwpck_require__(8721);
-var lineCounter = __nccwpck_require__(1282);
-var parser = __nccwpck_require__(2886);
+var composer = __nccwpck_require__(3946);
+var Document = __nccwpck_require__(1871);
+var errors = __nccwpck_require__(8694);
+var log = __nccwpck_require__(4711);
+var identity = __nccwpck_require__(2061);
+var lineCounter = __nccwpck_require__(70);
+var parser = __nccwpck_require__(5341);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -108494,16 +108680,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 8414:
+/***/ 6330:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var map = __nccwpck_require__(7885);
-var seq = __nccwpck_require__(1672);
-var string = __nccwpck_require__(798);
-var tags = __nccwpck_require__(3616);
+var identity = __nccwpck_require__(2061);
+var map = __nccwpck_require__(9585);
+var seq = __nccwpck_require__(7228);
+var string = __nccwpck_require__(3482);
+var tags = __nccwpck_require__(3996);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -108540,13 +108726,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7885:
+/***/ 9585:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var YAMLMap = __nccwpck_require__(4392);
+var identity = __nccwpck_require__(2061);
+var YAMLMap = __nccwpck_require__(396);
 
 const map = {
     collection: 'map',
@@ -108566,12 +108752,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 4778:
+/***/ 3982:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(815);
+var Scalar = __nccwpck_require__(6187);
 
 const nullTag = {
     identify: value => value == null,
@@ -108590,13 +108776,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 1672:
+/***/ 7228:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var YAMLSeq = __nccwpck_require__(2381);
+var identity = __nccwpck_require__(2061);
+var YAMLSeq = __nccwpck_require__(721);
 
 const seq = {
     collection: 'seq',
@@ -108616,12 +108802,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 798:
+/***/ 3482:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(2715);
+var stringifyString = __nccwpck_require__(6767);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -108639,12 +108825,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 9773:
+/***/ 6369:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(815);
+var Scalar = __nccwpck_require__(6187);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -108667,13 +108853,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 6451:
+/***/ 4247:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(815);
-var stringifyNumber = __nccwpck_require__(3603);
+var Scalar = __nccwpck_require__(6187);
+var stringifyNumber = __nccwpck_require__(4383);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -108721,12 +108907,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9572:
+/***/ 8120:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(3603);
+var stringifyNumber = __nccwpck_require__(4383);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -108770,18 +108956,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 3522:
+/***/ 8766:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7885);
-var _null = __nccwpck_require__(4778);
-var seq = __nccwpck_require__(1672);
-var string = __nccwpck_require__(798);
-var bool = __nccwpck_require__(9773);
-var float = __nccwpck_require__(6451);
-var int = __nccwpck_require__(9572);
+var map = __nccwpck_require__(9585);
+var _null = __nccwpck_require__(3982);
+var seq = __nccwpck_require__(7228);
+var string = __nccwpck_require__(3482);
+var bool = __nccwpck_require__(6369);
+var float = __nccwpck_require__(4247);
+var int = __nccwpck_require__(8120);
 
 const schema = [
     map.map,
@@ -108802,14 +108988,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3037:
+/***/ 2153:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(815);
-var map = __nccwpck_require__(7885);
-var seq = __nccwpck_require__(1672);
+var Scalar = __nccwpck_require__(6187);
+var map = __nccwpck_require__(9585);
+var seq = __nccwpck_require__(7228);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -108873,27 +109059,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3616:
+/***/ 3996:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7885);
-var _null = __nccwpck_require__(4778);
-var seq = __nccwpck_require__(1672);
-var string = __nccwpck_require__(798);
-var bool = __nccwpck_require__(9773);
-var float = __nccwpck_require__(6451);
-var int = __nccwpck_require__(9572);
-var schema = __nccwpck_require__(3522);
-var schema$1 = __nccwpck_require__(3037);
-var binary = __nccwpck_require__(2601);
-var merge = __nccwpck_require__(4298);
-var omap = __nccwpck_require__(5477);
-var pairs = __nccwpck_require__(511);
-var schema$2 = __nccwpck_require__(2851);
-var set = __nccwpck_require__(7434);
-var timestamp = __nccwpck_require__(8306);
+var map = __nccwpck_require__(9585);
+var _null = __nccwpck_require__(3982);
+var seq = __nccwpck_require__(7228);
+var string = __nccwpck_require__(3482);
+var bool = __nccwpck_require__(6369);
+var float = __nccwpck_require__(4247);
+var int = __nccwpck_require__(8120);
+var schema = __nccwpck_require__(8766);
+var schema$1 = __nccwpck_require__(2153);
+var binary = __nccwpck_require__(4765);
+var merge = __nccwpck_require__(1918);
+var omap = __nccwpck_require__(2337);
+var pairs = __nccwpck_require__(4547);
+var schema$2 = __nccwpck_require__(6479);
+var set = __nccwpck_require__(8750);
+var timestamp = __nccwpck_require__(7582);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -108979,14 +109165,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 2601:
+/***/ 4765:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(815);
-var stringifyString = __nccwpck_require__(2715);
+var Scalar = __nccwpck_require__(6187);
+var stringifyString = __nccwpck_require__(6767);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -109056,12 +109242,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 5160:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(815);
+var Scalar = __nccwpck_require__(6187);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -109092,13 +109278,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 7684:
+/***/ 216:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(815);
-var stringifyNumber = __nccwpck_require__(3603);
+var Scalar = __nccwpck_require__(6187);
+var stringifyNumber = __nccwpck_require__(4383);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -109149,12 +109335,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 4323:
+/***/ 9495:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(3603);
+var stringifyNumber = __nccwpck_require__(4383);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -109232,13 +109418,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 4298:
+/***/ 1918:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var Scalar = __nccwpck_require__(815);
+var identity = __nccwpck_require__(2061);
+var Scalar = __nccwpck_require__(6187);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -109310,16 +109496,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 5477:
+/***/ 2337:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var toJS = __nccwpck_require__(8165);
-var YAMLMap = __nccwpck_require__(4392);
-var YAMLSeq = __nccwpck_require__(2381);
-var pairs = __nccwpck_require__(511);
+var identity = __nccwpck_require__(2061);
+var toJS = __nccwpck_require__(7753);
+var YAMLMap = __nccwpck_require__(396);
+var YAMLSeq = __nccwpck_require__(721);
+var pairs = __nccwpck_require__(4547);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -109394,15 +109580,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 511:
+/***/ 4547:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var Pair = __nccwpck_require__(583);
-var Scalar = __nccwpck_require__(815);
-var YAMLSeq = __nccwpck_require__(2381);
+var identity = __nccwpck_require__(2061);
+var Pair = __nccwpck_require__(6059);
+var Scalar = __nccwpck_require__(6187);
+var YAMLSeq = __nccwpck_require__(721);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -109483,24 +109669,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 2851:
+/***/ 6479:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7885);
-var _null = __nccwpck_require__(4778);
-var seq = __nccwpck_require__(1672);
-var string = __nccwpck_require__(798);
-var binary = __nccwpck_require__(2601);
-var bool = __nccwpck_require__(6628);
-var float = __nccwpck_require__(7684);
-var int = __nccwpck_require__(4323);
-var merge = __nccwpck_require__(4298);
-var omap = __nccwpck_require__(5477);
-var pairs = __nccwpck_require__(511);
-var set = __nccwpck_require__(7434);
-var timestamp = __nccwpck_require__(8306);
+var map = __nccwpck_require__(9585);
+var _null = __nccwpck_require__(3982);
+var seq = __nccwpck_require__(7228);
+var string = __nccwpck_require__(3482);
+var binary = __nccwpck_require__(4765);
+var bool = __nccwpck_require__(5160);
+var float = __nccwpck_require__(216);
+var int = __nccwpck_require__(9495);
+var merge = __nccwpck_require__(1918);
+var omap = __nccwpck_require__(2337);
+var pairs = __nccwpck_require__(4547);
+var set = __nccwpck_require__(8750);
+var timestamp = __nccwpck_require__(7582);
 
 const schema = [
     map.map,
@@ -109531,14 +109717,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 7434:
+/***/ 8750:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var Pair = __nccwpck_require__(583);
-var YAMLMap = __nccwpck_require__(4392);
+var identity = __nccwpck_require__(2061);
+var Pair = __nccwpck_require__(6059);
+var YAMLMap = __nccwpck_require__(396);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -109634,12 +109820,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 8306:
+/***/ 7582:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(3603);
+var stringifyNumber = __nccwpck_require__(4383);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -109746,7 +109932,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 1561:
+/***/ 2301:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -109904,15 +110090,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 9722:
+/***/ 502:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1822);
-var identity = __nccwpck_require__(8721);
-var stringifyComment = __nccwpck_require__(8701);
-var stringifyString = __nccwpck_require__(2715);
+var anchors = __nccwpck_require__(7722);
+var identity = __nccwpck_require__(2061);
+var stringifyComment = __nccwpck_require__(7777);
+var stringifyString = __nccwpck_require__(6767);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -110043,14 +110229,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 3262:
+/***/ 1122:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var stringify = __nccwpck_require__(9722);
-var stringifyComment = __nccwpck_require__(8701);
+var identity = __nccwpck_require__(2061);
+var stringify = __nccwpck_require__(502);
+var stringifyComment = __nccwpck_require__(7777);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -110205,7 +110391,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 8701:
+/***/ 7777:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -110236,14 +110422,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 2303:
+/***/ 6371:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var stringify = __nccwpck_require__(9722);
-var stringifyComment = __nccwpck_require__(8701);
+var identity = __nccwpck_require__(2061);
+var stringify = __nccwpck_require__(502);
+var stringifyComment = __nccwpck_require__(7777);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -110330,7 +110516,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 3603:
+/***/ 4383:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -110364,15 +110550,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 3182:
+/***/ 6506:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
-var Scalar = __nccwpck_require__(815);
-var stringify = __nccwpck_require__(9722);
-var stringifyComment = __nccwpck_require__(8701);
+var identity = __nccwpck_require__(2061);
+var Scalar = __nccwpck_require__(6187);
+var stringify = __nccwpck_require__(502);
+var stringifyComment = __nccwpck_require__(7777);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -110523,13 +110709,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 2715:
+/***/ 6767:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(815);
-var foldFlowLines = __nccwpck_require__(1561);
+var Scalar = __nccwpck_require__(6187);
+var foldFlowLines = __nccwpck_require__(2301);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -110868,12 +111054,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 8217:
+/***/ 8010:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(8721);
+var identity = __nccwpck_require__(2061);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -111291,6 +111477,6 @@ exports.visitAsync = visitAsync;
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(7935);
+/******/ var __webpack_exports__ = __nccwpck_require__(9753);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
