@@ -83,7 +83,9 @@ function maskValue(value: string): string {
   const sep = n0 >= 11 ? v.charCodeAt(2) : 0;
   if ((sep === 58 || sep === 45) && HEX_PAIRS.test(v)) return WILDCARD; // MAC address, hex dump
   // A stand-in with digits, so that the run rules below mask it and join it with its neighbours.
-  if (colon >= 0 && v.indexOf(':', colon + 1) > 0) v = v.replace(IPV6, '0');
+  const colon2 = colon >= 0 ? v.indexOf(':', colon + 1) : -1;
+  // Three colons, or a `::`, before the regex: a time (12:34:56) has two.
+  if (colon2 > 0 && (v.indexOf(':', colon2 + 1) > 0 || v.includes('::'))) v = v.replace(IPV6, '0');
   const n = v.length;
   let out = '';
   let copied = 0; // v[copied..] is not yet in `out`
@@ -130,7 +132,11 @@ function maskValue(value: string): string {
   }
   if (!changed) return value;
   // A host name with a numbered part or a port (ip-10-0-0-1.ec2.internal, db.example.com:5432) is one value.
-  if (v.includes('.') ? HOST.test(v) : NUMBERED_HOST_PORT.test(v) && hasDigit(v, 0, v.lastIndexOf(':')))
+  if (
+    v.includes('.')
+      ? HOST.test(v)
+      : colon > 0 && v.includes('-') && NUMBERED_HOST_PORT.test(v) && hasDigit(v, 0, v.lastIndexOf(':'))
+  )
     return WILDCARD;
   if (!letterKept) return WILDCARD;
   out += v.slice(copied);
