@@ -182,14 +182,18 @@ export function tailSummary(residuals: Cell[], q: number): TailSummary | null {
   let kc = 0;
   for (const x of rb) if (x > threshold) kb++;
   for (const x of rc) if (x > threshold) kc++;
+  const c95 = quantileInPlace(rc, 0.95);
+  const b95 = quantileInPlace(rb, 0.95);
   return {
     threshold,
     baselineExceed: kb,
     canaryExceed: kc,
     baselineN: nb,
     canaryN: nc,
-    p95Increase: quantileInPlace(rc, 0.95) - quantileInPlace(rb, 0.95),
-    p99Increase: quantileInPlace(rc, 0.99) - quantileInPlace(rb, 0.99),
+    p95Increase: c95 - b95,
+    p99Increase:
+      quantileInPlace(rc, 0.99, Math.floor((nc - 1) * 0.95)) -
+      quantileInPlace(rb, 0.99, Math.floor((nb - 1) * 0.95)),
   };
 }
 

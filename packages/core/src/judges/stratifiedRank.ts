@@ -126,34 +126,38 @@ export function stratifiedScoreTest(
   alternative: 'greater' | 'less' | 'two-sided',
   score: (x: number, stratum: number) => number = (x) => x,
 ): { z: number; p: number; strata: number } {
+  // Scores go to one flat array first: the score function is called once per value, and the loops below
+  // stay monomorphic however many kinds of score the callers use.
+  let total = 0;
+  for (const st of strata) total += st.b.length + st.c.length;
+  const scores = new Float64Array(total);
+  let k = 0;
+  for (let si = 0; si < strata.length; si++) {
+    const st = strata[si]!;
+    for (const x of st.b) scores[k++] = score(x, si);
+    for (const x of st.c) scores[k++] = score(x, si);
+  }
   let num = 0;
   let varSum = 0;
   let used = 0;
-  for (let si = 0; si < strata.length; si++) {
-    const s = strata[si]!;
-    const m = s.b.length;
-    const n = s.c.length;
+  let start = 0;
+  for (const st of strata) {
+    const m = st.b.length;
+    const n = st.c.length;
     const N = m + n;
+    const from = start;
+    start += N;
     if (m === 0 || n === 0) continue;
     let sum = 0;
     let sumC = 0;
-    for (const x of s.b) sum += score(x, si);
-    for (const x of s.c) {
-      const a = score(x, si);
-      sum += a;
-      sumC += a;
-    }
+    for (let i = from; i < from + N; i++) sum += scores[i]!;
+    for (let i = from + m; i < from + N; i++) sumC += scores[i]!;
     const mean = sum / N;
     // Two passes: the one-pass sum of squares loses digits to cancellation on large scores.
     let ss = 0;
     let sq = 0;
-    for (const x of s.b) {
-      const a = score(x, si);
-      ss += (a - mean) * (a - mean);
-      sq += a * a;
-    }
-    for (const x of s.c) {
-      const a = score(x, si);
+    for (let i = from; i < from + N; i++) {
+      const a = scores[i]!;
       ss += (a - mean) * (a - mean);
       sq += a * a;
     }
@@ -164,11 +168,5 @@ export function stratifiedScoreTest(
   }
   if (varSum === 0) return { z: 0, p: 1, strata: 0 };
   const z = num / Math.sqrt(varSum);
-  const p =
-    alternative === 'greater'
-      ? normalSf(z)
-      : alternative === 'less'
-        ? normalSf(-z)
-        : Math.min(1, 2 * normalSf(Math.abs(z)));
-  return { z, p, strata: used };
+  return { z, p: tailP(z, alternative), strata: used };
 }
