@@ -122,5 +122,5 @@ describe('a backend killed in the middle of a run', () => {
     console.log(
       `killed after ${stored.length} of ${ENTITIES} entities; the restart analysed the other ${written.length}`,
     );
-  });
+  }, 180_000);
 });

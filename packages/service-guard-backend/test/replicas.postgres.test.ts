@@ -130,5 +130,5 @@ describe('two backend replicas sharing one PostgreSQL', () => {
     // Which replica wins a claim depends on when each polls; that both compete is what matters here,
     // and together they analysed each entity once per period.
     expect(byReplica.map(([a, b]) => a! + b!)).toEqual([ENTITIES, ENTITIES]);
-  });
+  }, 180_000);
 });
