@@ -20,21 +20,35 @@ export const MIN_ALIGNED_POINTS = 8;
  * of either side's timestamps (e.g. a before/after comparison, where pairing minutes means nothing).
  */
 export function alignByTime(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | null {
-  // Several judges align the same metric: remember the result per (baseline, canary) pair of arrays.
-  // Callers must not mutate series after judging has started (the judgment never does).
+  // Several judges align the same metric: remember the result per (baseline, canary) pair of arrays,
+  // checked against a fingerprint so that series grown in place since are aligned afresh.
   let inner = memo.get(baseline);
   if (!inner) {
     inner = new WeakMap();
     memo.set(baseline, inner);
   }
+  const print = fingerprint(baseline) * 31 + fingerprint(canary);
   const hit = inner.get(canary);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined && hit.print === print) return hit.result;
   const result = align(baseline, canary);
-  inner.set(canary, result);
+  inner.set(canary, { print, result });
   return result;
 }
 
-const memo = new WeakMap<MetricSeries[], WeakMap<MetricSeries[], AlignedData | null>>();
+const memo = new WeakMap<
+  MetricSeries[],
+  WeakMap<MetricSeries[], { print: number; result: AlignedData | null }>
+>();
+
+/** Cheap identity of a side's contents: series count, point counts and last timestamps. */
+function fingerprint(side: MetricSeries[]): number {
+  let h = side.length;
+  for (const s of side) {
+    const last = s.points[s.points.length - 1];
+    h = (h * 31 + s.points.length + (last ? last.t % 1_000_003 : 0)) % 2_147_483_647;
+  }
+  return h;
+}
 
 function align(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | null {
   const fast = alignIdentical(baseline, canary);

@@ -163,3 +163,26 @@ describe('pairedJudge', () => {
     expect(r.classification).toBe('nodata');
   });
 });
+
+describe('alignByTime memo', () => {
+  it('aligns again when a series grew in place', () => {
+    const b = [
+      series(
+        'baseline',
+        'b',
+        Array.from({ length: 10 }, (_, i) => i),
+      ),
+    ];
+    const c = [
+      series(
+        'canary',
+        'c',
+        Array.from({ length: 10 }, (_, i) => i),
+      ),
+    ];
+    expect(alignByTime(b, c)?.times).toHaveLength(10);
+    b[0]!.points.push({ t: b[0]!.points[9]!.t + 60_000, v: 1 });
+    c[0]!.points.push({ t: c[0]!.points[9]!.t + 60_000, v: 1 });
+    expect(alignByTime(b, c)?.times).toHaveLength(11);
+  });
+});
