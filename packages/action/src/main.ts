@@ -101,6 +101,11 @@ async function verifyAndAct(
 
   const decision = decide(report.verdict, inputs.onFailure, inputs.onInconclusive);
   const done: ActionOutcome = { outcome: decision.outcome, warnings: [] };
+  if (report.status === 'cancelled' && decision.rollback) {
+    // A cancelled job says nothing about the new version: rolling it back would undo a deploy for no reason.
+    decision.rollback = false;
+    done.warnings!.push('the job was cancelled before the verification ended, so no rollback was dispatched');
+  }
   const octokit = inputs.githubToken ? getOctokit(inputs.githubToken) : undefined;
   const { owner, repo } = octokit ? context.repo : { owner: '', repo: '' };
 
