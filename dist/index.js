@@ -82623,21 +82623,31 @@ const MIN_ALIGNED_POINTS = 8;
  * of either side's timestamps (e.g. a before/after comparison, where pairing minutes means nothing).
  */
 function alignByTime(baseline, canary) {
-    // Several judges align the same metric: remember the result per (baseline, canary) pair of arrays.
-    // Callers must not mutate series after judging has started (the judgment never does).
+    // Several judges align the same metric: remember the result per (baseline, canary) pair of arrays,
+    // checked against a fingerprint so that series grown in place since are aligned afresh.
     let inner = memo.get(baseline);
     if (!inner) {
         inner = new WeakMap();
         memo.set(baseline, inner);
     }
+    const print = fingerprint(baseline) * 31 + fingerprint(canary);
     const hit = inner.get(canary);
-    if (hit !== undefined)
-        return hit;
+    if (hit !== undefined && hit.print === print)
+        return hit.result;
     const result = align(baseline, canary);
-    inner.set(canary, result);
+    inner.set(canary, { print, result });
     return result;
 }
 const memo = new WeakMap();
+/** Cheap identity of a side's contents: series count, point counts and last timestamps. */
+function fingerprint(side) {
+    let h = side.length;
+    for (const s of side) {
+        const last = s.points[s.points.length - 1];
+        h = (h * 31 + s.points.length + (last ? last.t % 1_000_003 : 0)) % 2_147_483_647;
+    }
+    return h;
+}
 function align(baseline, canary) {
     const fast = alignIdentical(baseline, canary);
     if (fast !== undefined)
@@ -83463,36 +83473,44 @@ function tailP(z, alternative) {
  * dominant score inflates its own variance, so a lone outlier can never look significant.
  */
 function stratifiedScoreTest(strata, alternative, score = (x) => x) {
+    // Scores go to one flat array first: the score function is called once per value, and the loops below
+    // stay monomorphic however many kinds of score the callers use.
+    let total = 0;
+    for (const st of strata)
+        total += st.b.length + st.c.length;
+    const scores = new Float64Array(total);
+    let k = 0;
+    for (let si = 0; si < strata.length; si++) {
+        const st = strata[si];
+        for (const x of st.b)
+            scores[k++] = score(x, si);
+        for (const x of st.c)
+            scores[k++] = score(x, si);
+    }
     let num = 0;
     let varSum = 0;
     let used = 0;
-    for (let si = 0; si < strata.length; si++) {
-        const s = strata[si];
-        const m = s.b.length;
-        const n = s.c.length;
+    let start = 0;
+    for (const st of strata) {
+        const m = st.b.length;
+        const n = st.c.length;
         const N = m + n;
+        const from = start;
+        start += N;
         if (m === 0 || n === 0)
             continue;
         let sum = 0;
         let sumC = 0;
-        for (const x of s.b)
-            sum += score(x, si);
-        for (const x of s.c) {
-            const a = score(x, si);
-            sum += a;
-            sumC += a;
-        }
+        for (let i = from; i < from + N; i++)
+            sum += scores[i];
+        for (let i = from + m; i < from + N; i++)
+            sumC += scores[i];
         const mean = sum / N;
         // Two passes: the one-pass sum of squares loses digits to cancellation on large scores.
         let ss = 0;
         let sq = 0;
-        for (const x of s.b) {
-            const a = score(x, si);
-            ss += (a - mean) * (a - mean);
-            sq += a * a;
-        }
-        for (const x of s.c) {
-            const a = score(x, si);
+        for (let i = from; i < from + N; i++) {
+            const a = scores[i];
             ss += (a - mean) * (a - mean);
             sq += a * a;
         }
@@ -83505,12 +83523,7 @@ function stratifiedScoreTest(strata, alternative, score = (x) => x) {
     if (varSum === 0)
         return { z: 0, p: 1, strata: 0 };
     const z = num / Math.sqrt(varSum);
-    const p = alternative === 'greater'
-        ? distributions_normalSf(z)
-        : alternative === 'less'
-            ? distributions_normalSf(-z)
-            : Math.min(1, 2 * distributions_normalSf(Math.abs(z)));
-    return { z, p, strata: used };
+    return { z, p: tailP(z, alternative), strata: used };
 }
 
 ;// CONCATENATED MODULE: ../core/src/judges/distribution.ts
@@ -83683,14 +83696,17 @@ function tailSummary(residuals, q) {
     for (const x of rc)
         if (x > threshold)
             kc++;
+    const c95 = quantileInPlace(rc, 0.95);
+    const b95 = quantileInPlace(rb, 0.95);
     return {
         threshold,
         baselineExceed: kb,
         canaryExceed: kc,
         baselineN: nb,
         canaryN: nc,
-        p95Increase: quantileInPlace(rc, 0.95) - quantileInPlace(rb, 0.95),
-        p99Increase: quantileInPlace(rc, 0.99) - quantileInPlace(rb, 0.99),
+        p95Increase: c95 - b95,
+        p99Increase: quantileInPlace(rc, 0.99, Math.floor((nc - 1) * 0.95)) -
+            quantileInPlace(rb, 0.99, Math.floor((nb - 1) * 0.95)),
     };
 }
 function judgeCells(data, cells, aligned, ctx) {
@@ -85742,8 +85758,8 @@ function judgeKayenta(metrics, options) {
 ;// CONCATENATED MODULE: ../core/src/logs/masking.ts
 /**
  * Variable masking: replaces the parts of a token that vary between occurrences of the same event
- * (numbers, hex, IPs and ports, UUIDs, paths, URLs, timestamps, key=value values, identifiers) with `<*>`.
- * One set of rules for every log source; the miner discovers the remaining variables by comparison.
+ * (numbers, hex, IPv4 and IPv6 addresses and ports, numbered host names, UUIDs, paths also inside a token,
+ * URLs, timestamps as one value, key=value values, identifiers) with `<*>`. One set of rules for every log source; the miner discovers the remaining variables by comparison.
  */
 /** The wildcard that stands for a variable in a template. */
 const WILDCARD = '<*>';
@@ -85817,7 +85833,9 @@ function maskValue(value) {
     if ((sep === 58 || sep === 45) && HEX_PAIRS.test(v))
         return WILDCARD; // MAC address, hex dump
     // A stand-in with digits, so that the run rules below mask it and join it with its neighbours.
-    if (colon >= 0 && v.indexOf(':', colon + 1) > 0)
+    const colon2 = colon >= 0 ? v.indexOf(':', colon + 1) : -1;
+    // Three colons, or a `::`, before the regex: a time (12:34:56) has two.
+    if (colon2 > 0 && (v.indexOf(':', colon2 + 1) > 0 || v.includes('::')))
         v = v.replace(IPV6, '0');
     const n = v.length;
     let out = '';
@@ -85871,7 +85889,9 @@ function maskValue(value) {
     if (!changed)
         return value;
     // A host name with a numbered part or a port (ip-10-0-0-1.ec2.internal, db.example.com:5432) is one value.
-    if (v.includes('.') ? HOST.test(v) : NUMBERED_HOST_PORT.test(v) && hasDigit(v, 0, v.lastIndexOf(':')))
+    if (v.includes('.')
+        ? HOST.test(v)
+        : colon > 0 && v.includes('-') && NUMBERED_HOST_PORT.test(v) && hasDigit(v, 0, v.lastIndexOf(':')))
         return WILDCARD;
     if (!letterKept)
         return WILDCARD;
@@ -86131,15 +86151,20 @@ function templateId(template) {
  * Online log template miner. Two stages, both deterministic:
  *
  * 1. Every message is tokenised and masked (see masking.ts). Identical masked token sequences ("shapes")
- *    are counted in a hash map: the common case costs one lookup.
+ *    are counted in a hash map: the common case costs one lookup, and an exact repeat of a recent raw
+ *    message skips masking too.
  * 2. A new shape joins the most similar group of the same length and first token (a fixed-depth prefix
  *    tree in the spirit of Drain) when enough positions agree; positions that differ become variables.
+ *    A shape whose first word is new joins a group of another first word when every other constant word
+ *    agrees and there are at least six of them (`com.apple.X: scheduler ... Ignoring.`).
  *
- * When the templates are read (`clusters()`, `resolve()`), each group is finalised: a position whose few
- * distinct words each recur (a state such as RUNNING or FAILED) splits the group instead of becoming a
- * variable, because the frequency of those words says they are part of the event, not data in it. The
- * cluster id is a hash of the final template text, so it is the same in every run and on both sides of a
- * comparison, however the template was generalised on the way.
+ * When the templates are read (`clusters()`, `resolve()`), each group is finalised, splitting it where the
+ * differences are part of the event rather than data in it: different structure (`LOGIN(uid=<*>)` vs
+ * `(uid=<*>)`, `rhost=` vs `rhost=<*>`), code constants (RUNNING, FAIL_TASK_CLEANUP), word positions that
+ * vary together, and a position whose few distinct words each recur (a state), unless that position
+ * already varied freely in the enclosing group (user names). The cluster id is a hash of the final
+ * template text, so it is the same in every run and on both sides of a comparison, however the template
+ * was generalised on the way.
  */
 
 
@@ -98273,6 +98298,11 @@ function sensitivity_alertThreshold(sensitivity = sensitivity_DEFAULT_SENSITIVIT
 
 ;// CONCATENATED MODULE: ../core/src/anomaly/detector.ts
 
+/**
+ * Chosen by a search over the whole NAB subset with one configuration for all files (never per file).
+ * zAlert and novelty were then scaled together (from 6 and 1.3) so that the threshold NAB's optimiser picks
+ * falls at score 0.5: the default alert line and the best line coincide.
+ */
 const DEFAULT_TUNING = {
     warmup: 60,
     levelAlpha: 0.1,
@@ -102339,6 +102369,11 @@ async function verifyAndAct(inputs, spec, specDir, env, secrets) {
     annotate(report, core_namespaceObject);
     const decision = decision_decide(report.verdict, inputs.onFailure, inputs.onInconclusive);
     const done = { outcome: decision.outcome, warnings: [] };
+    if (report.status === 'cancelled' && decision.rollback) {
+        // A cancelled job says nothing about the new version: rolling it back would undo a deploy for no reason.
+        decision.rollback = false;
+        done.warnings.push('the job was cancelled before the verification ended, so no rollback was dispatched');
+    }
     const octokit = inputs.githubToken ? getOctokit(inputs.githubToken) : undefined;
     const { owner, repo } = octokit ? github_context.repo : { owner: '', repo: '' };
     let rollbackFailure;
