@@ -19,7 +19,9 @@ import { stratifiedScoreTest } from './stratifiedRank.ts';
  * - Noise variance: squared deviations from the minute's pooled mean, winsorised at the pooled 97th percentile.
  * - Tail and spikes: the excess of residuals (value minus the minute's median, harmful side) over their pooled
  *   `tailQuantile`; large spikes and a stretched p95/p99 raise it.
- * Each sub-test gets half of the judge's alpha. The variance ratio and p95/p99 increases gate and explain.
+ * The variance test gets a third of the judge's alpha, the tail test two thirds (a few spikes can only be
+ * so significant under exchangeability, see statisticalJudges). The variance ratio and p95/p99 increases
+ * gate and explain.
  */
 export const distributionJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult => {
   const aligned = alignByTime(data.baseline, data.canary);
@@ -223,14 +225,14 @@ function judgeCells(data: MetricData, cells: Cell[], aligned: boolean, ctx: Judg
   let pt: number | null = null;
   if (variance) {
     const test = squaredDeviationTest(cells, WINSOR);
-    pv = Math.min(1, 2 * (test ? test.p : 1));
+    pv = Math.min(1, 3 * (test ? test.p : 1));
     const sdIncrease = Math.sqrt(variance.ratio) - 1;
     varDecision = decide(pv, s.alpha, s.warnFactor, true, variance.ratio >= s.minVarianceRatio, true);
     parts.push(`noise variance x${fmt(variance.ratio)} (sd ${pct(sdIncrease)}, p = ${fmtP(pv)})`);
   }
   if (tail) {
     const test = tailExcessTest(residuals, tail.threshold);
-    pt = Math.min(1, 2 * (test ? test.p : 1));
+    pt = Math.min(1, 1.5 * (test ? test.p : 1));
     const inc = Math.max(tail.p95Increase, tail.p99Increase);
     const rel = baseMean !== 0 ? inc / Math.abs(baseMean) : inc > 0 ? Number.POSITIVE_INFINITY : 0;
     const bigEnough = inc > 0 && inc >= minAbs && rel >= s.minRelativeChange;

@@ -18,7 +18,7 @@ import type { MetricKind, Sensitivity } from '../model/metric.ts';
  * |   throughput, resource, other| 0      | 0      | 0      |
  *
  * `alpha` is the family-wise error rate of one metric: the judgment splits it over the statistical judges
- * it runs on that metric (Bonferroni), so adding a judge never raises the false-alarm rate.
+ * it runs on that metric (weighted Bonferroni), so adding a judge never raises the false-alarm rate.
  */
 export interface SensitivitySettings {
   sensitivity: Sensitivity;

@@ -15,17 +15,33 @@ import { relativeChange, summarizeSide } from './summary.ts';
 
 const SEVERITY: Record<MetricOutcome, number> = { 'no-data': -1, pass: 0, warn: 1, fail: 2 };
 
+/** A statistical judge and its share of the metric's alpha. */
+export interface WeightedJudge {
+  judge: Judge;
+  weight: number;
+}
+
 /**
- * The statistical judges that apply to this data, each with a p-value that shares the metric's alpha:
- * error counts go to the rate judge; time-aligned data to the paired and distribution judges; data whose
- * timestamps do not line up (before/after) to the pooled rank and distribution judges.
+ * The statistical judges that apply to this data, with their shares of the metric's alpha (weighted
+ * Bonferroni, shares sum to 1): error counts go to the rate judge; time-aligned data to the paired (0.4)
+ * and distribution (0.6) judges; data whose timestamps do not line up (before/after) to the pooled rank
+ * (0.4) and distribution (0.6) judges. The distribution judge spends a third of its share on variance and
+ * two thirds on the tail: sparse spikes can never be more significant than about 0.5^(number of spikes)
+ * under exchangeability, so the tail test needs the larger share to see a handful of them.
  */
-export function statisticalJudges(data: MetricData): { judges: Judge[]; aligned: boolean } {
+export function statisticalJudges(data: MetricData): { judges: WeightedJudge[]; aligned: boolean } {
   if (data.definition.kind === 'error' && isCountSeries(data.baseline) && isCountSeries(data.canary)) {
-    return { judges: [rateJudge], aligned: false };
+    return { judges: [{ judge: rateJudge, weight: 1 }], aligned: false };
   }
   const aligned = alignByTime(data.baseline, data.canary) !== null;
-  return { judges: aligned ? [pairedJudge, distributionJudge] : [rankJudge, distributionJudge], aligned };
+  const location = aligned ? pairedJudge : rankJudge;
+  return {
+    judges: [
+      { judge: location, weight: 0.4 },
+      { judge: distributionJudge, weight: 0.6 },
+    ],
+    aligned,
+  };
 }
 
 /** The sensitivity settings that apply to a metric: its own override, else the verification's. */
@@ -35,8 +51,8 @@ export function metricSettings(data: MetricData, options: JudgmentOptions): Sens
 
 /**
  * Judges one metric. Default mode: threshold rules first (fail-fast fails, an ignore rule passes), then the
- * statistical judges, each at alpha / m (Bonferroni over the m judges with a p-value, so the metric's
- * false-alarm rate stays at most alpha), plus the shape judge, which can warn but not fail. The worst outcome
+ * statistical judges, each at its share of alpha (weighted Bonferroni over the judges with a p-value, so
+ * the metric's false-alarm rate stays at most alpha), plus the shape judge, which can warn but not fail. The worst outcome
  * decides. Kayenta mode: Kayenta's classification alone.
  */
 export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): MetricJudgment {
@@ -97,8 +113,9 @@ export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): Me
     };
   }
   const { judges } = statisticalJudges(data);
-  const shared: JudgeContext = { settings: { ...settings, alpha: settings.alpha / judges.length } };
-  const stats = judges.map((j) => j(data, shared));
+  const stats = judges.map(({ judge, weight }) =>
+    judge(data, { settings: { ...settings, alpha: settings.alpha * weight } }),
+  );
   results.push(...stats);
   results.push(shapeJudge(data, ctx));
   if (stats.every((r) => r.outcome === 'no-data')) {
