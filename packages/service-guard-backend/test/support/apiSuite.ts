@@ -69,6 +69,7 @@ export function describeServiceGuardApi(
           component('noisy-logs'),
           component('typo', { 'vigil.dev/service-guard': 'no-such-profile' }),
           component('evil', { 'prometheus.io/service-name': 'x"}) or vector(1) #\nnext' }),
+          component('sly', { 'prometheus.io/service-name': 'x"}) or vector(1) #' }),
           // Not opted in: never analysed.
           { ...component('bystander'), metadata: { name: 'bystander', namespace: 'default' } },
         ] as never,
@@ -151,12 +152,19 @@ export function describeServiceGuardApi(
       expect(typo.current?.state).toBe('no-data');
       expect(typo.current?.reasons[0]).toContain('names profile "no-such-profile", which is not configured');
 
-      // The hostile service name went to the replay provider only as an escaped variable: no recording
-      // matches it, so no data, reported for that entity alone.
+      // A line break in an annotation is refused before any query is made, for that entity alone.
       const evil = await health('evil');
       expect(evil.current?.state).toBe('no-data');
       expect(evil.current?.reasons[0]).toContain(
         'annotation prometheus.io/service-name contains a control character',
+      );
+      // A quote-laden value is only ever a template variable: the provider renders it (escaped for real
+      // backends, verbatim as the replay key), finds no such series, and the entity alone has no data.
+      const sly = await health('sly');
+      expect(sly.current?.state).toBe('no-data');
+      expect(sly.current?.metrics.map((m) => m.outcome)).toEqual(['no-data', 'no-data', 'no-data']);
+      expect(sly.current?.metrics[0]?.reason).toContain(
+        'no recording of "sum by (instance) (rate(vigil_metric_0{service="x"}) or vector(1) #"}[1m]))"',
       );
 
       expect((await health('bystander')).current).toBeNull();
