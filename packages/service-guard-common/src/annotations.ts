@@ -21,3 +21,10 @@ export const ANNOTATION_DATADOG_SERVICE = 'datadoghq.com/service-name';
 
 /** Dynatrace entity id, e.g. `SERVICE-ABC123` (Dynatrace's Backstage plugin); `{{dynatraceEntityId}}`. */
 export const ANNOTATION_DYNATRACE_ENTITY_ID = 'dynatrace.com/dynatrace-entity-id';
+
+/** Whether an entity has opted in (for the frontend's `EntitySwitch` / entity content filter). */
+export function isServiceGuardAvailable(entity: {
+  metadata: { annotations?: Record<string, string> };
+}): boolean {
+  return Boolean(entity.metadata.annotations?.[ANNOTATION_SERVICE_GUARD]?.trim());
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   entityPath,
+  isServiceGuardAvailable,
   serviceGuardFeedbackCreatePermission,
   serviceGuardPermissions,
   serviceGuardRunTriggerPermission,
@@ -32,5 +33,15 @@ describe('permissions', () => {
       'service-guard.feedback.create',
       'service-guard.run.trigger',
     ]);
+  });
+});
+
+describe('isServiceGuardAvailable', () => {
+  it('is true only for a non-empty vigil.dev/service-guard annotation', () => {
+    const e = (annotations?: Record<string, string>) => ({ metadata: annotations ? { annotations } : {} });
+    expect(isServiceGuardAvailable(e({ 'vigil.dev/service-guard': 'web' }))).toBe(true);
+    expect(isServiceGuardAvailable(e({ 'vigil.dev/service-guard': ' ' }))).toBe(false);
+    expect(isServiceGuardAvailable(e({ 'prometheus.io/service-name': 'web' }))).toBe(false);
+    expect(isServiceGuardAvailable(e())).toBe(false);
   });
 });
