@@ -83543,7 +83543,9 @@ function stratifiedScoreTest(strata, alternative, score = (x) => x) {
  * - Noise variance: squared deviations from the minute's pooled mean, winsorised at the pooled 97th percentile.
  * - Tail and spikes: the excess of residuals (value minus the minute's median, harmful side) over their pooled
  *   `tailQuantile`; large spikes and a stretched p95/p99 raise it.
- * Each sub-test gets half of the judge's alpha. The variance ratio and p95/p99 increases gate and explain.
+ * The variance test gets a third of the judge's alpha, the tail test two thirds (a few spikes can only be
+ * so significant under exchangeability, see statisticalJudges). The variance ratio and p95/p99 increases
+ * gate and explain.
  */
 const distributionJudge = (data, ctx) => {
     const aligned = alignByTime(data.baseline, data.canary);
@@ -83735,14 +83737,14 @@ function judgeCells(data, cells, aligned, ctx) {
     let pt = null;
     if (variance) {
         const test = squaredDeviationTest(cells, WINSOR);
-        pv = Math.min(1, 2 * (test ? test.p : 1));
+        pv = Math.min(1, 3 * (test ? test.p : 1));
         const sdIncrease = Math.sqrt(variance.ratio) - 1;
         varDecision = decide(pv, s.alpha, s.warnFactor, true, variance.ratio >= s.minVarianceRatio, true);
         parts.push(`noise variance x${fmt(variance.ratio)} (sd ${pct(sdIncrease)}, p = ${fmtP(pv)})`);
     }
     if (tail) {
         const test = tailExcessTest(residuals, tail.threshold);
-        pt = Math.min(1, 2 * (test ? test.p : 1));
+        pt = Math.min(1, 1.5 * (test ? test.p : 1));
         const inc = Math.max(tail.p95Increase, tail.p99Increase);
         const rel = baseMean !== 0 ? inc / Math.abs(baseMean) : inc > 0 ? Number.POSITIVE_INFINITY : 0;
         const bigEnough = inc > 0 && inc >= minAbs && rel >= s.minRelativeChange;
@@ -85481,16 +85483,26 @@ function relativeChange(baseline, canary) {
 
 const SEVERITY = { 'no-data': -1, pass: 0, warn: 1, fail: 2 };
 /**
- * The statistical judges that apply to this data, each with a p-value that shares the metric's alpha:
- * error counts go to the rate judge; time-aligned data to the paired and distribution judges; data whose
- * timestamps do not line up (before/after) to the pooled rank and distribution judges.
+ * The statistical judges that apply to this data, with their shares of the metric's alpha (weighted
+ * Bonferroni, shares sum to 1): error counts go to the rate judge; time-aligned data to the paired (0.4)
+ * and distribution (0.6) judges; data whose timestamps do not line up (before/after) to the pooled rank
+ * (0.4) and distribution (0.6) judges. The distribution judge spends a third of its share on variance and
+ * two thirds on the tail: sparse spikes can never be more significant than about 0.5^(number of spikes)
+ * under exchangeability, so the tail test needs the larger share to see a handful of them.
  */
 function statisticalJudges(data) {
     if (data.definition.kind === 'error' && isCountSeries(data.baseline) && isCountSeries(data.canary)) {
-        return { judges: [rateJudge], aligned: false };
+        return { judges: [{ judge: rateJudge, weight: 1 }], aligned: false };
     }
     const aligned = alignByTime(data.baseline, data.canary) !== null;
-    return { judges: aligned ? [pairedJudge, distributionJudge] : [rankJudge, distributionJudge], aligned };
+    const location = aligned ? pairedJudge : rankJudge;
+    return {
+        judges: [
+            { judge: location, weight: 0.4 },
+            { judge: distributionJudge, weight: 0.6 },
+        ],
+        aligned,
+    };
 }
 /** The sensitivity settings that apply to a metric: its own override, else the verification's. */
 function metricSettings(data, options) {
@@ -85498,8 +85510,8 @@ function metricSettings(data, options) {
 }
 /**
  * Judges one metric. Default mode: threshold rules first (fail-fast fails, an ignore rule passes), then the
- * statistical judges, each at alpha / m (Bonferroni over the m judges with a p-value, so the metric's
- * false-alarm rate stays at most alpha), plus the shape judge, which can warn but not fail. The worst outcome
+ * statistical judges, each at its share of alpha (weighted Bonferroni over the judges with a p-value, so
+ * the metric's false-alarm rate stays at most alpha), plus the shape judge, which can warn but not fail. The worst outcome
  * decides. Kayenta mode: Kayenta's classification alone.
  */
 function judgeMetric(data, options = {}) {
@@ -85559,8 +85571,7 @@ function judgeMetric(data, options = {}) {
         };
     }
     const { judges } = statisticalJudges(data);
-    const shared = { settings: { ...settings, alpha: settings.alpha / judges.length } };
-    const stats = judges.map((j) => j(data, shared));
+    const stats = judges.map(({ judge, weight }) => judge(data, { settings: { ...settings, alpha: settings.alpha * weight } }));
     results.push(...stats);
     results.push(shapeJudge(data, ctx));
     if (stats.every((r) => r.outcome === 'no-data')) {
