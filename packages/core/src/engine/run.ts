@@ -355,6 +355,7 @@ class RunState {
     return judgeVerification(this.metricData(until), {
       sensitivity: this.spec.sensitivity,
       mode: this.spec.policy.judge,
+      thresholdOnly: this.plan.strategy === 'threshold',
       noData: this.spec.policy.noData,
       ...(this.logResult ? { logs: this.logResult } : {}),
       ...(this.spec.policy.passScore !== undefined || this.spec.policy.marginalScore !== undefined

@@ -89,6 +89,23 @@ export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): Me
   if (threshold.outcome === 'fail') {
     return finish(base, results, [threshold]);
   }
+  if (options.thresholdOnly) {
+    // No baseline by design: the rules alone judge, and a metric without rules or data cannot pass.
+    if (canary.points === 0 || threshold.classification === 'nodata') {
+      return {
+        ...base,
+        outcome: 'no-data',
+        risk: 0,
+        decidedBy: [],
+        judges: results,
+        explanation:
+          canary.points === 0
+            ? `no data: the canary returned no values for ${definition.name}`
+            : `${definition.name} has no ignore or fail-fast rules, and the threshold strategy judges by rules alone`,
+      };
+    }
+    return finish(base, results, [threshold]);
+  }
   if (canary.points === 0 || baseline.points === 0) {
     const missing = [baseline.points === 0 ? 'baseline' : '', canary.points === 0 ? 'canary' : '']
       .filter(Boolean)

@@ -25,4 +25,6 @@ export interface JudgmentOptions {
   kayenta?: KayentaScoringOptions;
   /** The log comparison's result; it counts like one more metric. */
   logs?: LogsJudgment;
+  /** Threshold-only strategy: there is no baseline, and each metric is judged by its rules alone. */
+  thresholdOnly?: boolean;
 }

@@ -187,3 +187,32 @@ describe('judgeVerification', () => {
     expect(j.verdict).toBe('inconclusive');
   });
 });
+
+describe('threshold-only judgment', () => {
+  const canary = [
+    series('canary', 'c1', [100, 120, 180, 190, 110]),
+    series('canary', 'c2', [100, 101, 99, 102, 98]),
+  ];
+  const data = (failFast: NonNullable<MetricData['definition']['thresholds']>['failFast']) => ({
+    definition: definition({ thresholds: failFast ? { failFast } : {} }),
+    baseline: [],
+    canary,
+  });
+
+  it('passes while the rules hold, fails when one fires, and never passes a metric without rules', () => {
+    const ok = judgeMetric(data([{ type: 'absolute', above: 200, when: 'immediately' }]), {
+      thresholdOnly: true,
+    });
+    expect(ok.outcome).toBe('pass');
+    const bad = judgeMetric(data([{ type: 'absolute', above: 150, when: 'consecutive', count: 2 }]), {
+      thresholdOnly: true,
+    });
+    expect(bad.outcome).toBe('fail');
+    expect(bad.decidedBy).toEqual(['threshold']);
+    const none = judgeMetric(data(undefined), { thresholdOnly: true });
+    expect(none.outcome).toBe('no-data');
+    expect(none.explanation).toBe(
+      'm has no ignore or fail-fast rules, and the threshold strategy judges by rules alone',
+    );
+  });
+});
