@@ -1,0 +1,51 @@
+/**
+ * Service Guard for Backstage's new frontend system: `import serviceGuardPlugin from
+ * '@vigil/backstage-plugin-service-guard/alpha'` and add it to the app's features (or let feature discovery
+ * find it). It adds an entity content tab "Service Guard" and an overview card, both only on entities that
+ * opted in with the `vigil.dev/service-guard` annotation.
+ */
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { ServiceGuardClient } from '@vigil/backstage-plugin-service-guard-common';
+import { serviceGuardApiRef } from './api.ts';
+import { isServiceGuardAvailable } from './conditions.ts';
+
+/** The API extension: the common package's client over the app's discovery and (token-adding) fetch. */
+export const serviceGuardApi = ApiBlueprint.make({
+  params: (defineParams) =>
+    defineParams({
+      api: serviceGuardApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) => new ServiceGuardClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The "Service Guard" tab of entity pages. */
+export const serviceGuardEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: 'service-guard',
+    title: 'Service Guard',
+    filter: isServiceGuardAvailable,
+    loader: () => import('./components/ServiceGuardContent.tsx').then((m) => <m.ServiceGuardContent />),
+  },
+});
+
+/** The overview card of entity pages. */
+export const serviceGuardEntityCard = EntityCardBlueprint.make({
+  params: {
+    filter: isServiceGuardAvailable,
+    loader: () => import('./components/ServiceGuardCard.tsx').then((m) => <m.ServiceGuardCard />),
+  },
+});
+
+/** The plugin (`pluginId: service-guard`). */
+export default createFrontendPlugin({
+  pluginId: 'service-guard',
+  info: { packageJson: () => import('../package.json', { with: { type: 'json' } }).then((m) => m.default) },
+  extensions: [serviceGuardApi, serviceGuardEntityContent, serviceGuardEntityCard],
+});

@@ -1,0 +1,252 @@
+import { Alert, Button, Card, CardBody, CardHeader, Flex, Text, TextField } from '@backstage/ui';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  type FeedbackAction,
+  type LogCluster,
+  type LogClusterFeedback,
+  type LogsSummary,
+  serviceGuardFeedbackCreatePermission,
+} from '@vigil/backstage-plugin-service-guard-common';
+import { useState } from 'react';
+import { serviceGuardApiRef } from '../api.ts';
+import { clusterClassLabel, feedbackLabel, formatRisk, outcomeLabel, outcomeTone } from '../format.ts';
+import { StatusLabel } from './StatusLabel.tsx';
+
+const ACTIONS: FeedbackAction[] = [
+  'not-a-risk-ignore-frequency',
+  'not-a-risk-consider-frequency',
+  'medium',
+  'high',
+];
+
+/** The clusters a person should look at first: new and unexpectedly frequent ones, then the rest by risk. */
+export function orderClusters(clusters: readonly LogCluster[]): {
+  attention: LogCluster[];
+  known: LogCluster[];
+} {
+  const needs = (c: LogCluster) => c.class === 'unknown' || c.class === 'unexpected-frequency' || c.risk > 0;
+  const byRisk = (a: LogCluster, b: LogCluster) => b.risk - a.risk || b.count - a.count;
+  return {
+    attention: clusters.filter(needs).sort(byRisk),
+    known: clusters.filter((c) => !needs(c)).sort(byRisk),
+  };
+}
+
+/** Marks a cluster; shown only to people whose permission allows it. */
+function FeedbackForm(props: {
+  entityRef: string;
+  cluster: LogCluster;
+  onSaved: (f: LogClusterFeedback) => void;
+}) {
+  const api = useApi(serviceGuardApiRef);
+  const [reason, setReason] = useState('');
+  const [pending, setPending] = useState<FeedbackAction | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (action: FeedbackAction) => {
+    if (reason.trim() === '') {
+      setError('Say why first: the reason is kept with your name.');
+      return;
+    }
+    setPending(action);
+    setError(null);
+    try {
+      const saved = await api.postFeedback(props.entityRef, props.cluster.clusterId, {
+        action,
+        reason: reason.trim(),
+        template: props.cluster.template,
+      });
+      setReason('');
+      props.onSaved(saved);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setPending(null);
+    }
+  };
+  return (
+    <Flex direction="column" gap="2" aria-label={`feedback on ${props.cluster.template}`} role="group">
+      <TextField
+        label="Why (kept with your name)"
+        value={reason}
+        onChange={setReason}
+        placeholder="e.g. expected after the promo rollout"
+        size="small"
+      />
+      <Flex gap="2" style={{ flexWrap: 'wrap' }}>
+        {ACTIONS.map((a) => (
+          <Button
+            key={a}
+            size="small"
+            variant={a === 'high' ? 'primary' : 'secondary'}
+            destructive={a === 'high'}
+            isDisabled={pending !== null}
+            loading={pending === a}
+            onPress={() => submit(a)}
+          >
+            {feedbackLabel[a]}
+          </Button>
+        ))}
+      </Flex>
+      {error ? (
+        <Text as="p" variant="body-small" color="danger" role="alert">
+          {error}
+        </Text>
+      ) : null}
+    </Flex>
+  );
+}
+
+function ClusterItem(props: { entityRef: string; cluster: LogCluster; canGiveFeedback: boolean }) {
+  const [saved, setSaved] = useState<LogClusterFeedback | null>(null);
+  const c = props.cluster;
+  const tone =
+    c.class === 'unknown' || c.class === 'unexpected-frequency'
+      ? 'danger'
+      : c.risk > 0
+        ? 'warning'
+        : 'success';
+  return (
+    <li data-testid="log-cluster" data-cluster-class={c.class} style={{ listStyle: 'none' }}>
+      <Flex
+        direction="column"
+        gap="2"
+        style={{ borderLeft: `3px solid var(--bui-fg-${tone})`, paddingLeft: 12, paddingBlock: 4 }}
+      >
+        <Flex gap="3" align="center" style={{ flexWrap: 'wrap' }}>
+          <StatusLabel tone={tone} label={clusterClassLabel[c.class]} />
+          <Text as="span" variant="body-small" color="secondary">
+            {c.level}, {c.count} in the period, {c.historyCount} in the history, risk {formatRisk(c.risk)}
+          </Text>
+        </Flex>
+        <code
+          style={{
+            fontFamily: 'var(--bui-font-monospace, monospace)',
+            fontSize: 13,
+            overflowWrap: 'anywhere',
+          }}
+        >
+          {c.template}
+        </code>
+        <Text as="p" variant="body-small">
+          {c.explanation}
+        </Text>
+        {c.samples.length > 0 ? (
+          <details>
+            <summary style={{ cursor: 'pointer' }}>
+              <Text as="span" variant="body-small">
+                {c.samples.length === 1 ? 'Sample message' : `${c.samples.length} sample messages`}
+              </Text>
+            </summary>
+            <ul style={{ margin: '6px 0 0', paddingLeft: '1.25em' }}>
+              {c.samples.map((s) => (
+                <li key={s}>
+                  <code
+                    style={{
+                      fontFamily: 'var(--bui-font-monospace, monospace)',
+                      fontSize: 12,
+                      overflowWrap: 'anywhere',
+                    }}
+                  >
+                    {s}
+                  </code>
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
+        {c.feedback && !saved ? (
+          <Text as="p" variant="body-small" color="secondary">
+            Feedback in force: {feedbackLabel[c.feedback.action]} ({c.feedback.reason})
+          </Text>
+        ) : null}
+        {saved ? (
+          <Text as="p" variant="body-small" color="success" role="status">
+            Saved: {feedbackLabel[saved.action]} by {saved.createdBy}. Later analyses score this cluster with
+            it.
+          </Text>
+        ) : null}
+        {props.canGiveFeedback ? (
+          <FeedbackForm entityRef={props.entityRef} cluster={c} onSaved={setSaved} />
+        ) : null}
+      </Flex>
+    </li>
+  );
+}
+
+/** The period's log clusters: new and unexpectedly frequent ones first, with samples and feedback. */
+export function LogClusters(props: { entityRef: string; logs: LogsSummary | null }) {
+  const permission = usePermission({ permission: serviceGuardFeedbackCreatePermission });
+  const canGiveFeedback = !permission.loading && permission.allowed;
+  const { logs } = props;
+  return (
+    <Card>
+      <CardHeader>
+        <Flex align="center" gap="3">
+          <Text as="h2" variant="title-small">
+            Log clusters
+          </Text>
+          {logs ? <StatusLabel tone={outcomeTone[logs.outcome]} label={outcomeLabel[logs.outcome]} /> : null}
+        </Flex>
+      </CardHeader>
+      <CardBody>
+        {logs === null ? (
+          <Text as="p" variant="body-medium" color="secondary">
+            This entity's profile reads no logs.
+          </Text>
+        ) : (
+          <LogClusterList entityRef={props.entityRef} logs={logs} canGiveFeedback={canGiveFeedback} />
+        )}
+      </CardBody>
+    </Card>
+  );
+}
+
+function LogClusterList(props: { entityRef: string; logs: LogsSummary; canGiveFeedback: boolean }) {
+  const { logs } = props;
+  const { attention, known } = orderClusters(logs.clusters);
+  return (
+    <Flex direction="column" gap="3">
+      <Text as="p" variant="body-medium">
+        {logs.explanation} ({logs.totals.period} messages in the period, {logs.totals.history} in the
+        history.)
+      </Text>
+      {attention.length === 0 ? (
+        <Alert status="success" title="No new or unexpectedly frequent log messages." />
+      ) : (
+        <ul
+          aria-label="log clusters to look at"
+          style={{ margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: 16 }}
+        >
+          {attention.map((c) => (
+            <ClusterItem
+              key={c.clusterId}
+              entityRef={props.entityRef}
+              cluster={c}
+              canGiveFeedback={props.canGiveFeedback}
+            />
+          ))}
+        </ul>
+      )}
+      {known.length > 0 ? (
+        <details>
+          <summary style={{ cursor: 'pointer' }}>
+            <Text as="span" variant="body-small">
+              {known.length} known {known.length === 1 ? 'cluster' : 'clusters'} at their usual frequency
+            </Text>
+          </summary>
+          <ul style={{ margin: '8px 0 0', padding: 0, display: 'flex', flexDirection: 'column', gap: 12 }}>
+            {known.map((c) => (
+              <ClusterItem
+                key={c.clusterId}
+                entityRef={props.entityRef}
+                cluster={c}
+                canGiveFeedback={props.canGiveFeedback}
+              />
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </Flex>
+  );
+}

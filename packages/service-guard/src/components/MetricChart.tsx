@@ -1,0 +1,231 @@
+import { Text } from '@backstage/ui';
+import type { MetricRisk } from '@vigil/backstage-plugin-service-guard-common';
+import { formatNumber, formatTime, outcomeLabel, outcomeTone } from '../format.ts';
+import { type MetricPoint, pointsOf } from '../series.ts';
+import { StatusLabel } from './StatusLabel.tsx';
+
+const W = 640;
+const H = 150;
+const PAD = { left: 48, right: 12, top: 10, bottom: 24 };
+
+/** Lower and upper ends of the value axis: every value and bound drawn, with 5% room. */
+export function valueDomain(values: readonly number[]): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return [0, 1];
+  let lo = Math.min(...finite);
+  let hi = Math.max(...finite);
+  if (lo === hi) {
+    const d = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    lo -= d;
+    hi += d;
+  }
+  const pad = (hi - lo) * 0.05;
+  return [lo - pad, hi + pad];
+}
+
+function unitOf(m: MetricRisk): string {
+  return m.unit ? ` ${m.unit}` : '';
+}
+
+/** The whole period: each instance's values, the band of the expected range, alerts as red rings. */
+function SeriesChart(props: { metric: MetricRisk; points: MetricPoint[] }) {
+  const { metric, points } = props;
+  const times = points.map((p) => Date.parse(p.t));
+  const t0 = Math.min(...times);
+  const t1 = Math.max(...times);
+  const [lo, hi] = valueDomain(
+    points.flatMap((p) => [p.value, p.lower ?? Number.NaN, p.upper ?? Number.NaN, p.expected ?? Number.NaN]),
+  );
+  const x = (t: number) => PAD.left + (t1 === t0 ? 0.5 : (t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
+  const y = (v: number) => PAD.top + ((hi - v) / (hi - lo)) * (H - PAD.top - PAD.bottom);
+  const byInstance = new Map<string, MetricPoint[]>();
+  for (const p of points) {
+    const list = byInstance.get(p.instance) ?? [];
+    list.push(p);
+    byInstance.set(p.instance, list);
+  }
+  const bands: string[] = [];
+  for (const list of byInstance.values()) {
+    const withBand = list
+      .filter((p) => p.lower !== null && p.upper !== null)
+      .sort((a, b) => Date.parse(a.t) - Date.parse(b.t));
+    if (withBand.length < 2) continue;
+    const top = withBand.map((p) => `${x(Date.parse(p.t)).toFixed(1)},${y(p.upper!).toFixed(1)}`);
+    const bottom = withBand
+      .map((p) => `${x(Date.parse(p.t)).toFixed(1)},${y(p.lower!).toFixed(1)}`)
+      .reverse();
+    bands.push([...top, ...bottom].join(' '));
+  }
+  const alerts = points.filter((p) => p.alert);
+  const label =
+    `${metric.metric}: ${points.length} points from ${formatTime(new Date(t0).toISOString())} to ` +
+    `${formatTime(new Date(t1).toISOString())}, values ${formatNumber(lo)} to ${formatNumber(hi)}${unitOf(metric)}; ` +
+    `${alerts.length} anomalous points outside the expected band.`;
+  return (
+    <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={label} data-testid="metric-chart">
+      <title>{label}</title>
+      {bands.map((b) => (
+        <polygon key={b} points={b} fill="var(--bui-fg-info)" fillOpacity={0.15} stroke="none" />
+      ))}
+      {[...byInstance.entries()].map(([instance, list]) => (
+        <polyline
+          key={instance}
+          fill="none"
+          stroke="var(--bui-fg-primary)"
+          strokeOpacity={0.8}
+          strokeWidth={1.25}
+          points={[...list]
+            .sort((a, b) => Date.parse(a.t) - Date.parse(b.t))
+            .map((p) => `${x(Date.parse(p.t)).toFixed(1)},${y(p.value).toFixed(1)}`)
+            .join(' ')}
+        />
+      ))}
+      {alerts.map((p) => (
+        <circle
+          key={`${p.instance}@${p.t}`}
+          data-testid="anomaly-marker"
+          cx={x(Date.parse(p.t))}
+          cy={y(p.value)}
+          r={4.5}
+          fill="none"
+          stroke="var(--bui-fg-danger)"
+          strokeWidth={2}
+        >
+          <title>{`${p.instance} ${formatTime(p.t)}: ${formatNumber(p.value)}${unitOf(metric)}`}</title>
+        </circle>
+      ))}
+      <Axis lo={lo} hi={hi} y={y} />
+    </svg>
+  );
+}
+
+function Axis(props: { lo: number; hi: number; y: (v: number) => number }) {
+  const ticks = [props.hi - (props.hi - props.lo) * 0.05, props.lo + (props.hi - props.lo) * 0.05];
+  return (
+    <g>
+      {ticks.map((v) => (
+        <text
+          key={v}
+          x={PAD.left - 6}
+          y={props.y(v) + 4}
+          textAnchor="end"
+          fontSize="11"
+          fill="var(--bui-fg-secondary)"
+        >
+          {formatNumber(v)}
+        </text>
+      ))}
+    </g>
+  );
+}
+
+/**
+ * The worst point of the period against the detector's band and expectation: a band (the expected range),
+ * a tick (the expected value) and a marker (the value; a red ring when it raised an alert).
+ */
+function WorstPointChart(props: { metric: MetricRisk; worst: NonNullable<MetricRisk['worst']> }) {
+  const { metric, worst } = props;
+  const alert = metric.alerts > 0;
+  const [lo, hi] = valueDomain([
+    worst.value,
+    worst.lower ?? Number.NaN,
+    worst.upper ?? Number.NaN,
+    worst.expected ?? Number.NaN,
+  ]);
+  const h = 64;
+  const x = (v: number) => PAD.left + ((v - lo) / (hi - lo)) * (W - PAD.left - PAD.right);
+  const mid = 26;
+  const band =
+    worst.lower !== null && worst.upper !== null ? { from: x(worst.lower), to: x(worst.upper) } : null;
+  const u = unitOf(metric);
+  const label =
+    `${metric.metric}: most anomalous value ${formatNumber(worst.value)}${u} on ${worst.instance} at ${formatTime(worst.t)}` +
+    (worst.expected !== null ? `, expected ${formatNumber(worst.expected)}${u}` : ', no expectation yet') +
+    (band ? ` (band ${formatNumber(worst.lower!)} to ${formatNumber(worst.upper!)}${u})` : '') +
+    (alert ? '; outside the band: anomaly.' : '.');
+  return (
+    <svg viewBox={`0 0 ${W} ${h}`} width="100%" role="img" aria-label={label} data-testid="metric-chart">
+      <title>{label}</title>
+      <line x1={PAD.left} x2={W - PAD.right} y1={mid} y2={mid} stroke="var(--bui-border-1, #8884)" />
+      {band ? (
+        <rect
+          x={band.from}
+          y={mid - 10}
+          width={Math.max(1, band.to - band.from)}
+          height={20}
+          fill="var(--bui-fg-info)"
+          fillOpacity={0.18}
+          stroke="var(--bui-fg-info)"
+          strokeOpacity={0.5}
+        />
+      ) : null}
+      {worst.expected !== null ? (
+        <line
+          x1={x(worst.expected)}
+          x2={x(worst.expected)}
+          y1={mid - 14}
+          y2={mid + 14}
+          stroke="var(--bui-fg-info)"
+          strokeWidth={2}
+        />
+      ) : null}
+      <circle
+        data-testid={alert ? 'anomaly-marker' : 'value-marker'}
+        cx={x(worst.value)}
+        cy={mid}
+        r={6}
+        fill={alert ? 'none' : 'var(--bui-fg-primary)'}
+        stroke={alert ? 'var(--bui-fg-danger)' : 'var(--bui-fg-primary)'}
+        strokeWidth={2.5}
+      />
+      <text x={PAD.left} y={h - 6} fontSize="11" fill="var(--bui-fg-secondary)">
+        {formatNumber(lo)}
+        {u}
+      </text>
+      <text x={W - PAD.right} y={h - 6} fontSize="11" textAnchor="end" fill="var(--bui-fg-secondary)">
+        {formatNumber(hi)}
+        {u}
+      </text>
+      {worst.expected !== null ? (
+        <text x={x(worst.expected)} y={h - 6} fontSize="11" textAnchor="middle" fill="var(--bui-fg-info)">
+          expected {formatNumber(worst.expected)}
+        </text>
+      ) : null}
+    </svg>
+  );
+}
+
+/** One metric: outcome in words, its sentence with the numbers, and a chart. */
+export function MetricChart(props: { metric: MetricRisk }) {
+  const { metric } = props;
+  const points = pointsOf(metric);
+  return (
+    <section
+      aria-label={`metric ${metric.metric}`}
+      style={{ display: 'flex', flexDirection: 'column', gap: 6 }}
+    >
+      <div style={{ display: 'flex', alignItems: 'baseline', gap: 12, flexWrap: 'wrap' }}>
+        <Text as="h3" variant="body-large" weight="bold">
+          {metric.metric}
+        </Text>
+        <StatusLabel tone={outcomeTone[metric.outcome]} label={outcomeLabel[metric.outcome]} />
+        <Text as="span" variant="body-small" color="secondary">
+          {metric.kind}, {metric.direction.replaceAll('-', ' ')}
+          {metric.points > 0 ? `, ${metric.alerts} of ${metric.points} points anomalous` : ''}
+        </Text>
+      </div>
+      <Text as="p" variant="body-small">
+        {metric.reason}
+      </Text>
+      {points.length > 0 ? (
+        <SeriesChart metric={metric} points={points} />
+      ) : metric.worst ? (
+        <WorstPointChart metric={metric} worst={metric.worst} />
+      ) : (
+        <Text as="p" variant="body-small" color="secondary">
+          No point to draw for this period.
+        </Text>
+      )}
+    </section>
+  );
+}

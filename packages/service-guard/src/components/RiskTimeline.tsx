@@ -1,0 +1,109 @@
+import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
+import type { HealthHistoryEntry } from '@vigil/backstage-plugin-service-guard-common';
+import { formatTime, stateLabel, stateTone, toneColor } from '../format.ts';
+
+const W = 640;
+const H = 160;
+const PAD = { left: 36, right: 12, top: 12, bottom: 28 };
+
+/** Which periods to name in the timeline's description: where the state changed. */
+export function stateChanges(oldestFirst: readonly HealthHistoryEntry[]): string[] {
+  const out: string[] = [];
+  let prev: HealthHistoryEntry | undefined;
+  for (const e of oldestFirst) {
+    if (prev && prev.state !== e.state) {
+      out.push(`${stateLabel[e.state].toLowerCase()} from ${formatTime(e.periodStart)}`);
+    }
+    prev = e;
+  }
+  return out;
+}
+
+/** The score of every analysed period, oldest on the left, each dot coloured and labelled by its state. */
+export function RiskTimeline(props: { history: readonly HealthHistoryEntry[] }) {
+  const entries = [...props.history].reverse();
+  const n = entries.length;
+  const x = (i: number) =>
+    n <= 1 ? (PAD.left + W - PAD.right) / 2 : PAD.left + (i * (W - PAD.left - PAD.right)) / (n - 1);
+  const y = (score: number) => PAD.top + ((100 - score) * (H - PAD.top - PAD.bottom)) / 100;
+  const scored = entries.map((e, i) => ({ e, i })).filter((p) => p.e.score !== null);
+  const path = scored
+    .map((p, k) => `${k === 0 ? 'M' : 'L'}${x(p.i).toFixed(1)},${y(p.e.score!).toFixed(1)}`)
+    .join(' ');
+  const changes = stateChanges(entries);
+  const last = entries[n - 1];
+  const description =
+    n === 0
+      ? 'No analysed periods yet.'
+      : `Health score over the last ${n} periods. Now ${stateLabel[last!.state].toLowerCase()}` +
+        `${last!.score === null ? '' : ` at ${last!.score}`}. ` +
+        (changes.length > 0 ? `Changes: ${changes.join('; ')}.` : 'No change of state.');
+  return (
+    <Card>
+      <CardHeader>
+        <Text as="h2" variant="title-small">
+          Risk timeline
+        </Text>
+      </CardHeader>
+      <CardBody>
+        <svg
+          viewBox={`0 0 ${W} ${H}`}
+          width="100%"
+          role="img"
+          aria-label={description}
+          data-testid="risk-timeline"
+          style={{ maxHeight: 200, display: 'block' }}
+        >
+          <title>{description}</title>
+          {[0, 50, 100].map((s) => (
+            <g key={s}>
+              <line
+                x1={PAD.left}
+                x2={W - PAD.right}
+                y1={y(s)}
+                y2={y(s)}
+                stroke="var(--bui-border-1, #8884)"
+                strokeDasharray={s === 50 ? '4 4' : undefined}
+              />
+              <text
+                x={PAD.left - 6}
+                y={y(s) + 4}
+                textAnchor="end"
+                fontSize="11"
+                fill="var(--bui-fg-secondary)"
+              >
+                {s}
+              </text>
+            </g>
+          ))}
+          {path ? <path d={path} fill="none" stroke="var(--bui-fg-secondary)" strokeWidth={1.5} /> : null}
+          {entries.map((e, i) => (
+            <circle
+              key={e.periodStart}
+              cx={x(i)}
+              cy={e.score === null ? y(0) : y(e.score)}
+              r={4}
+              fill={e.state === 'no-data' ? 'none' : toneColor(stateTone[e.state])}
+              stroke={toneColor(stateTone[e.state])}
+              strokeWidth={1.5}
+            >
+              <title>
+                {`${formatTime(e.periodStart)}: ${stateLabel[e.state]}${e.score === null ? '' : `, score ${e.score}`}`}
+              </title>
+            </circle>
+          ))}
+          {n > 0 ? (
+            <>
+              <text x={PAD.left} y={H - 8} fontSize="11" fill="var(--bui-fg-secondary)">
+                {formatTime(entries[0]!.periodStart)}
+              </text>
+              <text x={W - PAD.right} y={H - 8} fontSize="11" textAnchor="end" fill="var(--bui-fg-secondary)">
+                {formatTime(entries[n - 1]!.periodEnd)}
+              </text>
+            </>
+          ) : null}
+        </svg>
+      </CardBody>
+    </Card>
+  );
+}

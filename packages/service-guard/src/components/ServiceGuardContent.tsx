@@ -1,0 +1,73 @@
+import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { serviceGuardApiRef } from '../api.ts';
+import { isServiceGuardAvailable } from '../conditions.ts';
+import { useAsyncValue } from '../useAsyncValue.ts';
+import { HealthSummary } from './HealthSummary.tsx';
+import { LogClusters } from './LogClusters.tsx';
+import { MetricChart } from './MetricChart.tsx';
+import { RiskTimeline } from './RiskTimeline.tsx';
+import { LoadError, Loading, NotAnalysedYet, OptIn } from './States.tsx';
+import { Verifications } from './Verifications.tsx';
+
+/** Periods shown in the risk timeline. */
+const HISTORY = 48;
+const VERIFICATIONS = 10;
+
+/** The "Service Guard" tab of an entity page. */
+export function ServiceGuardContent(props: { now?: () => number }) {
+  const { entity } = useEntity();
+  if (!isServiceGuardAvailable(entity)) return <OptIn entityName={entity.metadata.name} />;
+  return <ServiceGuardTab entityRef={stringifyEntityRef(entity)} now={props.now ?? Date.now} />;
+}
+
+function ServiceGuardTab(props: { entityRef: string; now: () => number }) {
+  const api = useApi(serviceGuardApiRef);
+  const { entityRef } = props;
+  const [state, reload] = useAsyncValue(
+    () =>
+      Promise.all([
+        api.getHealth(entityRef, { limit: HISTORY }),
+        api.getVerifications(entityRef, { limit: VERIFICATIONS }),
+      ]),
+    entityRef,
+  );
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') return <LoadError error={state.error} onRetry={reload} />;
+  const [health, verifications] = state.value;
+  const current = health.current;
+  return (
+    <Flex direction="column" gap="4" data-testid="service-guard-tab">
+      {current ? <HealthSummary current={current} now={props.now()} /> : <NotAnalysedYet />}
+      {health.history.length > 0 ? <RiskTimeline history={health.history} /> : null}
+      {current ? (
+        <Card>
+          <CardHeader>
+            <Text as="h2" variant="title-small">
+              Metrics
+            </Text>
+          </CardHeader>
+          <CardBody>
+            {current.metrics.length === 0 ? (
+              <Text as="p" variant="body-medium" color="secondary">
+                No metric was analysed in this period.
+              </Text>
+            ) : (
+              <Flex direction="column" gap="5">
+                {[...current.metrics]
+                  .sort((a, b) => b.risk - a.risk)
+                  .map((m) => (
+                    <MetricChart key={m.metric} metric={m} />
+                  ))}
+              </Flex>
+            )}
+          </CardBody>
+        </Card>
+      ) : null}
+      {current ? <LogClusters entityRef={entityRef} logs={current.logs} /> : null}
+      <Verifications items={verifications.items} />
+    </Flex>
+  );
+}

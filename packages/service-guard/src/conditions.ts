@@ -1,0 +1,11 @@
+import type { Entity } from '@backstage/catalog-model';
+import { ANNOTATION_SERVICE_GUARD } from '@vigil/backstage-plugin-service-guard-common';
+
+/**
+ * Whether the entity opted in to Service Guard (`vigil.dev/service-guard: <profile>`); for `EntitySwitch`
+ * in apps on the legacy frontend system, and the filter of the tab and card in the new one.
+ */
+export function isServiceGuardAvailable(entity: Entity): boolean {
+  const value = entity.metadata.annotations?.[ANNOTATION_SERVICE_GUARD];
+  return typeof value === 'string' && value.trim() !== '';
+}

@@ -1,0 +1,173 @@
+// @vitest-environment jsdom
+import './support/setup.ts';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { screen, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { serviceGuardApiRef } from '../src/api.ts';
+import { ServiceGuardContent } from '../src/components/ServiceGuardContent.tsx';
+import { InMemoryServiceGuard } from './support/fakeApi.ts';
+import { entity, failingHealth, optedIn, PERIOD_END, verification } from './support/fixtures.ts';
+
+const now = () => PERIOD_END + 5 * 60_000;
+
+// usePermission caches decisions for the whole module (SWR), so the denied case lives in
+// permissions.test.tsx, a module of its own.
+function setup(options: { backend?: InMemoryServiceGuard; name?: string } = {}) {
+  const backend = options.backend ?? new InMemoryServiceGuard();
+  if (!options.backend) {
+    backend.health.set('component/default/checkout', failingHealth());
+    backend.verifications.set('component/default/checkout', [
+      verification({ rollbackRunUrl: 'https://github.com/acme/checkout/actions/runs/43' } as never),
+    ]);
+  }
+  const view = renderInTestApp(
+    <EntityProvider entity={optedIn(options.name ?? 'checkout')}>
+      <ServiceGuardContent now={now} />
+    </EntityProvider>,
+    {
+      apis: [[serviceGuardApiRef, backend], mockApis.permission({ authorize: AuthorizeResult.ALLOW })],
+    },
+  );
+  return { backend, view };
+}
+
+describe('Service Guard tab', () => {
+  it('shows the health state, score and reasons in words', async () => {
+    setup();
+    expect(await screen.findByText('Unhealthy')).toBeTruthy();
+    expect(screen.getByLabelText('score').textContent).toBe('score 31 / 100');
+    const reasons = within(screen.getByRole('list', { name: 'reasons' })).getAllByRole('listitem');
+    expect(reasons.map((r) => r.textContent)).toEqual(failingHealth().current!.reasons);
+    expect(screen.getByText(/analysed 4 min ago with profile "web"/)).toBeTruthy();
+  });
+
+  it('draws the risk timeline oldest first, naming the changes of state', async () => {
+    setup();
+    const timeline = await screen.findByTestId('risk-timeline');
+    const label = timeline.getAttribute('aria-label')!;
+    expect(label).toContain('last 6 periods');
+    expect(label).toContain('Now unhealthy at 31');
+    // Oldest first: healthy, no data, healthy, healthy, degraded, unhealthy.
+    expect(label).toContain('no data from 2026-11-20 09:30 UTC; healthy from 2026-11-20 10:00 UTC');
+    expect(label).toContain('degraded from 2026-11-20 11:00 UTC; unhealthy from 2026-11-20 11:30 UTC');
+    expect(timeline.querySelectorAll('circle')).toHaveLength(6);
+  });
+
+  it('charts each metric against its band, riskiest first, marking the anomaly', async () => {
+    setup();
+    await screen.findByText('Unhealthy');
+    const charts = screen.getAllByTestId('metric-chart');
+    expect(charts).toHaveLength(2);
+    expect(charts[0]!.getAttribute('aria-label')).toBe(
+      'errors: most anomalous value 42 on checkout-0 at 2026-11-20 11:55 UTC, expected 7 (band 3 to 11); outside the band: anomaly.',
+    );
+    expect(within(charts[0]! as HTMLElement).queryAllByTestId('anomaly-marker')).toHaveLength(1);
+    // The normal metric's value is drawn inside its band, not as an anomaly.
+    expect(within(charts[1]! as HTMLElement).queryAllByTestId('anomaly-marker')).toHaveLength(0);
+    expect(within(charts[1]! as HTMLElement).getAllByTestId('value-marker')).toHaveLength(1);
+  });
+
+  it('lists the new log cluster before the known one, with its sample', async () => {
+    setup();
+    await screen.findByText('Unhealthy');
+    const toLook = screen.getByRole('list', { name: 'log clusters to look at' });
+    const items = within(toLook).getAllByTestId('log-cluster');
+    expect(items.map((i) => i.getAttribute('data-cluster-class'))).toEqual(['unknown']);
+    expect(within(items[0]!).getByText('New')).toBeTruthy();
+    expect(within(items[0]!).getByText(/12 in the period, 0 in the history, risk 90%/)).toBeTruthy();
+    expect(screen.getByText('1 known cluster at their usual frequency')).toBeTruthy();
+  });
+
+  it('stores feedback from the keyboard alone and says so', async () => {
+    const { backend } = setup();
+    const user = userEvent.setup();
+    await screen.findByText('Unhealthy');
+    const form = screen.getByRole('group', { name: /feedback on java.lang.NullPointerException/ });
+    const field = within(form).getByRole('textbox');
+    field.focus();
+    await user.keyboard('promo rollout, fixed in 2.14.1');
+    await user.tab();
+    expect(document.activeElement?.textContent).toBe('Not a risk');
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('status')).toHaveProperty(
+      'textContent',
+      'Saved: Not a risk by user:default/guest. Later analyses score this cluster with it.',
+    );
+    expect(backend.feedback).toHaveLength(1);
+    expect(backend.feedback[0]).toMatchObject({
+      entityRef: 'component:default/checkout',
+      clusterId: 'c-npe',
+      action: 'not-a-risk-ignore-frequency',
+      reason: 'promo rollout, fixed in 2.14.1',
+    });
+  });
+
+  it('asks for a reason before sending feedback', async () => {
+    const { backend } = setup();
+    const user = userEvent.setup();
+    await screen.findByText('Unhealthy');
+    const form = screen.getByRole('group', { name: /feedback on java.lang.NullPointerException/ });
+    await user.click(within(form).getByRole('button', { name: 'High risk' }));
+    expect(within(form).getByRole('alert').textContent).toMatch(/Say why first/);
+    expect(backend.feedback).toHaveLength(0);
+  });
+
+  it('lists verifications with verdict, version, time and links to the workflow and rollback runs', async () => {
+    setup();
+    const item = await screen.findByTestId('verification');
+    expect(within(item).getByText('Failed')).toBeTruthy();
+    expect(within(item).getByText('version 2.14.0')).toBeTruthy();
+    expect(within(item).getByText(/finished 2026-11-20 11:30 UTC/)).toBeTruthy();
+    expect(within(item).getByRole('link', { name: 'Workflow run' }).getAttribute('href')).toBe(
+      'https://github.com/acme/checkout/actions/runs/42',
+    );
+    expect(within(item).getByRole('link', { name: 'Rollback run' }).getAttribute('href')).toBe(
+      'https://github.com/acme/checkout/actions/runs/43',
+    );
+  });
+
+  it('explains how to opt in on an entity without the annotation, without calling the backend', async () => {
+    const backend = new InMemoryServiceGuard();
+    backend.failReads = { n: 99, status: 500, message: 'must not be called' };
+    await renderInTestApp(
+      <EntityProvider entity={entity('legacy-billing')}>
+        <ServiceGuardContent now={now} />
+      </EntityProvider>,
+      { apis: [[serviceGuardApiRef, backend], mockApis.permission()] },
+    );
+    expect(await screen.findByText('Service Guard is not watching this entity')).toBeTruthy();
+    expect(screen.getByTestId('opt-in-annotation').textContent).toContain('vigil.dev/service-guard: default');
+    expect(backend.failReads.n).toBe(99);
+  });
+
+  it('says when an opted-in entity has not been analysed yet', async () => {
+    setup({ backend: new InMemoryServiceGuard(), name: 'fresh' });
+    expect(await screen.findByText('Not analysed yet')).toBeTruthy();
+    expect(screen.getByText(/No deployment verified yet/)).toBeTruthy();
+  });
+
+  it('shows a loading state while the backend answers', async () => {
+    const backend = new InMemoryServiceGuard();
+    backend.hang = true;
+    setup({ backend });
+    expect(await screen.findByRole('progressbar', { name: 'Loading Service Guard' })).toBeTruthy();
+  });
+
+  it('shows the error and loads again on "Try again"', async () => {
+    const backend = new InMemoryServiceGuard();
+    backend.health.set('component/default/checkout', failingHealth());
+    backend.failReads = {
+      n: 1,
+      status: 503,
+      message: 'GET /entities/component/default/checkout/health: 503 down',
+    };
+    setup({ backend });
+    expect(await screen.findByText("Service Guard could not load this entity's health")).toBeTruthy();
+    expect(screen.getByText(/503 down/)).toBeTruthy();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('Unhealthy')).toBeTruthy();
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * An in-memory Service Guard backend behind the `ServiceGuardApi` interface: it stores what the
+ * components post, so tests check what was sent and what the page shows afterwards.
+ */
+import {
+  type DeploymentVerification,
+  type DeploymentVerificationInput,
+  type EntityRefLike,
+  entityPath,
+  type FeedbackResponse,
+  type HealthResponse,
+  type LogClusterFeedback,
+  type LogClusterFeedbackInput,
+  type RunNowResponse,
+  type ServiceGuardApi,
+  ServiceGuardApiError,
+  type VerificationsResponse,
+} from '@vigil/backstage-plugin-service-guard-common';
+
+export class InMemoryServiceGuard implements ServiceGuardApi {
+  health = new Map<string, HealthResponse>();
+  verifications = new Map<string, DeploymentVerification[]>();
+  feedback: LogClusterFeedback[] = [];
+  /** Fails the next `n` reads with this status. */
+  failReads: { n: number; status: number; message: string } = { n: 0, status: 500, message: '' };
+  /** Reads that never settle (to show the loading state). */
+  hang = false;
+  user = 'user:default/guest';
+
+  static key(ref: EntityRefLike): string {
+    return entityPath(ref);
+  }
+
+  async #read<T>(value: () => T): Promise<T> {
+    if (this.hang) return new Promise<T>(() => {});
+    if (this.failReads.n > 0) {
+      this.failReads.n--;
+      throw new ServiceGuardApiError(this.failReads.status, this.failReads.message);
+    }
+    return value();
+  }
+
+  getHealth(entity: EntityRefLike, options: { limit?: number } = {}): Promise<HealthResponse> {
+    return this.#read(() => {
+      const h = this.health.get(InMemoryServiceGuard.key(entity));
+      const entityRef =
+        typeof entity === 'string' ? entity : `${entity.kind}:${entity.namespace}/${entity.name}`;
+      if (!h) return { entityRef, current: null, history: [] };
+      return { ...h, history: h.history.slice(0, options.limit ?? 50) };
+    });
+  }
+
+  getVerifications(entity: EntityRefLike, options: { limit?: number } = {}): Promise<VerificationsResponse> {
+    return this.#read(() => ({
+      entityRef: String(entity),
+      items: (this.verifications.get(InMemoryServiceGuard.key(entity)) ?? []).slice(0, options.limit ?? 50),
+    }));
+  }
+
+  async postVerification(input: DeploymentVerificationInput): Promise<DeploymentVerification> {
+    throw new Error(`not used by the frontend (${input.entityRef})`);
+  }
+
+  getFeedback(entity: EntityRefLike): Promise<FeedbackResponse> {
+    const key = InMemoryServiceGuard.key(entity);
+    return this.#read(() => ({
+      entityRef: String(entity),
+      items: this.feedback.filter((f) => InMemoryServiceGuard.key(f.entityRef) === key),
+    }));
+  }
+
+  async postFeedback(
+    entity: EntityRefLike,
+    clusterId: string,
+    input: LogClusterFeedbackInput,
+  ): Promise<LogClusterFeedback> {
+    if (input.reason.trim() === '') throw new ServiceGuardApiError(400, 'body.reason: must say why');
+    const stored: LogClusterFeedback = {
+      ...input,
+      id: String(this.feedback.length + 1),
+      entityRef: String(entity),
+      clusterId,
+      createdBy: this.user,
+      createdAt: '2026-11-20T12:05:00.000Z',
+    };
+    this.feedback.unshift(stored);
+    return stored;
+  }
+
+  async runNow(): Promise<RunNowResponse> {
+    return { status: 'triggered', tasks: [] };
+  }
+}
