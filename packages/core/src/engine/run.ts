@@ -83,7 +83,7 @@ const EARLY_STOP_ALPHA = 0.002;
 const MIN_POLLS_FOR_EARLY_STOP = 5;
 
 export async function runVerification(options: RunOptions): Promise<VerificationResult> {
-  const { spec, source, clock, signal } = options;
+  const { spec, clock, signal } = options;
   const startedAt = options.startedAt ?? clock.now();
   const plan = planVerification(spec, { startedAt, hasStoredBaseline: options.storedBaseline !== undefined });
   if (plan.strategy === 'previous' && !options.storedBaseline) {

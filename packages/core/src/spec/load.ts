@@ -139,7 +139,7 @@ function crossFieldProblems(spec: Spec): SpecProblem[] {
     }
   });
   if (spec.logs) checkProvider(spec.logs.provider, 'logs.provider');
-  spec.markers?.forEach((name, i) => checkProvider(name, `markers[${i}]`));
+  for (const [i, name] of (spec.markers ?? []).entries()) checkProvider(name, `markers[${i}]`);
   if (spec.metrics.length === 0 && !spec.logs)
     problems.push({ path: 'metrics', message: 'define at least one metric or `logs`' });
   for (const side of ['baseline', 'canary'] as const) {
