@@ -1,11 +1,12 @@
 import type { Direction, MetricData } from '../model/metric.ts';
 import type { JudgeResult } from '../model/verdict.ts';
-import { type Cell, alignByTime, alignedCells } from './align.ts';
+import { alignByTime } from './align.ts';
 import { type Decision, decide, fmt, fmtP, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
-import { medianOf2, quantileInPlace } from './select.ts';
-import { stratifiedScoreTest } from './stratifiedRank.ts';
+import { type CellFrame, cellMedian, frameOfAligned, frameOfCells } from './frame.ts';
+import { quantileInPlace } from './select.ts';
+import { scoreTestOfFrame } from './stratifiedRank.ts';
 
 /**
  * A comparison cell holds the baseline and canary values observed together. With time-aligned data a cell
@@ -25,15 +26,15 @@ import { stratifiedScoreTest } from './stratifiedRank.ts';
  */
 export const distributionJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult => {
   const aligned = alignByTime(data.baseline, data.canary);
-  let cells: Cell[] = [];
+  let frame: CellFrame;
   if (aligned) {
-    cells = alignedCells(aligned);
+    frame = frameOfAligned(aligned);
   } else {
     const b = data.baseline.flatMap((s) => s.points.map((p) => p.v)).filter(Number.isFinite);
     const c = data.canary.flatMap((s) => s.points.map((p) => p.v)).filter(Number.isFinite);
-    if (b.length > 0 && c.length > 0) cells.push({ b, c });
+    frame = frameOfCells([{ b, c }]);
   }
-  return judgeCells(data, cells, aligned !== null, ctx);
+  return judgeFrame(data, frame, aligned !== null, ctx);
 };
 
 /** Noise variance of each side around its own mean within each cell, and their ratio. */
@@ -47,32 +48,33 @@ export interface VarianceRatio {
 
 /**
  * Within-cell noise variance of each side: deviations from the side's own mean in each cell, scaled by
- * sqrt(k/(k-1)) so each squared deviation estimates the variance without bias.
+ * k/(k-1) so each squared deviation estimates the variance without bias.
  */
-export function varianceRatio(cells: Cell[]): VarianceRatio | null {
-  const side = (pick: (c: Cell) => number[]) => {
+export function varianceRatio(f: CellFrame): VarianceRatio | null {
+  const side = (canary: boolean) => {
     let s2 = 0;
     let n = 0;
     let df = 0;
-    for (const cell of cells) {
-      const v = pick(cell);
-      const k = v.length;
+    for (let c = 0; c < f.cells; c++) {
+      const from = canary ? f.start[c]! + f.nb[c]! : f.start[c]!;
+      const to = canary ? f.start[c + 1]! : f.start[c]! + f.nb[c]!;
+      const k = to - from;
       if (k < 2) continue;
       let m = 0;
-      for (const x of v) m += x;
+      for (let i = from; i < to; i++) m += f.values[i]!;
       m /= k;
       const scale = k / (k - 1);
-      for (const x of v) {
-        const e2 = (x - m) * (x - m) * scale;
-        s2 += e2;
+      for (let i = from; i < to; i++) {
+        const e = f.values[i]! - m;
+        s2 += e * e * scale;
       }
       n += k;
       df += k - 1;
     }
     return { m2: n > 0 ? s2 / n : 0, n, df };
   };
-  const b = side((c) => c.b);
-  const c = side((c) => c.c);
+  const b = side(false);
+  const c = side(true);
   if (b.df < 2 || c.df < 2) return null;
   const ratio = b.m2 > 0 ? c.m2 / b.m2 : c.m2 > 0 ? Number.POSITIVE_INFINITY : 1;
   return { ratio, baseline: b.m2, canary: c.m2, dfBaseline: b.df, dfCanary: c.df };
@@ -86,64 +88,54 @@ const WINSOR = 0.97;
  * moves both sides alike), capped at the pooled `cap` quantile so a few wild points cannot drown the
  * evidence of the rest, compared by the stratified permutation test.
  */
-export function squaredDeviationTest(cells: Cell[], cap = 1): { z: number; p: number } | null {
-  const means = new Float64Array(cells.length);
-  let total = 0;
-  cells.forEach((cell, i) => {
+export function squaredDeviationTest(f: CellFrame, cap = 1): { z: number; p: number } | null {
+  const squares = new Float64Array(f.values.length);
+  for (let c = 0; c < f.cells; c++) {
+    const from = f.start[c]!;
+    const to = f.start[c + 1]!;
     let m = 0;
-    for (const x of cell.b) m += x;
-    for (const x of cell.c) m += x;
-    means[i] = m / (cell.b.length + cell.c.length);
-    total += cell.b.length + cell.c.length;
-  });
-  let hi = Number.POSITIVE_INFINITY;
+    for (let i = from; i < to; i++) m += f.values[i]!;
+    m /= to - from;
+    for (let i = from; i < to; i++) {
+      const d = f.values[i]! - m;
+      squares[i] = d * d;
+    }
+  }
   if (cap < 1) {
-    const squares = new Float64Array(total);
-    let k = 0;
-    cells.forEach((cell, i) => {
-      const m = means[i]!;
-      for (const x of cell.b) squares[k++] = (x - m) * (x - m);
-      for (const x of cell.c) squares[k++] = (x - m) * (x - m);
-    });
-    hi = quantileInPlace(squares, cap);
+    const hi = quantileInPlace(squares.slice(), cap);
+    for (let i = 0; i < squares.length; i++) if (squares[i]! > hi) squares[i] = hi;
   }
-  const r = stratifiedScoreTest(cells, 'greater', (x, i) => {
-    const d = x - means[i]!;
-    return Math.min(d * d, hi);
-  });
+  const r = scoreTestOfFrame(f, squares, 'greater');
   return r.strata > 0 ? r : null;
-}
-
-/** All values of all cells in one typed array (for quantiles by selection). */
-function pool(cells: Cell[]): Float64Array {
-  let n = 0;
-  for (const c of cells) n += c.b.length + c.c.length;
-  const out = new Float64Array(n);
-  let k = 0;
-  for (const c of cells) {
-    for (const x of c.b) out[k++] = x;
-    for (const x of c.c) out[k++] = x;
-  }
-  return out;
 }
 
 /**
  * Residuals of every value from its cell's median (of both sides), oriented so that larger is worse
- * (negated for lower-is-worse, absolute for both). The median is label-free, so under no change the
- * residuals of a cell stay exchangeable between the sides.
+ * (negated for lower-is-worse, absolute for both), in the frame's value order. The median is label-free,
+ * so under no change the residuals of a cell stay exchangeable between the sides.
  */
-export function harmfulResiduals(cells: Cell[], direction: Direction): Cell[] {
-  const orient = (x: number) =>
-    direction === 'higher-is-worse' ? x : direction === 'lower-is-worse' ? -x : Math.abs(x);
-  return cells.map((cell) => {
-    const med = medianOf2(cell.b, cell.c);
-    return { b: cell.b.map((x) => orient(x - med)), c: cell.c.map((x) => orient(x - med)) };
-  });
+export function harmfulResiduals(f: CellFrame, direction: Direction): Float64Array {
+  const out = new Float64Array(f.values.length);
+  const sign = direction === 'lower-is-worse' ? -1 : 1;
+  for (let c = 0; c < f.cells; c++) {
+    const med = cellMedian(f, c);
+    for (let i = f.start[c]!; i < f.start[c + 1]!; i++) {
+      const r = sign * (f.values[i]! - med);
+      out[i] = direction === 'both' ? Math.abs(r) : r;
+    }
+  }
+  return out;
 }
 
 /** Excess of harmful residuals over `tau` (their pooled tail quantile), permutation-tested within cells. */
-export function tailExcessTest(residuals: Cell[], tau: number): { z: number; p: number } | null {
-  const r = stratifiedScoreTest(residuals, 'greater', (x) => (x > tau ? x - tau : 0));
+export function tailExcessTest(
+  f: CellFrame,
+  residuals: Float64Array,
+  tau: number,
+): { z: number; p: number } | null {
+  const scores = new Float64Array(residuals.length);
+  for (let i = 0; i < residuals.length; i++) scores[i] = residuals[i]! > tau ? residuals[i]! - tau : 0;
+  const r = scoreTestOfFrame(f, scores, 'greater');
   return r.strata > 0 ? r : null;
 }
 
@@ -160,26 +152,25 @@ export interface TailSummary {
 }
 
 /**
- * How many harmful residuals of each side lie above their pooled `q` quantile, and how much the canary's
- * p95 and p99 exceed the baseline's.
+ * How many harmful residuals (in the frame's value order) of each side lie above their pooled `q`
+ * quantile, and how much the canary's p95 and p99 exceed the baseline's.
  */
-export function tailSummary(residuals: Cell[], q: number): TailSummary | null {
+export function tailSummary(f: CellFrame, residuals: Float64Array, q: number): TailSummary | null {
   let nb = 0;
-  let nc = 0;
-  for (const r of residuals) {
-    nb += r.b.length;
-    nc += r.c.length;
-  }
+  for (let c = 0; c < f.cells; c++) nb += f.nb[c]!;
+  const nc = residuals.length - nb;
   if (nb < 10 || nc < 10) return null;
   const rb = new Float64Array(nb);
   const rc = new Float64Array(nc);
   let ib = 0;
   let ic = 0;
-  for (const r of residuals) {
-    for (const x of r.b) rb[ib++] = x;
-    for (const x of r.c) rc[ic++] = x;
+  for (let c = 0; c < f.cells; c++) {
+    const from = f.start[c]!;
+    const mid = from + f.nb[c]!;
+    for (let i = from; i < mid; i++) rb[ib++] = residuals[i]!;
+    for (let i = mid; i < f.start[c + 1]!; i++) rc[ic++] = residuals[i]!;
   }
-  const threshold = quantileInPlace(pool(residuals), q);
+  const threshold = quantileInPlace(residuals.slice(), q);
   let kb = 0;
   let kc = 0;
   for (const x of rb) if (x > threshold) kb++;
@@ -199,20 +190,20 @@ export function tailSummary(residuals: Cell[], q: number): TailSummary | null {
   };
 }
 
-function judgeCells(data: MetricData, cells: Cell[], aligned: boolean, ctx: JudgeContext): JudgeResult {
+function judgeFrame(data: MetricData, f: CellFrame, aligned: boolean, ctx: JudgeContext): JudgeResult {
   const { definition } = data;
   const s = ctx.settings;
-  const variance = varianceRatio(cells);
-  const residuals = harmfulResiduals(cells, definition.direction);
-  const tail = tailSummary(residuals, s.tailQuantile);
+  const variance = varianceRatio(f);
+  const residuals = harmfulResiduals(f, definition.direction);
+  const tail = tailSummary(f, residuals, s.tailQuantile);
   if (!variance && !tail) {
     return notApplicable('distribution', 'too few points to compare spread and tails (needs 10 per side)');
   }
   let baseMean = 0;
   let baseN = 0;
-  for (const cell of cells)
-    for (const x of cell.b) {
-      baseMean += x;
+  for (let c = 0; c < f.cells; c++)
+    for (let i = f.start[c]!; i < f.start[c]! + f.nb[c]!; i++) {
+      baseMean += f.values[i]!;
       baseN++;
     }
   baseMean = baseN > 0 ? baseMean / baseN : 0;
@@ -224,14 +215,14 @@ function judgeCells(data: MetricData, cells: Cell[], aligned: boolean, ctx: Judg
   let pv: number | null = null;
   let pt: number | null = null;
   if (variance) {
-    const test = squaredDeviationTest(cells, WINSOR);
+    const test = squaredDeviationTest(f, WINSOR);
     pv = Math.min(1, 3 * (test ? test.p : 1));
     const sdIncrease = Math.sqrt(variance.ratio) - 1;
     varDecision = decide(pv, s.alpha, s.warnFactor, true, variance.ratio >= s.minVarianceRatio, true);
     parts.push(`noise variance x${fmt(variance.ratio)} (sd ${pct(sdIncrease)}, p = ${fmtP(pv)})`);
   }
   if (tail) {
-    const test = tailExcessTest(residuals, tail.threshold);
+    const test = tailExcessTest(f, residuals, tail.threshold);
     pt = Math.min(1, 1.5 * (test ? test.p : 1));
     const inc = Math.max(tail.p95Increase, tail.p99Increase);
     const rel = baseMean !== 0 ? inc / Math.abs(baseMean) : inc > 0 ? Number.POSITIVE_INFINITY : 0;

@@ -1,12 +1,13 @@
 import { fSf } from '../stats/distributions.ts';
 import type { MetricData } from '../model/metric.ts';
 import type { JudgeResult } from '../model/verdict.ts';
-import { type AlignedData, alignByTime, alignedCells, columnMean, MIN_ALIGNED_POINTS } from './align.ts';
+import { type AlignedData, alignByTime, MIN_ALIGNED_POINTS } from './align.ts';
 import { decide, deflateP, fmt, fmtP, harmfulAlternative, isHarmful, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
-import { medianOf as median } from './select.ts';
-import { type Stratum, stratifiedRankSum } from './stratifiedRank.ts';
+import { cellSideMedian, frameOfAligned } from './frame.ts';
+import { quantileInPlace } from './select.ts';
+import { rankSumOfFrame } from './stratifiedRank.ts';
 
 /**
  * Paired judge: baseline and canary points of the same minute share that minute's load, so it judges the
@@ -33,39 +34,48 @@ export const pairedJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeRe
 export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeContext): JudgeResult {
   const { definition } = data;
   const s = ctx.settings;
-  const d: number[] = [];
-  const medianDiffs: number[] = [];
-  const strata: Stratum[] = [];
-  let sumB = 0;
-  let sumC = 0;
-  for (let j = 0; j < aligned.times.length; j++) {
-    const b = columnMean(aligned.baseline, j);
-    const c = columnMean(aligned.canary, j);
-    if (b.count === 0 || c.count === 0) continue;
-    d.push(c.mean - b.mean);
-    sumB += b.mean;
-    sumC += c.mean;
-  }
-  for (const cell of alignedCells(aligned)) {
-    strata.push(cell);
-    medianDiffs.push(median(cell.c) - median(cell.b));
-  }
-  const n = d.length;
+  const f = frameOfAligned(aligned);
+  const n = f.cells;
   if (n < MIN_ALIGNED_POINTS) {
     return notApplicable(
       'paired',
       `only ${n} minutes have values on both sides (needs ${MIN_ALIGNED_POINTS})`,
     );
   }
+  // Per minute: the difference of the sides' means, and of their medians.
+  const d: number[] = new Array(n);
+  const medianDiffs = new Float64Array(n);
+  let sumB = 0;
+  let sumC = 0;
+  let baseCount = 0;
+  for (let c = 0; c < n; c++) {
+    const from = f.start[c]!;
+    const to = f.start[c + 1]!;
+    const m = f.nb[c]!;
+    let b = 0;
+    let cs = 0;
+    for (let i = from; i < from + m; i++) b += f.values[i]!;
+    for (let i = from + m; i < to; i++) cs += f.values[i]!;
+    b /= m;
+    cs /= to - from - m;
+    d[c] = cs - b;
+    sumB += b;
+    sumC += cs;
+    baseCount += m;
+    medianDiffs[c] = cellSideMedian(f, c, 1) - cellSideMedian(f, c, 0);
+  }
+  const baseValues = new Float64Array(baseCount);
+  for (let c = 0, k = 0; c < n; c++)
+    for (let i = f.start[c]!; i < f.start[c]! + f.nb[c]!; i++) baseValues[k++] = f.values[i]!;
   const meanB = sumB / n;
   const meanC = sumC / n;
   const meanD = (sumC - sumB) / n;
   // The shift that gates and sizes the change: the median over minutes of the difference of the sides'
   // medians. Means of heavy-tailed noise (bursts) can point the wrong way while the bulk clearly moved.
-  const shift = median(medianDiffs);
+  const shift = quantileInPlace(medianDiffs, 0.5);
   const higher = d.filter((x) => x > 0).length;
   const alternative = harmfulAlternative(definition.direction);
-  const test = stratifiedRankSum(strata, alternative);
+  const test = rankSumOfFrame(f, alternative);
   const rawP = test.p;
   const ac = serialCorrelation(test.scores.length >= MIN_ALIGNED_POINTS ? test.scores : d);
   const inst = instanceEffect(aligned);
@@ -76,7 +86,7 @@ export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeC
   const p = deflateP(rawP, alternative, designEffect);
   const up = shift > 0;
   // Scale for the relative change: the baseline's typical value (median), its mean when the median is 0.
-  const baseMedian = median(strata.flatMap((x) => x.b));
+  const baseMedian = quantileInPlace(baseValues, 0.5);
   const scale = Math.abs(baseMedian !== 0 ? baseMedian : meanB);
   const relative = scale !== 0 ? shift / scale : shift === 0 ? 0 : Number.POSITIVE_INFINITY;
   const minAbs = s.minAbsoluteChange[definition.kind];

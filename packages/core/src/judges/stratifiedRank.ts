@@ -1,4 +1,5 @@
 import { normalSf } from '../stats/distributions.ts';
+import { type CellFrame, frameOfCells } from './frame.ts';
 
 /** Values of both sides observed together (one minute), compared only with each other. */
 export interface Stratum {
@@ -29,26 +30,35 @@ export function stratifiedRankSum(
   strata: Stratum[],
   alternative: 'greater' | 'less' | 'two-sided',
 ): StratifiedRankResult {
+  return rankSumOfFrame(frameOfCells(strata), alternative);
+}
+
+/** {@link stratifiedRankSum} of a frame's cells, ranked from the frame's sorted cells. */
+export function rankSumOfFrame(
+  f: CellFrame,
+  alternative: 'greater' | 'less' | 'two-sided',
+): StratifiedRankResult {
   let num = 0;
   let varSum = 0;
   let higher = 0;
   let pairs = 0;
   const scores: number[] = [];
-  for (const s of strata) {
-    const m = s.b.length;
-    const n = s.c.length;
-    if (m === 0 || n === 0) continue;
-    const N = m + n;
-    const { values, canary } = sortStratum(s, N);
+  const { sorted, labels } = f;
+  for (let c = 0; c < f.cells; c++) {
+    const from = f.start[c]!;
+    const N = f.start[c + 1]! - from;
+    const m = f.nb[c]!;
+    const n = N - m;
     let w = 0;
     let tie = 0;
     for (let i = 0; i < N; ) {
+      const x = sorted[from + i]!;
       let j = i + 1;
-      while (j < N && values[j] === values[i]) j++;
+      while (j < N && sorted[from + j] === x) j++;
       const rank = (i + 1 + j) / 2;
       const t = j - i;
       if (t > 1) tie += t * t * t - t;
-      for (let k = i; k < j; k++) if (canary[k] === 1) w += rank;
+      for (let k = i; k < j; k++) if (labels[from + k] === 1) w += rank;
       i = j;
     }
     const e = (n * (N + 1)) / 2;
@@ -64,46 +74,6 @@ export function stratifiedRankSum(
   if (varSum === 0) return { z: 0, p: 1, strata: 0, scores, probabilityHigher: 0.5 };
   const z = num / Math.sqrt(varSum);
   return { z, p: tailP(z, alternative), strata: scores.length, scores, probabilityHigher: higher / pairs };
-}
-
-let sortValues = new Float64Array(64);
-let sortLabels = new Uint8Array(64);
-
-/**
- * The stratum's values ascending with their side (1 = canary), in reused buffers: insertion sort, since a
- * stratum holds one minute's few instances and the judgment ranks thousands of them.
- */
-function sortStratum(s: Stratum, N: number): { values: Float64Array; canary: Uint8Array } {
-  if (N > sortValues.length) {
-    sortValues = new Float64Array(N * 2);
-    sortLabels = new Uint8Array(N * 2);
-  }
-  const values = sortValues;
-  const canary = sortLabels;
-  if (N <= 64) {
-    const m = s.b.length;
-    for (let k = 0; k < N; k++) {
-      const v = k < m ? s.b[k]! : s.c[k - m]!;
-      const label = k < m ? 0 : 1;
-      let j = k - 1;
-      while (j >= 0 && values[j]! > v) {
-        values[j + 1] = values[j]!;
-        canary[j + 1] = canary[j]!;
-        j--;
-      }
-      values[j + 1] = v;
-      canary[j + 1] = label;
-    }
-  } else {
-    const idx = Array.from({ length: N }, (_, i) => i);
-    const all = [...s.b, ...s.c];
-    idx.sort((a, b) => all[a]! - all[b]!);
-    idx.forEach((i, r) => {
-      values[r] = all[i]!;
-      canary[r] = i >= s.b.length ? 1 : 0;
-    });
-  }
-  return { values, canary };
 }
 
 function tailP(z: number, alternative: 'greater' | 'less' | 'two-sided'): number {
@@ -126,37 +96,40 @@ export function stratifiedScoreTest(
   alternative: 'greater' | 'less' | 'two-sided',
   score: (x: number, stratum: number) => number = (x) => x,
 ): { z: number; p: number; strata: number } {
-  // Scores go to one flat array first: the score function is called once per value, and the loops below
-  // stay monomorphic however many kinds of score the callers use.
-  let total = 0;
-  for (const st of strata) total += st.b.length + st.c.length;
-  const scores = new Float64Array(total);
-  let k = 0;
-  for (let si = 0; si < strata.length; si++) {
-    const st = strata[si]!;
-    for (const x of st.b) scores[k++] = score(x, si);
-    for (const x of st.c) scores[k++] = score(x, si);
-  }
+  const f = frameOfCells(strata);
+  const scores = new Float64Array(f.values.length);
+  for (let c = 0; c < f.cells; c++)
+    for (let i = f.start[c]!; i < f.start[c + 1]!; i++) scores[i] = score(f.values[i]!, c);
+  return scoreTestOfFrame(f, scores, alternative);
+}
+
+/**
+ * {@link stratifiedScoreTest} with the scores given per value of the frame (`scores[i]` belongs to
+ * `f.values[i]`), so callers compute them in one flat loop.
+ */
+export function scoreTestOfFrame(
+  f: CellFrame,
+  scores: Float64Array,
+  alternative: 'greater' | 'less' | 'two-sided',
+): { z: number; p: number; strata: number } {
   let num = 0;
   let varSum = 0;
   let used = 0;
-  let start = 0;
-  for (const st of strata) {
-    const m = st.b.length;
-    const n = st.c.length;
-    const N = m + n;
-    const from = start;
-    start += N;
-    if (m === 0 || n === 0) continue;
+  for (let c = 0; c < f.cells; c++) {
+    const from = f.start[c]!;
+    const to = f.start[c + 1]!;
+    const N = to - from;
+    const m = f.nb[c]!;
+    const n = N - m;
     let sum = 0;
     let sumC = 0;
-    for (let i = from; i < from + N; i++) sum += scores[i]!;
-    for (let i = from + m; i < from + N; i++) sumC += scores[i]!;
+    for (let i = from; i < to; i++) sum += scores[i]!;
+    for (let i = from + m; i < to; i++) sumC += scores[i]!;
     const mean = sum / N;
     // Two passes: the one-pass sum of squares loses digits to cancellation on large scores.
     let ss = 0;
     let sq = 0;
-    for (let i = from; i < from + N; i++) {
+    for (let i = from; i < to; i++) {
       const a = scores[i]!;
       ss += (a - mean) * (a - mean);
       sq += a * a;

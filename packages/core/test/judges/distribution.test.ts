@@ -6,6 +6,7 @@ import {
   tailSummary,
   varianceRatio,
 } from '../../src/judges/distribution.ts';
+import { frameOfCells } from '../../src/judges/frame.ts';
 import { sensitivitySettings } from '../../src/judges/sensitivity.ts';
 import { synthetic } from './fixtures.ts';
 
@@ -14,10 +15,12 @@ const ctx = { settings: sensitivitySettings('medium') };
 describe('varianceRatio', () => {
   it('scales deviations from each side mean by k/(k-1)', () => {
     // b = [1, 3]: deviations 1, 1, scaled x2 -> variance 2; c = [0, 4]: 4, 4 x2 -> 8; ratio 4.
-    const v = varianceRatio([
-      { b: [1, 3], c: [0, 4] },
-      { b: [1, 3], c: [0, 4] },
-    ]);
+    const v = varianceRatio(
+      frameOfCells([
+        { b: [1, 3], c: [0, 4] },
+        { b: [1, 3], c: [0, 4] },
+      ]),
+    );
     expect(v?.baseline).toBe(2);
     expect(v?.canary).toBe(8);
     expect(v?.ratio).toBe(4);
@@ -27,19 +30,19 @@ describe('varianceRatio', () => {
 
 describe('harmfulResiduals and tailSummary', () => {
   it('orients residuals from the cell median by direction', () => {
-    const cells = [{ b: [1, 2], c: [3, 10] }];
-    // median of 1,2,3,10 = 2.5
-    expect(harmfulResiduals(cells, 'higher-is-worse')).toEqual([{ b: [-1.5, -0.5], c: [0.5, 7.5] }]);
-    expect(harmfulResiduals(cells, 'lower-is-worse')).toEqual([{ b: [1.5, 0.5], c: [-0.5, -7.5] }]);
-    expect(harmfulResiduals(cells, 'both')).toEqual([{ b: [1.5, 0.5], c: [0.5, 7.5] }]);
+    const f = frameOfCells([{ b: [1, 2], c: [3, 10] }]);
+    // median of 1,2,3,10 = 2.5; baseline first, then canary
+    expect(Array.from(harmfulResiduals(f, 'higher-is-worse'))).toEqual([-1.5, -0.5, 0.5, 7.5]);
+    expect(Array.from(harmfulResiduals(f, 'lower-is-worse'))).toEqual([1.5, 0.5, -0.5, -7.5]);
+    expect(Array.from(harmfulResiduals(f, 'both'))).toEqual([1.5, 0.5, 0.5, 7.5]);
   });
 
   it('counts exceedances of the pooled quantile', () => {
     // Residuals: baseline 0..9, canary 10..19; pooled q0.9 of 0..19 = 17.1 -> 2 canary points above.
-    const residuals = [
+    const f = frameOfCells([
       { b: Array.from({ length: 10 }, (_, i) => i), c: Array.from({ length: 10 }, (_, i) => 10 + i) },
-    ];
-    const t = tailSummary(residuals, 0.9);
+    ]);
+    const t = tailSummary(f, f.values, 0.9);
     expect(t?.threshold).toBeCloseTo(17.1, 12);
     expect(t?.canaryExceed).toBe(2);
     expect(t?.baselineExceed).toBe(0);
@@ -53,9 +56,9 @@ describe('squaredDeviationTest', () => {
   it('scores squared deviations from the cell pooled mean', () => {
     // b = [0, 0], c = [-1, 1]: pooled mean 0, scores 0, 0 | 1, 1: canary sum 2 vs expected 1,
     // ss = 4 x 0.25 = 1, var = (2*2/(4*3)) x 1 = 1/3 -> z = sqrt(3).
-    expect(squaredDeviationTest([{ b: [0, 0], c: [-1, 1] }])?.z).toBeCloseTo(Math.sqrt(3), 12);
+    expect(squaredDeviationTest(frameOfCells([{ b: [0, 0], c: [-1, 1] }]))?.z).toBeCloseTo(Math.sqrt(3), 12);
     // b = [0, 2], c = [1, 3]: a pure shift with equal spreads gives scores 2.25, 0.25 | 0.25, 2.25: z = 0.
-    expect(squaredDeviationTest([{ b: [0, 2], c: [1, 3] }])?.z).toBeCloseTo(0, 12);
+    expect(squaredDeviationTest(frameOfCells([{ b: [0, 2], c: [1, 3] }]))?.z).toBeCloseTo(0, 12);
   });
 });
 

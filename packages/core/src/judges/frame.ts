@@ -1,0 +1,144 @@
+import type { AlignedData, Cell } from './align.ts';
+
+/**
+ * Both sides' values cell by cell (a cell is one minute of time-aligned data, or everything when the sides
+ * are not aligned) in flat typed arrays, each cell sorted once. The judges of a metric read everything they
+ * need from here (means, medians, ranks, residuals) instead of allocating arrays per minute and sorting
+ * the same few values again in every judge.
+ */
+export interface CellFrame {
+  /** Number of cells (only cells with values on both sides). */
+  cells: number;
+  /** Cell i holds values[start[i] .. start[i + 1]): its baseline values first, then its canary values. */
+  values: Float64Array;
+  start: Int32Array;
+  /** Baseline values of each cell. */
+  nb: Int32Array;
+  /** Each cell's values ascending (same offsets as `values`), and their sides: 1 canary, 0 baseline. */
+  sorted: Float64Array;
+  labels: Uint8Array;
+}
+
+const memo = new WeakMap<AlignedData, CellFrame>();
+
+/** The frame of time-aligned data: one cell per timestamp where both sides have a finite value (memoised). */
+export function frameOfAligned(aligned: AlignedData): CellFrame {
+  const hit = memo.get(aligned);
+  if (hit) return hit;
+  const T = aligned.times.length;
+  const rows = aligned.baseline.length + aligned.canary.length;
+  const values = new Float64Array(T * rows);
+  const start = new Int32Array(T + 1);
+  const nb = new Int32Array(T);
+  let k = 0;
+  let cells = 0;
+  for (let j = 0; j < T; j++) {
+    const from = k;
+    for (const r of aligned.baseline) {
+      const v = r[j]!;
+      if (!Number.isNaN(v)) values[k++] = v;
+    }
+    const b = k - from;
+    for (const r of aligned.canary) {
+      const v = r[j]!;
+      if (!Number.isNaN(v)) values[k++] = v;
+    }
+    if (b === 0 || k - from === b) {
+      k = from;
+      continue;
+    }
+    nb[cells] = b;
+    start[++cells] = k;
+  }
+  const frame = build(values.subarray(0, k), start.subarray(0, cells + 1), nb.subarray(0, cells), cells);
+  memo.set(aligned, frame);
+  return frame;
+}
+
+/** The frame of explicit cells (cells missing a side are left out). */
+export function frameOfCells(cells: Cell[]): CellFrame {
+  let total = 0;
+  for (const c of cells) if (c.b.length > 0 && c.c.length > 0) total += c.b.length + c.c.length;
+  const values = new Float64Array(total);
+  const start = new Int32Array(cells.length + 1);
+  const nb = new Int32Array(cells.length);
+  let k = 0;
+  let n = 0;
+  for (const c of cells) {
+    if (c.b.length === 0 || c.c.length === 0) continue;
+    for (const x of c.b) values[k++] = x;
+    for (const x of c.c) values[k++] = x;
+    nb[n] = c.b.length;
+    start[++n] = k;
+  }
+  return build(values, start.subarray(0, n + 1), nb.subarray(0, n), n);
+}
+
+function build(values: Float64Array, start: Int32Array, nb: Int32Array, cells: number): CellFrame {
+  const sorted = new Float64Array(values.length);
+  const labels = new Uint8Array(values.length);
+  for (let c = 0; c < cells; c++) sortCell(values, start[c]!, start[c + 1]!, nb[c]!, sorted, labels);
+  return { cells, values, start, nb, sorted, labels };
+}
+
+/** Sorts one cell into `sorted`/`labels`: insertion sort for a minute's few instances, else an index sort. */
+function sortCell(
+  values: Float64Array,
+  from: number,
+  to: number,
+  nb: number,
+  sorted: Float64Array,
+  labels: Uint8Array,
+): void {
+  const N = to - from;
+  if (N <= 64) {
+    for (let k = 0; k < N; k++) {
+      const v = values[from + k]!;
+      const label = k < nb ? 0 : 1;
+      let j = from + k - 1;
+      while (j >= from && sorted[j]! > v) {
+        sorted[j + 1] = sorted[j]!;
+        labels[j + 1] = labels[j]!;
+        j--;
+      }
+      sorted[j + 1] = v;
+      labels[j + 1] = label;
+    }
+    return;
+  }
+  const idx = new Int32Array(N);
+  for (let i = 0; i < N; i++) idx[i] = i;
+  idx.sort((a, b) => values[from + a]! - values[from + b]! || a - b);
+  for (let r = 0; r < N; r++) {
+    const i = idx[r]!;
+    sorted[from + r] = values[from + i]!;
+    labels[from + r] = i >= nb ? 1 : 0;
+  }
+}
+
+/** Median of cell c's values of both sides. */
+export function cellMedian(f: CellFrame, c: number): number {
+  const from = f.start[c]!;
+  const N = f.start[c + 1]! - from;
+  const h = from + ((N - 1) >> 1);
+  return N % 2 ? f.sorted[h]! : (f.sorted[h]! + f.sorted[h + 1]!) / 2;
+}
+
+/** Median of one side's values in cell c (label 1 canary, 0 baseline); NaN when the side has none. */
+export function cellSideMedian(f: CellFrame, c: number, label: 0 | 1): number {
+  const from = f.start[c]!;
+  const to = f.start[c + 1]!;
+  const k = label === 1 ? to - from - f.nb[c]! : f.nb[c]!;
+  if (k === 0) return Number.NaN;
+  const lo = (k - 1) >> 1;
+  const hi = k >> 1;
+  let seen = 0;
+  let vLo = Number.NaN;
+  for (let i = from; i < to; i++) {
+    if (f.labels[i] !== label) continue;
+    if (seen === lo) vLo = f.sorted[i]!;
+    if (seen === hi) return (vLo + f.sorted[i]!) / 2;
+    seen++;
+  }
+  return vLo;
+}
