@@ -1,18 +1,11 @@
+import { seededRandom } from '../../packages/core/src/random.ts';
 /**
  * A deterministic synthetic log stream for the memory benchmark: a few hundred recurring events with
  * numeric, hex, IP and word variables, plus a steady trickle of never-repeating events (as from a bug
  * that logs free text), which is what makes an uncapped miner grow without bound.
  */
 export function* syntheticStream(lines: number, seed: number): Generator<string> {
-  let s = seed >>> 0;
-  const rand = () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(seed);
   const int = (n: number) => Math.floor(rand() * n);
   const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
   const verbs = ['started', 'stopped', 'failed', 'retried', 'completed', 'queued', 'rejected', 'timed out'];

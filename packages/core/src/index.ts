@@ -41,3 +41,4 @@ export {
   kayentaScore,
   kayentaToJudgeResult,
 } from './judges/kayenta.ts';
+export { seededRandom } from './random.ts';

@@ -77,7 +77,7 @@ describe('shared HTTP client', () => {
       type: 'datadog',
       baseUrl: fake.url,
       secrets: [],
-      deps: { sleep: s.sleep, random: seededRandom() },
+      deps: { sleep: s.sleep, random: seededRandom(1) },
     });
     fake.inject({ kind: 'status', status: 500 });
     const e = await caught(

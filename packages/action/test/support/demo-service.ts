@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '@vigil/core';
 
 export type DemoVersion = 'good' | 'bad';
 
@@ -22,7 +23,7 @@ const requestsPerTick = 20;
 const tickMs = 100;
 
 export async function startDemoPod(pod: string, version: DemoVersion, seed: number): Promise<DemoPod> {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const counts = new Array<number>(buckets.length + 1).fill(0);
   let sum = 0;
@@ -74,16 +75,5 @@ export async function startDemoPod(pod: string, version: DemoVersion, seed: numb
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     },
-  };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

@@ -21,6 +21,7 @@ import { mean, quantile, sortAscending } from '../stats/describe.ts';
 import { hodgesLehmann } from '../stats/hodgesLehmann.ts';
 import { rankAverage } from '../stats/ranks.ts';
 import type { Judge, JudgeContext } from './judge.ts';
+import { seededRandom } from '../random.ts';
 
 /** Kayenta's metric classification labels. */
 export type KayentaClassification = 'Pass' | 'High' | 'Low' | 'Nodata' | 'NodataFailMetric' | 'Error';
@@ -143,14 +144,7 @@ const NODATA_THRESHOLD_PERCENT = 50;
 
 /** Deterministic Gaussian noise (mulberry32 + Box-Muller), standing in for Kayenta's random noise. */
 function gaussianNoise(n: number, stdev: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const out: number[] = [];
   while (out.length < n) {
     const u1 = next() || 1e-12;

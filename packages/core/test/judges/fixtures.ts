@@ -6,17 +6,10 @@ import type {
   MetricSeries,
 } from '../../src/model/metric.ts';
 
-/** mulberry32, so synthetic cases are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so synthetic cases are the same on every run. */
+import { seededRandom as rng } from '../../src/random.ts';
+
+export { rng };
 
 /** A standard normal draw (Box-Muller). */
 export function gauss(r: () => number): number {

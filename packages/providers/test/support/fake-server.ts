@@ -152,14 +152,5 @@ export function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits:
   };
 }
 
-/** A seeded PRNG (mulberry32) for deterministic jitter. */
-export function seededRandom(seed = 1): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG for deterministic jitter. */
+export { seededRandom } from '@vigil/core';

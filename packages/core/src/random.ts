@@ -1,0 +1,14 @@
+/**
+ * A seeded uniform generator in [0, 1) (mulberry32): where the analysis needs randomness (Kayenta's jitter of
+ * constant series) it must be reproducible, and tests and benchmarks need the same draws on every machine.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
