@@ -3,6 +3,7 @@
 // has a p99 latency regression and throws a new exception, and `checkout-healthy`, whose canary is fine.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../packages/core/src/random.ts';
 
 const root = join(import.meta.dirname, '..', 'examples');
 const START = Date.parse('2026-11-20T14:00:00Z');
@@ -14,14 +15,7 @@ const PODS = {
 const PATTERNS = { baseline: 'checkout-7f9c-.*', canary: 'checkout-8a1d-.*' };
 
 function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   const poisson = (lambda: number) => {
     let k = 0;

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bettingTest, countExcessTest, msprt } from '../../src/index.ts';
+import { bettingTest, countExcessTest, msprt, seededRandom } from '../../src/index.ts';
 
 function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, gauss: () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next()) };
 }
 
