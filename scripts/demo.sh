@@ -3,7 +3,7 @@
 # recorded data (no account needed): the checkout canary has a latency regression and a new exception.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --filter "@vigil/cli..."
 source scripts/env.sh
 echo "== vigil verify -c examples/checkout/vigil.yaml --report-dir out/checkout" >&2
 set +e
