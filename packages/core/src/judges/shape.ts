@@ -78,10 +78,28 @@ export function saxDistance(
   return Math.sqrt((n / w) * sum);
 }
 
-function orderedValues(s: MetricSeries): number[] {
-  const out: number[] = [];
-  for (const p of s.points) if (Number.isFinite(p.v)) out.push(p.v);
-  return out;
+/** Finite values of a series in time order, into `out` from offset `at`; returns how many. */
+function finiteInto(s: MetricSeries, out: Float64Array, at: number): number {
+  let k = at;
+  for (const p of s.points) if (Number.isFinite(p.v)) out[k++] = p.v;
+  return k - at;
+}
+
+/** Each instance's finite values, flat, keeping only instances with at least `min` of them. */
+function instanceValues(side: MetricSeries[], min: number): { values: Float64Array; start: number[] } {
+  let total = 0;
+  for (const s of side) total += s.points.length;
+  const values = new Float64Array(total);
+  const start = [0];
+  let k = 0;
+  for (const s of side) {
+    const n = finiteInto(s, values, k);
+    if (n >= min) {
+      k += n;
+      start.push(k);
+    }
+  }
+  return { values, start };
 }
 
 /**
@@ -98,9 +116,11 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
   return (data: MetricData, ctx: JudgeContext): JudgeResult => {
     const { definition } = data;
     const s = ctx.settings;
-    const base = data.baseline.map(orderedValues).filter((v) => v.length >= 4);
-    const can = data.canary.map(orderedValues).filter((v) => v.length >= 4);
-    if (base.length < 2 || can.length < 1) {
+    const base = instanceValues(data.baseline, 4);
+    const can = instanceValues(data.canary, 4);
+    const kb = base.start.length - 1;
+    const kc = can.start.length - 1;
+    if (kb < 2 || kc < 1) {
       return notApplicable(
         'shape',
         'needs two baseline instances and one canary instance with 4+ points each',
@@ -108,29 +128,28 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
     }
     let sum = 0;
     let sq = 0;
-    let count = 0;
-    for (const v of base)
-      for (const x of v) {
-        sum += x;
-        sq += x * x;
-        count++;
-      }
+    const count = base.start[kb]!;
+    for (let i = 0; i < count; i++) {
+      const x = base.values[i]!;
+      sum += x;
+      sq += x * x;
+    }
     const mb = sum / count;
     const variance = Math.max(0, (sq - sum * mb) / Math.max(1, count - 1));
     const sd = Math.max(Math.sqrt(variance), Math.abs(mb) * 1e-6, 1e-12);
     let n = Number.POSITIVE_INFINITY;
-    for (const v of base) n = Math.min(n, v.length);
-    for (const v of can) n = Math.min(n, v.length);
+    for (let i = 0; i < kb; i++) n = Math.min(n, base.start[i + 1]! - base.start[i]!);
+    for (let i = 0; i < kc; i++) n = Math.min(n, can.start[i + 1]! - can.start[i]!);
     const w = Math.min(options.segments ?? 12, n);
     // PAA is linear, so normalising the segment means equals averaging normalised points.
-    const word = (v: number[]) => {
+    const word = (values: Float64Array, end: number): SaxWord => {
       const out = new Int32Array(w);
-      const start = v.length - n;
+      const start = end - n;
       for (let j = 0; j < w; j++) {
         const lo = Math.floor((j * n) / w);
         const hi = Math.max(lo + 1, Math.floor(((j + 1) * n) / w));
         let sum = 0;
-        for (let i = lo; i < hi; i++) sum += v[start + i]!;
+        for (let i = lo; i < hi; i++) sum += values[start + i]!;
         const z = (sum / (hi - lo) - mb) / sd;
         let sym = 0;
         while (sym < breakpoints.length && z > breakpoints[sym]!) sym++;
@@ -138,28 +157,30 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
       }
       return out;
     };
-    const bw = base.map(word);
-    const cw = can.map(word);
+    const bw: SaxWord[] = [];
+    const cw: SaxWord[] = [];
+    for (let i = 0; i < kb; i++) bw.push(word(base.values, base.start[i + 1]!));
+    for (let i = 0; i < kc; i++) cw.push(word(can.values, can.start[i + 1]!));
     const dist = (a: SaxWord, b: SaxWord) =>
       saxDistance(a, b, breakpoints, n, definition.direction, recentWeight);
-    const nearest = (x: SaxWord, refs: SaxWord[]) => Math.min(...refs.map((r) => dist(x, r)));
-    const baselineSpread = Math.max(
-      ...bw.map((x, i) =>
-        nearest(
-          x,
-          bw.filter((_, k) => k !== i),
-        ),
-      ),
-    );
-    const canaryDistances = cw.map((x) => nearest(x, bw)).sort((a, b) => a - b);
-    const typical = canaryDistances[Math.floor((canaryDistances.length - 1) / 2)]!;
+    // Each baseline instance's distance to its nearest other baseline instance; the largest is the spread.
+    let baselineSpread = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < kb; i++) {
+      let nearest = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < kb; k++) if (k !== i) nearest = Math.min(nearest, dist(bw[i]!, bw[k]!));
+      baselineSpread = Math.max(baselineSpread, nearest);
+    }
+    const canaryDistances = new Float64Array(kc);
+    for (let i = 0; i < kc; i++) {
+      let nearest = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < kb; k++) nearest = Math.min(nearest, dist(cw[i]!, bw[k]!));
+      canaryDistances[i] = nearest;
+    }
+    canaryDistances.sort();
+    const typical = canaryDistances[Math.floor((kc - 1) / 2)]!;
     let csum = 0;
-    let ccount = 0;
-    for (const v of can)
-      for (const x of v) {
-        csum += x;
-        ccount++;
-      }
+    const ccount = can.start[kc]!;
+    for (let i = 0; i < ccount; i++) csum += can.values[i]!;
     const mc = csum / ccount;
     const delta = mc - mb;
     const relative = mb !== 0 ? delta / Math.abs(mb) : delta === 0 ? 0 : Number.POSITIVE_INFINITY;
