@@ -1,5 +1,13 @@
 import { alertThreshold, DEFAULT_SENSITIVITY } from './sensitivity.ts';
-import type { AnomalyPoint, ComponentState, DetectorOptions, DetectorState, SeasonalState } from './types.ts';
+import { createHistogram, divergence, learnHistogram } from './histogram.ts';
+import type {
+  AnomalyPoint,
+  ComponentState,
+  DetectorOptions,
+  DetectorState,
+  HistogramState,
+  SeasonalState,
+} from './types.ts';
 
 /**
  * The constants of the detector: one configuration for every series (measured on NAB with `pnpm bench nab`).
@@ -40,6 +48,19 @@ export interface DetectorTuning {
   shiftAlpha: number;
   /** Weight of the newest value in the long-run level that the shift model compares with. */
   baseAlpha: number;
+  /** Points in the recent window whose histogram the entropy model compares with the long-run one (0: off). */
+  entropyWindow: number;
+  /** Histogram bins, each `entropyBinWidth` spreads wide, centred on the slow level (outer bins open). */
+  entropyBins: number;
+  entropyBinWidth: number;
+  /** Weight of the newest value in the long-run histogram. */
+  entropyAlpha: number;
+  /** Smallest scale of the entropy model (in nats), so that a usually tiny divergence does not look huge. */
+  entropyFloor: number;
+  /** The entropy model's surprise is multiplied by this before it is judged like the others. */
+  entropyGain: number;
+  /** Weight of the newest deviation in the spread that sets the bins' width (0: the detector's own spread). */
+  entropySpreadAlpha: number;
 }
 
 /**
@@ -55,7 +76,7 @@ export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   seasonalAlpha: 0.5,
   zAlert: 5.2355,
   novelty: 1.134,
-  seasonalConfirm: 0.1,
+  seasonalConfirm: 0.2,
   quietDays: 1,
   memoryDays: 14,
   peakCap: 100,
@@ -65,6 +86,13 @@ export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   floorShare: 0.1,
   shiftAlpha: 0.05,
   baseAlpha: 0.005,
+  entropyWindow: 24,
+  entropyBins: 12,
+  entropyBinWidth: 1,
+  entropyAlpha: 0.002,
+  entropyFloor: 0.2,
+  entropyGain: 2,
+  entropySpreadAlpha: 0.002,
 };
 
 const DAY = 86_400_000;
@@ -75,7 +103,7 @@ const MAX_WEEKLY_SLOTS = 672;
 /** Intervals looked at before the sampling step is fixed (their median). */
 const STEP_SAMPLES = 5;
 
-type ModelName = 'naive' | 'level' | 'daily' | 'weekly' | 'shift';
+type ModelName = 'naive' | 'level' | 'daily' | 'weekly' | 'shift' | 'entropy';
 interface PeakCache {
   day: number;
   peak: number;
@@ -86,6 +114,7 @@ const MODEL_LABEL: Record<ModelName, string> = {
   daily: 'same time of day',
   weekly: 'same time of week',
   shift: 'long-run level (observed: the recent average)',
+  entropy: 'the long-run distribution of values',
 };
 /** Points scoring below this are plainly normal: their reason is a fixed sentence (cheap), not a computed one. */
 const DETAIL_SCORE = 0.25;
@@ -95,6 +124,7 @@ const NORMAL_REASON: Record<ModelName, string> = {
   daily: 'within the usual range for this time of day',
   weekly: 'within the usual range for this time of week',
   shift: 'recent average within the usual range of the long-run level',
+  entropy: 'recent values distributed as usual',
 };
 
 /** A streaming anomaly detector for one series. */
@@ -137,6 +167,8 @@ function initialState(options: DetectorOptions, k: DetectorTuning): DetectorStat
     dailyModel: newComponent(days),
     weeklyModel: newComponent(days),
     shiftModel: newComponent(days),
+    entropyModel: newComponent(days),
+    hist: null,
     fast: null,
     base: null,
     daily: null,
@@ -193,7 +225,13 @@ export function restoreDetector(state: DetectorState, tuning: Partial<DetectorTu
   if (state?.version !== 1) {
     throw new Error('detector state: unknown version; pass an object returned by snapshot()');
   }
-  return run(structuredClone(state), { ...DEFAULT_TUNING, ...tuning });
+  const k = { ...DEFAULT_TUNING, ...tuning };
+  const s = structuredClone(state);
+  // States stored before the entropy model existed start it afresh.
+  const days = Math.max(1, Math.round(k.memoryDays));
+  s.entropyModel ??= newComponent(days);
+  s.hist ??= null;
+  return run(s, k);
 }
 
 function run(s: DetectorState, k: DetectorTuning): Detector {
@@ -201,10 +239,12 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
   const peakCap = k.peakCap * k.zAlert;
   // The remembered peak of each model (naive, level, daily, weekly, shift) changes only when the day turns or
   // a bigger surprise comes.
-  const [naiveCache, levelCache, dailyCache, weeklyCache, shiftCache] = Array.from(
-    { length: 5 },
+  const [naiveCache, levelCache, dailyCache, weeklyCache, shiftCache, entropyCache] = Array.from(
+    { length: 6 },
     (): PeakCache => ({ day: Number.NaN, peak: 0 }),
-  ) as [PeakCache, PeakCache, PeakCache, PeakCache, PeakCache];
+  ) as [PeakCache, PeakCache, PeakCache, PeakCache, PeakCache, PeakCache];
+  const entropyModel = s.entropyModel!;
+  const half = k.entropyBins / 2;
 
   // The model with the strongest evidence at the current point.
   let bestStrength = 0;
@@ -214,6 +254,9 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
   let bestZ = 0;
   let bestObserved = 0;
   let localAbsolute = 0;
+  // Centre and half-width of the histograms at the current point (for the entropy model's explanation).
+  let histCentre = 0;
+  let histHalfSpan = 0;
 
   function judge(
     name: ModelName,
@@ -240,7 +283,7 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     // Until the model has a day or more of surprises in memory, it cannot tell a new surprise from its usual
     // ones: it listens without speaking.
     const listening = day - c.since < k.quietDays;
-    const absolute = z / k.zAlert;
+    const absolute = (name === 'entropy' ? z * k.entropyGain : z) / k.zAlert;
     if (cache.day !== day) {
       cache.day = day;
       cache.peak = recentPeak(c, day);
@@ -294,6 +337,16 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     return false;
   }
 
+  function binOf(h: HistogramState, v: number): number {
+    const centre = s.slow!;
+    const spread = k.entropySpreadAlpha > 0 ? h.spread! : s.spread;
+    const width = k.entropyBinWidth * Math.max(spread, 1e-9 * (Math.abs(centre) + 1));
+    histCentre = centre;
+    histHalfSpan = half * width;
+    const b = Math.floor((v - centre) / width + half);
+    return b < 0 ? 0 : b >= k.entropyBins ? k.entropyBins - 1 : b;
+  }
+
   function update(t: number, v: number): AnomalyPoint {
     if (!Number.isFinite(t)) throw new Error(`anomaly detector: timestamp ${t} is not a number of epoch ms`);
     if (!Number.isFinite(v)) {
@@ -328,6 +381,20 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
       const fast = s.fast + k.shiftAlpha * (v - s.fast);
       judge('shift', s.shiftModel, shiftCache, s.base, fast, floor * k.shiftAlpha, day);
     }
+    let bin = -1;
+    if (k.entropyWindow > 0 && s.slow !== null) {
+      s.hist ??= createHistogram(k.entropyWindow, k.entropyBins);
+      // The bins' width follows the spread slowly, so a change of spread shows as a new mix of bins
+      // instead of widening the bins with it.
+      const h = s.hist;
+      h.spread ??= s.spread;
+      bin = binOf(h, v);
+      h.spread += k.entropySpreadAlpha * (Math.abs(v - s.slow) - h.spread);
+      // The recent window must be full (and the long run have some history) before they are compared.
+      if (s.n >= k.warmup + k.entropyWindow) {
+        judge('entropy', entropyModel, entropyCache, 0, divergence(s.hist, bin), k.entropyFloor, day);
+      }
+    }
 
     let strength = s.n < k.warmup ? 0 : bestStrength;
 
@@ -345,6 +412,7 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
       s.spread += k.scaleAlpha * (Math.abs(v - s.slow) - s.spread);
       s.slow += k.scaleAlpha * (v - s.slow);
     }
+    if (bin >= 0) learnHistogram(s.hist!, bin, k.entropyAlpha);
     learnSeasonal(s.daily, dailySlot, v);
     learnSeasonal(s.weekly, weeklySlot, v);
     s.lastV = v;
@@ -356,6 +424,23 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     const model = bestModel as ModelName | null;
     if (model === null || s.n <= k.warmup) {
       return { t, value: v, score, alert, expected: null, lower: null, upper: null, reason: 'learning' };
+    }
+    const after = damped ? ', just after an alert' : '';
+    if (model === 'entropy') {
+      // The evidence is about the recent values as a whole: the band is the span the histograms cover.
+      return {
+        t,
+        value: v,
+        score,
+        alert,
+        expected: histCentre,
+        lower: histCentre - histHalfSpan,
+        upper: histCentre + histHalfSpan,
+        reason:
+          score < DETAIL_SCORE
+            ? NORMAL_REASON.entropy
+            : `the last ${k.entropyWindow} values are distributed unlike ${MODEL_LABEL.entropy} around ${fmt(histCentre)} (divergence ${fmt(bestObserved)} nats, ${bestZ.toFixed(1)}x usual)${after}`,
+      };
     }
     const band = k.zAlert * bestScale;
     return {
@@ -369,7 +454,7 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
       reason:
         score < DETAIL_SCORE
           ? NORMAL_REASON[model]
-          : `${fmt(bestObserved)} vs ${fmt(bestPred)} expected from ${MODEL_LABEL[model]} (${bestZ.toFixed(1)}x usual deviation)${damped ? ', just after an alert' : ''}`,
+          : `${fmt(bestObserved)} vs ${fmt(bestPred)} expected from ${MODEL_LABEL[model]} (${bestZ.toFixed(1)}x usual deviation)${after}`,
     };
   }
 

@@ -52,6 +52,32 @@ export interface SeasonalState {
   values: (number | null)[];
 }
 
+/** Histograms of values in bins around the slow level: the last few points, and the long run. */
+export interface HistogramState {
+  /** Bin of each of the last points (ring buffer; -1 where empty). */
+  recent: number[];
+  /** Next slot of `recent` to overwrite. */
+  pos: number;
+  /** How many of the last points fell in each bin. */
+  counts: number[];
+  /** Long-run weight of each bin, unnormalised (each new value weighs `gain`, which grows by 1 / (1 - alpha)). */
+  long: number[];
+  /** Sum of `long`. */
+  total: number;
+  /** Weight of the next value in `long`. */
+  gain: number;
+  /** Cached log of each long-run weight plus smoothing. */
+  logLong: number[];
+  /** Sum over bins of counts x logLong. */
+  cross: number;
+  /** Sum over bins of counts x log(counts). */
+  selfInfo: number;
+  /** Points learnt since the last full refresh of `logLong`. */
+  tick: number;
+  /** Slow mean absolute deviation from the slow level that sets the bins' width (null until the first value). */
+  spread: number | null;
+}
+
 /**
  * Everything the detector remembers about one series: a plain JSON object of bounded size (at most a few
  * thousand numbers whatever the length of the series), for storing between scheduled runs.
@@ -81,6 +107,13 @@ export interface DetectorState {
   dailyModel: ComponentState;
   weeklyModel: ComponentState;
   shiftModel: ComponentState;
+  /**
+   * Divergence of the recent values' histogram from the long-run one. Optional only so that states stored
+   * before it existed still restore (it then starts afresh).
+   */
+  entropyModel?: ComponentState;
+  /** The two histograms the entropy model compares (null before the first value). */
+  hist?: HistogramState | null;
   /** Recent average and long-run level compared by the shift model. */
   fast: number | null;
   base: number | null;
