@@ -1,6 +1,7 @@
 // Loads the NAB subset in ../shared/bench-data/nab: data files, labelled windows, profiles.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseTimestamp } from '../../packages/core/src/formats/time.ts';
 import type { CostMatrix, LabelledFile } from './scorer.ts';
 
 /** A NAB data file with its values, ready for a detector and the scorer. */
@@ -10,9 +11,9 @@ export interface NabFile extends LabelledFile {
 
 /** `2014-04-01 00:00:00[.ffffff]` read as UTC epoch milliseconds (NAB timestamps carry no zone). */
 export function parseNabTimestamp(text: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(text.trim());
-  if (!m) throw new Error(`timestamp "${text}" is not in NAB's form YYYY-MM-DD HH:MM:SS`);
-  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const t = parseTimestamp(text);
+  if (Number.isNaN(t)) throw new Error(`timestamp "${text}" is not in NAB's form YYYY-MM-DD HH:MM:SS`);
+  return t;
 }
 
 export function nabRoot(repoRoot: string): string {

@@ -1,3 +1,5 @@
+import { parseTimestamp } from '../formats/time.ts';
+
 /** One row of a `timestamp,value` file, with its original text kept for echoing it back. */
 export interface TimestampValueRow {
   /** Epoch milliseconds. */
@@ -10,8 +12,8 @@ export interface TimestampValueRow {
 
 /**
  * Reads a `timestamp,value` CSV (NAB's format: a header line, then rows such as `2014-04-01 00:00:00,12.5`).
- * Timestamps may be `YYYY-MM-DD HH:MM:SS` (read as UTC, as NAB means them), ISO-8601 with a zone, or epoch
- * seconds. Throws an error naming the line when a timestamp cannot be read.
+ * Timestamps are read by the shared `parseTimestamp`: `YYYY-MM-DD HH:MM:SS` (UTC, as NAB means them), ISO-8601
+ * with a zone, epoch seconds or epoch milliseconds. Throws an error naming the line when one cannot be read.
  */
 export function parseTimestampValueCsv(text: string, source = 'input'): TimestampValueRow[] {
   const lines = text.split(/\r?\n/);
@@ -30,24 +32,11 @@ export function parseTimestampValueCsv(text: string, source = 'input'): Timestam
     const t = parseTimestamp(timestampText.trim().replace(/^"|"$/g, ''));
     if (Number.isNaN(t)) {
       throw new Error(
-        `${source}: line ${i + 1}: timestamp "${timestampText}" is not YYYY-MM-DD HH:MM:SS, ISO-8601 or epoch seconds`,
+        `${source}: line ${i + 1}: timestamp "${timestampText}" is not YYYY-MM-DD HH:MM:SS, ISO-8601 or epoch seconds/milliseconds`,
       );
     }
     const trimmed = valueText.trim();
     rows.push({ t, v: trimmed === '' ? Number.NaN : Number(trimmed), timestampText, valueText });
   }
   return rows;
-}
-
-const NAB_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
-
-/** Epoch ms of a timestamp; NaN when it cannot be read. Zone-less date-times are UTC. */
-export function parseTimestamp(text: string): number {
-  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  const m = NAB_TIME.exec(text);
-  if (m) {
-    const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
-    return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0), ms);
-  }
-  return Date.parse(text);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp, parseTimestampValueCsv } from '../../src/anomaly/index.ts';
+import { parseTimestampValueCsv } from '../../src/anomaly/index.ts';
+import { parseTimestamp } from '../../src/formats/time.ts';
 
 describe('timestamp,value CSV', () => {
   it('reads NAB rows as UTC and keeps the original text', () => {
@@ -10,11 +11,13 @@ describe('timestamp,value CSV', () => {
     ]);
   });
 
-  it('reads ISO-8601 with a zone, fractional NAB seconds and epoch seconds', () => {
+  it('reads ISO-8601 with a zone, fractional NAB seconds and epoch seconds, through the shared parser', () => {
     expect(parseTimestamp('2014-04-10 07:15:00.250000')).toBe(Date.UTC(2014, 3, 10, 7, 15, 0, 250));
     expect(parseTimestamp('2014-04-10T09:15:00+02:00')).toBe(Date.UTC(2014, 3, 10, 7, 15));
     expect(parseTimestamp('1396336500')).toBe(1396336500000);
     expect(parseTimestamp('soon')).toBeNaN();
+    const rows = parseTimestampValueCsv('timestamp,value\n"2014-04-10 07:15:00.250000",1\n1396336500000,2\n');
+    expect(rows.map((r) => r.t)).toEqual([Date.UTC(2014, 3, 10, 7, 15, 0, 250), 1396336500000]);
   });
 
   it('names the line of a bad timestamp and a missing header', () => {
