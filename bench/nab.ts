@@ -1,13 +1,15 @@
-// `pnpm bench nab [--repeat N]`: scores Vigil's streaming anomaly detector on the NAB subset in
+// `pnpm bench nab [--repeat N] [--loco]`: scores Vigil's streaming anomaly detector on the NAB subset in
 // ../shared/bench-data/nab with NAB v1.1 scoring, at the best threshold per profile and at the fixed 0.5.
+// `--loco` adds a leave-one-category-out check (constants and threshold chosen without the scored category).
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createDetector } from '../packages/core/src/anomaly/index.ts';
+import { createDetector, DEFAULT_TUNING } from '../packages/core/src/anomaly/index.ts';
 import { loadCorpus, loadProfiles, nabRoot } from './nab/corpus.ts';
+import { LOCO_GRID, leaveOneCategoryOut } from './nab/loco.ts';
 import { type NabFile, runDetector } from './nab/runner.ts';
-import { scoreCorpus } from './nab/scorer.ts';
+import { type CostMatrix, scoreCorpus } from './nab/scorer.ts';
 import { printTable } from './table.ts';
 
 const PROFILE_ROWS: [string, string][] = [
@@ -17,7 +19,10 @@ const PROFILE_ROWS: [string, string][] = [
 ];
 
 export default function nab(args: string[]): void {
-  const { values } = parseArgs({ args, options: { repeat: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    args,
+    options: { repeat: { type: 'string', default: '3' }, loco: { type: 'boolean', default: false } },
+  });
   const repeat = Math.max(1, Number(values.repeat) || 3);
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const root = nabRoot(repoRoot);
@@ -76,4 +81,48 @@ export default function nab(args: string[]): void {
     ],
   );
   console.log(`load average while measuring: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
+  if (values.loco) loco(files, profiles);
+}
+
+function loco(files: NabFile[], profiles: Record<string, CostMatrix>): void {
+  const defaults = LOCO_GRID.findIndex((g) =>
+    Object.entries(g).every(([key, v]) => DEFAULT_TUNING[key as keyof typeof DEFAULT_TUNING] === v),
+  );
+  if (defaults < 0) throw new Error('the leave-one-category-out grid must contain the default tuning');
+  const scores = LOCO_GRID.map((tuning) => runDetector(files, () => createDetector({}, tuning)).scores);
+  console.log('');
+  console.log(
+    `Leave one category out: constants (${LOCO_GRID.length} configurations: zAlert x entropyGain x seasonalConfirm) and threshold chosen on the other three categories`,
+  );
+  const summary: (string | number)[][] = [];
+  for (const [key, label] of PROFILE_ROWS) {
+    const r = leaveOneCategoryOut(files, LOCO_GRID, scores, defaults, profiles[key]!);
+    if (key === 'standard') {
+      printTable(
+        [
+          'held-out category',
+          'windows',
+          'chosen zAlert',
+          'entropyGain',
+          'seasonalConfirm',
+          'threshold',
+          'raw held out',
+          'raw defaults@0.5',
+        ],
+        r.rows.map((row) => [
+          row.category,
+          row.windows,
+          row.chosen.zAlert!,
+          row.chosen.entropyGain!,
+          row.chosen.seasonalConfirm!,
+          row.threshold,
+          row.heldOutRaw,
+          row.defaultRaw,
+        ]),
+      );
+      console.log('');
+    }
+    summary.push([label, r.heldOutScore, r.defaultScore]);
+  }
+  printTable(['profile', 'score, held-out choices', 'score, defaults@0.5'], summary);
 }
