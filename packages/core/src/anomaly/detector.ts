@@ -66,7 +66,9 @@ export interface DetectorTuning {
 /**
  * Chosen by a search over the whole NAB subset with one configuration for all files (never per file).
  * zAlert and novelty were then scaled together (from 6 and 1.3) so that the threshold NAB's optimiser picks
- * falls at score 0.5: the default alert line and the best line coincide.
+ * falls at score 0.5: the default alert line and the best line coincide. The entropy constants and
+ * seasonalConfirm were chosen the same way in a second round; `pnpm bench nab --loco` shows how much of the
+ * score survives when constants and threshold are chosen without the category that is scored.
  */
 export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   warmup: 60,

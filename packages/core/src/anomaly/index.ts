@@ -2,7 +2,9 @@
  * Streaming anomaly detection for Service Guard: one detector per series, fed point by point.
  *
  * Several simple models predict each point: the previous value, a recent level (EWMA), the same time of day
- * and of week (seasonal slots), and the long-run level against the recent average (sustained shifts). Each
+ * and of week (seasonal slots), and the long-run level against the recent average (sustained shifts); a sixth
+ * model compares the histogram of the last 24 values with the long-run one (KL divergence: a new mix or spread
+ * of values that no single value shows, such as a steady metric that starts to swing). Each
  * model divides its error by its own robust scale (a clipped EWMA of absolute errors) into a surprise z. A
  * model's evidence is the smaller of z / zAlert (big enough in itself) and z / (novelty x the largest surprise
  * the same model had on any day of the last two weeks) (new, not a recurring pattern such as a nightly job);
@@ -14,6 +16,13 @@ export { createDetector, DEFAULT_TUNING, restoreDetector } from './detector.ts';
 export type { Detector, DetectorTuning } from './detector.ts';
 export { scoreSeries } from './score-series.ts';
 export { ALERT_THRESHOLDS, alertThreshold, DEFAULT_SENSITIVITY } from './sensitivity.ts';
-export type { AnomalyPoint, ComponentState, DetectorOptions, DetectorState, SeasonalState } from './types.ts';
+export type {
+  AnomalyPoint,
+  ComponentState,
+  DetectorOptions,
+  DetectorState,
+  HistogramState,
+  SeasonalState,
+} from './types.ts';
 export { parseTimestampValueCsv } from './csv.ts';
 export type { TimestampValueRow } from './csv.ts';
