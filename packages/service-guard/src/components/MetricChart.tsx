@@ -132,9 +132,10 @@ function WorstPointChart(props: { metric: MetricRisk; worst: NonNullable<MetricR
     worst.upper ?? Number.NaN,
     worst.expected ?? Number.NaN,
   ]);
-  const h = 64;
+  const h = 76;
   const x = (v: number) => PAD.left + ((v - lo) / (hi - lo)) * (W - PAD.left - PAD.right);
-  const mid = 26;
+  // The expected value is named above the band, the axis ends below it, so the labels never overlap.
+  const mid = 38;
   const band =
     worst.lower !== null && worst.upper !== null ? { from: x(worst.lower), to: x(worst.upper) } : null;
   const u = unitOf(metric);
@@ -187,7 +188,7 @@ function WorstPointChart(props: { metric: MetricRisk; worst: NonNullable<MetricR
         {u}
       </text>
       {worst.expected !== null ? (
-        <text x={x(worst.expected)} y={h - 6} fontSize="11" textAnchor="middle" fill="var(--bui-fg-info)">
+        <text x={x(worst.expected)} y={12} fontSize="11" textAnchor="middle" fill="var(--bui-fg-info)">
           expected {formatNumber(worst.expected)}
         </text>
       ) : null}

@@ -1,0 +1,154 @@
+/**
+ * The portal in a real browser: starts `pnpm portal` (frontend and backend, demo data), opens the failing
+ * demo service's Service Guard tab in Debian's Chromium, checks what a person sees, gives feedback on the
+ * new log cluster, and checks the backend stored it. Leaves a screenshot in the temp folder
+ * (vigil-portal-e2e.png) to look at. Skipped where /usr/bin/chromium is missing.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeedbackResponse } from '@vigil/backstage-plugin-service-guard-common';
+
+const CHROMIUM = '/usr/bin/chromium';
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+export const screenshotPath = join(tmpdir(), 'vigil-portal-e2e.png');
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+interface Ready {
+  appUrl: string;
+  backendUrl: string;
+  token: string;
+}
+
+/** Starts the portal as `pnpm portal` does and resolves with its PORTAL_READY line. */
+function startPortal(env: Record<string, string>): { child: ChildProcess; ready: Promise<Ready> } {
+  const child = spawn(process.execPath, [join(repoRoot, 'portal/start.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const ready = new Promise<Ready>((ok, fail) => {
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /PORTAL_READY (\{.*\})/.exec(out);
+      if (m) ok(JSON.parse(m[1]!) as Ready);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) =>
+      fail(new Error(`the portal exited (${code}) before it was ready:\n${out.slice(-3000)}`)),
+    );
+  });
+  return { child, ready };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((ok) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      ok();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
+  let portal: { child: ChildProcess; ready: Promise<Ready> } | undefined;
+  let ready: Ready;
+  let context: BrowserContext | undefined;
+  const userDataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-chromium-'));
+
+  beforeAll(async () => {
+    const [appPort, backendPort] = [await freePort(), await freePort()];
+    portal = startPortal({ PORTAL_APP_PORT: String(appPort), PORTAL_BACKEND_PORT: String(backendPort) });
+    ready = await portal.ready;
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    if (portal) await stopChild(portal.child);
+    rmSync(userDataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('shows the failing service, takes feedback on its new log cluster, and stores it', async () => {
+    const page = await context!.newPage();
+    await page.goto(`${ready.appUrl}/catalog/default/component/checkout/service-guard`);
+    // Guest sign-in: one button, no account.
+    await page.getByRole('button', { name: 'Enter' }).click({ timeout: 60_000 });
+    const tab = page.getByTestId('service-guard-tab');
+    await tab.waitFor({ timeout: 60_000 });
+
+    await expect(tab.getByText('Unhealthy', { exact: true }).first().isVisible()).resolves.toBe(true);
+    await expect(tab.getByLabel('score', { exact: true }).textContent()).resolves.toMatch(
+      /^score \d+ \/ 100$/,
+    );
+
+    const errorsChart = tab.locator('section[aria-label="metric errors"] [data-testid="metric-chart"]');
+    await expect(errorsChart.getAttribute('aria-label')).resolves.toMatch(/outside the band: anomaly\.$/);
+    await expect(errorsChart.locator('[data-testid="anomaly-marker"]').count()).resolves.toBe(1);
+    await expect(tab.getByTestId('risk-timeline').locator('circle').count()).resolves.toBe(12);
+
+    const cluster = tab.locator('[data-testid="log-cluster"][data-cluster-class="unknown"]');
+    await expect(cluster.count()).resolves.toBe(1);
+    await expect(cluster.locator('code').first().textContent()).resolves.toContain(
+      'java.lang.NullPointerException',
+    );
+
+    await cluster.getByRole('textbox').fill('known promo bug, fix ships in 2.14.1');
+    await cluster.getByRole('button', { name: 'Medium risk' }).click();
+    await expect(cluster.getByRole('status').textContent()).resolves.toMatch(/^Saved: Medium risk by user:/);
+
+    const res = await fetch(
+      `${ready.backendUrl}/api/service-guard/entities/component/default/checkout/feedback`,
+      {
+        headers: { authorization: `Bearer ${ready.token}` },
+      },
+    );
+    expect(res.status).toBe(200);
+    const stored = (await res.json()) as FeedbackResponse;
+    expect(stored.items).toHaveLength(1);
+    expect(stored.items[0]).toMatchObject({
+      entityRef: 'component:default/checkout',
+      action: 'medium',
+      reason: 'known promo bug, fix ships in 2.14.1',
+    });
+    expect(stored.items[0]!.template).toContain('java.lang.NullPointerException');
+    expect(stored.items[0]!.createdBy).toMatch(/^user:/);
+
+    await tab.getByTestId('verification').first().waitFor();
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+    console.log(`screenshot: ${screenshotPath}`);
+  }, 120_000);
+});
