@@ -4,8 +4,9 @@ import { alignByTime } from './align.ts';
 import { type Decision, decide, fmt, fmtP, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
-import { type CellFrame, cellMedian, frameOfAligned, frameOfCells } from './frame.ts';
-import { quantileInPlace } from './select.ts';
+import { normalQuantile } from '../stats/distributions.ts';
+import { type CellFrame, cellMedian, cellSideMedian, frameOfAligned, frameOfCells } from './frame.ts';
+import { ascendingOrder, quantileInPlace } from './select.ts';
 import { scoreTestOfFrame } from './stratifiedRank.ts';
 
 /**
@@ -17,11 +18,11 @@ import { scoreTestOfFrame } from './stratifiedRank.ts';
  * Distribution judge: what a location test misses. Both sub-tests are stratified permutation tests (see
  * stratifiedScoreTest): within a minute the instances are exchangeable when nothing changed, which keeps the
  * false-alarm rate at alpha whatever the noise distribution (heavy tails, mostly-zero noise).
- * - Noise variance: squared deviations from the minute's pooled mean, winsorised at the pooled 97th percentile.
+ * - Noise variance: Klotz scores (squared normal scores of the pooled ranks) of the absolute deviations from
+ *   the minute's median, after moving the canary back by its typical shift (see scaleTest).
  * - Tail and spikes: the excess of residuals (value minus the minute's median, harmful side) over their pooled
  *   `tailQuantile`; large spikes and a stretched p95/p99 raise it.
- * The variance test gets a third of the judge's alpha, the tail test two thirds (a few spikes can only be
- * so significant under exchangeability, see statisticalJudges). The variance ratio and p95/p99 increases
+ * The variance test gets `VARIANCE_SHARE` of the judge's alpha, the tail test the rest. The variance ratio and p95/p99 increases
  * gate and explain.
  */
 export const distributionJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult => {
@@ -80,13 +81,21 @@ export function varianceRatio(f: CellFrame): VarianceRatio | null {
   return { ratio, baseline: b.m2, canary: c.m2, dfBaseline: b.df, dfCanary: c.df };
 }
 
-/** Quantile of the pooled squared deviations at which the variance test caps them. */
+/**
+ * Share of the judge's alpha that the variance test spends; the tail test spends the rest, the larger part:
+ * a handful of spikes can never be more significant than about 0.5^(number of spikes) under
+ * exchangeability, so the tail test needs room to see nine of them.
+ */
+export const VARIANCE_SHARE = 0.4;
+
+/** Quantile of the pooled squared deviations at which {@link squaredDeviationTest} caps them. */
 const WINSOR = 0.97;
 
 /**
- * Variance test: squared deviations from each cell's pooled mean (label-free scores, so a location shift
- * moves both sides alike), capped at the pooled `cap` quantile so a few wild points cannot drown the
- * evidence of the rest, compared by the stratified permutation test.
+ * Squared deviations from each cell's pooled mean (label-free scores, so a location shift moves both sides
+ * alike), capped at the pooled `cap` quantile so a few wild points cannot drown the evidence of the rest,
+ * compared by the stratified permutation test. Kept beside {@link scaleTest} for comparison: it has less
+ * power on heavy-tailed noise and its normal approximation is optimistic there.
  */
 export function squaredDeviationTest(f: CellFrame, cap = 1): { z: number; p: number } | null {
   const squares = new Float64Array(f.values.length);
@@ -107,6 +116,95 @@ export function squaredDeviationTest(f: CellFrame, cap = 1): { z: number; p: num
   }
   const r = scoreTestOfFrame(f, squares, 'greater');
   return r.strata > 0 ? r : null;
+}
+
+/**
+ * The typical location shift of the canary: the median over cells of the difference of the sides' medians.
+ * The scale test removes it first, so that a shift (an improvement included) never reads as more noise.
+ */
+export function typicalShift(f: CellFrame): number {
+  const d = new Float64Array(f.cells);
+  for (let c = 0; c < f.cells; c++) d[c] = cellSideMedian(f, c, 1) - cellSideMedian(f, c, 0);
+  return f.cells > 0 ? quantileInPlace(d, 0.5) : 0;
+}
+
+const klotzTables = new Map<number, Float64Array>();
+
+/**
+ * Klotz-type scores for n values: entry 2r - 2 is Phi^-1(1/2 + r / (2(n + 1)))^2 for the (mid)rank r,
+ * r = 1, 1.5, ..., n: the normal scores of absolute deviations, squared. Memoised per n.
+ */
+function klotzTable(n: number): Float64Array {
+  let t = klotzTables.get(n);
+  if (t) return t;
+  t = new Float64Array(2 * n - 1);
+  for (let k = 0; k < t.length; k++) {
+    const q = normalQuantile(0.5 + (k / 2 + 1) / (2 * (n + 1)));
+    t[k] = q * q;
+  }
+  if (klotzTables.size > 64) klotzTables.clear();
+  klotzTables.set(n, t);
+  return t;
+}
+
+/**
+ * Variance test: the absolute deviations of all values from their cell's median (canary values moved back
+ * by `shift` first) ranked together, scored by the squared normal scores of their ranks (Klotz's statistic,
+ * the rank test that is as efficient as the F test on Gaussian noise), and the canary's score sum compared
+ * within cells by the stratified permutation test. The scores depend on the values only through their ranks,
+ * so one wild point counts no more than the largest ordinary deviation and the normal approximation holds on
+ * heavy-tailed noise. Under no change the scores are label-free, which keeps the test valid.
+ */
+export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | null {
+  const n = f.values.length;
+  if (n < 4) return null;
+  const dev = new Float64Array(n);
+  const cell = new Float64Array(64);
+  for (let c = 0; c < f.cells; c++) {
+    const from = f.start[c]!;
+    const to = f.start[c + 1]!;
+    const mid = from + f.nb[c]!;
+    let med: number;
+    if (shift === 0 || to - from > 64) {
+      med = shift === 0 ? cellMedian(f, c) : shiftedMedian(f.values, from, mid, to, shift);
+    } else {
+      // A minute's few values: insertion sort with the canary moved back by the shift.
+      const N = to - from;
+      for (let k = 0; k < N; k++) {
+        const v = from + k < mid ? f.values[from + k]! : f.values[from + k]! - shift;
+        let j = k - 1;
+        while (j >= 0 && cell[j]! > v) {
+          cell[j + 1] = cell[j]!;
+          j--;
+        }
+        cell[j + 1] = v;
+      }
+      const h = (N - 1) >> 1;
+      med = N % 2 ? cell[h]! : (cell[h]! + cell[h + 1]!) / 2;
+    }
+    for (let i = from; i < mid; i++) dev[i] = Math.abs(f.values[i]! - med);
+    for (let i = mid; i < to; i++) dev[i] = Math.abs(f.values[i]! - shift - med);
+  }
+  const table = klotzTable(n);
+  const scores = new Float64Array(n);
+  const order = ascendingOrder(dev);
+  // Mid-ranks over groups of equal values, in ascending order; entry 2r - 2 of the table is rank r.
+  for (let i = 0; i < n; ) {
+    const x = dev[order[i]!]!;
+    let j = i + 1;
+    while (j < n && dev[order[j]!] === x) j++;
+    const score = table[i + j - 1]!;
+    for (let k = i; k < j; k++) scores[order[k]!] = score;
+    i = j;
+  }
+  const r = scoreTestOfFrame(f, scores, 'greater');
+  return r.strata > 0 ? r : null;
+}
+
+function shiftedMedian(values: Float64Array, from: number, mid: number, to: number, shift: number): number {
+  const all = new Float64Array(to - from);
+  for (let i = from; i < to; i++) all[i - from] = i < mid ? values[i]! : values[i]! - shift;
+  return quantileInPlace(all, 0.5);
 }
 
 /**
@@ -156,38 +254,45 @@ export interface TailSummary {
  * quantile, and how much the canary's p95 and p99 exceed the baseline's.
  */
 export function tailSummary(f: CellFrame, residuals: Float64Array, q: number): TailSummary | null {
-  let nb = 0;
-  for (let c = 0; c < f.cells; c++) nb += f.nb[c]!;
-  const nc = residuals.length - nb;
+  const n = residuals.length;
+  let nc = 0;
+  for (let i = 0; i < n; i++) nc += f.side[i]!;
+  const nb = n - nc;
   if (nb < 10 || nc < 10) return null;
+  // One sort of all residuals gives the pooled quantile and, split by side, each side's sorted residuals.
+  const order = ascendingOrder(residuals);
   const rb = new Float64Array(nb);
   const rc = new Float64Array(nc);
   let ib = 0;
   let ic = 0;
-  for (let c = 0; c < f.cells; c++) {
-    const from = f.start[c]!;
-    const mid = from + f.nb[c]!;
-    for (let i = from; i < mid; i++) rb[ib++] = residuals[i]!;
-    for (let i = mid; i < f.start[c + 1]!; i++) rc[ic++] = residuals[i]!;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    if (f.side[i] === 1) rc[ic++] = residuals[i]!;
+    else rb[ib++] = residuals[i]!;
   }
-  const threshold = quantileInPlace(residuals.slice(), q);
+  const threshold = sortedQuantile(residuals, order, n, q);
   let kb = 0;
   let kc = 0;
-  for (const x of rb) if (x > threshold) kb++;
-  for (const x of rc) if (x > threshold) kc++;
-  const c95 = quantileInPlace(rc, 0.95);
-  const b95 = quantileInPlace(rb, 0.95);
+  for (let k = nb - 1; k >= 0 && rb[k]! > threshold; k--) kb++;
+  for (let k = nc - 1; k >= 0 && rc[k]! > threshold; k--) kc++;
   return {
     threshold,
     baselineExceed: kb,
     canaryExceed: kc,
     baselineN: nb,
     canaryN: nc,
-    p95Increase: c95 - b95,
-    p99Increase:
-      quantileInPlace(rc, 0.99, Math.floor((nc - 1) * 0.95)) -
-      quantileInPlace(rb, 0.99, Math.floor((nb - 1) * 0.95)),
+    p95Increase: sortedQuantile(rc, null, nc, 0.95) - sortedQuantile(rb, null, nb, 0.95),
+    p99Increase: sortedQuantile(rc, null, nc, 0.99) - sortedQuantile(rb, null, nb, 0.99),
   };
+}
+
+/** Quantile q (type 7) of the n values of `a` taken in `order` (ascending), or of `a` itself when sorted. */
+function sortedQuantile(a: Float64Array, order: Uint32Array | null, n: number, q: number): number {
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const at = (k: number) => (order ? a[order[k]!]! : a[k]!);
+  const vLo = at(lo);
+  return lo + 1 < n && h > lo ? vLo + (h - lo) * (at(lo + 1) - vLo) : vLo;
 }
 
 function judgeFrame(data: MetricData, f: CellFrame, aligned: boolean, ctx: JudgeContext): JudgeResult {
@@ -215,15 +320,15 @@ function judgeFrame(data: MetricData, f: CellFrame, aligned: boolean, ctx: Judge
   let pv: number | null = null;
   let pt: number | null = null;
   if (variance) {
-    const test = squaredDeviationTest(f, WINSOR);
-    pv = Math.min(1, 3 * (test ? test.p : 1));
+    const test = scaleTest(f, typicalShift(f));
+    pv = Math.min(1, (test ? test.p : 1) / VARIANCE_SHARE);
     const sdIncrease = Math.sqrt(variance.ratio) - 1;
     varDecision = decide(pv, s.alpha, s.warnFactor, true, variance.ratio >= s.minVarianceRatio, true);
     parts.push(`noise variance x${fmt(variance.ratio)} (sd ${pct(sdIncrease)}, p = ${fmtP(pv)})`);
   }
   if (tail) {
     const test = tailExcessTest(f, residuals, tail.threshold);
-    pt = Math.min(1, 1.5 * (test ? test.p : 1));
+    pt = Math.min(1, (test ? test.p : 1) / (1 - VARIANCE_SHARE));
     const inc = Math.max(tail.p95Increase, tail.p99Increase);
     const rel = baseMean !== 0 ? inc / Math.abs(baseMean) : inc > 0 ? Number.POSITIVE_INFINITY : 0;
     const bigEnough = inc > 0 && inc >= minAbs && rel >= s.minRelativeChange;

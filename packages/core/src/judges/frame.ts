@@ -17,6 +17,8 @@ export interface CellFrame {
   /** Each cell's values ascending (same offsets as `values`), and their sides: 1 canary, 0 baseline. */
   sorted: Float64Array;
   labels: Uint8Array;
+  /** The side of each entry of `values`: 1 canary, 0 baseline. */
+  side: Uint8Array;
 }
 
 const memo = new WeakMap<AlignedData, CellFrame>();
@@ -77,8 +79,12 @@ export function frameOfCells(cells: Cell[]): CellFrame {
 function build(values: Float64Array, start: Int32Array, nb: Int32Array, cells: number): CellFrame {
   const sorted = new Float64Array(values.length);
   const labels = new Uint8Array(values.length);
-  for (let c = 0; c < cells; c++) sortCell(values, start[c]!, start[c + 1]!, nb[c]!, sorted, labels);
-  return { cells, values, start, nb, sorted, labels };
+  const side = new Uint8Array(values.length);
+  for (let c = 0; c < cells; c++) {
+    sortCell(values, start[c]!, start[c + 1]!, nb[c]!, sorted, labels);
+    side.fill(1, start[c]! + nb[c]!, start[c + 1]!);
+  }
+  return { cells, values, start, nb, sorted, labels, side };
 }
 
 /** Sorts one cell into `sorted`/`labels`: insertion sort for a minute's few instances, else an index sort. */

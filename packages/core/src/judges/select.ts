@@ -80,3 +80,65 @@ export function medianOf2(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return n % 2 ? scratch[(n - 1) / 2]! : (scratch[n / 2 - 1]! + scratch[n / 2]!) / 2;
 }
+
+let orderFloats = new Float32Array(0);
+let orderKeys = new Uint32Array(0);
+let orderIdx = new Uint32Array(0);
+let orderTmp = new Uint32Array(0);
+const orderCount = new Uint32Array(2048);
+
+/**
+ * Indices of the finite values `x` in ascending order. A three-pass radix sort (11 bits a pass) of their
+ * single-precision bit patterns (flipped so that they order like the numbers), then an insertion pass that
+ * puts values equal in single precision in their exact order: a comparison sort, or a binary search per
+ * value, loses most of its time to mispredicted branches on the thousands of values of one metric. The
+ * returned array is reused by the next call (read it before calling again); only its first x.length
+ * entries count.
+ */
+export function ascendingOrder(x: Float64Array): Uint32Array {
+  const n = x.length;
+  if (orderFloats.length < n) {
+    orderFloats = new Float32Array(n * 2);
+    orderKeys = new Uint32Array(orderFloats.buffer);
+    orderIdx = new Uint32Array(n * 2);
+    orderTmp = new Uint32Array(n * 2);
+  }
+  for (let i = 0; i < n; i++) orderFloats[i] = x[i]!;
+  for (let i = 0; i < n; i++) {
+    const k = orderKeys[i]!;
+    // Negative numbers order backwards by their bits: flip them all; flip only the sign bit of the others.
+    orderKeys[i] = k & 0x80000000 ? ~k >>> 0 : (k | 0x80000000) >>> 0;
+  }
+  let src = orderIdx;
+  let dst = orderTmp;
+  for (let i = 0; i < n; i++) src[i] = i;
+  for (let shift = 0; shift < 33; shift += 11) {
+    orderCount.fill(0);
+    for (let i = 0; i < n; i++) orderCount[(orderKeys[i]! >>> shift) & 2047]!++;
+    let sum = 0;
+    for (let b = 0; b < 2048; b++) {
+      const c = orderCount[b]!;
+      orderCount[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = src[i]!;
+      dst[orderCount[(orderKeys[k]! >>> shift) & 2047]!++] = k;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  // Single precision ties may hide a double precision order: fix it (nothing moves when nothing rounds).
+  for (let i = 1; i < n; i++) {
+    const k = src[i]!;
+    const v = x[k]!;
+    let j = i - 1;
+    while (j >= 0 && x[src[j]!]! > v) {
+      src[j + 1] = src[j]!;
+      j--;
+    }
+    src[j + 1] = k;
+  }
+  return src;
+}

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   distributionJudge,
   harmfulResiduals,
+  scaleTest,
   squaredDeviationTest,
   tailSummary,
+  typicalShift,
   varianceRatio,
 } from '../../src/judges/distribution.ts';
 import { frameOfCells } from '../../src/judges/frame.ts';
 import { sensitivitySettings } from '../../src/judges/sensitivity.ts';
+import { normalQuantile, normalSf } from '../../src/stats/distributions.ts';
 import { synthetic } from './fixtures.ts';
 
 const ctx = { settings: sensitivitySettings('medium') };
@@ -81,5 +84,45 @@ describe('distributionJudge', () => {
     const r = distributionJudge(synthetic({ seed: 9, spikes: 3, instances: 10 }), ctx);
     expect(r.outcome).toBe('fail');
     expect(r.explanation).toMatch(/canary (tail|variance) increase/);
+  });
+});
+
+describe('scaleTest (Klotz scores within cells)', () => {
+  it('matches a hand computation with mid-ranks', () => {
+    // Cell medians 0: deviations [0, 0 | 2, 2] and [1, 1 | 0, 0]. Pooled mid-ranks of 8 values: 0 -> 2.5,
+    // 1 -> 5.5, 2 -> 7.5; Klotz score s(r) = Phi^-1(1/2 + r / 18)^2. Cell 1 adds s2 - s0 to the canary's
+    // excess with variance (s2 - s0)^2 / 3, cell 2 adds s0 - s1 with variance (s1 - s0)^2 / 3.
+    const s = (r: number) => normalQuantile(0.5 + r / 18) ** 2;
+    const [s0, s1, s2] = [s(2.5), s(5.5), s(7.5)];
+    const z = (s2 - s1) / Math.sqrt(((s2 - s0) ** 2 + (s1 - s0) ** 2) / 3);
+    const r = scaleTest(
+      frameOfCells([
+        { b: [0, 0], c: [-2, 2] },
+        { b: [-1, 1], c: [0, 0] },
+      ]),
+    );
+    expect(r?.z).toBeCloseTo(z, 12);
+    expect(r?.p).toBeCloseTo(normalSf(z), 12);
+  });
+
+  it('reads a pure shift, an improvement included, as no change of spread once the shift is removed', () => {
+    const cells = [
+      { b: [1, 4, 2], c: [-4, -1, -3] },
+      { b: [10, 13, 11], c: [5, 8, 6] },
+      { b: [3, 0, 7], c: [-2, -5, 2] },
+    ];
+    const f = frameOfCells(cells);
+    expect(typicalShift(f)).toBe(-5);
+    expect(scaleTest(f, typicalShift(f))?.z).toBeCloseTo(0, 12);
+  });
+
+  it('takes the shift as the median over cells of the difference of side medians', () => {
+    // 6 - 2 = 4; 1.5 - 5 = -3.5; 1 - 0 = 1 -> median 1.
+    const f = frameOfCells([
+      { b: [1, 2, 3], c: [5, 6, 7] },
+      { b: [0, 10], c: [1, 2] },
+      { b: [0], c: [1] },
+    ]);
+    expect(typicalShift(f)).toBe(1);
   });
 });

@@ -27,10 +27,11 @@ describe('judgeMetric', () => {
     expect(m.sensitivity).toBe('medium');
   });
 
-  it('splits alpha over the statistical judges (weighted Bonferroni, 0.4 / 0.6)', () => {
+  it('splits alpha over the statistical judges (weighted Bonferroni, 0.25 / 0.75)', () => {
+    // High sensitivity: alpha 0.03 for the metric.
     const m = judgeMetric(synthetic({ seed: 1 }), { sensitivity: 'high' });
-    expect(m.judges[0]!.evidence.alpha).toBeCloseTo(0.012, 15);
-    expect(m.judges[1]!.evidence.alpha).toBeCloseTo(0.018, 15);
+    expect(m.judges[0]!.evidence.alpha).toBeCloseTo(0.0075, 15);
+    expect(m.judges[1]!.evidence.alpha).toBeCloseTo(0.0225, 15);
   });
 
   it('fails a +50% shift, decided by the paired judge, with the change', () => {
