@@ -3,7 +3,7 @@
  * logs through `/api/v2/logs/events/search` with cursor pagination, deployment events through
  * `/api/v1/events` with unified service tags, and key validation through `/api/v1/validate`.
  */
-import type { LogEvent, LogLevel, Point } from '@vigil/core';
+import { type LogEvent, normaliseLevel, type Point } from '@vigil/core';
 import { runChecks } from './check.ts';
 import type { DatadogConfig, DatadogSite } from './config.ts';
 import { ProviderError } from './errors.ts';
@@ -59,15 +59,6 @@ interface V1Series {
 function tagValue(tags: readonly string[] | undefined, key: string): string | undefined {
   const prefix = `${key}:`;
   return tags?.find((t) => t.startsWith(prefix))?.slice(prefix.length);
-}
-
-export function datadogLevel(status: string | undefined): LogLevel {
-  const s = (status ?? '').toLowerCase();
-  if (['emergency', 'alert', 'critical', 'error', 'err', 'crit', 'fatal'].includes(s)) return 'error';
-  if (['warn', 'warning'].includes(s)) return 'warn';
-  if (['info', 'notice', 'ok', 'success'].includes(s)) return 'info';
-  if (['debug', 'trace'].includes(s)) return 'debug';
-  return 'unknown';
 }
 
 export class DatadogProvider implements Provider {
@@ -306,7 +297,7 @@ export class DatadogProvider implements Provider {
         const t = Date.parse(a.timestamp ?? '');
         if (!Number.isFinite(t))
           throw new ProviderError('malformed', this.name, 'logs search: a log has no valid timestamp');
-        const ev: LogEvent = { t, message: a.message ?? '', level: datadogLevel(a.status) };
+        const ev: LogEvent = { t, message: a.message ?? '', level: normaliseLevel(a.status) };
         const field = query.instanceField;
         if (field) {
           const inst =

@@ -7,7 +7,7 @@
  * request per metric per group is the whole answer. Dynatrace metrics are usually per service, not per
  * instance: before/after comparison is the natural strategy there.
  */
-import type { LogEvent, LogLevel, Point } from '@vigil/core';
+import { type LogEvent, normaliseLevel, type Point } from '@vigil/core';
 import { runChecks } from './check.ts';
 import type { DynatraceConfig } from './config.ts';
 import { ProviderError } from './errors.ts';
@@ -45,19 +45,6 @@ const maxSearchLimit = 1000;
 export function dynatraceResolution(stepMs: number): string {
   const minutes = Math.max(1, Math.round(stepMs / 60_000));
   return minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`;
-}
-
-function level(status: string | undefined): LogLevel {
-  switch (status) {
-    case 'ERROR':
-      return 'error';
-    case 'WARN':
-      return 'warn';
-    case 'INFO':
-      return 'info';
-    default:
-      return 'unknown';
-  }
 }
 
 export class DynatraceProvider implements Provider {
@@ -237,7 +224,7 @@ export class DynatraceProvider implements Provider {
             skip--;
             continue;
           }
-          const ev: LogEvent = { t: r.timestamp, message: r.content ?? '', level: level(r.status) };
+          const ev: LogEvent = { t: r.timestamp, message: r.content ?? '', level: normaliseLevel(r.status) };
           const inst = query.instanceField ? r.additionalColumns?.[query.instanceField]?.[0] : undefined;
           if (inst !== undefined) ev.instance = inst;
           if (query.group) ev.group = query.group;
