@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { ALERT_THRESHOLDS, createDetector, parseTimestampValueCsv } from '@vigil/core';
 import { oneOf, parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
+import { readInput } from '../input.ts';
 
 const SENSITIVITIES = ['low', 'medium', 'high'] as const;
 
@@ -51,12 +52,7 @@ Example:
       'medium',
     );
 
-    let text: string;
-    try {
-      text = await readFile(input, 'utf8');
-    } catch (e) {
-      throw new UsageError(`vigil anomalies: cannot read --input ${input}: ${(e as Error).message}`);
-    }
+    const text = await readInput(input, '--input');
     let rows: ReturnType<typeof parseTimestampValueCsv>;
     try {
       rows = parseTimestampValueCsv(text, input);

@@ -4,6 +4,7 @@ import { formatJudgmentText, judgeVerification, type MetricData, seriesFromCsv }
 import { oneOf, parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
 import { exitCodeOf } from '../exitCode.ts';
+import { readInput } from '../input.ts';
 
 const KINDS = ['error', 'latency', 'throughput', 'resource', 'other'] as const;
 const DIRECTIONS = ['higher-is-worse', 'lower-is-worse', 'both'] as const;
@@ -90,12 +91,3 @@ Example:
     return exitCodeOf(judgment.verdict);
   },
 };
-
-async function readInput(path: string, option: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${option} ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}

@@ -10,6 +10,7 @@ import {
 } from '@vigil/core';
 import { oneOf, parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
+import { readInput } from '../input.ts';
 
 const SENSITIVITIES = ['low', 'medium', 'high'] as const;
 
@@ -203,14 +204,5 @@ function asUsage<T>(f: () => T): T {
     const err = e as Error;
     if (err.name === 'FeedbackError' || err.name === 'LogInputError') throw new UsageError(err.message);
     throw e;
-  }
-}
-
-async function readInput(path: string, option: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${option} ${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
 }
