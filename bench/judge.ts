@@ -106,20 +106,44 @@ export default function run(args: string[]): void {
     for (let i = 0; i < 2; i++) judgeVerification(structuredClone(workload), { mode });
     const wall: number[] = [];
     const cpu: number[] = [];
+    const thread: number[] = [];
     for (let i = 0; i < runs; i++) {
       const copy = structuredClone(workload);
       const c0 = process.cpuUsage();
+      const m0 = process.threadCpuUsage();
       const t0 = performance.now();
       judgeVerification(copy, { mode });
       wall.push(performance.now() - t0);
+      const m = process.threadCpuUsage(m0);
       const c = process.cpuUsage(c0);
       cpu.push((c.user + c.system) / 1000);
+      thread.push((m.user + m.system) / 1000);
     }
     const median = (x: number[]) => x.sort((a, b) => a - b)[Math.floor(x.length / 2)]!;
-    return ['200 metrics x (10+10) x 60', mode, median(wall), Math.min(...wall), median(cpu), runs];
+    return [
+      '200 metrics x (10+10) x 60',
+      mode,
+      median(wall),
+      Math.min(...wall),
+      median(cpu),
+      median(thread),
+      Math.min(...thread),
+      runs,
+    ];
   };
+  // Process CPU includes V8's helper threads (parallel GC); the main thread's CPU is the judgment's own
+  // latency without the waits for a core that a loaded machine adds to wall time.
   printTable(
-    ['workload', 'mode', 'median ms', 'min ms', 'median cpu ms', 'runs'],
-    [time('default', 11), time('kayenta', 5)],
+    [
+      'workload',
+      'mode',
+      'median ms',
+      'min ms',
+      'median cpu ms',
+      'median main-thread cpu ms',
+      'min main-thread cpu ms',
+      'runs',
+    ],
+    [time('default', 21), time('kayenta', 5)],
   );
 }

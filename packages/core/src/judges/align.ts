@@ -82,11 +82,15 @@ function alignIdentical(baseline: MetricSeries[], canary: MetricSeries[]): Align
   const first = baseline[0] ?? canary[0];
   if (!first || baseline.length === 0 || canary.length === 0) return undefined;
   const n = first.points.length;
+  // One buffer for all rows: a typed array per instance would cost a backing store each.
+  const buffer = new Float64Array(n * (baseline.length + canary.length));
+  let used = 0;
   const rows = (side: MetricSeries[]): Float64Array[] | undefined => {
     const out: Float64Array[] = [];
     for (const s of side) {
       if (s.points.length !== n) return undefined;
-      const row = new Float64Array(n);
+      const row = buffer.subarray(used, used + n);
+      used += n;
       for (let j = 0; j < n; j++) {
         const p = s.points[j]!;
         if (p.t !== first.points[j]!.t || !Number.isFinite(p.v)) return undefined;

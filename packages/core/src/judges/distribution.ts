@@ -88,9 +88,6 @@ export function varianceRatio(f: CellFrame): VarianceRatio | null {
  */
 export const VARIANCE_SHARE = 0.4;
 
-/** Quantile of the pooled squared deviations at which {@link squaredDeviationTest} caps them. */
-const WINSOR = 0.97;
-
 /**
  * Squared deviations from each cell's pooled mean (label-free scores, so a location shift moves both sides
  * alike), capped at the pooled `cap` quantile so a few wild points cannot drown the evidence of the rest,
@@ -128,6 +125,8 @@ export function typicalShift(f: CellFrame): number {
   return f.cells > 0 ? quantileInPlace(d, 0.5) : 0;
 }
 
+const cellScratch = new Float64Array(64);
+
 const klotzTables = new Map<number, Float64Array>();
 
 /**
@@ -159,7 +158,7 @@ export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | n
   const n = f.values.length;
   if (n < 4) return null;
   const dev = new Float64Array(n);
-  const cell = new Float64Array(64);
+  const cell = cellScratch;
   for (let c = 0; c < f.cells; c++) {
     const from = f.start[c]!;
     const to = f.start[c + 1]!;

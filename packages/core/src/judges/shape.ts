@@ -142,8 +142,12 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
     for (let i = 0; i < kc; i++) n = Math.min(n, can.start[i + 1]! - can.start[i]!);
     const w = Math.min(options.segments ?? 12, n);
     // PAA is linear, so normalising the segment means equals averaging normalised points.
+    // All words in one buffer (views into it), not a typed array each.
+    const words = new Int32Array((kb + kc) * w);
+    let used = 0;
     const word = (values: Float64Array, end: number): SaxWord => {
-      const out = new Int32Array(w);
+      const out = words.subarray(used, used + w);
+      used += w;
       const start = end - n;
       for (let j = 0; j < w; j++) {
         const lo = Math.floor((j * n) / w);
