@@ -173,7 +173,8 @@ export function maskToken(token: string): string {
   return mayVary(token) ? maskVarying(token) : token;
 }
 
-function maskVarying(token: string): string {
+/** Masks a token known to hold a digit or a slash (see `maskToken`). */
+export function maskVarying(token: string): string {
   let start = 0;
   let end = token.length;
   while (start < end && isLeading(token.charCodeAt(start))) start++;
@@ -218,11 +219,11 @@ export function tokenize(message: string): string[] {
   return out;
 }
 
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
-const CALENDAR = new Set([
+export const CALENDAR: ReadonlySet<string> = new Set([
   'Mon',
   'Tue',
   'Wed',

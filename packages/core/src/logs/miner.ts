@@ -18,7 +18,8 @@
  * was generalised on the way.
  */
 import { templateId } from './hash.ts';
-import { maskedKey, WILDCARD } from './masking.ts';
+import { createMaskedKeyScanner } from './keyScanner.ts';
+import { WILDCARD } from './masking.ts';
 
 /** Settings of the miner. The defaults are the one configuration used for every log source. */
 export interface TemplateMinerOptions {
@@ -59,6 +60,9 @@ export interface ShapeRef {
 }
 
 interface Shape extends ShapeRef {
+  /** Hash of `key` (see keyScanner.ts), and the next shape with the same hash. */
+  hash: number;
+  nextSameHash: Shape | null;
   tokens: string[];
   /** False once evicted or forgotten: a cached reference to it must be placed again. */
   alive: boolean;
@@ -113,7 +117,10 @@ const RECENT_WINDOW = 256;
 /** Creates an online template miner with the default (or given) settings. */
 export function createTemplateMiner(options: TemplateMinerOptions = {}): TemplateMiner {
   const o = { ...DEFAULTS, ...options };
-  const shapes = new Map<string, Shape>();
+  // Shapes by the hash of their key, chained on collisions.
+  const shapes = new Map<number, Shape>();
+  let shapeCount = 0;
+  const scanner = createMaskedKeyScanner();
   // Exact repeats of a raw message (about half of all lines in the Loghub samples) skip masking.
   const recent = new Map<string, Shape>();
   let recentHits = 0;
@@ -172,7 +179,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     return best;
   }
 
-  function place(tokens: string[], key: string): Shape {
+  function place(tokens: string[], key: string, hash: number): Shape {
     const bucket = bucketOf(tokens);
     let list = buckets.get(bucket);
     if (!list) {
@@ -219,12 +226,25 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       groupCount++;
       if (groupCount > o.maxClusters) evictGroups();
     }
-    const shape: Shape = { key, tokens, alive: true, count: 0, firstSeen: tick + 1, lastSeen: 0, group };
+    const shape: Shape = {
+      key,
+      hash,
+      nextSameHash: null,
+      tokens,
+      alive: true,
+      count: 0,
+      firstSeen: tick + 1,
+      lastSeen: 0,
+      group,
+    };
     group.shapes.push(shape);
     group.version++;
     group.current = null;
     if (group.shapes.length > o.maxShapesPerCluster) forgetShapes(group);
-    shapes.set(key, shape);
+    // Indexed even when just forgotten (it was the least recent): its messages then take the group's template.
+    shape.nextSameHash = shapes.get(hash) ?? null;
+    shapes.set(hash, shape);
+    shapeCount++;
     return shape;
   }
 
@@ -256,8 +276,18 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
   }
 
   function forget(shape: Shape): void {
-    shapes.delete(shape.key);
     shape.alive = false;
+    let s = shapes.get(shape.hash);
+    if (s === shape) {
+      if (shape.nextSameHash) shapes.set(shape.hash, shape.nextSameHash);
+      else shapes.delete(shape.hash);
+    } else {
+      while (s && s.nextSameHash !== shape) s = s.nextSameHash;
+      if (!s) return; // not indexed yet
+      s.nextSameHash = shape.nextSameHash;
+    }
+    shape.nextSameHash = null;
+    shapeCount--;
   }
 
   function addShape(message: string): Shape {
@@ -277,10 +307,14 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       }
     }
     if (!shape) {
-      const key = maskedKey(message);
-      shape = shapes.get(key);
-      // The key is the masked tokens joined by single spaces, and tokens hold no whitespace.
-      if (!shape) shape = place(key === '' ? [] : key.split(' '), key);
+      const hash = scanner.scan(message);
+      shape = shapes.get(hash);
+      while (shape && !scanner.matches(shape.key)) shape = shape.nextSameHash ?? undefined;
+      if (!shape) {
+        const key = scanner.key();
+        // The key is the masked tokens joined by single spaces, and tokens hold no whitespace.
+        shape = place(key === '' ? [] : key.split(' '), key, hash);
+      }
       if (recentPause === 0) {
         // A generation of recent messages: cleared when full, so it stays bounded without bookkeeping.
         if (recent.size >= RECENT_MESSAGES) recent.clear();
@@ -344,7 +378,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
         .map(({ clusterId, template, count }) => ({ clusterId, template, count }));
     },
     size() {
-      return { clusters: groupCount, shapes: shapes.size };
+      return { clusters: groupCount, shapes: shapeCount };
     },
   };
 }

@@ -1,0 +1,122 @@
+/**
+ * The masked key of a message (`maskedKey`) as a hash and a list of pieces, without building the key string.
+ * Looking a shape up by a freshly concatenated key costs more than masking the message (the engine copies
+ * the pieces into one string and hashes it natively); hashing while scanning and comparing the pieces with
+ * the stored key costs one pass and no allocation. The key string is built only for a new shape.
+ */
+import { CALENDAR, isSpace, maskMessage, maskVarying } from './masking.ts';
+
+/** Reusable scanner of masked keys; one per miner (it keeps the last message's pieces). */
+export interface MaskedKeyScanner {
+  /** Scans a message; returns a 32-bit hash of its masked key (equal keys, equal hashes). */
+  scan(message: string): number;
+  /** True when `key` is the masked key of the message last scanned. */
+  matches(key: string): boolean;
+  /** The masked key of the message last scanned: `maskedKey(message)`. */
+  key(): string;
+}
+
+// FNV-1a, 32 bits.
+const OFFSET = 0x811c9dc5;
+const PRIME = 0x01000193;
+
+export function createMaskedKeyScanner(): MaskedKeyScanner {
+  let message = '';
+  let count = 0;
+  // Piece k is message[starts[k]..ends[k]) when masked[k] is null, else the masked token masked[k].
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const masked: (string | null)[] = [];
+
+  function push(s: number, e: number, m: string | null): void {
+    starts[count] = s;
+    ends[count] = e;
+    masked[count] = m;
+    count++;
+  }
+
+  function hashString(h0: number, t: string): number {
+    let h = h0;
+    for (let j = 0; j < t.length; j++) h = Math.imul(h ^ t.charCodeAt(j), PRIME);
+    return h;
+  }
+
+  function scan(m: string): number {
+    message = m;
+    count = 0;
+    const n = m.length;
+    let h = OFFSET;
+    let i = 0;
+    while (i < n) {
+      let c = m.charCodeAt(i);
+      if (isSpace(c)) {
+        i++;
+        continue;
+      }
+      const s = i;
+      let vary = false;
+      // Pieces are joined by single spaces.
+      const h0 = count === 0 ? h : Math.imul(h ^ 32, PRIME);
+      let th = h0;
+      while (i < n) {
+        c = m.charCodeAt(i);
+        if (isSpace(c)) break;
+        if ((c >= 48 && c <= 57) || c === 47 /* / */) vary = true;
+        th = Math.imul(th ^ c, PRIME);
+        i++;
+      }
+      if (!vary) {
+        // Day and month names depend on their neighbours: the token-wise path handles those messages.
+        if (i - s === 3 && CALENDAR.has(m.slice(s, i))) {
+          const key = maskMessage(m).join(' ');
+          count = 0;
+          push(0, 0, key);
+          return hashString(OFFSET, key);
+        }
+        push(s, i, null);
+        h = th;
+        continue;
+      }
+      const token = m.slice(s, i);
+      const t = maskVarying(token);
+      if (t === token) {
+        push(s, i, null);
+        h = th;
+      } else {
+        push(s, i, t);
+        h = hashString(h0, t);
+      }
+    }
+    return h;
+  }
+
+  function matches(key: string): boolean {
+    let pos = 0;
+    const kn = key.length;
+    for (let k = 0; k < count; k++) {
+      if (k > 0) {
+        if (pos >= kn || key.charCodeAt(pos) !== 32) return false;
+        pos++;
+      }
+      const t = masked[k];
+      if (t == null) {
+        const e = ends[k]!;
+        if (pos + e - starts[k]! > kn) return false;
+        for (let j = starts[k]!; j < e; j++, pos++)
+          if (key.charCodeAt(pos) !== message.charCodeAt(j)) return false;
+      } else {
+        if (!key.startsWith(t, pos)) return false;
+        pos += t.length;
+      }
+    }
+    return pos === kn;
+  }
+
+  function key(): string {
+    const parts: string[] = new Array(count);
+    for (let k = 0; k < count; k++) parts[k] = masked[k] ?? message.slice(starts[k], ends[k]);
+    return parts.join(' ');
+  }
+
+  return { scan, matches, key };
+}
