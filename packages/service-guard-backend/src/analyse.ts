@@ -17,6 +17,7 @@ import type {
 import type { MetricSettings, ProfileSettings } from './config.ts';
 import type { EntityTarget } from './entityTargets.ts';
 import { combineHealth, metricRisk, type ScoredInstance } from './health.ts';
+import { metricSeries } from './series.ts';
 import type { AnalysisRecord, StoredDetector } from './store.ts';
 
 /** A half-open analysed period, epoch ms. */
@@ -130,6 +131,7 @@ async function analyseMetric(
       detectors.push({ metric: metric.name, instance: s.instance, lastT, state: detector.snapshot() });
   }
   const risk = metricRisk(metric, scored);
+  if (risk.points > 0) risk.series = metricSeries(metric.direction, scored);
   if (series.length > MAX_INSTANCES) {
     risk.reason += ` (only the first ${MAX_INSTANCES} of ${series.length} instances are tracked)`;
   }

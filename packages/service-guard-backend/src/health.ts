@@ -19,7 +19,7 @@ export interface ScoredInstance {
 }
 
 /** Whether a deviation of the point goes the way the metric calls bad. */
-function badWay(p: AnomalyPoint, direction: MetricSettings['direction']): boolean {
+export function badWay(p: AnomalyPoint, direction: MetricSettings['direction']): boolean {
   if (direction === 'both' || p.expected === null) return true;
   return direction === 'higher-is-worse' ? p.value > p.expected : p.value < p.expected;
 }

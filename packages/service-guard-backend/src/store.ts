@@ -16,6 +16,7 @@ import type {
   LogClusterFeedbackInput,
   LogsSummary,
   MetricRisk,
+  MetricSeriesPoint,
 } from '@vigil/backstage-plugin-service-guard-common';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -146,7 +147,7 @@ export class ServiceGuardStore {
         );
         const first = inserted[0] as { id: number | string } | number;
         const id = typeof first === 'object' ? Number(first.id) : Number(first);
-        const risks = s.metrics.map((m) => ({
+        const risks = s.metrics.map(({ series, ...m }) => ({
           snapshot_id: id,
           metric: m.metric,
           outcome: m.outcome,
@@ -154,6 +155,7 @@ export class ServiceGuardStore {
           points: m.points,
           alerts: m.alerts,
           detail: JSON.stringify(m),
+          series: series ? JSON.stringify(series) : null,
         }));
         for (let i = 0; i < risks.length; i += CHUNK)
           await tx('sg_metric_risks').insert(risks.slice(i, i + CHUNK));
@@ -212,7 +214,11 @@ export class ServiceGuardStore {
       ...this.#entry(row),
       entityRef: row.entity_ref,
       profile: row.profile,
-      metrics: risks.map((r) => JSON.parse(r.detail) as MetricRisk),
+      metrics: risks.map((r) => {
+        const m = JSON.parse(r.detail) as MetricRisk;
+        if (r.series) m.series = JSON.parse(r.series) as MetricSeriesPoint[];
+        return m;
+      }),
       logs,
     };
   }

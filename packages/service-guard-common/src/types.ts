@@ -42,6 +42,28 @@ export interface MetricRisk {
   };
   /** One sentence with the numbers. */
   reason: string;
+  /**
+   * The detector's scored points of the period, every instance, oldest first per instance: thinned to about
+   * 120 points per metric, every alert point kept (even beyond that). Absent in snapshots stored before it existed.
+   */
+  series?: MetricSeriesPoint[];
+}
+
+/**
+ * One scored point of a metric. `t` is epoch milliseconds (not ISO like the API's other times): a series
+ * holds up to a hundred and more points per metric, and a number is what a chart needs anyway.
+ */
+export interface MetricSeriesPoint {
+  /** Epoch milliseconds. */
+  t: number;
+  instance: string;
+  value: number;
+  /** The detector's expectation and its band; null while it is still learning. */
+  expected: number | null;
+  lower: number | null;
+  upper: number | null;
+  /** Whether the point raised an alert in the metric's bad direction. */
+  alert: boolean;
 }
 
 /** What a person says about a log cluster; the same actions as Vigil's log feedback files. */
@@ -135,6 +157,8 @@ export interface DeploymentVerificationInput {
   commitSha?: string;
   /** The workflow run that verified it. */
   runUrl?: string;
+  /** The rollback workflow run the Action dispatched after this verification, when it dispatched one. */
+  rollbackRunUrl?: string;
   /** Per-metric results, at most 200. */
   metrics?: { metric: string; outcome: SignalOutcome; risk: number; explanation: string }[];
   logs?: { outcome: SignalOutcome; risk: number; explanation: string };

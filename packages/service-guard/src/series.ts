@@ -1,25 +1,13 @@
-import type { MetricRisk } from '@vigil/backstage-plugin-service-guard-common';
+import type { MetricRisk, MetricSeriesPoint } from '@vigil/backstage-plugin-service-guard-common';
+
+/** One scored point of a metric, as the chart draws it (`t` in epoch milliseconds). */
+export type MetricPoint = MetricSeriesPoint;
 
 /**
- * One scored point of a metric, as the chart draws it. The backend does not send these yet; when a
- * `MetricRisk` carries `series` (an optional field proposed for the common package), the chart draws the
- * whole period, otherwise the worst point against its band.
+ * The points of a metric's period, when the backend sent them (snapshots stored before the series existed
+ * have none: the chart then draws the worst point against its band). Points without a finite time or value
+ * are left out, so one bad point cannot break the chart's scales.
  */
-export interface MetricPoint {
-  /** ISO time. */
-  t: string;
-  instance: string;
-  value: number;
-  /** The detector's expectation and band; null while it is still learning. */
-  expected: number | null;
-  lower: number | null;
-  upper: number | null;
-  /** Whether the point raised an alert in the bad direction. */
-  alert: boolean;
-}
-
-/** The points of a metric risk, when the backend sent them. */
 export function pointsOf(metric: MetricRisk): MetricPoint[] {
-  const series = (metric as MetricRisk & { series?: unknown }).series;
-  return Array.isArray(series) ? (series as MetricPoint[]) : [];
+  return (metric.series ?? []).filter((p) => Number.isFinite(p.t) && Number.isFinite(p.value));
 }

@@ -31,18 +31,25 @@ describe('valueDomain', () => {
 
 describe('metric chart with the period series', () => {
   it('draws one line per instance, the band, and a ring at each alert', async () => {
-    const t = (m: number) => new Date(Date.UTC(2026, 10, 20, 11, m)).toISOString();
+    const t = (m: number) => Date.UTC(2026, 10, 20, 11, m);
     const series: MetricPoint[] = [
       { t: t(0), instance: 'a', value: 100, expected: 100, lower: 90, upper: 110, alert: false },
       { t: t(1), instance: 'a', value: 180, expected: 100, lower: 90, upper: 110, alert: true },
       { t: t(0), instance: 'b', value: 98, expected: 100, lower: 90, upper: 110, alert: false },
       { t: t(1), instance: 'b', value: 170, expected: 100, lower: 90, upper: 110, alert: true },
     ];
-    await renderInTestApp(<MetricChart metric={{ ...base, series } as MetricRisk} />);
+    await renderInTestApp(<MetricChart metric={{ ...base, series }} />);
     const chart = screen.getByTestId('metric-chart');
     expect(chart.querySelectorAll('polyline')).toHaveLength(2);
     expect(chart.querySelectorAll('polygon')).toHaveLength(2);
-    expect(screen.getAllByTestId('anomaly-marker')).toHaveLength(2);
+    const rings = screen.getAllByTestId('anomaly-marker');
+    expect(rings.map((r) => r.textContent)).toEqual([
+      'a 2026-11-20 11:01 UTC: 180 ms',
+      'b 2026-11-20 11:01 UTC: 170 ms',
+    ]);
+    // Both rings sit at the right end of the time axis (x = 640 - 12), at their own values.
+    expect(rings.map((r) => r.getAttribute('cx'))).toEqual(['628', '628']);
+    expect(Number(rings[0]!.getAttribute('cy'))).toBeLessThan(Number(rings[1]!.getAttribute('cy')));
     expect(chart.getAttribute('aria-label')).toBe(
       'p99 latency: 4 points from 2026-11-20 11:00 UTC to 2026-11-20 11:01 UTC, values 85.5 to 185 ms; 2 anomalous points outside the expected band.',
     );

@@ -30,7 +30,7 @@ function unitOf(m: MetricRisk): string {
 /** The whole period: each instance's values, the band of the expected range, alerts as red rings. */
 function SeriesChart(props: { metric: MetricRisk; points: MetricPoint[] }) {
   const { metric, points } = props;
-  const times = points.map((p) => Date.parse(p.t));
+  const times = points.map((p) => p.t);
   const t0 = Math.min(...times);
   const t1 = Math.max(...times);
   const [lo, hi] = valueDomain(
@@ -46,14 +46,10 @@ function SeriesChart(props: { metric: MetricRisk; points: MetricPoint[] }) {
   }
   const bands: string[] = [];
   for (const list of byInstance.values()) {
-    const withBand = list
-      .filter((p) => p.lower !== null && p.upper !== null)
-      .sort((a, b) => Date.parse(a.t) - Date.parse(b.t));
+    const withBand = list.filter((p) => p.lower !== null && p.upper !== null).sort((a, b) => a.t - b.t);
     if (withBand.length < 2) continue;
-    const top = withBand.map((p) => `${x(Date.parse(p.t)).toFixed(1)},${y(p.upper!).toFixed(1)}`);
-    const bottom = withBand
-      .map((p) => `${x(Date.parse(p.t)).toFixed(1)},${y(p.lower!).toFixed(1)}`)
-      .reverse();
+    const top = withBand.map((p) => `${x(p.t).toFixed(1)},${y(p.upper!).toFixed(1)}`);
+    const bottom = withBand.map((p) => `${x(p.t).toFixed(1)},${y(p.lower!).toFixed(1)}`).reverse();
     bands.push([...top, ...bottom].join(' '));
   }
   const alerts = points.filter((p) => p.alert);
@@ -75,8 +71,8 @@ function SeriesChart(props: { metric: MetricRisk; points: MetricPoint[] }) {
           strokeOpacity={0.8}
           strokeWidth={1.25}
           points={[...list]
-            .sort((a, b) => Date.parse(a.t) - Date.parse(b.t))
-            .map((p) => `${x(Date.parse(p.t)).toFixed(1)},${y(p.value).toFixed(1)}`)
+            .sort((a, b) => a.t - b.t)
+            .map((p) => `${x(p.t).toFixed(1)},${y(p.value).toFixed(1)}`)
             .join(' ')}
         />
       ))}
@@ -84,14 +80,14 @@ function SeriesChart(props: { metric: MetricRisk; points: MetricPoint[] }) {
         <circle
           key={`${p.instance}@${p.t}`}
           data-testid="anomaly-marker"
-          cx={x(Date.parse(p.t))}
+          cx={x(p.t)}
           cy={y(p.value)}
           r={4.5}
           fill="none"
           stroke="var(--bui-fg-danger)"
           strokeWidth={2}
         >
-          <title>{`${p.instance} ${formatTime(p.t)}: ${formatNumber(p.value)}${unitOf(metric)}`}</title>
+          <title>{`${p.instance} ${formatTime(new Date(p.t).toISOString())}: ${formatNumber(p.value)}${unitOf(metric)}`}</title>
         </circle>
       ))}
       <Axis lo={lo} hi={hi} y={y} />
