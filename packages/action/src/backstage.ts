@@ -12,11 +12,24 @@ export interface VerificationContext {
   repository?: string;
   commitSha?: string;
   runUrl?: string;
+  /** The rollback workflow run dispatched after this verification (or by an earlier attempt of it), when any. */
+  rollbackRunUrl?: string;
 }
 
 /** The backend's limits (its request validation): longer texts are cut, extra metrics dropped. */
 const maxText = 4000;
 const maxMetrics = 200;
+const maxUrl = 2000;
+
+/** Whether the backend takes the address (http or https, at most 2,000 characters). */
+function acceptedUrl(u: string | undefined): u is string {
+  if (!u || u.length > maxUrl) return false;
+  try {
+    return /^https?:$/.test(new URL(u).protocol);
+  } catch {
+    return false;
+  }
+}
 
 /** The body of the POST, built from the report. */
 export function verificationInput(report: Report, ctx: VerificationContext): DeploymentVerificationInput {
@@ -34,6 +47,8 @@ export function verificationInput(report: Report, ctx: VerificationContext): Dep
     ...(ctx.repository ? { repository: ctx.repository } : {}),
     ...(ctx.commitSha ? { commitSha: ctx.commitSha } : {}),
     ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
+    // An address the backend would refuse would cost the whole verification, so it is left out instead.
+    ...(acceptedUrl(ctx.rollbackRunUrl) ? { rollbackRunUrl: ctx.rollbackRunUrl } : {}),
     metrics: report.metrics.slice(0, maxMetrics).map((m) => ({
       metric: m.metric,
       outcome: m.outcome,

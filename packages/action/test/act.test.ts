@@ -76,6 +76,20 @@ describe('Backstage', () => {
       { entityRef: 'component:default/a' },
     );
     expect(long.reason).toHaveLength(4000);
+    expect(body).not.toHaveProperty('rollbackRunUrl');
+  });
+
+  it('links the rollback run when one was dispatched, and leaves out an address the backend would refuse', () => {
+    const ctx = { entityRef: 'component:default/checkout', runUrl: 'https://github.com/o/r/actions/runs/1' };
+    const rolled = verificationInput(report, {
+      ...ctx,
+      rollbackRunUrl: 'https://github.com/o/r/actions/runs/2',
+    });
+    expect(rolled.rollbackRunUrl).toBe('https://github.com/o/r/actions/runs/2');
+    expect(JSON.parse(JSON.stringify(rolled)).rollbackRunUrl).toBe('https://github.com/o/r/actions/runs/2');
+    for (const bad of ['', 'javascript:alert(1)', 'not a url', `https://g.example/${'x'.repeat(2000)}`]) {
+      expect(verificationInput(report, { ...ctx, rollbackRunUrl: bad })).not.toHaveProperty('rollbackRunUrl');
+    }
   });
 
   it('POSTs with the bearer token and explains a refusal without repeating the token', async () => {
@@ -98,13 +112,19 @@ describe('Backstage', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     try {
-      const body = verificationInput(report, { entityRef: 'component:default/checkout' });
+      const body = verificationInput(report, {
+        entityRef: 'component:default/checkout',
+        rollbackRunUrl: 'https://github.com/o/r/actions/runs/2',
+      });
       expect(await postVerification(url, 'bs-secret-token', body)).toBe('v-1');
       expect(seen[0]).toEqual({
         url: '/api/service-guard/verifications',
         auth: 'Bearer bs-secret-token',
         body,
       });
+      expect((seen[0]!.body as { rollbackRunUrl?: string }).rollbackRunUrl).toBe(
+        'https://github.com/o/r/actions/runs/2',
+      );
       status = 400;
       const err = await postVerification(url, 'bs-secret-token', body).catch((e: Error) => e);
       expect((err as Error).message).toContain('Backstage answered 400');

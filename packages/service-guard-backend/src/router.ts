@@ -86,6 +86,10 @@ const verificationBody = z.strictObject({
     .url({ protocol: /^https?$/ })
     .max(2000)
     .optional(),
+  rollbackRunUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
   metrics: z
     .array(
       z.strictObject({

@@ -8,6 +8,7 @@ import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { serviceGuardApiRef } from '../src/api.ts';
 import { ServiceGuardContent } from '../src/components/ServiceGuardContent.tsx';
+import { VerificationItem } from '../src/components/Verifications.tsx';
 import { InMemoryServiceGuard } from './support/fakeApi.ts';
 import { entity, failingHealth, optedIn, PERIOD_END, verification } from './support/fixtures.ts';
 
@@ -20,7 +21,7 @@ function setup(options: { backend?: InMemoryServiceGuard; name?: string } = {}) 
   if (!options.backend) {
     backend.health.set('component/default/checkout', failingHealth());
     backend.verifications.set('component/default/checkout', [
-      verification({ rollbackRunUrl: 'https://github.com/acme/checkout/actions/runs/43' } as never),
+      verification({ rollbackRunUrl: 'https://github.com/acme/checkout/actions/runs/43' }),
     ]);
   }
   const view = renderInTestApp(
@@ -127,6 +128,18 @@ describe('Service Guard tab', () => {
     expect(within(item).getByRole('link', { name: 'Rollback run' }).getAttribute('href')).toBe(
       'https://github.com/acme/checkout/actions/runs/43',
     );
+  });
+
+  it('links no rollback run when none was dispatched or its address is not a web address', async () => {
+    await renderInTestApp(
+      <ul>
+        <VerificationItem v={verification({ id: '1' })} />
+        <VerificationItem v={verification({ id: '2', rollbackRunUrl: 'javascript:alert(1)' })} />
+      </ul>,
+    );
+    expect(screen.getAllByTestId('verification')).toHaveLength(2);
+    expect(screen.getAllByRole('link', { name: 'Workflow run' })).toHaveLength(2);
+    expect(screen.queryByRole('link', { name: 'Rollback run' })).toBeNull();
   });
 
   it('explains how to opt in on an entity without the annotation, without calling the backend', async () => {

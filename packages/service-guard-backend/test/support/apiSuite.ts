@@ -31,6 +31,7 @@ export function describeServiceGuardApi(
     let dir: string;
     let backend: StartedBackend;
     let db: { knex: Knex; cleanup: () => Promise<void> };
+    let replay: ReturnType<typeof syntheticReplay>;
     const post = (path: string, body: unknown, auth?: string) =>
       fetch(`${backend.baseUrl}${path}`, {
         method: 'POST',
@@ -44,7 +45,7 @@ export function describeServiceGuardApi(
       dir = mkdtempSync(join(tmpdir(), 'sg-api-'));
       db = await database();
       const from = PERIOD_END - 2 * DAY;
-      const replay = syntheticReplay(
+      replay = syntheticReplay(
         [
           { service: 'calm' },
           // Metric 0 (the critical error rate) six times its usual level for the last 10 minutes of the period.
@@ -140,6 +141,37 @@ export function describeServiceGuardApi(
       expect(broken.current?.metrics[0]?.alerts).toBeGreaterThan(0);
       expect(broken.current?.reasons[0]).toMatch(/^m0: \d+ of 30 points anomalous/);
       expect(broken.current?.metrics.slice(1).map((m) => m.outcome)).toEqual(['pass', 'pass']);
+
+      // The period's points come back as analysed: the recording's values at each minute of the period,
+      // the alerts where the sixfold error rate starts, above the band.
+      const recorded = (service: string) =>
+        new Map(
+          replay.metrics.find((m) => m.metric === 'm0' && m.query.includes(`"${service}"`))!.series[0]!
+            .points,
+        );
+      for (const [name, entity] of [
+        ['calm', calm],
+        ['broken', broken],
+      ] as const) {
+        const m0 = entity.current!.metrics[0]!;
+        const series = m0.series!;
+        expect(series.map((p) => p.t)).toEqual(
+          Array.from({ length: 30 }, (_, i) => PERIOD_END - PERIOD + i * MINUTE),
+        );
+        const values = recorded(name);
+        expect(series.map((p) => p.value)).toEqual(series.map((p) => values.get(p.t)));
+        expect(series.every((p) => p.instance === `${name}-0` && p.expected !== null)).toBe(true);
+        expect(series.filter((p) => p.alert)).toHaveLength(m0.alerts);
+      }
+      const alerted = broken.current!.metrics[0]!.series!.filter((p) => p.alert);
+      expect(alerted.length).toBeGreaterThan(0);
+      for (const p of alerted) {
+        expect(p.t).toBeGreaterThanOrEqual(PERIOD_END - 10 * MINUTE);
+        expect(p.value).toBeGreaterThan(p.upper!);
+      }
+      expect(broken.current!.metrics[0]!.worst?.t).toBe(
+        new Date(alerted.reduce((w, p) => (p.value > w.value ? p : w)).t).toISOString(),
+      );
 
       const noisy = await health('noisy-logs');
       const novel = noisy.current?.logs?.clusters.find((c) => c.class === 'unknown');
@@ -274,6 +306,7 @@ export function describeServiceGuardApi(
         finishedAt: '2026-11-20T11:15:00Z',
         version: 'v1.2.3',
         runUrl: 'https://github.com/acme/calm/actions/runs/1',
+        rollbackRunUrl: 'https://github.com/acme/calm/actions/runs/2',
         metrics: [{ metric: 'latency_p99', outcome: 'fail', risk: 0.9, explanation: '312 ms vs 211 ms' }],
       };
       const res = await post('/verifications', input, serviceHeader());
@@ -285,7 +318,22 @@ export function describeServiceGuardApi(
         await get('/entities/component/default/calm/verifications', userHeader())
       ).json()) as VerificationsResponse;
       expect(list.items).toHaveLength(1);
-      expect(list.items[0]).toMatchObject({ verdict: 'fail', score: 31, version: 'v1.2.3' });
+      expect(list.items[0]).toMatchObject({
+        verdict: 'fail',
+        score: 31,
+        version: 'v1.2.3',
+        runUrl: 'https://github.com/acme/calm/actions/runs/1',
+        rollbackRunUrl: 'https://github.com/acme/calm/actions/runs/2',
+      });
+      const script = await post(
+        '/verifications',
+        { ...input, rollbackRunUrl: 'javascript:alert(1)' },
+        serviceHeader(),
+      );
+      expect(script.status).toBe(400);
+      expect(((await script.json()) as ServiceGuardErrorBody).fields!.map((f) => f.path)).toEqual([
+        'body.rollbackRunUrl',
+      ]);
     });
   });
 }

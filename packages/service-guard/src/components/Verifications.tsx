@@ -3,13 +3,9 @@ import type { DeploymentVerification } from '@vigil/backstage-plugin-service-gua
 import { formatTime, verdictLabel, verdictTone } from '../format.ts';
 import { StatusLabel } from './StatusLabel.tsx';
 
-/**
- * The rollback run's address. The contract has no field for it yet; a verification that carries
- * `rollbackRunUrl` (an optional field proposed for the common package and the Action) gets a link.
- */
+/** The rollback run's address, when the Action dispatched one and it is a web address. */
 export function rollbackUrlOf(v: DeploymentVerification): string | undefined {
-  const u = (v as DeploymentVerification & { rollbackRunUrl?: unknown }).rollbackRunUrl;
-  return typeof u === 'string' && /^https?:\/\//.test(u) ? u : undefined;
+  return safeHttpUrl(v.rollbackRunUrl);
 }
 
 function safeHttpUrl(u: string | undefined): string | undefined {
