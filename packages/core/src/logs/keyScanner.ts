@@ -4,7 +4,22 @@
  * the pieces into one string and hashes it natively); hashing while scanning and comparing the pieces with
  * the stored key costs one pass and no allocation. The key string is built only for a new shape.
  */
-import { CALENDAR, isSpace, maskMessage, maskVarying } from './masking.ts';
+import { CALENDAR, isLeading, isTrailing, maskMessage, maskVarying, WILDCARD } from './masking.ts';
+
+// Character classes of ASCII, as bits: whitespace ends a token; a digit or a slash makes it a candidate
+// value; letters and `=` decide whether it needs the full masking rules.
+const SPACE = 1;
+const DIGIT = 2;
+const SLASH = 4;
+const LETTER = 8;
+const EQUALS = 16;
+const CLASS = new Uint8Array(128);
+for (const c of [32, 9, 10, 13]) CLASS[c] = SPACE;
+for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
+for (let c = 65; c <= 90; c++) CLASS[c] = LETTER;
+for (let c = 97; c <= 122; c++) CLASS[c] = LETTER;
+CLASS[47] = SLASH;
+CLASS[61] = EQUALS;
 
 /** Reusable scanner of masked keys; one per miner (it keeps the last message's pieces). */
 export interface MaskedKeyScanner {
@@ -49,23 +64,26 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
     let i = 0;
     while (i < n) {
       let c = m.charCodeAt(i);
-      if (isSpace(c)) {
+      if (c < 128 && (CLASS[c]! & SPACE) !== 0) {
         i++;
         continue;
       }
       const s = i;
-      let vary = false;
+      let flags = 0;
       // Pieces are joined by single spaces.
       const h0 = count === 0 ? h : Math.imul(h ^ 32, PRIME);
       let th = h0;
       while (i < n) {
         c = m.charCodeAt(i);
-        if (isSpace(c)) break;
-        if ((c >= 48 && c <= 57) || c === 47 /* / */) vary = true;
+        if (c < 128) {
+          const k = CLASS[c]!;
+          if ((k & SPACE) !== 0) break;
+          flags |= k;
+        }
         th = Math.imul(th ^ c, PRIME);
         i++;
       }
-      if (!vary) {
+      if ((flags & (DIGIT | SLASH)) === 0) {
         // Day and month names depend on their neighbours: the token-wise path handles those messages.
         if (i - s === 3 && CALENDAR.has(m.slice(s, i))) {
           const key = maskMessage(m).join(' ');
@@ -77,15 +95,26 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
         h = th;
         continue;
       }
-      const token = m.slice(s, i);
-      const t = maskVarying(token);
-      if (t === token) {
-        push(s, i, null);
-        h = th;
+      let t: string;
+      if ((flags & (LETTER | SLASH | EQUALS)) === 0) {
+        // Digits and punctuation only (`15759`, `(10.0.0.1)`, `07:33:34.878,`): masking makes the value one
+        // `<*>` whatever its form, and keeps the punctuation around it.
+        let a = s;
+        let b = i;
+        while (isLeading(m.charCodeAt(a))) a++;
+        while (isTrailing(m.charCodeAt(b - 1))) b--;
+        t = a === s && b === i ? WILDCARD : m.slice(s, a) + WILDCARD + m.slice(b, i);
       } else {
-        push(s, i, t);
-        h = hashString(h0, t);
+        const token = m.slice(s, i);
+        t = maskVarying(token);
+        if (t === token) {
+          push(s, i, null);
+          h = th;
+          continue;
+        }
       }
+      push(s, i, t);
+      h = hashString(h0, t);
     }
     return h;
   }

@@ -32,12 +32,12 @@ function isHexLetter(c: number): boolean {
 }
 
 /** Punctuation that may open a token around its value: `(`, `[`, `{`, `<`, quotes. */
-function isLeading(c: number): boolean {
+export function isLeading(c: number): boolean {
   return c === 40 || c === 91 || c === 123 || c === 60 || c === 34 || c === 39;
 }
 
 /** Punctuation that may close a token after its value: brackets, quotes, `,;:.!?`. */
-function isTrailing(c: number): boolean {
+export function isTrailing(c: number): boolean {
   return (
     c === 41 ||
     c === 93 ||
@@ -219,7 +219,7 @@ export function tokenize(message: string): string[] {
   return out;
 }
 
-export function isSpace(c: number): boolean {
+function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 

@@ -139,39 +139,40 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     return `${tokens.length} ${first.includes(WILDCARD) ? WILDCARD : first}`;
   }
 
-  // Share of the shape's constant tokens that the group has at the same position. Masked values agree
-  // with every masked value, so they are no evidence that two messages are the same event.
-  function similarity(g: Group, tokens: string[]): number {
+  // Share of the shape's constant tokens (at `constants`, see `constantPositions`) that the group has at the
+  // same position. Masked values agree with every masked value, so they are no evidence that two messages
+  // are the same event.
+  function similarity(g: Group, tokens: string[], constants: number[]): number {
+    if (constants.length === 0) return 1;
+    const gt = g.tokens;
     let same = 0;
-    let constants = 0;
-    for (let i = 0; i < tokens.length; i++) {
-      const b = tokens[i]!;
-      if (isBare(b)) continue;
-      constants++;
-      if (g.tokens[i] === b) same++;
+    for (let k = 0; k < constants.length; k++) {
+      const i = constants[k]!;
+      if (gt[i] === tokens[i]) same++;
     }
-    return constants === 0 ? 1 : same / constants;
+    return same / constants.length;
   }
 
   // A message whose first word names its source (`com.apple.X: scheduler ... Ignoring.`) lands in a bucket
   // of its own. It joins a group of another bucket when every other constant word agrees and there are
   // enough of them to make a chance match unlikely.
-  function firstWordVariant(tokens: string[]): Group | null {
+  function firstWordVariant(tokens: string[], constants: number[]): Group | null {
     const list = byLength.get(tokens.length);
     if (!list) return null;
-    let constants = 0;
-    for (let i = 1; i < tokens.length; i++) if (!isBare(tokens[i]!)) constants++;
-    if (constants < FIRST_WORD_MIN_CONSTANTS) return null;
+    const from = constants.length > 0 && constants[0] === 0 ? 1 : 0;
+    const count = constants.length - from;
+    if (count < FIRST_WORD_MIN_CONSTANTS) return null;
     let best: Group | null = null;
     let bestSame = -1;
     for (const g of list) {
-      if (g.tokens[0] === tokens[0]) continue;
+      const gt = g.tokens;
+      if (gt[0] === tokens[0]) continue;
       let same = 0;
-      for (let i = 1; i < tokens.length; i++) {
-        const t = tokens[i]!;
-        if (!isBare(t) && g.tokens[i] === t) same++;
+      for (let k = from; k < constants.length; k++) {
+        const i = constants[k]!;
+        if (gt[i] === tokens[i]) same++;
       }
-      if (same === constants && same > bestSame) {
+      if (same === count && same > bestSame) {
         bestSame = same;
         best = g;
       }
@@ -186,17 +187,18 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       list = [];
       buckets.set(bucket, list);
     }
+    const constants = constantPositions(tokens);
     let best: Group | null = null;
     let bestSim = -1;
     for (const g of list) {
-      const s = similarity(g, tokens);
+      const s = similarity(g, tokens, constants);
       if (s > bestSim) {
         bestSim = s;
         best = g;
       }
     }
     if (!(best && bestSim > o.similarity)) {
-      const other = firstWordVariant(tokens);
+      const other = firstWordVariant(tokens, constants);
       if (other) {
         best = other;
         bestSim = 1;
@@ -395,6 +397,13 @@ function finalTemplates(shapes: Shape[], enumMax: number, enumMinCount: number):
     const match = { clusterId: templateId(template), template };
     for (const s of part) out.set(s, match);
   }
+  return out;
+}
+
+/** Positions of the tokens that are not bare masked values (see `isBare`). */
+function constantPositions(tokens: string[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < tokens.length; i++) if (!isBare(tokens[i]!)) out.push(i);
   return out;
 }
 
