@@ -27,17 +27,27 @@ export interface MaskedKeyScanner {
   scan(message: string): number;
   /** True when `key` is the masked key of the message last scanned. */
   matches(key: string): boolean;
-  /** The masked key of the message last scanned: `maskedKey(message)`. */
-  key(): string;
+  /** The masked tokens of the message last scanned: `maskMessage(message)`. */
+  tokens(): string[];
 }
 
-// FNV-1a, 32 bits.
+// The hash folds in each piece's length and its first, middle and last characters (FNV-1a style): cheap,
+// and keys that differ elsewhere only share a chain, which `matches` walks.
 const OFFSET = 0x811c9dc5;
 const PRIME = 0x01000193;
+
+function mix(h: number, length: number, first: number, middle: number, last: number): number {
+  let x = Math.imul(h ^ length, PRIME);
+  x = Math.imul(x ^ first, PRIME);
+  x = Math.imul(x ^ middle, PRIME);
+  return Math.imul(x ^ last, PRIME);
+}
 
 export function createMaskedKeyScanner(): MaskedKeyScanner {
   let message = '';
   let count = 0;
+  // The message holds a day or month name: its key is one piece, from the token-wise path.
+  let calendar = false;
   // Piece k is message[starts[k]..ends[k]) when masked[k] is null, else the masked token masked[k].
   const starts: number[] = [];
   const ends: number[] = [];
@@ -50,14 +60,10 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
     count++;
   }
 
-  function hashString(h0: number, t: string): number {
-    let h = h0;
-    for (let j = 0; j < t.length; j++) h = Math.imul(h ^ t.charCodeAt(j), PRIME);
-    return h;
-  }
 
   function scan(m: string): number {
     message = m;
+    calendar = false;
     count = 0;
     const n = m.length;
     let h = OFFSET;
@@ -69,10 +75,8 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
         continue;
       }
       const s = i;
+      const c0 = c;
       let flags = 0;
-      // Pieces are joined by single spaces.
-      const h0 = count === 0 ? h : Math.imul(h ^ 32, PRIME);
-      let th = h0;
       while (i < n) {
         c = m.charCodeAt(i);
         if (c < 128) {
@@ -80,19 +84,19 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
           if ((k & SPACE) !== 0) break;
           flags |= k;
         }
-        th = Math.imul(th ^ c, PRIME);
         i++;
       }
       if ((flags & (DIGIT | SLASH)) === 0) {
         // Day and month names depend on their neighbours: the token-wise path handles those messages.
         if (i - s === 3 && CALENDAR.has(m.slice(s, i))) {
           const key = maskMessage(m).join(' ');
+          calendar = true;
           count = 0;
           push(0, 0, key);
-          return hashString(OFFSET, key);
+          return mix(OFFSET, key.length, key.charCodeAt(0), key.charCodeAt(key.length >> 1), key.charCodeAt(key.length - 1));
         }
         push(s, i, null);
-        h = th;
+        h = mix(h, i - s, c0, m.charCodeAt((s + i) >> 1), m.charCodeAt(i - 1));
         continue;
       }
       let t: string;
@@ -109,12 +113,13 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
         t = maskVarying(token);
         if (t === token) {
           push(s, i, null);
-          h = th;
+          h = mix(h, i - s, c0, m.charCodeAt((s + i) >> 1), m.charCodeAt(i - 1));
           continue;
         }
       }
       push(s, i, t);
-      h = hashString(h0, t);
+      const tn = t.length;
+      h = mix(h, tn, t.charCodeAt(0), t.charCodeAt(tn >> 1), t.charCodeAt(tn - 1));
     }
     return h;
   }
@@ -141,11 +146,12 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
     return pos === kn;
   }
 
-  function key(): string {
+  function tokens(): string[] {
+    if (calendar) return maskMessage(message);
     const parts: string[] = new Array(count);
     for (let k = 0; k < count; k++) parts[k] = masked[k] ?? message.slice(starts[k], ends[k]);
-    return parts.join(' ');
+    return parts;
   }
 
-  return { scan, matches, key };
+  return { scan, matches, tokens };
 }

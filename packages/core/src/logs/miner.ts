@@ -313,9 +313,8 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       shape = shapes.get(hash);
       while (shape && !scanner.matches(shape.key)) shape = shape.nextSameHash ?? undefined;
       if (!shape) {
-        const key = scanner.key();
-        // The key is the masked tokens joined by single spaces, and tokens hold no whitespace.
-        shape = place(key === '' ? [] : key.split(' '), key, hash);
+        const tokens = scanner.tokens();
+        shape = place(tokens, tokens.join(' '), hash);
       }
       if (recentPause === 0) {
         // A generation of recent messages: cleared when full, so it stays bounded without bookkeeping.
