@@ -79,6 +79,27 @@ describe('store', () => {
     expect(await store.snapshot('component:default/a', t0)).toEqual(record.snapshot);
   });
 
+  it('keeps the series in its own column; a risk stored without one reads back without one', async () => {
+    const t = Date.UTC(2026, 10, 5);
+    const withSeries = snapshot('component:default/s', t);
+    const series = [
+      { t, instance: 's-0', value: 1.5, expected: null, lower: null, upper: null, alert: false },
+      { t: t + 60_000, instance: 's-0', value: 9, expected: 1.5, lower: 1, upper: 2, alert: true },
+    ];
+    withSeries.metrics[0]!.series = series;
+    await store.writeAnalysis({ snapshot: withSeries, detectors: [] }, t);
+    expect(await store.snapshot('component:default/s', t)).toEqual(withSeries);
+    const id = (await knex('sg_snapshots').where({ entity_ref: 'component:default/s' }).first('id'))!.id;
+    const row = await knex('sg_metric_risks').where({ snapshot_id: id }).first();
+    expect(JSON.parse(row.series)).toEqual(series);
+    expect(JSON.parse(row.detail)).not.toHaveProperty('series');
+    // As a row written before the series migration: the column is null.
+    await knex('sg_metric_risks').where({ snapshot_id: id }).update({ series: null });
+    const older = await store.snapshot('component:default/s', t);
+    expect(older?.metrics[0]).not.toHaveProperty('series');
+    expect(older?.metrics).toEqual(snapshot('component:default/s', t).metrics);
+  });
+
   it('never moves a detector back in time', async () => {
     const state = createDetector().snapshot();
     const t1 = Date.UTC(2026, 10, 3);
