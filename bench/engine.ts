@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { MetricSeries } from '../packages/core/src/index.ts';
+import type { Group, MetricData, MetricSeries } from '../packages/core/src/index.ts';
 import {
   loadSpec,
   runVerification,
@@ -133,11 +133,7 @@ async function earlyDecisions(casesPerClass: number, seed: number): Promise<void
     const fractions: number[] = [];
     for (let i = 0; i < casesPerClass; i++) {
       const c = makeCase(cls, traces, rng, i);
-      const { verdict, fraction, stoppedEarly } = await replayCase(
-        c.data.definition.kind,
-        c.data.baseline,
-        c.data.canary,
-      );
+      const { verdict, fraction, stoppedEarly } = await replayCase(c.data);
       if (verdict === 'fail') {
         failed++;
         fractions.push(fraction);
@@ -170,28 +166,32 @@ async function earlyDecisions(casesPerClass: number, seed: number): Promise<void
   );
 }
 
-/** Replays one case as a verification: each poll sees one more minute of both groups. */
-async function replayCase(kind: string, baseline: MetricSeries[], canary: MetricSeries[]) {
+/** Replays one case as a verification: each poll sees one more minute of both groups (and their traffic). */
+async function replayCase(data: MetricData) {
+  const { baseline, canary, traffic } = data;
   const t0 = Math.min(...canary.flatMap((s) => s.points.map((p) => p.t)));
+  // Traffic rides along as a muted metric, as a user's spec would carry it.
+  const metrics = traffic
+    ? `  - { name: m, query: m, kind: ${data.definition.kind}, trafficMetric: requests }\n  - { name: requests, query: requests, kind: throughput, muted: true }\n`
+    : `  - { name: m, query: m, kind: ${data.definition.kind} }\n`;
   const spec = loadSpec(
-    `apiVersion: vigil/v1\nservice: bench\nproviders: { mem: { type: replay, file: none } }\nstrategy: { type: canary, baseline: { pattern: "b.*" }, canary: { pattern: "c.*" } }\nduration: 60m\ninterval: 1m\nmetrics:\n  - { name: m, query: m, kind: ${kind} }\n`,
+    `apiVersion: vigil/v1\nservice: bench\nproviders: { mem: { type: replay, file: none } }\nstrategy: { type: canary, baseline: { pattern: "b.*" }, canary: { pattern: "c.*" } }\nduration: 60m\ninterval: 1m\nmetrics:\n${metrics}`,
   );
-  const rename = (ss: MetricSeries[], prefix: string) =>
-    ss.map((s, i) => ({ ...s, instance: `${prefix}${i}` }));
-  const groups = { baseline: rename(baseline, 'b'), canary: rename(canary, 'c') };
+  const rename = (ss: MetricSeries[], prefix: string) => ss.map((s, i) => ({ ...s, instance: `${prefix}${i}` }));
+  const groups: Record<string, Record<Group, MetricSeries[]>> = {
+    m: { baseline: rename(baseline, 'b'), canary: rename(canary, 'c') },
+    ...(traffic ? { requests: { baseline: rename(traffic.baseline, 'b'), canary: rename(traffic.canary, 'c') } } : {}),
+  };
   const source: VerificationSource = {
     fetchMetric: async (req) =>
-      groups[req.group].map((s) => ({
+      (groups[req.query]?.[req.group] ?? []).map((s) => ({
         instance: s.instance,
         points: s.points.filter((p) => p.t >= req.window.start && p.t < req.window.end),
       })),
   };
   const result = await runVerification({ spec, source, clock: virtualClock(t0), startedAt: t0 });
-  return {
-    verdict: result.judgment.verdict,
-    fraction: result.fractionJudged,
-    stoppedEarly: result.status === 'stopped-early',
-  };
+  const verdict = result.judgment.metrics.find((x) => x.metric === 'm')?.outcome === 'fail' ? 'fail' : result.judgment.verdict;
+  return { verdict, fraction: result.fractionJudged, stoppedEarly: result.status === 'stopped-early' };
 }
 
 function hash(s: string): number {
