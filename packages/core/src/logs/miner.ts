@@ -70,6 +70,9 @@ interface Shape extends ShapeRef {
   firstSeen: number;
   lastSeen: number;
   group: Group;
+  /** Final template, valid while `matchVersion` equals the group's `finalVersion`. */
+  match: TemplateMatch | null;
+  matchVersion: number;
 }
 
 interface Group {
@@ -80,8 +83,8 @@ interface Group {
   lastSeen: number;
   /** Bumped on every change; the final templates are cached per version. */
   version: number;
+  /** The version whose final templates the shapes' `match` hold. */
   finalVersion: number;
-  final: Map<Shape, TemplateMatch>;
   current: TemplateMatch | null;
 }
 
@@ -218,7 +221,6 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
         lastSeen: tick + 1,
         version: 0,
         finalVersion: -1,
-        final: new Map(),
         current: null,
       };
       list.push(group);
@@ -238,6 +240,8 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       firstSeen: tick + 1,
       lastSeen: 0,
       group,
+      match: null,
+      matchVersion: -1,
     };
     group.shapes.push(shape);
     group.version++;
@@ -332,7 +336,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
 
   function finalise(group: Group): void {
     if (group.finalVersion === group.version) return;
-    group.final = finalTemplates(group.shapes, o.enumMax, o.enumMinCount);
+    finalTemplates(group.shapes, o.enumMax, o.enumMinCount, group.version);
     group.finalVersion = group.version;
   }
 
@@ -340,8 +344,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     const shape = ref as Shape;
     const group = shape.group;
     finalise(group);
-    const found = group.final.get(shape);
-    if (found) return found;
+    if (shape.matchVersion === group.finalVersion) return shape.match!;
     // A forgotten shape: its group's generalised template stands for it.
     const template = group.tokens.join(' ');
     return { clusterId: templateId(template), template };
@@ -365,7 +368,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
         for (const g of list) {
           finalise(g);
           for (const s of g.shapes) {
-            const m = g.final.get(s)!;
+            const m = s.match!;
             const c = byId.get(m.clusterId);
             if (c) {
               c.count += s.count;
@@ -385,18 +388,26 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
 }
 
 /**
- * Final templates of one group. A varying position whose values are a few recurring words splits the
+ * Final templates of one group, stored on its shapes. A varying position whose values are a few recurring words splits the
  * group (recursively); every other varying position becomes a variable.
  */
-function finalTemplates(shapes: Shape[], enumMax: number, enumMinCount: number): Map<Shape, TemplateMatch> {
-  const out = new Map<Shape, TemplateMatch>();
+function finalTemplates(shapes: Shape[], enumMax: number, enumMinCount: number, version: number): void {
+  if (shapes.length === 1) {
+    // One shape is its own template (its key is its tokens joined by spaces).
+    const s = shapes[0]!;
+    s.match = { clusterId: templateId(s.key), template: s.key };
+    s.matchVersion = version;
+    return;
+  }
   const parts = splitByEnums(shapes, { enumMax, enumMinCount });
   for (const part of parts) {
-    const template = mergeTokens(part).join(' ');
+    const template = part.length === 1 ? part[0]!.key : mergeTokens(part).join(' ');
     const match = { clusterId: templateId(template), template };
-    for (const s of part) out.set(s, match);
+    for (const s of part) {
+      s.match = match;
+      s.matchVersion = version;
+    }
   }
-  return out;
 }
 
 /** Positions of the tokens that are not bare masked values (see `isBare`). */
