@@ -48,10 +48,19 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
   let count = 0;
   // The message holds a day or month name: its key is one piece, from the token-wise path.
   let calendar = false;
-  // Piece k is message[starts[k]..ends[k]) when masked[k] is null, else the masked token masked[k].
+  // Piece k is message[starts[k]..ends[k]) (plain tokens, single-spaced) when masked[k] is null, else the masked
+  // token masked[k]. The key is the pieces joined by single spaces.
   const starts: number[] = [];
   const ends: number[] = [];
   const masked: (string | null)[] = [];
+
+  // A plain token after a plain one and a single space extends its run: fewer, longer pieces to compare.
+  function pushPlain(s: number, e: number): void {
+    const last = count - 1;
+    if (last >= 0 && masked[last] === null && ends[last] === s - 1 && message.charCodeAt(s - 1) === 32)
+      ends[last] = e;
+    else push(s, e, null);
+  }
 
   function push(s: number, e: number, m: string | null): void {
     starts[count] = s;
@@ -95,7 +104,7 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
           push(0, 0, key);
           return mix(OFFSET, key.length, key.charCodeAt(0), key.charCodeAt(key.length >> 1), key.charCodeAt(key.length - 1));
         }
-        push(s, i, null);
+        pushPlain(s, i);
         h = mix(h, i - s, c0, m.charCodeAt((s + i) >> 1), m.charCodeAt(i - 1));
         continue;
       }
@@ -112,7 +121,7 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
         const token = m.slice(s, i);
         t = maskVarying(token);
         if (t === token) {
-          push(s, i, null);
+          pushPlain(s, i);
           h = mix(h, i - s, c0, m.charCodeAt((s + i) >> 1), m.charCodeAt(i - 1));
           continue;
         }
@@ -134,10 +143,15 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
       }
       const t = masked[k];
       if (t == null) {
+        const b = starts[k]!;
         const e = ends[k]!;
-        if (pos + e - starts[k]! > kn) return false;
-        for (let j = starts[k]!; j < e; j++, pos++)
-          if (key.charCodeAt(pos) !== message.charCodeAt(j)) return false;
+        if (pos + e - b > kn) return false;
+        if (e - b >= 16) {
+          // A long run: a native comparison of a slice (which shares the message's characters) is faster.
+          if (!key.startsWith(message.slice(b, e), pos)) return false;
+          pos += e - b;
+        } else
+          for (let j = b; j < e; j++, pos++) if (key.charCodeAt(pos) !== message.charCodeAt(j)) return false;
       } else {
         if (!key.startsWith(t, pos)) return false;
         pos += t.length;
@@ -148,8 +162,12 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
 
   function tokens(): string[] {
     if (calendar) return maskMessage(message);
-    const parts: string[] = new Array(count);
-    for (let k = 0; k < count; k++) parts[k] = masked[k] ?? message.slice(starts[k], ends[k]);
+    const parts: string[] = [];
+    for (let k = 0; k < count; k++) {
+      const t = masked[k];
+      if (t != null) parts.push(t);
+      else for (const p of message.slice(starts[k], ends[k]).split(' ')) parts.push(p);
+    }
     return parts;
   }
 
