@@ -199,6 +199,7 @@ async function verifyAndAct(
           ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
           ...(env.GITHUB_SHA ? { commitSha: env.GITHUB_SHA } : {}),
           runUrl,
+          ...(rollback?.url ? { rollbackRunUrl: rollback.url } : {}),
         }),
       );
       done.backstage = { entityRef, ...(id ? { id } : {}) };
