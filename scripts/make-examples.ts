@@ -175,7 +175,7 @@ metrics:
     kind: resource
     unit: cores
 logs:
-  query: '${QUERIES.logs}'
+  query: "${QUERIES.logs}"
   feedback: log-feedback.yaml
 policy:
   noData: inconclusive

@@ -54,6 +54,11 @@ describe('hodgesLehmann on further R cases', () => {
 
   it('gives the exact shift when both samples are constant (where R stops with an error)', () => {
     expect(hodgesLehmann([1, 1], [1, 1])).toEqual({ estimate: 0, lower: 0, upper: 0, confidence: 0.95 });
-    expect(hodgesLehmann([3, 3, 3], [1, 1], { confidence: 0.9 })).toEqual({ estimate: 2, lower: 2, upper: 2, confidence: 0.9 });
+    expect(hodgesLehmann([3, 3, 3], [1, 1], { confidence: 0.9 })).toEqual({
+      estimate: 2,
+      lower: 2,
+      upper: 2,
+      confidence: 0.9,
+    });
   });
 });
