@@ -33,6 +33,8 @@ export interface MaskedKeyScanner {
 
 // The hash folds in each piece's length and its first, middle and last characters (FNV-1a style): cheap,
 // and keys that differ elsewhere only share a chain, which `matches` walks.
+const TOKEN_CACHE = 4096;
+const CACHE_WINDOW = 256;
 const OFFSET = 0x811c9dc5;
 const PRIME = 0x01000193;
 
@@ -46,6 +48,12 @@ function mix(h: number, length: number, first: number, middle: number, last: num
 export function createMaskedKeyScanner(): MaskedKeyScanner {
   let message = '';
   let count = 0;
+  // Names with digits (`awdl0`, `com.apple.launchd[1]`, `attempt_1445_0020_m_0001`) recur across messages
+  // that are not exact repeats; masking them takes the full rules, so their results are kept.
+  const maskedTokens = new Map<string, string>();
+  let cacheHits = 0;
+  let cacheLookups = 0;
+  let cachePause = 0;
   // The message holds a day or month name: its key is one piece, from the token-wise path.
   let calendar = false;
   // Piece k is message[starts[k]..ends[k]) (plain tokens, single-spaced) when masked[k] is null, else the masked
@@ -60,6 +68,32 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
     if (last >= 0 && masked[last] === null && ends[last] === s - 1 && message.charCodeAt(s - 1) === 32)
       ends[last] = e;
     else push(s, e, null);
+  }
+
+  // Paths (tokens with a slash) are masked at their first characters and seldom repeat: they skip the cache.
+  // After a window in which the cache hardly ever hit (every id unique, as `blk_-1608999687919862906`), it
+  // rests for a while: then it would only cost a hash and an insert per token.
+  function maskCached(token: string): string {
+    if (cachePause > 0) {
+      cachePause--;
+      return maskVarying(token);
+    }
+    let t = maskedTokens.get(token);
+    if (t === undefined) {
+      t = maskVarying(token);
+      // A generation of tokens: cleared when full, so it stays bounded without bookkeeping.
+      if (maskedTokens.size >= TOKEN_CACHE) maskedTokens.clear();
+      maskedTokens.set(token, t);
+    } else cacheHits++;
+    if (++cacheLookups === CACHE_WINDOW) {
+      if (cacheHits < CACHE_WINDOW / 4) {
+        cachePause = CACHE_WINDOW * 8;
+        maskedTokens.clear();
+      }
+      cacheLookups = 0;
+      cacheHits = 0;
+    }
+    return t;
   }
 
   function push(s: number, e: number, m: string | null): void {
@@ -119,7 +153,7 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
         t = a === s && b === i ? WILDCARD : m.slice(s, a) + WILDCARD + m.slice(b, i);
       } else {
         const token = m.slice(s, i);
-        t = maskVarying(token);
+        t = (flags & SLASH) === 0 ? maskCached(token) : maskVarying(token);
         if (t === token) {
           pushPlain(s, i);
           h = mix(h, i - s, c0, m.charCodeAt((s + i) >> 1), m.charCodeAt(i - 1));
