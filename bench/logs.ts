@@ -42,15 +42,15 @@ const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.f
 
 /**
  * Parsing speed of one system: the parser alone (messages already in memory), a fresh miner every pass,
- * the median over at least five passes (and about half a second). Wall time drops when the machine is
+ * the median over at least eleven passes (and about a second). Wall time drops when the machine is
  * shared with other work; CPU time is what one core does (it also counts the garbage collector's helper
  * threads, so it errs low).
  */
 function linesPerSecond(contents: string[]): Rate {
   const wall: number[] = [];
   const cpu: number[] = [];
-  const until = performance.now() + 500;
-  for (let round = 0; round < 5 || performance.now() < until; round++) {
+  const until = performance.now() + 1000;
+  for (let round = 0; round < 11 || performance.now() < until; round++) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     parseMessages(contents);

@@ -54,8 +54,6 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
   let cacheHits = 0;
   let cacheLookups = 0;
   let cachePause = 0;
-  // The message holds a day or month name: its key is one piece, from the token-wise path.
-  let calendar = false;
   // Piece k is message[starts[k]..ends[k]) (plain tokens, single-spaced) when masked[k] is null, else the masked
   // token masked[k]. The key is the pieces joined by single spaces.
   const starts: number[] = [];
@@ -103,10 +101,8 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
     count++;
   }
 
-
   function scan(m: string): number {
     message = m;
-    calendar = false;
     count = 0;
     const n = m.length;
     let h = OFFSET;
@@ -132,11 +128,15 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
       if ((flags & (DIGIT | SLASH)) === 0) {
         // Day and month names depend on their neighbours: the token-wise path handles those messages.
         if (i - s === 3 && CALENDAR.has(m.slice(s, i))) {
-          const key = maskMessage(m).join(' ');
-          calendar = true;
+          // Each token is its own piece, hashed as any other message's pieces are.
           count = 0;
-          push(0, 0, key);
-          return mix(OFFSET, key.length, key.charCodeAt(0), key.charCodeAt(key.length >> 1), key.charCodeAt(key.length - 1));
+          let hc = OFFSET;
+          for (const t of maskMessage(m)) {
+            push(0, 0, t);
+            const tn = t.length;
+            hc = mix(hc, tn, t.charCodeAt(0), t.charCodeAt(tn >> 1), t.charCodeAt(tn - 1));
+          }
+          return hc;
         }
         pushPlain(s, i);
         h = mix(h, i - s, c0, m.charCodeAt((s + i) >> 1), m.charCodeAt(i - 1));
@@ -195,7 +195,6 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
   }
 
   function tokens(): string[] {
-    if (calendar) return maskMessage(message);
     const parts: string[] = [];
     for (let k = 0; k < count; k++) {
       const t = masked[k];

@@ -283,7 +283,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
 
   function forget(shape: Shape): void {
     shape.alive = false;
-    let s = shapes.get(shape.hash);
+    let s: Shape | null | undefined = shapes.get(shape.hash);
     if (s === shape) {
       if (shape.nextSameHash) shapes.set(shape.hash, shape.nextSameHash);
       else shapes.delete(shape.hash);
