@@ -199,7 +199,16 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
     for (let k = 0; k < count; k++) {
       const t = masked[k];
       if (t != null) parts.push(t);
-      else for (const p of message.slice(starts[k], ends[k]).split(' ')) parts.push(p);
+      else {
+        // A run's tokens are separated by single spaces.
+        const e = ends[k]!;
+        let b = starts[k]!;
+        for (let j = message.indexOf(' ', b); j >= 0 && j < e; j = message.indexOf(' ', b)) {
+          parts.push(message.slice(b, j));
+          b = j + 1;
+        }
+        parts.push(message.slice(b, e));
+      }
     }
     return parts;
   }
