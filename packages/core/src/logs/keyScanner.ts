@@ -13,7 +13,8 @@ const DIGIT = 2;
 const SLASH = 4;
 const LETTER = 8;
 const EQUALS = 16;
-const CLASS = new Uint8Array(128);
+// Every UTF-16 code unit has an entry (64 kB, of which only the ASCII part is ever hot): no range check.
+const CLASS = new Uint8Array(65536);
 for (const c of [32, 9, 10, 13]) CLASS[c] = SPACE;
 for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
 for (let c = 65; c <= 90; c++) CLASS[c] = LETTER;
@@ -109,7 +110,7 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
     let i = 0;
     while (i < n) {
       let c = m.charCodeAt(i);
-      if (c < 128 && (CLASS[c]! & SPACE) !== 0) {
+      if ((CLASS[c]! & SPACE) !== 0) {
         i++;
         continue;
       }
@@ -118,11 +119,9 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
       let flags = 0;
       while (i < n) {
         c = m.charCodeAt(i);
-        if (c < 128) {
-          const k = CLASS[c]!;
-          if ((k & SPACE) !== 0) break;
-          flags |= k;
-        }
+        const k = CLASS[c]!;
+        if ((k & SPACE) !== 0) break;
+        flags |= k;
         i++;
       }
       if ((flags & (DIGIT | SLASH)) === 0) {
