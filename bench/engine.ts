@@ -177,10 +177,13 @@ async function replayCase(data: MetricData) {
   const spec = loadSpec(
     `apiVersion: vigil/v1\nservice: bench\nproviders: { mem: { type: replay, file: none } }\nstrategy: { type: canary, baseline: { pattern: "b.*" }, canary: { pattern: "c.*" } }\nduration: 60m\ninterval: 1m\nmetrics:\n${metrics}`,
   );
-  const rename = (ss: MetricSeries[], prefix: string) => ss.map((s, i) => ({ ...s, instance: `${prefix}${i}` }));
+  const rename = (ss: MetricSeries[], prefix: string) =>
+    ss.map((s, i) => ({ ...s, instance: `${prefix}${i}` }));
   const groups: Record<string, Record<Group, MetricSeries[]>> = {
     m: { baseline: rename(baseline, 'b'), canary: rename(canary, 'c') },
-    ...(traffic ? { requests: { baseline: rename(traffic.baseline, 'b'), canary: rename(traffic.canary, 'c') } } : {}),
+    ...(traffic
+      ? { requests: { baseline: rename(traffic.baseline, 'b'), canary: rename(traffic.canary, 'c') } }
+      : {}),
   };
   const source: VerificationSource = {
     fetchMetric: async (req) =>
@@ -190,7 +193,10 @@ async function replayCase(data: MetricData) {
       })),
   };
   const result = await runVerification({ spec, source, clock: virtualClock(t0), startedAt: t0 });
-  const verdict = result.judgment.metrics.find((x) => x.metric === 'm')?.outcome === 'fail' ? 'fail' : result.judgment.verdict;
+  const verdict =
+    result.judgment.metrics.find((x) => x.metric === 'm')?.outcome === 'fail'
+      ? 'fail'
+      : result.judgment.verdict;
   return { verdict, fraction: result.fractionJudged, stoppedEarly: result.status === 'stopped-early' };
 }
 

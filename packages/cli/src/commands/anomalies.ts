@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ALERT_THRESHOLDS, createDetector, parseTimestampValueCsv } from '@vigil/core';
 import { oneOf, parseCommandArgs, required } from '../args.ts';

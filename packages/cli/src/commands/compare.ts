@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { formatJudgmentText, judgeVerification, type MetricData, seriesFromCsv } from '@vigil/core';
 import { oneOf, parseCommandArgs, required } from '../args.ts';
-import { type Command, UsageError } from '../command.ts';
+import type { Command } from '../command.ts';
 import { exitCodeOf } from '../exitCode.ts';
 import { readInput } from '../input.ts';
 
