@@ -165,22 +165,15 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     const from = constants.length > 0 && constants[0] === 0 ? 1 : 0;
     const count = constants.length - from;
     if (count < FIRST_WORD_MIN_CONSTANTS) return null;
-    let best: Group | null = null;
-    let bestSame = -1;
+    // The first group (in creation order) whose words all agree.
     for (const g of list) {
       const gt = g.tokens;
       if (gt[0] === tokens[0]) continue;
-      let same = 0;
-      for (let k = from; k < constants.length; k++) {
-        const i = constants[k]!;
-        if (gt[i] === tokens[i]) same++;
-      }
-      if (same === count && same > bestSame) {
-        bestSame = same;
-        best = g;
-      }
+      let k = from;
+      while (k < constants.length && gt[constants[k]!] === tokens[constants[k]!]) k++;
+      if (k === constants.length) return g;
     }
-    return best;
+    return null;
   }
 
   function place(tokens: string[], key: string, hash: number): Shape {
