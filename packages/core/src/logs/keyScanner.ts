@@ -69,7 +69,8 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
     else push(s, e, null);
   }
 
-  // Paths (tokens with a slash) are masked at their first characters and seldom repeat: they skip the cache.
+  // Paths (with a slash) are masked at their first characters, and key=value tokens seldom repeat (the value
+  // varies): both skip the cache.
   // After a window in which the cache hardly ever hit (every id unique, as `blk_-1608999687919862906`), it
   // rests for a while: then it would only cost a hash and an insert per token.
   function maskCached(token: string): string {
@@ -152,7 +153,7 @@ export function createMaskedKeyScanner(): MaskedKeyScanner {
         t = a === s && b === i ? WILDCARD : m.slice(s, a) + WILDCARD + m.slice(b, i);
       } else {
         const token = m.slice(s, i);
-        t = (flags & SLASH) === 0 ? maskCached(token) : maskVarying(token);
+        t = (flags & (SLASH | EQUALS)) === 0 ? maskCached(token) : maskVarying(token);
         if (t === token) {
           pushPlain(s, i);
           h = mix(h, i - s, c0, m.charCodeAt((s + i) >> 1), m.charCodeAt(i - 1));
