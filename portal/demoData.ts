@@ -4,6 +4,7 @@
  * `ANOMALY_MINUTES` the error rate is six times its usual level and a new exception appears in its logs,
  * and three hours earlier its latency rose for a few minutes; payments stays normal. Deterministic for the same `end`.
  */
+import { seededRandom } from '@vigil/core';
 import type { ReplayFile } from '@vigil/providers';
 
 export const MINUTE = 60_000;
@@ -32,16 +33,7 @@ export const METRICS = [
 ];
 export const LOG_QUERY = 'service:{{service}}';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 function gauss(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-12))) * Math.cos(2 * Math.PI * rand());

@@ -1,14 +1,5 @@
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). Enough for benchmark sampling, not for cryptography. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The core's seeded generator, under the name the benchmark code uses. */
+export { seededRandom as mulberry32 } from '../../packages/core/src/random.ts';
 
 /** A uniform integer in [0, n). */
 export function randInt(rng: () => number, n: number): number {
