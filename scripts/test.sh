@@ -9,4 +9,11 @@ bash scripts/system-deps.sh
 echo "== lint" && pnpm -s lint
 echo "== types" && pnpm -s typecheck
 echo "== action bundle" && bash scripts/check-dist.sh
-echo "== tests" && pnpm -s test
+echo "== tests"
+set +e
+pnpm -s test --reporter=default --reporter=json --outputFile=.tools/vitest-results.json
+code=$?
+set -e
+# One plain closing line that any CI reader understands.
+node -e 'const r = require("./.tools/vitest-results.json"); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`)' || true
+exit $code
