@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { type Group, parseDuration, planVerification, queryVars, selects, type Spec } from '@vigil/core';
-import { type CheckResult, parseReplayFile } from '@vigil/providers';
+import type { CheckResult } from '@vigil/providers';
+import { recordedRange } from './replayRange.ts';
 import { openSources } from './sources.ts';
 
 /** One line of `vigil doctor`. */
@@ -27,7 +26,9 @@ export async function doctor(
       }
     }
     const step = parseDuration(spec.interval);
-    const now = options.now ?? (await replayEnd(spec, options.specDir)) ?? Date.now();
+    // For replayed specs the "last intervals" are the end of the recording, not the wall clock.
+    const recorded = await recordedRange(spec, options.specDir);
+    const now = options.now ?? (recorded ? recorded.last + step : Date.now());
     const end = Math.floor(now / step) * step;
     const window = { start: end - 5 * step, end, step };
     const plan = planVerification(spec, { startedAt: window.start });
@@ -85,19 +86,6 @@ export async function doctor(
     await sources.close();
   }
   return lines;
-}
-
-/** For replayed specs the "last intervals" are the end of the recording, not the wall clock. */
-async function replayEnd(spec: Spec, specDir: string): Promise<number | undefined> {
-  let last = Number.NEGATIVE_INFINITY;
-  for (const config of Object.values(spec.providers)) {
-    if (config.type !== 'replay') return undefined;
-    const path = resolve(specDir, config.file);
-    const file = parseReplayFile(await readFile(path, 'utf8'), path);
-    for (const m of file.metrics)
-      for (const s of m.series) for (const [t] of s.points) last = Math.max(last, t);
-  }
-  return Number.isFinite(last) ? last + parseDuration(spec.interval) : undefined;
 }
 
 /** Renders doctor lines like a status command: one line per check, hints under failures. */

@@ -15,10 +15,11 @@ import {
   type VerificationResult,
   virtualClock,
 } from '@vigil/core';
-import { type Provider, type ProviderDeps, parseReplayFile } from '@vigil/providers';
+import type { Provider, ProviderDeps } from '@vigil/providers';
 import { type BaselineStore, FileBaselineStore } from './baselineStore.ts';
 import { wallClock } from './clock.ts';
 import { writeFileAtomic } from './files.ts';
+import { recordedRange } from './replayRange.ts';
 import { type ReportFiles, writeReports } from './reports.ts';
 import { openSources } from './sources.ts';
 
@@ -77,7 +78,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   try {
     const replayOnly = [...sources.providers.values()].every((p) => p.type === 'replay');
     const startedAt =
-      options.startedAt ?? (replayOnly ? await replayStart(spec, options.specDir) : undefined);
+      options.startedAt ?? (replayOnly ? await replayStartOf(spec, options.specDir) : undefined);
     const clock = options.clock ?? (replayOnly ? virtualClock(startedAt ?? Date.now()) : wallClock);
     const store =
       options.baselineStore ??
@@ -181,16 +182,7 @@ async function loadFeedback(path: string): Promise<FeedbackRule[]> {
  * Where a replayed run starts: at the first recorded canary point, less the initial delay, so that the replay
  * judges exactly the windows the recording covered.
  */
-async function replayStart(spec: Spec, specDir: string): Promise<number | undefined> {
-  let first = Number.POSITIVE_INFINITY;
-  for (const config of Object.values(spec.providers)) {
-    if (config.type !== 'replay') continue;
-    const path = resolve(specDir, config.file);
-    const file = parseReplayFile(await readFile(path, 'utf8'), path);
-    const entries = file.metrics.some((m) => m.group === 'canary')
-      ? file.metrics.filter((m) => m.group === 'canary')
-      : file.metrics;
-    for (const m of entries) for (const s of m.series) for (const [t] of s.points) first = Math.min(first, t);
-  }
-  return Number.isFinite(first) ? first - parseDuration(spec.initialDelay) : undefined;
+async function replayStartOf(spec: Spec, specDir: string): Promise<number | undefined> {
+  const range = await recordedRange(spec, specDir);
+  return range ? range.firstCanary - parseDuration(spec.initialDelay) : undefined;
 }
