@@ -1,4 +1,5 @@
 import type { MetricSeries } from '../model/metric.ts';
+import { type SideValues, sideFingerprint, sideValues } from './sideValues.ts';
 
 /**
  * Baseline and canary instances side by side on their common timestamps. In a canary, both sides run at the
@@ -27,7 +28,7 @@ export function alignByTime(baseline: MetricSeries[], canary: MetricSeries[]): A
     inner = new WeakMap();
     memo.set(baseline, inner);
   }
-  const print = fingerprint(baseline) * 31 + fingerprint(canary);
+  const print = sideFingerprint(baseline) * 31 + sideFingerprint(canary);
   const hit = inner.get(canary);
   if (hit !== undefined && hit.print === print) return hit.result;
   const result = align(baseline, canary);
@@ -39,16 +40,6 @@ const memo = new WeakMap<
   MetricSeries[],
   WeakMap<MetricSeries[], { print: number; result: AlignedData | null }>
 >();
-
-/** Cheap identity of a side's contents: series count, point counts and last timestamps. */
-function fingerprint(side: MetricSeries[]): number {
-  let h = side.length;
-  for (const s of side) {
-    const last = s.points[s.points.length - 1];
-    h = (h * 31 + s.points.length + (last ? last.t % 1_000_003 : 0)) % 2_147_483_647;
-  }
-  return h;
-}
 
 function align(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | null {
   const fast = alignIdentical(baseline, canary);
@@ -76,35 +67,31 @@ function align(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | 
 
 /**
  * The common case, scraped by one query: every series has the same timestamps in the same order and no
- * gaps. Then the rows are the values as they are. Returns undefined when the data is not like that.
+ * gaps. Then the rows are the values as they were read (views, no copy). Returns undefined when the data
+ * is not like that.
  */
 function alignIdentical(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | null | undefined {
-  const first = baseline[0] ?? canary[0];
-  if (!first || baseline.length === 0 || canary.length === 0) return undefined;
-  const n = first.points.length;
-  // One buffer for all rows: a typed array per instance would cost a backing store each.
-  const buffer = new Float64Array(n * (baseline.length + canary.length));
-  let used = 0;
-  const rows = (side: MetricSeries[]): Float64Array[] | undefined => {
+  if (baseline.length === 0 || canary.length === 0) return undefined;
+  const b = sideValues(baseline);
+  const c = sideValues(canary);
+  if (!b.allFinite || !c.allFinite) return undefined;
+  const n = b.start[1]!;
+  const times = b.t.subarray(0, n);
+  const rows = (side: SideValues): Float64Array[] | undefined => {
     const out: Float64Array[] = [];
-    for (const s of side) {
-      if (s.points.length !== n) return undefined;
-      const row = buffer.subarray(used, used + n);
-      used += n;
-      for (let j = 0; j < n; j++) {
-        const p = s.points[j]!;
-        if (p.t !== first.points[j]!.t || !Number.isFinite(p.v)) return undefined;
-        row[j] = p.v;
-      }
-      out.push(row);
+    for (let i = 0; i + 1 < side.start.length; i++) {
+      const from = side.start[i]!;
+      if (side.start[i + 1]! - from !== n) return undefined;
+      for (let j = 0; j < n; j++) if (side.t[from + j] !== times[j]) return undefined;
+      out.push(side.v.subarray(from, from + n));
     }
     return out;
   };
-  const b = rows(baseline);
-  const c = b && rows(canary);
-  if (!b || !c) return undefined;
+  const bRows = rows(b);
+  const cRows = bRows && rows(c);
+  if (!bRows || !cRows) return undefined;
   if (n < MIN_ALIGNED_POINTS) return null;
-  return { times: first.points.map((p) => p.t), baseline: b, canary: c };
+  return { times: Array.from(times), baseline: bRows, canary: cRows };
 }
 
 function finiteTimes(side: MetricSeries[]): Set<number> {

@@ -125,8 +125,6 @@ export function typicalShift(f: CellFrame): number {
   return f.cells > 0 ? quantileInPlace(d, 0.5) : 0;
 }
 
-const cellScratch = new Float64Array(64);
-
 const klotzTables = new Map<number, Float64Array>();
 
 /**
@@ -158,29 +156,11 @@ export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | n
   const n = f.values.length;
   if (n < 4) return null;
   const dev = new Float64Array(n);
-  const cell = cellScratch;
   for (let c = 0; c < f.cells; c++) {
     const from = f.start[c]!;
     const to = f.start[c + 1]!;
     const mid = from + f.nb[c]!;
-    let med: number;
-    if (shift === 0 || to - from > 64) {
-      med = shift === 0 ? cellMedian(f, c) : shiftedMedian(f.values, from, mid, to, shift);
-    } else {
-      // A minute's few values: insertion sort with the canary moved back by the shift.
-      const N = to - from;
-      for (let k = 0; k < N; k++) {
-        const v = from + k < mid ? f.values[from + k]! : f.values[from + k]! - shift;
-        let j = k - 1;
-        while (j >= 0 && cell[j]! > v) {
-          cell[j + 1] = cell[j]!;
-          j--;
-        }
-        cell[j + 1] = v;
-      }
-      const h = (N - 1) >> 1;
-      med = N % 2 ? cell[h]! : (cell[h]! + cell[h + 1]!) / 2;
-    }
+    const med = shift === 0 ? cellMedian(f, c) : shiftedCellMedian(f, c, shift);
     for (let i = from; i < mid; i++) dev[i] = Math.abs(f.values[i]! - med);
     for (let i = mid; i < to; i++) dev[i] = Math.abs(f.values[i]! - shift - med);
   }
@@ -200,10 +180,33 @@ export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | n
   return r.strata > 0 ? r : null;
 }
 
-function shiftedMedian(values: Float64Array, from: number, mid: number, to: number, shift: number): number {
-  const all = new Float64Array(to - from);
-  for (let i = from; i < to; i++) all[i - from] = i < mid ? values[i]! : values[i]! - shift;
-  return quantileInPlace(all, 0.5);
+let sideScratch = new Float64Array(64);
+
+/**
+ * Median of cell c with its canary values moved back by `shift`: the frame holds each side's values in
+ * ascending order already, so a merge walk to the middle finds it without sorting again.
+ */
+function shiftedCellMedian(f: CellFrame, c: number, shift: number): number {
+  const from = f.start[c]!;
+  const N = f.start[c + 1]! - from;
+  const nb = f.nb[c]!;
+  if (sideScratch.length < N) sideScratch = new Float64Array(2 * N);
+  const s = sideScratch;
+  // Baseline ascending in s[0 .. nb), shifted canary ascending in s[nb .. N).
+  let ib = 0;
+  let ic = nb;
+  for (let i = from; i < from + N; i++) {
+    if (f.labels[i] === 1) s[ic++] = f.sorted[i]! - shift;
+    else s[ib++] = f.sorted[i]!;
+  }
+  const h = (N - 1) >> 1;
+  let i = 0;
+  let j = nb;
+  let lo = 0;
+  for (let k = 0; k <= h; k++) lo = j >= N || (i < nb && s[i]! <= s[j]!) ? s[i++]! : s[j++]!;
+  if (N % 2) return lo;
+  const hi = j >= N || (i < nb && s[i]! <= s[j]!) ? s[i]! : s[j]!;
+  return (lo + hi) / 2;
 }
 
 /**
@@ -248,9 +251,12 @@ export interface TailSummary {
   p99Increase: number;
 }
 
+let tailScratch = new Float64Array(256);
+
 /**
  * How many harmful residuals (in the frame's value order) of each side lie above their pooled `q`
- * quantile, and how much the canary's p95 and p99 exceed the baseline's.
+ * quantile, and how much the canary's p95 and p99 exceed the baseline's. Selections, not a sort: five order
+ * statistics are all it needs.
  */
 export function tailSummary(f: CellFrame, residuals: Float64Array, q: number): TailSummary | null {
   const n = residuals.length;
@@ -258,40 +264,40 @@ export function tailSummary(f: CellFrame, residuals: Float64Array, q: number): T
   for (let i = 0; i < n; i++) nc += f.side[i]!;
   const nb = n - nc;
   if (nb < 10 || nc < 10) return null;
-  // One sort of all residuals gives the pooled quantile and, split by side, each side's sorted residuals.
-  const order = ascendingOrder(residuals);
-  const rb = new Float64Array(nb);
-  const rc = new Float64Array(nc);
+  if (tailScratch.length < n) tailScratch = new Float64Array(2 * n);
+  const all = tailScratch.subarray(0, n);
+  all.set(residuals);
+  const threshold = quantileInPlace(all, q);
+  // The sides' residuals, baseline first, canary after, in the same scratch (the pooled copy is done with).
+  const rb = tailScratch.subarray(0, nb);
+  const rc = tailScratch.subarray(nb, n);
   let ib = 0;
   let ic = 0;
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    if (f.side[i] === 1) rc[ic++] = residuals[i]!;
-    else rb[ib++] = residuals[i]!;
-  }
-  const threshold = sortedQuantile(residuals, order, n, q);
   let kb = 0;
   let kc = 0;
-  for (let k = nb - 1; k >= 0 && rb[k]! > threshold; k--) kb++;
-  for (let k = nc - 1; k >= 0 && rc[k]! > threshold; k--) kc++;
+  for (let i = 0; i < n; i++) {
+    const r = residuals[i]!;
+    if (f.side[i] === 1) {
+      rc[ic++] = r;
+      if (r > threshold) kc++;
+    } else {
+      rb[ib++] = r;
+      if (r > threshold) kb++;
+    }
+  }
+  const b95 = quantileInPlace(rb, 0.95);
+  const b99 = quantileInPlace(rb, 0.99, Math.floor((nb - 1) * 0.95));
+  const c95 = quantileInPlace(rc, 0.95);
+  const c99 = quantileInPlace(rc, 0.99, Math.floor((nc - 1) * 0.95));
   return {
     threshold,
     baselineExceed: kb,
     canaryExceed: kc,
     baselineN: nb,
     canaryN: nc,
-    p95Increase: sortedQuantile(rc, null, nc, 0.95) - sortedQuantile(rb, null, nb, 0.95),
-    p99Increase: sortedQuantile(rc, null, nc, 0.99) - sortedQuantile(rb, null, nb, 0.99),
+    p95Increase: c95 - b95,
+    p99Increase: c99 - b99,
   };
-}
-
-/** Quantile q (type 7) of the n values of `a` taken in `order` (ascending), or of `a` itself when sorted. */
-function sortedQuantile(a: Float64Array, order: Uint32Array | null, n: number, q: number): number {
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const at = (k: number) => (order ? a[order[k]!]! : a[k]!);
-  const vLo = at(lo);
-  return lo + 1 < n && h > lo ? vLo + (h - lo) * (at(lo + 1) - vLo) : vLo;
 }
 
 function judgeFrame(data: MetricData, f: CellFrame, aligned: boolean, ctx: JudgeContext): JudgeResult {

@@ -4,6 +4,7 @@ import type { JudgeResult } from '../model/verdict.ts';
 import { fmt, isHarmful, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
+import { sideValues } from './sideValues.ts';
 
 /** Options of the SAX shape judge. */
 export interface ShapeOptions {
@@ -78,28 +79,30 @@ export function saxDistance(
   return Math.sqrt((n / w) * sum);
 }
 
-/** Finite values of a series in time order, into `out` from offset `at`; returns how many. */
-function finiteInto(s: MetricSeries, out: Float64Array, at: number): number {
-  let k = at;
-  for (const p of s.points) if (Number.isFinite(p.v)) out[k++] = p.v;
-  return k - at;
-}
-
 /** Each instance's finite values, flat, keeping only instances with at least `min` of them. */
 function instanceValues(side: MetricSeries[], min: number): { values: Float64Array; start: number[] } {
-  let total = 0;
-  for (const s of side) total += s.points.length;
-  const values = new Float64Array(total);
-  const start = [0];
-  let k = 0;
-  for (const s of side) {
-    const n = finiteInto(s, values, k);
-    if (n >= min) {
-      k += n;
-      start.push(k);
+  const read = sideValues(side);
+  const starts = [0];
+  if (read.allFinite) {
+    // Every value counts: the side's values as read, dropping only too-short instances.
+    let dropped = false;
+    for (let i = 0; i + 1 < read.start.length; i++)
+      if (read.start[i + 1]! - read.start[i]! < min) dropped = true;
+    if (!dropped) {
+      for (let i = 1; i < read.start.length; i++) starts.push(read.start[i]!);
+      return { values: read.v, start: starts };
     }
   }
-  return { values, start };
+  const values = new Float64Array(read.v.length);
+  let k = 0;
+  for (let i = 0; i + 1 < read.start.length; i++) {
+    const at = k;
+    for (let j = read.start[i]!; j < read.start[i + 1]!; j++)
+      if (Number.isFinite(read.v[j]!)) values[k++] = read.v[j]!;
+    if (k - at >= min) starts.push(k);
+    else k = at;
+  }
+  return { values, start: starts };
 }
 
 /**

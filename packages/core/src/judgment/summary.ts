@@ -1,27 +1,32 @@
 import { quantileInPlace } from '../judges/select.ts';
+import { sideValues } from '../judges/sideValues.ts';
 import type { MetricSeries } from '../model/metric.ts';
 import type { SideSummary } from '../model/verdict.ts';
 
+let scratch = new Float64Array(1024);
+
 /** Summary statistics of one side (finite values only; quantiles by linear interpolation). */
 export function summarizeSide(series: MetricSeries[]): SideSummary {
-  let total = 0;
-  for (const s of series) total += s.points.length;
-  const buffer = new Float64Array(total);
+  const { start, v, allFinite } = sideValues(series);
+  if (scratch.length < v.length) scratch = new Float64Array(v.length * 2);
   let n = 0;
   let instances = 0;
-  for (const s of series) {
-    let any = false;
-    for (const p of s.points)
-      if (Number.isFinite(p.v)) {
-        buffer[n++] = p.v;
-        any = true;
-      }
-    if (any) instances++;
+  if (allFinite) {
+    scratch.set(v);
+    n = v.length;
+    for (let i = 0; i + 1 < start.length; i++) if (start[i + 1]! > start[i]!) instances++;
+  } else {
+    for (let i = 0; i + 1 < start.length; i++) {
+      const before = n;
+      for (let k = start[i]!; k < start[i + 1]!; k++) if (Number.isFinite(v[k]!)) scratch[n++] = v[k]!;
+      if (n > before) instances++;
+    }
   }
   if (n === 0) return { instances, points: 0, mean: null, median: null, p95: null, p99: null };
-  const values = buffer.subarray(0, n);
+  // A shared scratch buffer: the selections below reorder it, and the side's values must stay as read.
+  const values = scratch.subarray(0, n);
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < n; i++) sum += values[i]!;
   // Selection instead of a sort; each quantile searches above the previous one.
   const median = quantileInPlace(values, 0.5);
   const p95 = quantileInPlace(values, 0.95, Math.floor((n - 1) * 0.5));
