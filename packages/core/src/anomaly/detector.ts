@@ -1,5 +1,6 @@
 import { alertThreshold, DEFAULT_SENSITIVITY } from './sensitivity.ts';
 import { createHistogram, divergence, learnHistogram } from './histogram.ts';
+import { ENTROPY_MODEL, GAP, LEARNING, Verdict } from './verdict.ts';
 import type {
   AnomalyPoint,
   ComponentState,
@@ -105,30 +106,22 @@ const MAX_WEEKLY_SLOTS = 672;
 /** Intervals looked at before the sampling step is fixed (their median). */
 const STEP_SAMPLES = 5;
 
-type ModelName = 'naive' | 'level' | 'daily' | 'weekly' | 'shift' | 'entropy';
-interface PeakCache {
-  day: number;
-  peak: number;
-}
-const MODEL_LABEL: Record<ModelName, string> = {
-  naive: 'previous value',
-  level: 'recent level',
-  daily: 'same time of day',
-  weekly: 'same time of week',
-  shift: 'long-run level (observed: the recent average)',
-  entropy: 'the long-run distribution of values',
-};
-/** Points scoring below this are plainly normal: their reason is a fixed sentence (cheap), not a computed one. */
-const DETAIL_SCORE = 0.25;
-const NORMAL_REASON: Record<ModelName, string> = {
-  naive: 'within the usual range around the previous value',
-  level: 'within the usual range around the recent level',
-  daily: 'within the usual range for this time of day',
-  weekly: 'within the usual range for this time of week',
-  shift: 'recent average within the usual range of the long-run level',
-  entropy: 'recent values distributed as usual',
-};
-
+// Models by index (the hot loop compares small integers, not names).
+const NAIVE = 0;
+const LEVEL = 1;
+const DAILY = 2;
+const WEEKLY = 3;
+const SHIFT = 4;
+const ENTROPY = ENTROPY_MODEL;
+/** The JSON state's field for each model, in index order. */
+const MODEL_FIELDS = [
+  'naive',
+  'levelModel',
+  'dailyModel',
+  'weeklyModel',
+  'shiftModel',
+  'entropyModel',
+] as const;
 /** A streaming anomaly detector for one series. */
 export interface Detector {
   /** Scores the next point (t in epoch ms) using only this and earlier points, then learns it. */
@@ -136,6 +129,54 @@ export interface Detector {
   /** The detector's memory as a plain JSON object; `restoreDetector` continues exactly where it stopped. */
   snapshot(): DetectorState;
 }
+
+/*
+ * The working memory is the JSON state with every number unboxed: NaN stands for "none yet" (null in JSON)
+ * and the per-slot and per-day arrays are Float64Arrays, so the hot loop stores doubles in place instead of
+ * allocating a boxed number for each field that may also hold null. It is converted at snapshot and restore
+ * only; the conversion is lossless, so a restored detector continues with exactly the same numbers.
+ */
+interface LiveComponent {
+  scale: number;
+  seen: number;
+  since: number;
+  peaks: Float64Array;
+  peakDays: Float64Array;
+  /** Day the cached peak belongs to, and the largest remembered surprise then (not part of the JSON state). */
+  cacheDay: number;
+  cachePeak: number;
+  /** Index of that day in the rings. */
+  cacheSlot: number;
+}
+
+interface LiveSeasonal {
+  cycleMs: number;
+  slotMs: number;
+  values: Float64Array;
+}
+
+interface LiveState {
+  sensitivity: DetectorState['sensitivity'];
+  n: number;
+  firstT: number;
+  lastT: number;
+  lastV: number;
+  deltas: number[];
+  step: number;
+  level: number;
+  slow: number;
+  spread: number;
+  sinceAlert: number;
+  models: LiveComponent[];
+  hist: HistogramState | null;
+  fast: number;
+  base: number;
+  daily: LiveSeasonal | null;
+  weekly: LiveSeasonal | null;
+}
+
+const orNaN = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
 function newComponent(days: number): ComponentState {
   return {
@@ -145,6 +186,39 @@ function newComponent(days: number): ComponentState {
     peaks: new Array<number>(days).fill(0),
     peakDays: new Array<number>(days).fill(-1),
   };
+}
+
+function liveComponent(c: ComponentState): LiveComponent {
+  return {
+    scale: orNaN(c.scale),
+    seen: c.seen,
+    since: orNaN(c.since),
+    peaks: Float64Array.from(c.peaks),
+    peakDays: Float64Array.from(c.peakDays),
+    cacheDay: Number.NaN,
+    cachePeak: 0,
+    cacheSlot: 0,
+  };
+}
+
+function jsonComponent(c: LiveComponent): ComponentState {
+  return {
+    scale: orNull(c.scale),
+    seen: c.seen,
+    since: orNull(c.since),
+    peaks: Array.from(c.peaks),
+    peakDays: Array.from(c.peakDays),
+  };
+}
+
+function liveSeasonal(s: SeasonalState | null): LiveSeasonal | null {
+  if (s === null) return null;
+  return { cycleMs: s.cycleMs, slotMs: s.slotMs, values: Float64Array.from(s.values, orNaN) };
+}
+
+function jsonSeasonal(s: LiveSeasonal | null): SeasonalState | null {
+  if (s === null) return null;
+  return { cycleMs: s.cycleMs, slotMs: s.slotMs, values: Array.from(s.values, orNull) };
 }
 
 function initialState(options: DetectorOptions, k: DetectorTuning): DetectorState {
@@ -178,20 +252,75 @@ function initialState(options: DetectorOptions, k: DetectorTuning): DetectorStat
   };
 }
 
-function seasonal(cycleMs: number, step: number, maxSlots: number): SeasonalState | null {
+/** The working memory for a JSON state (which it does not share: the state may be reused or changed). */
+function toLive(s: DetectorState, days: number): LiveState {
+  return {
+    sensitivity: s.sensitivity,
+    n: s.n,
+    firstT: orNaN(s.firstT),
+    lastT: orNaN(s.lastT),
+    lastV: orNaN(s.lastV),
+    deltas: [...s.deltas],
+    step: orNaN(s.step),
+    level: orNaN(s.level),
+    slow: orNaN(s.slow),
+    spread: s.spread,
+    sinceAlert: s.sinceAlert,
+    // States stored before the entropy model existed start it afresh.
+    models: MODEL_FIELDS.map((f) => liveComponent(s[f] ?? newComponent(days))),
+    hist: s.hist ? structuredClone(s.hist) : null,
+    fast: orNaN(s.fast),
+    base: orNaN(s.base),
+    daily: liveSeasonal(s.daily),
+    weekly: liveSeasonal(s.weekly),
+  };
+}
+
+function toJson(s: LiveState): DetectorState {
+  const m = s.models.map(jsonComponent);
+  return {
+    version: 1,
+    sensitivity: s.sensitivity,
+    n: s.n,
+    firstT: orNull(s.firstT),
+    lastT: orNull(s.lastT),
+    lastV: orNull(s.lastV),
+    deltas: [...s.deltas],
+    step: orNull(s.step),
+    level: orNull(s.level),
+    slow: orNull(s.slow),
+    spread: s.spread,
+    sinceAlert: s.sinceAlert,
+    naive: m[NAIVE]!,
+    levelModel: m[LEVEL]!,
+    dailyModel: m[DAILY]!,
+    weeklyModel: m[WEEKLY]!,
+    shiftModel: m[SHIFT]!,
+    entropyModel: m[ENTROPY]!,
+    hist: s.hist ? structuredClone(s.hist) : null,
+    fast: orNull(s.fast),
+    base: orNull(s.base),
+    daily: jsonSeasonal(s.daily),
+    weekly: jsonSeasonal(s.weekly),
+  };
+}
+
+function seasonal(cycleMs: number, step: number, maxSlots: number): LiveSeasonal | null {
   // A cycle with fewer than 4 samples has no shape worth modelling.
   if (step * 4 > cycleMs) return null;
   const slotMs = Math.max(step, cycleMs / maxSlots);
-  return { cycleMs, slotMs, values: new Array<number | null>(Math.ceil(cycleMs / slotMs)).fill(null) };
+  return { cycleMs, slotMs, values: new Float64Array(Math.ceil(cycleMs / slotMs)).fill(Number.NaN) };
 }
 
-function slotOf(s: SeasonalState, t: number): number {
-  const phase = ((t % s.cycleMs) + s.cycleMs) % s.cycleMs;
+function slotOf(s: LiveSeasonal, t: number): number {
+  // t - floor(t / cycle) x cycle, not t % cycle: the same phase, without a floating-point remainder call.
+  let phase = t - Math.floor(t / s.cycleMs) * s.cycleMs;
+  if (phase < 0) phase += s.cycleMs;
   return Math.min(s.values.length - 1, Math.floor(phase / s.slotMs));
 }
 
 /** The largest surprise the model has had in the days it remembers (today included). */
-function recentPeak(c: ComponentState, day: number): number {
+function recentPeak(c: LiveComponent, day: number): number {
   let m = 0;
   const d = c.peaks.length;
   for (let i = 0; i < d; i++) {
@@ -200,17 +329,14 @@ function recentPeak(c: ComponentState, day: number): number {
   return m;
 }
 
-function recordPeak(c: ComponentState, day: number, z: number): void {
-  const i = day % c.peaks.length;
+/** Records surprise z for `day`, the day of the component's cache. */
+function recordPeak(c: LiveComponent, day: number, z: number): void {
+  const i = c.cacheSlot;
   if (c.peakDays[i] !== day) {
     c.peakDays[i] = day;
     c.peaks[i] = 0;
   }
   if (z > c.peaks[i]!) c.peaks[i] = z;
-}
-
-function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toPrecision(4);
 }
 
 /** Creates a detector with empty memory. */
@@ -227,30 +353,19 @@ export function restoreDetector(state: DetectorState, tuning: Partial<DetectorTu
   if (state?.version !== 1) {
     throw new Error('detector state: unknown version; pass an object returned by snapshot()');
   }
-  const k = { ...DEFAULT_TUNING, ...tuning };
-  const s = structuredClone(state);
-  // States stored before the entropy model existed start it afresh.
-  const days = Math.max(1, Math.round(k.memoryDays));
-  s.entropyModel ??= newComponent(days);
-  s.hist ??= null;
-  return run(s, k);
+  return run(state, { ...DEFAULT_TUNING, ...tuning });
 }
 
-function run(s: DetectorState, k: DetectorTuning): Detector {
+function run(state: DetectorState, k: DetectorTuning): Detector {
+  const s = toLive(state, Math.max(1, Math.round(k.memoryDays)));
   const threshold = alertThreshold(s.sensitivity);
   const peakCap = k.peakCap * k.zAlert;
-  // The remembered peak of each model (naive, level, daily, weekly, shift) changes only when the day turns or
-  // a bigger surprise comes.
-  const [naiveCache, levelCache, dailyCache, weeklyCache, shiftCache, entropyCache] = Array.from(
-    { length: 6 },
-    (): PeakCache => ({ day: Number.NaN, peak: 0 }),
-  ) as [PeakCache, PeakCache, PeakCache, PeakCache, PeakCache, PeakCache];
-  const entropyModel = s.entropyModel!;
+  const models = s.models;
   const half = k.entropyBins / 2;
 
-  // The model with the strongest evidence at the current point.
+  // The model with the strongest evidence at the current point (-1: none).
   let bestStrength = 0;
-  let bestModel: ModelName | null = null;
+  let bestModel = -1;
   let bestPred = 0;
   let bestScale = 0;
   let bestZ = 0;
@@ -260,47 +375,46 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
   let histCentre = 0;
   let histHalfSpan = 0;
 
-  function judge(
-    name: ModelName,
-    c: ComponentState,
-    cache: PeakCache,
-    pred: number | null,
-    v: number,
-    floor: number,
-    day: number,
-  ): void {
-    if (pred === null) return;
+  /** Judges model `id`'s prediction `pred` (NaN: it has none) of `v`, then learns its error. */
+  function judge(id: number, pred: number, v: number, floor: number, day: number): void {
+    if (Number.isNaN(pred)) return;
+    const c = models[id]!;
     const err = v - pred;
     const abs = err < 0 ? -err : err;
     c.seen++;
-    if (c.scale === null || c.seen <= k.warmup) {
+    if (c.seen <= k.warmup || Number.isNaN(c.scale)) {
       // A model learns its usual error before it may speak: its first errors may come from a regime
       // it never saw (a weekly model starting after a level shift).
-      c.scale = c.scale === null ? abs : c.scale + (abs - c.scale) / c.seen;
+      c.scale = Number.isNaN(c.scale) ? abs : c.scale + (abs - c.scale) / c.seen;
       return;
     }
     const scale = Math.max(c.scale, floor);
     const z = abs / scale;
-    if (c.since === null) c.since = day;
+    if (Number.isNaN(c.since)) c.since = day;
     // Until the model has a day or more of surprises in memory, it cannot tell a new surprise from its usual
     // ones: it listens without speaking.
     const listening = day - c.since < k.quietDays;
-    const absolute = (name === 'entropy' ? z * k.entropyGain : z) / k.zAlert;
-    if (cache.day !== day) {
-      cache.day = day;
-      cache.peak = recentPeak(c, day);
+    const absolute = (id === ENTROPY ? z * k.entropyGain : z) / k.zAlert;
+    if (c.cacheDay !== day) {
+      const d = c.peaks.length;
+      c.cacheDay = day;
+      c.cachePeak = recentPeak(c, day);
+      // Days before 1970 are negative: the ring index must not be.
+      c.cacheSlot = ((day % d) + d) % d;
     }
-    const peak = cache.peak;
+    const peak = c.cachePeak;
     const novel = peak > 0 ? z / (k.novelty * peak) : absolute;
     let strength = Math.min(absolute, novel);
-    if (name === 'naive' || name === 'level') localAbsolute = Math.max(localAbsolute, absolute);
-    else if (k.seasonalConfirm > 0 && (name === 'daily' || name === 'weekly')) {
+    if (id === NAIVE || id === LEVEL) {
+      if (absolute > localAbsolute) localAbsolute = absolute;
+    } else if (k.seasonalConfirm > 0 && (id === DAILY || id === WEEKLY)) {
       // A seasonal model alone may not alarm over a value that is ordinary for the last hours.
-      strength = Math.min(strength, localAbsolute / k.seasonalConfirm);
+      const local = localAbsolute / k.seasonalConfirm;
+      if (local < strength) strength = local;
     }
-    if (!listening && (bestModel === null || strength > bestStrength)) {
+    if (!listening && (bestModel < 0 || strength > bestStrength)) {
       bestStrength = strength;
-      bestModel = name;
+      bestModel = id;
       bestPred = pred;
       bestScale = scale;
       bestZ = z;
@@ -308,26 +422,27 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     }
     const capped = Math.min(z, peakCap);
     recordPeak(c, day, capped);
-    if (capped > cache.peak) cache.peak = capped;
+    if (capped > c.cachePeak) c.cachePeak = capped;
     const bound = k.scaleClip * scale;
     c.scale += k.scaleAlpha * (Math.min(abs, bound) - c.scale);
   }
 
-  function seasonalPred(ss: SeasonalState | null, slot: number, t: number): number | null {
-    if (ss === null || s.firstT === null || t - s.firstT < ss.cycleMs) return null;
-    return ss.values[slot] ?? null;
+  function seasonalPred(ss: LiveSeasonal | null, slot: number, t: number): number {
+    // NaN before a full cycle has been seen (firstT is NaN before the first point: the test fails too).
+    if (ss === null || !(t - s.firstT >= ss.cycleMs)) return Number.NaN;
+    return ss.values[slot]!;
   }
 
-  function learnSeasonal(ss: SeasonalState | null, i: number, v: number): void {
+  function learnSeasonal(ss: LiveSeasonal | null, i: number, v: number): void {
     if (ss === null) return;
-    const old = ss.values[i];
-    ss.values[i] = old === null || old === undefined ? v : old + k.seasonalAlpha * (v - old);
+    const old = ss.values[i]!;
+    ss.values[i] = Number.isNaN(old) ? v : old + k.seasonalAlpha * (v - old);
   }
 
   function learnStep(t: number): boolean {
-    if (s.lastT === null) return false;
+    if (Number.isNaN(s.lastT)) return false;
     const delta = t - s.lastT;
-    if (s.step !== null) return delta > k.gapSteps * s.step;
+    if (!Number.isNaN(s.step)) return delta > k.gapSteps * s.step;
     if (delta > 0) s.deltas.push(delta);
     if (s.deltas.length >= STEP_SAMPLES) {
       const sorted = [...s.deltas].sort((a, b) => a - b);
@@ -340,7 +455,7 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
   }
 
   function binOf(h: HistogramState, v: number): number {
-    const centre = s.slow!;
+    const centre = s.slow;
     const spread = k.entropySpreadAlpha > 0 ? h.spread! : s.spread;
     const width = k.entropyBinWidth * Math.max(spread, 1e-9 * (Math.abs(centre) + 1));
     histCentre = centre;
@@ -351,50 +466,40 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
 
   function update(t: number, v: number): AnomalyPoint {
     if (!Number.isFinite(t)) throw new Error(`anomaly detector: timestamp ${t} is not a number of epoch ms`);
-    if (!Number.isFinite(v)) {
-      return {
-        t,
-        value: v,
-        score: 0,
-        alert: false,
-        expected: null,
-        lower: null,
-        upper: null,
-        reason: 'no value (gap)',
-      };
-    }
+    if (!Number.isFinite(v)) return new Verdict(t, v, 0, false, null, null, null, GAP, 0, 0, false, 0);
     const gap = learnStep(t);
     const day = Math.floor(t / DAY);
+    const started = !Number.isNaN(s.slow);
 
     bestStrength = 0;
-    bestModel = null;
+    bestModel = -1;
     // A model's scale may not shrink below a share of the series' own spread: long flat stretches
     // would otherwise make the next ordinary wiggle look infinitely surprising.
-    const floor = Math.max(1e-9 * (s.slow === null ? 1 : Math.abs(s.slow) + 1), k.floorShare * s.spread);
+    const floor = Math.max(1e-9 * (started ? Math.abs(s.slow) + 1 : 1), k.floorShare * s.spread);
     localAbsolute = 0;
-    judge('naive', s.naive, naiveCache, gap ? null : s.lastV, v, floor, day);
-    judge('level', s.levelModel, levelCache, s.level, v, floor, day);
+    judge(NAIVE, gap ? Number.NaN : s.lastV, v, floor, day);
+    judge(LEVEL, s.level, v, floor, day);
     const dailySlot = s.daily === null ? 0 : slotOf(s.daily, t);
     const weeklySlot = s.weekly === null ? 0 : slotOf(s.weekly, t);
-    judge('daily', s.dailyModel, dailyCache, seasonalPred(s.daily, dailySlot, t), v, floor, day);
-    judge('weekly', s.weeklyModel, weeklyCache, seasonalPred(s.weekly, weeklySlot, t), v, floor, day);
-    if (k.shiftAlpha > 0 && s.fast !== null) {
+    judge(DAILY, seasonalPred(s.daily, dailySlot, t), v, floor, day);
+    judge(WEEKLY, seasonalPred(s.weekly, weeklySlot, t), v, floor, day);
+    if (k.shiftAlpha > 0 && !Number.isNaN(s.fast)) {
       // Sustained change: the recent average against the long-run level.
       const fast = s.fast + k.shiftAlpha * (v - s.fast);
-      judge('shift', s.shiftModel, shiftCache, s.base, fast, floor * k.shiftAlpha, day);
+      judge(SHIFT, s.base, fast, floor * k.shiftAlpha, day);
     }
     let bin = -1;
-    if (k.entropyWindow > 0 && s.slow !== null) {
-      s.hist ??= createHistogram(k.entropyWindow, k.entropyBins);
+    if (k.entropyWindow > 0 && started) {
       // The bins' width follows the spread slowly, so a change of spread shows as a new mix of bins
       // instead of widening the bins with it.
+      s.hist ??= createHistogram(k.entropyWindow, k.entropyBins, s.spread);
       const h = s.hist;
       h.spread ??= s.spread;
       bin = binOf(h, v);
       h.spread += k.entropySpreadAlpha * (Math.abs(v - s.slow) - h.spread);
       // The recent window must be full (and the long run have some history) before they are compared.
       if (s.n >= k.warmup + k.entropyWindow) {
-        judge('entropy', entropyModel, entropyCache, 0, divergence(s.hist, bin), k.entropyFloor, day);
+        judge(ENTROPY, 0, divergence(h, bin), k.entropyFloor, day);
       }
     }
 
@@ -405,11 +510,17 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     const score = strength / (1 + strength);
     const alert = score >= threshold;
 
-    if (s.firstT === null) s.firstT = t;
-    s.fast = s.fast === null ? v : s.fast + k.shiftAlpha * (v - s.fast);
-    s.base = s.base === null ? v : s.base + k.baseAlpha * (v - s.base);
-    s.level = s.level === null ? v : s.level + k.levelAlpha * (v - s.level);
-    if (s.slow === null) s.slow = v;
+    if (Number.isNaN(s.firstT)) s.firstT = t;
+    if (Number.isNaN(s.fast)) {
+      s.fast = v;
+      s.base = v;
+      s.level = v;
+    } else {
+      s.fast += k.shiftAlpha * (v - s.fast);
+      s.base += k.baseAlpha * (v - s.base);
+      s.level += k.levelAlpha * (v - s.level);
+    }
+    if (!started) s.slow = v;
     else {
       s.spread += k.scaleAlpha * (Math.abs(v - s.slow) - s.spread);
       s.slow += k.scaleAlpha * (v - s.slow);
@@ -420,45 +531,37 @@ function run(s: DetectorState, k: DetectorTuning): Detector {
     s.lastV = v;
     s.n++;
     // Real feeds repeat or reorder timestamps now and then: such a point is scored as if it came now.
-    s.lastT = s.lastT === null || t > s.lastT ? t : s.lastT;
+    if (!(t <= s.lastT)) s.lastT = t;
     s.sinceAlert = alert ? 0 : Math.min(s.sinceAlert + 1, Number.MAX_SAFE_INTEGER);
 
-    const model = bestModel as ModelName | null;
-    if (model === null || s.n <= k.warmup) {
-      return { t, value: v, score, alert, expected: null, lower: null, upper: null, reason: 'learning' };
+    const model = bestModel;
+    if (model < 0 || s.n <= k.warmup) {
+      return new Verdict(t, v, score, alert, null, null, null, LEARNING, 0, 0, false, 0);
     }
-    const after = damped ? ', just after an alert' : '';
-    if (model === 'entropy') {
+    if (model === ENTROPY) {
       // The evidence is about the recent values as a whole: the band is the span the histograms cover.
-      return {
+      const lower = histCentre - histHalfSpan;
+      const upper = histCentre + histHalfSpan;
+      return new Verdict(
         t,
-        value: v,
+        v,
         score,
         alert,
-        expected: histCentre,
-        lower: histCentre - histHalfSpan,
-        upper: histCentre + histHalfSpan,
-        reason:
-          score < DETAIL_SCORE
-            ? NORMAL_REASON.entropy
-            : `the last ${k.entropyWindow} values are distributed unlike ${MODEL_LABEL.entropy} around ${fmt(histCentre)} (divergence ${fmt(bestObserved)} nats, ${bestZ.toFixed(1)}x usual)${after}`,
-      };
+        histCentre,
+        lower,
+        upper,
+        model,
+        bestObserved,
+        bestZ,
+        damped,
+        k.entropyWindow,
+      );
     }
     const band = k.zAlert * bestScale;
-    return {
-      t,
-      value: v,
-      score,
-      alert,
-      expected: bestPred,
-      lower: bestPred - band,
-      upper: bestPred + band,
-      reason:
-        score < DETAIL_SCORE
-          ? NORMAL_REASON[model]
-          : `${fmt(bestObserved)} vs ${fmt(bestPred)} expected from ${MODEL_LABEL[model]} (${bestZ.toFixed(1)}x usual deviation)${after}`,
-    };
+    const lower = bestPred - band;
+    const upper = bestPred + band;
+    return new Verdict(t, v, score, alert, bestPred, lower, upper, model, bestObserved, bestZ, damped, 0);
   }
 
-  return { update, snapshot: () => structuredClone(s) };
+  return { update, snapshot: () => toJson(s) };
 }

@@ -19,8 +19,8 @@ const REFRESH = 8;
 /** Long-run weights are rescaled when the increment grows past this, to stay far from overflow. */
 const RESCALE = 1e100;
 
-/** An empty pair of histograms. */
-export function createHistogram(window: number, bins: number): HistogramState {
+/** An empty pair of histograms; `spread` starts the bins' width (a number from the start, so it stays unboxed). */
+export function createHistogram(window: number, bins: number, spread: number | null = null): HistogramState {
   return {
     recent: new Array<number>(window).fill(-1),
     pos: 0,
@@ -32,7 +32,7 @@ export function createHistogram(window: number, bins: number): HistogramState {
     cross: 0,
     selfInfo: 0,
     tick: 0,
-    spread: null,
+    spread,
   };
 }
 
@@ -47,12 +47,17 @@ function xlogx(c: number): number {
 
 /** c log c for every count a window of this length can hold (counts are small integers): no log per point. */
 const tables = new Map<number, Float64Array>();
+let lastWindow = -1;
+let lastTable: Float64Array = new Float64Array(0);
 function xlogxTable(window: number): Float64Array {
+  if (window === lastWindow) return lastTable;
   let t = tables.get(window);
   if (t === undefined) {
     t = Float64Array.from({ length: window + 2 }, (_, c) => xlogx(c));
     tables.set(window, t);
   }
+  lastWindow = window;
+  lastTable = t;
   return t;
 }
 

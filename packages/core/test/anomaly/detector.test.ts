@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ALERT_THRESHOLDS,
+  type AnomalyPoint,
   createDetector,
   type DetectorState,
   restoreDetector,
@@ -31,6 +32,9 @@ function seasonal(days: number, edit: (i: number, v: number) => number = (_, v) 
   }
   return points;
 }
+
+/** A point as a plain object, its reason included (a verdict writes its reason only when it is read). */
+const plain = (p: AnomalyPoint) => ({ ...p, reason: p.reason });
 
 describe('streaming anomaly detector', () => {
   it('flags an injected spike on a seasonal series at the spike and not before', () => {
@@ -102,7 +106,31 @@ describe('streaming anomaly detector', () => {
       if (i % 250 === 0) d = restoreDetector(JSON.parse(JSON.stringify(d.snapshot())) as DetectorState);
       resumed.push(d.update(points[i]!.t, points[i]!.v));
     }
-    expect(resumed).toEqual(whole);
+    expect(resumed.map(plain)).toEqual(whole.map(plain));
+  });
+
+  it('snapshots plain JSON: null where nothing is known yet, never NaN', () => {
+    const d = createDetector();
+    expect(d.snapshot()).toMatchObject({ level: null, lastT: null, daily: null, naive: { scale: null } });
+    // Two hours of 5-minute points from midnight: the sampling step is known after 5 intervals, so the daily
+    // slots (one per 5 minutes) exist from the 6th point on; slots 0-4 and those after 2 am are still empty.
+    for (let i = 0; i < 24; i++) d.update(T0 + i * 5 * MIN, 10 + (i % 3));
+    const state = d.snapshot();
+    const expected = Array.from({ length: 288 }, (_, i) => (i >= 5 && i < 24 ? 10 + (i % 3) : null));
+    expect(state.daily!.values).toEqual(expected);
+    expect(JSON.stringify(state)).not.toMatch(/NaN/);
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+  });
+
+  it('serialises a verdict with its reason', () => {
+    const points = seasonal(8, (i, v) => (i === 6 * 288 + 100 ? v + 60 : v));
+    const scored = scoreSeries(points);
+    const spike = scored[6 * 288 + 100]!;
+    const json = JSON.parse(JSON.stringify(spike)) as AnomalyPoint;
+    expect(json.reason).toBe(spike.reason);
+    expect(json.reason).toMatch(/expected from/);
+    expect(json).toEqual(plain(spike));
+    expect(JSON.parse(JSON.stringify(scored[0]))).toMatchObject({ score: 0, reason: 'learning' });
   });
 
   it('keeps its state bounded whatever the length of the series', () => {
@@ -119,7 +147,7 @@ describe('streaming anomaly detector', () => {
     const points = seasonal(5, (i, v) => (i === 1200 ? v - 70 : v));
     const full = scoreSeries(points);
     for (const n of [10, 500, 1201, 1400]) {
-      expect(scoreSeries(points.slice(0, n))).toEqual(full.slice(0, n));
+      expect(scoreSeries(points.slice(0, n)).map(plain)).toEqual(full.slice(0, n).map(plain));
     }
   });
 

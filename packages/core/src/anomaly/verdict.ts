@@ -1,0 +1,109 @@
+import type { AnomalyPoint } from './types.ts';
+
+/**
+ * The detector's verdict on one point. Its reason sentence is written when it is first read, not when the
+ * point is scored: most points' reasons are never read, and formatting numbers costs more than scoring them.
+ * `toJSON` writes the reason too, so a verdict serialises like a plain `AnomalyPoint`.
+ */
+
+/** Why a point has its score: a model index (see MODEL_LABEL), or one of these. */
+export const LEARNING = -1;
+export const GAP = -2;
+/** Index of the entropy model, whose evidence is about the recent values as a whole. */
+export const ENTROPY_MODEL = 5;
+
+const MODEL_LABEL = [
+  'previous value',
+  'recent level',
+  'same time of day',
+  'same time of week',
+  'long-run level (observed: the recent average)',
+  'the long-run distribution of values',
+];
+/** Points scoring below this are plainly normal: their reason is a fixed sentence, not a computed one. */
+const DETAIL_SCORE = 0.25;
+const NORMAL_REASON = [
+  'within the usual range around the previous value',
+  'within the usual range around the recent level',
+  'within the usual range for this time of day',
+  'within the usual range for this time of week',
+  'recent average within the usual range of the long-run level',
+  'recent values distributed as usual',
+];
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toPrecision(4);
+}
+
+export class Verdict implements AnomalyPoint {
+  t: number;
+  value: number;
+  score: number;
+  alert: boolean;
+  expected: number | null;
+  lower: number | null;
+  upper: number | null;
+  /** Model index of the strongest evidence, LEARNING or GAP. */
+  #why: number;
+  /** What that model observed (the value, the recent average or the divergence) and its surprise. */
+  #observed: number;
+  #z: number;
+  /** Whether the point came just after an alert (its evidence was damped). */
+  #damped: boolean;
+  /** Points in the entropy model's window. */
+  #window: number;
+  #reason: string | undefined;
+
+  constructor(
+    t: number,
+    value: number,
+    score: number,
+    alert: boolean,
+    expected: number | null,
+    lower: number | null,
+    upper: number | null,
+    why: number,
+    observed: number,
+    z: number,
+    damped: boolean,
+    window: number,
+  ) {
+    this.t = t;
+    this.value = value;
+    this.score = score;
+    this.alert = alert;
+    this.expected = expected;
+    this.lower = lower;
+    this.upper = upper;
+    this.#why = why;
+    this.#observed = observed;
+    this.#z = z;
+    this.#damped = damped;
+    this.#window = window;
+    this.#reason = undefined;
+  }
+
+  /** One sentence a person can check: what was expected, what came, and which model says so. */
+  get reason(): string {
+    this.#reason ??= this.#explain();
+    return this.#reason;
+  }
+
+  #explain(): string {
+    const why = this.#why;
+    if (why === GAP) return 'no value (gap)';
+    if (why === LEARNING) return 'learning';
+    if (this.score < DETAIL_SCORE) return NORMAL_REASON[why]!;
+    const after = this.#damped ? ', just after an alert' : '';
+    const z = this.#z.toFixed(1);
+    if (why === ENTROPY_MODEL) {
+      return `the last ${this.#window} values are distributed unlike ${MODEL_LABEL[why]} around ${fmt(this.expected!)} (divergence ${fmt(this.#observed)} nats, ${z}x usual)${after}`;
+    }
+    return `${fmt(this.#observed)} vs ${fmt(this.expected!)} expected from ${MODEL_LABEL[why]} (${z}x usual deviation)${after}`;
+  }
+
+  toJSON(): AnomalyPoint {
+    const { t, value, score, alert, expected, lower, upper } = this;
+    return { t, value, score, alert, expected, lower, upper, reason: this.reason };
+  }
+}
