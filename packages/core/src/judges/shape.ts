@@ -116,6 +116,22 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
   const alphabet = options.alphabet ?? 8;
   const recentWeight = options.recentWeight ?? 2;
   const breakpoints = saxBreakpoints(alphabet);
+  const tables = new Map<Direction, Float64Array>();
+  /** Distance between candidate symbol c and reference symbol r at index c * alphabet + r (see saxDistance). */
+  const symbolDistances = (direction: Direction): Float64Array => {
+    let t = tables.get(direction);
+    if (t) return t;
+    t = new Float64Array(alphabet * alphabet);
+    for (let c = 0; c < alphabet; c++)
+      for (let r = 0; r < alphabet; r++) {
+        if (Math.abs(c - r) <= 1) continue;
+        if (direction === 'higher-is-worse' && c < r) continue;
+        if (direction === 'lower-is-worse' && c > r) continue;
+        t[c * alphabet + r] = breakpoints[Math.max(c, r) - 1]! - breakpoints[Math.min(c, r)]!;
+      }
+    tables.set(direction, t);
+    return t;
+  };
   return (data: MetricData, ctx: JudgeContext): JudgeResult => {
     const { definition } = data;
     const s = ctx.settings;
@@ -168,21 +184,32 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
     const cw: SaxWord[] = [];
     for (let i = 0; i < kb; i++) bw.push(word(base.values, base.start[i + 1]!));
     for (let i = 0; i < kc; i++) cw.push(word(can.values, can.start[i + 1]!));
-    const dist = (a: SaxWord, b: SaxWord) =>
-      saxDistance(a, b, breakpoints, n, definition.direction, recentWeight);
+    // Nearest-word searches, the judge's inner loop: symbol distances looked up (harmful side only, as in
+    // saxDistance) and a candidate dropped as soon as its partial sum exceeds the nearest so far.
+    const table = symbolDistances(definition.direction);
+    const weights = new Float64Array(w);
+    for (let j = 0; j < w; j++) {
+      weights[j] = w > 1 ? (1 + ((recentWeight - 1) * j) / (w - 1)) / ((1 + recentWeight) / 2) : 1;
+    }
+    const nearest = (word: SaxWord, skip: number): number => {
+      let best = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < kb; k++) {
+        if (k === skip) continue;
+        const ref = bw[k]!;
+        let sum = 0;
+        for (let j = 0; j < w && sum < best; j++) {
+          const d = table[word[j]! * alphabet + ref[j]!]!;
+          if (d !== 0) sum += weights[j]! * d * d;
+        }
+        if (sum < best) best = sum;
+      }
+      return Math.sqrt((n / w) * best);
+    };
     // Each baseline instance's distance to its nearest other baseline instance; the largest is the spread.
     let baselineSpread = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < kb; i++) {
-      let nearest = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < kb; k++) if (k !== i) nearest = Math.min(nearest, dist(bw[i]!, bw[k]!));
-      baselineSpread = Math.max(baselineSpread, nearest);
-    }
+    for (let i = 0; i < kb; i++) baselineSpread = Math.max(baselineSpread, nearest(bw[i]!, i));
     const canaryDistances = new Float64Array(kc);
-    for (let i = 0; i < kc; i++) {
-      let nearest = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < kb; k++) nearest = Math.min(nearest, dist(cw[i]!, bw[k]!));
-      canaryDistances[i] = nearest;
-    }
+    for (let i = 0; i < kc; i++) canaryDistances[i] = nearest(cw[i]!, -1);
     canaryDistances.sort();
     const typical = canaryDistances[Math.floor((kc - 1) / 2)]!;
     let csum = 0;

@@ -51,7 +51,8 @@ export function sideFingerprint(side: MetricSeries[]): number {
   let h = side.length;
   for (const s of side) {
     const last = s.points[s.points.length - 1];
-    h = (h * 31 + s.points.length + (last ? last.t % 1_000_003 : 0)) % 2_147_483_647;
+    // Integer arithmetic (the low 32 bits of the timestamp): this runs several times per metric.
+    h = (Math.imul(h, 31) + s.points.length + (last ? last.t | 0 : 0)) | 0;
   }
   return h;
 }
