@@ -1,4 +1,5 @@
 import { alertThreshold, DEFAULT_SENSITIVITY } from './sensitivity.ts';
+import { type ContextState, contextBin, createContext, familiarity, learnContext } from './context.ts';
 import { createHistogram, divergence, learnHistogram } from './histogram.ts';
 import { ENTROPY_MODEL, GAP, LEARNING, Verdict } from './verdict.ts';
 import type {
@@ -62,13 +63,22 @@ export interface DetectorTuning {
   entropyGain: number;
   /** Weight of the newest deviation in the spread that sets the bins' width (0: the detector's own spread). */
   entropySpreadAlpha: number;
+  /** Bins of the grid on which jumps between value levels are remembered (a power of two; 0: no such memory). */
+  contextBins: number;
+  /** Starting width of a bin of that grid, in spreads (the grid widens as values fall off it). */
+  contextWidth: number;
+  /** A jump made at least this many times before is familiar. */
+  familiarCount: number;
+  /** Factor on the evidence of the value models (previous value, level, daily, weekly) at a familiar jump. */
+  familiarDamp: number;
 }
 
 /**
  * Chosen by a search over the whole NAB subset with one configuration for all files (never per file).
  * zAlert and novelty were then scaled together (from 6 and 1.3) so that the threshold NAB's optimiser picks
  * falls at score 0.5: the default alert line and the best line coincide. The entropy constants and
- * seasonalConfirm were chosen the same way in a second round; `pnpm bench nab --loco` shows how much of the
+ * seasonalConfirm were chosen the same way in a second round, the context memory's (contextBins, familiarCount,
+ * familiarDamp) in a third (16 or 64 bins, or 3 jumps, score lower: the grid's resolution matters); `pnpm bench nab --loco` shows how much of the
  * score survives when constants and threshold are chosen without the category that is scored.
  */
 export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
@@ -96,6 +106,10 @@ export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   entropyFloor: 0.2,
   entropyGain: 2,
   entropySpreadAlpha: 0.002,
+  contextBins: 32,
+  contextWidth: 0.5,
+  familiarCount: 2,
+  familiarDamp: 0.4,
 };
 
 const DAY = 86_400_000;
@@ -169,6 +183,7 @@ interface LiveState {
   sinceAlert: number;
   models: LiveComponent[];
   hist: HistogramState | null;
+  context: ContextState | null;
   fast: number;
   base: number;
   daily: LiveSeasonal | null;
@@ -245,6 +260,7 @@ function initialState(options: DetectorOptions, k: DetectorTuning): DetectorStat
     shiftModel: newComponent(days),
     entropyModel: newComponent(days),
     hist: null,
+    context: null,
     fast: null,
     base: null,
     daily: null,
@@ -269,6 +285,7 @@ function toLive(s: DetectorState, days: number): LiveState {
     // States stored before the entropy model existed start it afresh.
     models: MODEL_FIELDS.map((f) => liveComponent(s[f] ?? newComponent(days))),
     hist: s.hist ? structuredClone(s.hist) : null,
+    context: s.context ? structuredClone(s.context) : null,
     fast: orNaN(s.fast),
     base: orNaN(s.base),
     daily: liveSeasonal(s.daily),
@@ -298,6 +315,7 @@ function toJson(s: LiveState): DetectorState {
     shiftModel: m[SHIFT]!,
     entropyModel: m[ENTROPY]!,
     hist: s.hist ? structuredClone(s.hist) : null,
+    context: s.context ? structuredClone(s.context) : null,
     fast: orNull(s.fast),
     base: orNull(s.base),
     daily: jsonSeasonal(s.daily),
@@ -374,6 +392,8 @@ function run(state: DetectorState, k: DetectorTuning): Detector {
   // Centre and half-width of the histograms at the current point (for the entropy model's explanation).
   let histCentre = 0;
   let histHalfSpan = 0;
+  // Factor on the value models' evidence at the current point (below 1 at a familiar jump).
+  let familiar = 1;
 
   /** Judges model `id`'s prediction `pred` (NaN: it has none) of `v`, then learns its error. */
   function judge(id: number, pred: number, v: number, floor: number, day: number): void {
@@ -412,6 +432,7 @@ function run(state: DetectorState, k: DetectorTuning): Detector {
       const local = localAbsolute / k.seasonalConfirm;
       if (local < strength) strength = local;
     }
+    if (id < SHIFT) strength *= familiar;
     if (!listening && (bestModel < 0 || strength > bestStrength)) {
       bestStrength = strength;
       bestModel = id;
@@ -477,6 +498,13 @@ function run(state: DetectorState, k: DetectorTuning): Detector {
     // would otherwise make the next ordinary wiggle look infinitely surprising.
     const floor = Math.max(1e-9 * (started ? Math.abs(s.slow) + 1 : 1), k.floorShare * s.spread);
     localAbsolute = 0;
+    let jump = -1;
+    familiar = 1;
+    if (k.contextBins > 0 && s.n >= k.warmup) {
+      s.context ??= createContext(k.contextBins, s.slow, k.contextWidth * Math.max(s.spread, floor));
+      jump = contextBin(s.context, v);
+      if (familiarity(s.context, jump) >= k.familiarCount) familiar = k.familiarDamp;
+    }
     judge(NAIVE, gap ? Number.NaN : s.lastV, v, floor, day);
     judge(LEVEL, s.level, v, floor, day);
     const dailySlot = s.daily === null ? 0 : slotOf(s.daily, t);
@@ -526,6 +554,7 @@ function run(state: DetectorState, k: DetectorTuning): Detector {
       s.slow += k.scaleAlpha * (v - s.slow);
     }
     if (bin >= 0) learnHistogram(s.hist!, bin, k.entropyAlpha);
+    if (jump >= 0) learnContext(s.context!, jump);
     learnSeasonal(s.daily, dailySlot, v);
     learnSeasonal(s.weekly, weeklySlot, v);
     s.lastV = v;

@@ -49,6 +49,7 @@ function xlogx(c: number): number {
 const tables = new Map<number, Float64Array>();
 let lastWindow = -1;
 let lastTable: Float64Array = new Float64Array(0);
+let lastLogWindow = 0;
 function xlogxTable(window: number): Float64Array {
   if (window === lastWindow) return lastTable;
   let t = tables.get(window);
@@ -58,6 +59,7 @@ function xlogxTable(window: number): Float64Array {
   }
   lastWindow = window;
   lastTable = t;
+  lastLogWindow = Math.log(window);
   return t;
 }
 
@@ -84,7 +86,8 @@ export function divergence(h: HistogramState, bin: number): number {
   const bins = h.counts.length;
   const eps = 0.1 / w;
   // KL = sum p log p - sum p log q with p = c / w and q = (long + smoothing) / (total * (1 + eps * bins)).
-  return selfInfo / w - Math.log(w) - cross / w + Math.log(h.total * (1 + eps * bins));
+  // xlogxTable(w) above has just set lastLogWindow to log(w).
+  return selfInfo / w - lastLogWindow - cross / w + Math.log(h.total * (1 + eps * bins));
 }
 
 /** Adds `bin` to both histograms (the oldest recent value leaves) with long-run weight `alpha`. */

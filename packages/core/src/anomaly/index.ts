@@ -9,6 +9,9 @@
  * model's evidence is the smaller of z / zAlert (big enough in itself) and z / (novelty x the largest surprise
  * the same model had on any day of the last two weeks) (new, not a recurring pattern such as a nightly job);
  * the point's evidence is the strongest model's, damped for a while after an alert (one event, one alert).
+ * A context memory (CAD OSE-style: transitions between quantised value levels, on a grid that widens as needed)
+ * recognises a jump the series has made at least twice before (a periodic burst to the same level) and damps
+ * the value models' evidence for it.
  * score = evidence / (1 + evidence), so a score of 0.5 is evidence 1: the alert line at medium sensitivity.
  * The state is a plain JSON object of a few thousand numbers at most, whatever the length of the series.
  */
@@ -16,6 +19,7 @@ export { createDetector, DEFAULT_TUNING, restoreDetector } from './detector.ts';
 export type { Detector, DetectorTuning } from './detector.ts';
 export { scoreSeries } from './score-series.ts';
 export { ALERT_THRESHOLDS, alertThreshold, DEFAULT_SENSITIVITY } from './sensitivity.ts';
+export type { ContextState } from './context.ts';
 export type {
   AnomalyPoint,
   ComponentState,

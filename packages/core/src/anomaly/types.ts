@@ -1,4 +1,5 @@
 import type { Sensitivity } from '../model/metric.ts';
+import type { ContextState } from './context.ts';
 
 /** The detector's verdict on one point. */
 export interface AnomalyPoint {
@@ -114,6 +115,11 @@ export interface DetectorState {
   entropyModel?: ComponentState;
   /** The two histograms the entropy model compares (null before the first value). */
   hist?: HistogramState | null;
+  /**
+   * Jumps between value levels seen so far (null until the warm-up ends). Optional only so that states stored
+   * before it existed still restore (it then starts afresh).
+   */
+  context?: ContextState | null;
   /** Recent average and long-run level compared by the shift model. */
   fast: number | null;
   base: number | null;
