@@ -10,6 +10,8 @@ export interface AlignedData {
   times: number[];
   baseline: Float64Array[];
   canary: Float64Array[];
+  /** True when every row has a finite value at every time (no NaN anywhere): judges may skip their checks. */
+  complete?: boolean;
 }
 
 /** Smallest number of common timestamps for the time-aligned judges; fewer and they step aside. */
@@ -91,7 +93,7 @@ function alignIdentical(baseline: MetricSeries[], canary: MetricSeries[]): Align
   const cRows = bRows && rows(c);
   if (!bRows || !cRows) return undefined;
   if (n < MIN_ALIGNED_POINTS) return null;
-  return { times: Array.from(times), baseline: bRows, canary: cRows };
+  return { times: Array.from(times), baseline: bRows, canary: cRows, complete: true };
 }
 
 function finiteTimes(side: MetricSeries[]): Set<number> {

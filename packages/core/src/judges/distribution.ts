@@ -5,8 +5,8 @@ import { type Decision, decide, fmt, fmtP, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
 import { normalQuantile } from '../stats/distributions.ts';
-import { type CellFrame, cellMedian, cellSideMedian, frameOfAligned, frameOfCells } from './frame.ts';
-import { ascendingOrder, quantileInPlace } from './select.ts';
+import { type CellFrame, cellMedian, frameOfAligned, frameOfCells, typicalShift } from './frame.ts';
+import { ascendingOrder, quantileInPlace, upperQuantiles } from './select.ts';
 import { scoreTestOfFrame } from './stratifiedRank.ts';
 
 /**
@@ -113,16 +113,6 @@ export function squaredDeviationTest(f: CellFrame, cap = 1): { z: number; p: num
   }
   const r = scoreTestOfFrame(f, squares, 'greater');
   return r.strata > 0 ? r : null;
-}
-
-/**
- * The typical location shift of the canary: the median over cells of the difference of the sides' medians.
- * The scale test removes it first, so that a shift (an improvement included) never reads as more noise.
- */
-export function typicalShift(f: CellFrame): number {
-  const d = new Float64Array(f.cells);
-  for (let c = 0; c < f.cells; c++) d[c] = cellSideMedian(f, c, 1) - cellSideMedian(f, c, 0);
-  return f.cells > 0 ? quantileInPlace(d, 0.5) : 0;
 }
 
 const klotzTables = new Map<number, Float64Array>();
@@ -285,10 +275,8 @@ export function tailSummary(f: CellFrame, residuals: Float64Array, q: number): T
       if (r > threshold) kb++;
     }
   }
-  const b95 = quantileInPlace(rb, 0.95);
-  const b99 = quantileInPlace(rb, 0.99, Math.floor((nb - 1) * 0.95));
-  const c95 = quantileInPlace(rc, 0.95);
-  const c99 = quantileInPlace(rc, 0.99, Math.floor((nc - 1) * 0.95));
+  const [b95, b99] = upperQuantiles(rb, 0.95, 0.99);
+  const [c95, c99] = upperQuantiles(rc, 0.95, 0.99);
   return {
     threshold,
     baselineExceed: kb,

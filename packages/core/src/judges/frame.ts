@@ -1,4 +1,5 @@
 import type { AlignedData, Cell } from './align.ts';
+import { quantileInPlace } from './select.ts';
 
 /**
  * Both sides' values cell by cell (a cell is one minute of time-aligned data, or everything when the sides
@@ -147,4 +148,21 @@ export function cellSideMedian(f: CellFrame, c: number, label: 0 | 1): number {
     seen++;
   }
   return vLo;
+}
+
+const shifts = new WeakMap<CellFrame, number>();
+
+/**
+ * The typical location shift of the canary: the median over cells of the difference of the sides' medians
+ * (memoised per frame: the paired judge sizes the change by it, the scale test removes it). Means of
+ * heavy-tailed noise can point the wrong way while the bulk clearly moved; this does not.
+ */
+export function typicalShift(f: CellFrame): number {
+  const hit = shifts.get(f);
+  if (hit !== undefined) return hit;
+  const d = new Float64Array(f.cells);
+  for (let c = 0; c < f.cells; c++) d[c] = cellSideMedian(f, c, 1) - cellSideMedian(f, c, 0);
+  const shift = f.cells > 0 ? quantileInPlace(d, 0.5) : 0;
+  shifts.set(f, shift);
+  return shift;
 }

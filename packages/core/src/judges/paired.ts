@@ -5,7 +5,8 @@ import { type AlignedData, alignByTime, MIN_ALIGNED_POINTS } from './align.ts';
 import { decide, deflateP, fmt, fmtP, harmfulAlternative, isHarmful, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
-import { cellSideMedian, frameOfAligned } from './frame.ts';
+import { type CellFrame, frameOfAligned, typicalShift } from './frame.ts';
+import { summarizeSide } from '../judgment/summary.ts';
 import { quantileInPlace } from './select.ts';
 import { rankSumOfFrame } from './stratifiedRank.ts';
 
@@ -42,12 +43,10 @@ export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeC
       `only ${n} minutes have values on both sides (needs ${MIN_ALIGNED_POINTS})`,
     );
   }
-  // Per minute: the difference of the sides' means, and of their medians.
+  // Per minute: the difference of the sides' means.
   const d: number[] = new Array(n);
-  const medianDiffs = new Float64Array(n);
   let sumB = 0;
   let sumC = 0;
-  let baseCount = 0;
   for (let c = 0; c < n; c++) {
     const from = f.start[c]!;
     const to = f.start[c + 1]!;
@@ -61,18 +60,13 @@ export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeC
     d[c] = cs - b;
     sumB += b;
     sumC += cs;
-    baseCount += m;
-    medianDiffs[c] = cellSideMedian(f, c, 1) - cellSideMedian(f, c, 0);
   }
-  const baseValues = new Float64Array(baseCount);
-  for (let c = 0, k = 0; c < n; c++)
-    for (let i = f.start[c]!; i < f.start[c]! + f.nb[c]!; i++) baseValues[k++] = f.values[i]!;
   const meanB = sumB / n;
   const meanC = sumC / n;
   const meanD = (sumC - sumB) / n;
   // The shift that gates and sizes the change: the median over minutes of the difference of the sides'
   // medians. Means of heavy-tailed noise (bursts) can point the wrong way while the bulk clearly moved.
-  const shift = quantileInPlace(medianDiffs, 0.5);
+  const shift = typicalShift(f);
   const higher = d.filter((x) => x > 0).length;
   const alternative = harmfulAlternative(definition.direction);
   const test = rankSumOfFrame(f, alternative);
@@ -86,7 +80,7 @@ export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeC
   const p = deflateP(rawP, alternative, designEffect);
   const up = shift > 0;
   // Scale for the relative change: the baseline's typical value (median), its mean when the median is 0.
-  const baseMedian = quantileInPlace(baseValues, 0.5);
+  const baseMedian = aligned.complete ? (summarizeSide(data.baseline).median ?? 0) : alignedBaselineMedian(f);
   const scale = Math.abs(baseMedian !== 0 ? baseMedian : meanB);
   const relative = scale !== 0 ? shift / scale : shift === 0 ? 0 : Number.POSITIVE_INFINITY;
   const minAbs = s.minAbsoluteChange[definition.kind];
@@ -128,6 +122,16 @@ export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeC
       bigEnough,
     },
   };
+}
+
+/** Median of the baseline values of the frame's cells. */
+function alignedBaselineMedian(f: CellFrame): number {
+  let count = 0;
+  for (let c = 0; c < f.cells; c++) count += f.nb[c]!;
+  const values = new Float64Array(count);
+  for (let c = 0, k = 0; c < f.cells; c++)
+    for (let i = f.start[c]!; i < f.start[c]! + f.nb[c]!; i++) values[k++] = f.values[i]!;
+  return quantileInPlace(values, 0.5);
 }
 
 function variance(x: number[], m: number): number {
@@ -177,8 +181,11 @@ export function instanceEffect(aligned: AlignedData): { variance: number; sidesF
     // Only minutes where every instance of the side has a value keep the layout balanced.
     const cols: number[] = [];
     for (let j = 0; j < T; j++) {
-      let complete = true;
-      for (const r of rows) if (Number.isNaN(r[j]!)) complete = false;
+      let complete = aligned.complete === true;
+      if (!complete) {
+        complete = true;
+        for (const r of rows) if (Number.isNaN(r[j]!)) complete = false;
+      }
       if (complete) cols.push(j);
     }
     const c = cols.length;

@@ -151,3 +151,55 @@ export function ascendingOrder(x: Float64Array): Uint32Array {
   }
   return src;
 }
+
+let heap = new Float64Array(64);
+
+/**
+ * Two upper quantiles q1 < q2 (type 7, as {@link quantileInPlace}) of `a`, left as it is: only the values
+ * above the q1 order statistic matter, so a min-heap of them (a few dozen for p95 of hundreds) replaces two
+ * selections over the whole array. NaN when empty.
+ */
+export function upperQuantiles(a: Float64Array, q1: number, q2: number): [number, number] {
+  const n = a.length;
+  if (n === 0) return [Number.NaN, Number.NaN];
+  const first = Math.floor((n - 1) * q1);
+  const k = n - first;
+  if (heap.length < k) heap = new Float64Array(2 * k);
+  const h = heap;
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const v = a[i]!;
+    if (size < k) {
+      // Sift up.
+      let j = size++;
+      while (j > 0) {
+        const p = (j - 1) >> 1;
+        if (h[p]! <= v) break;
+        h[j] = h[p]!;
+        j = p;
+      }
+      h[j] = v;
+    } else if (v > h[0]!) {
+      // Replace the smallest kept value and sift down.
+      let j = 0;
+      for (;;) {
+        const l = 2 * j + 1;
+        if (l >= k) break;
+        const r = l + 1;
+        const c = r < k && h[r]! < h[l]! ? r : l;
+        if (h[c]! >= v) break;
+        h[j] = h[c]!;
+        j = c;
+      }
+      h[j] = v;
+    }
+  }
+  const top = h.subarray(0, k).sort();
+  const at = (q: number): number => {
+    const x = (n - 1) * q;
+    const lo = Math.floor(x);
+    const vLo = top[lo - first]!;
+    return lo + 1 < n && x > lo ? vLo + (x - lo) * (top[lo + 1 - first]! - vLo) : vLo;
+  };
+  return [at(q1), at(q2)];
+}

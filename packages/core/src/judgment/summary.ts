@@ -1,5 +1,5 @@
 import { quantileInPlace } from '../judges/select.ts';
-import { sideValues } from '../judges/sideValues.ts';
+import { type SideValues, sideValues } from '../judges/sideValues.ts';
 import type { MetricSeries } from '../model/metric.ts';
 import type { SideSummary } from '../model/verdict.ts';
 
@@ -7,7 +7,18 @@ let scratch = new Float64Array(1024);
 
 /** Summary statistics of one side (finite values only; quantiles by linear interpolation). */
 export function summarizeSide(series: MetricSeries[]): SideSummary {
-  const { start, v, allFinite } = sideValues(series);
+  const read = sideValues(series);
+  const hit = memo.get(read);
+  if (hit) return hit;
+  const summary = summarize(read);
+  memo.set(read, summary);
+  return summary;
+}
+
+// Keyed by the side's read values, which are themselves read afresh when the series grow.
+const memo = new WeakMap<SideValues, SideSummary>();
+
+function summarize({ start, v, allFinite }: SideValues): SideSummary {
   if (scratch.length < v.length) scratch = new Float64Array(v.length * 2);
   let n = 0;
   let instances = 0;

@@ -5,10 +5,9 @@ import {
   scaleTest,
   squaredDeviationTest,
   tailSummary,
-  typicalShift,
   varianceRatio,
 } from '../../src/judges/distribution.ts';
-import { frameOfCells } from '../../src/judges/frame.ts';
+import { frameOfCells, typicalShift } from '../../src/judges/frame.ts';
 import { sensitivitySettings } from '../../src/judges/sensitivity.ts';
 import { normalQuantile, normalSf } from '../../src/stats/distributions.ts';
 import { synthetic } from './fixtures.ts';

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ascendingOrder, quantileInPlace, upperQuantiles } from '../../src/judges/select.ts';
+import { seededRandom } from '../../src/random.ts';
+
+/** Type 7 quantile of a sorted copy: the definition the selections must reproduce. */
+function reference(values: ArrayLike<number>, q: number): number {
+  const s = Float64Array.from(values).sort();
+  const h = (s.length - 1) * q;
+  const lo = Math.floor(h);
+  return lo + 1 < s.length ? s[lo]! + (h - lo) * (s[lo + 1]! - s[lo]!) : s[lo]!;
+}
+
+/** Arrays that stress selection: random, heavily tied, sorted both ways, negative, tiny. */
+function samples(): Float64Array[] {
+  const rng = seededRandom(7);
+  const out: Float64Array[] = [];
+  for (const n of [1, 2, 3, 7, 31, 600, 1200]) {
+    out.push(Float64Array.from({ length: n }, () => rng() * 200 - 100));
+    out.push(Float64Array.from({ length: n }, () => Math.floor(rng() * 4)));
+    out.push(Float64Array.from({ length: n }, (_, i) => i * 0.5));
+    out.push(Float64Array.from({ length: n }, (_, i) => -i));
+  }
+  // Values equal in single precision but not in double: the order must still be exact.
+  out.push(Float64Array.from([1 + 1e-12, 1, 1 + 2e-12, 1 - 1e-12, 1]));
+  return out;
+}
+
+describe('selection', () => {
+  it('quantileInPlace equals the sorted-copy quantile', () => {
+    for (const a of samples())
+      for (const q of [0, 0.1, 0.5, 0.9, 0.95, 0.99, 1]) {
+        expect(quantileInPlace(a.slice(), q)).toBe(reference(a, q));
+      }
+  });
+
+  it('upperQuantiles equals two sorted-copy quantiles and leaves its input alone', () => {
+    for (const a of samples()) {
+      const before = a.slice();
+      const [p95, p99] = upperQuantiles(a, 0.95, 0.99);
+      expect(p95).toBe(reference(a, 0.95));
+      expect(p99).toBe(reference(a, 0.99));
+      expect(a).toEqual(before);
+    }
+    expect(upperQuantiles(new Float64Array(0), 0.95, 0.99)).toEqual([Number.NaN, Number.NaN]);
+  });
+
+  it('ascendingOrder lists the indices of the values in exact ascending order', () => {
+    for (const a of samples()) {
+      const order = Array.from(ascendingOrder(a).subarray(0, a.length));
+      expect([...order].sort((x, y) => x - y)).toEqual(Array.from({ length: a.length }, (_, i) => i));
+      for (let i = 1; i < order.length; i++) expect(a[order[i]!]!).toBeGreaterThanOrEqual(a[order[i - 1]!]!);
+    }
+  });
+});
