@@ -156,12 +156,13 @@ export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | n
   }
   const table = klotzTable(n);
   const scores = new Float64Array(n);
-  const order = ascendingOrder(dev);
+  const sorted = new Float64Array(n);
+  const order = ascendingOrder(dev, sorted);
   // Mid-ranks over groups of equal values, in ascending order; entry 2r - 2 of the table is rank r.
   for (let i = 0; i < n; ) {
-    const x = dev[order[i]!]!;
+    const x = sorted[i]!;
     let j = i + 1;
-    while (j < n && dev[order[j]!] === x) j++;
+    while (j < n && sorted[j] === x) j++;
     const score = table[i + j - 1]!;
     for (let k = i; k < j; k++) scores[order[k]!] = score;
     i = j;
@@ -170,32 +171,23 @@ export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | n
   return r.strata > 0 ? r : null;
 }
 
-let sideScratch = new Float64Array(64);
-
 /**
  * Median of cell c with its canary values moved back by `shift`: the frame holds each side's values in
  * ascending order already, so a merge walk to the middle finds it without sorting again.
  */
 function shiftedCellMedian(f: CellFrame, c: number, shift: number): number {
   const from = f.start[c]!;
-  const N = f.start[c + 1]! - from;
-  const nb = f.nb[c]!;
-  if (sideScratch.length < N) sideScratch = new Float64Array(2 * N);
-  const s = sideScratch;
-  // Baseline ascending in s[0 .. nb), shifted canary ascending in s[nb .. N).
-  let ib = 0;
-  let ic = nb;
-  for (let i = from; i < from + N; i++) {
-    if (f.labels[i] === 1) s[ic++] = f.sorted[i]! - shift;
-    else s[ib++] = f.sorted[i]!;
-  }
-  const h = (N - 1) >> 1;
-  let i = 0;
-  let j = nb;
+  const to = f.start[c + 1]!;
+  const mid = from + f.nb[c]!;
+  const s = f.bySide;
+  const h = (to - from - 1) >> 1;
+  let i = from;
+  let j = mid;
   let lo = 0;
-  for (let k = 0; k <= h; k++) lo = j >= N || (i < nb && s[i]! <= s[j]!) ? s[i++]! : s[j++]!;
-  if (N % 2) return lo;
-  const hi = j >= N || (i < nb && s[i]! <= s[j]!) ? s[i]! : s[j]!;
+  for (let k = 0; k <= h; k++)
+    lo = j >= to || (i < mid && s[i]! <= s[j]! - shift) ? s[i++]! : s[j++]! - shift;
+  if ((to - from) % 2) return lo;
+  const hi = j >= to || (i < mid && s[i]! <= s[j]! - shift) ? s[i]! : s[j]! - shift;
   return (lo + hi) / 2;
 }
 

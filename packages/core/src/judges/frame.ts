@@ -20,6 +20,8 @@ export interface CellFrame {
   labels: Uint8Array;
   /** The side of each entry of `values`: 1 canary, 0 baseline. */
   side: Uint8Array;
+  /** Each cell's baseline values ascending, then its canary values ascending (same offsets as `values`). */
+  bySide: Float64Array;
 }
 
 const memo = new WeakMap<AlignedData, CellFrame>();
@@ -81,11 +83,20 @@ function build(values: Float64Array, start: Int32Array, nb: Int32Array, cells: n
   const sorted = new Float64Array(values.length);
   const labels = new Uint8Array(values.length);
   const side = new Uint8Array(values.length);
+  const bySide = new Float64Array(values.length);
   for (let c = 0; c < cells; c++) {
-    sortCell(values, start[c]!, start[c + 1]!, nb[c]!, sorted, labels);
-    side.fill(1, start[c]! + nb[c]!, start[c + 1]!);
+    const from = start[c]!;
+    const to = start[c + 1]!;
+    sortCell(values, from, to, nb[c]!, sorted, labels);
+    side.fill(1, from + nb[c]!, to);
+    let ib = from;
+    let ic = from + nb[c]!;
+    for (let i = from; i < to; i++) {
+      if (labels[i] === 1) bySide[ic++] = sorted[i]!;
+      else bySide[ib++] = sorted[i]!;
+    }
   }
-  return { cells, values, start, nb, sorted, labels, side };
+  return { cells, values, start, nb, sorted, labels, side, bySide };
 }
 
 /** Sorts one cell into `sorted`/`labels`: insertion sort for a minute's few instances, else an index sort. */
@@ -134,20 +145,11 @@ export function cellMedian(f: CellFrame, c: number): number {
 /** Median of one side's values in cell c (label 1 canary, 0 baseline); NaN when the side has none. */
 export function cellSideMedian(f: CellFrame, c: number, label: 0 | 1): number {
   const from = f.start[c]!;
-  const to = f.start[c + 1]!;
-  const k = label === 1 ? to - from - f.nb[c]! : f.nb[c]!;
+  const nb = f.nb[c]!;
+  const k = label === 1 ? f.start[c + 1]! - from - nb : nb;
   if (k === 0) return Number.NaN;
-  const lo = (k - 1) >> 1;
-  const hi = k >> 1;
-  let seen = 0;
-  let vLo = Number.NaN;
-  for (let i = from; i < to; i++) {
-    if (f.labels[i] !== label) continue;
-    if (seen === lo) vLo = f.sorted[i]!;
-    if (seen === hi) return (vLo + f.sorted[i]!) / 2;
-    seen++;
-  }
-  return vLo;
+  const at = (label === 1 ? from + nb : from) + ((k - 1) >> 1);
+  return k % 2 ? f.bySide[at]! : (f.bySide[at]! + f.bySide[at + 1]!) / 2;
 }
 
 const shifts = new WeakMap<CellFrame, number>();

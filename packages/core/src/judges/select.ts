@@ -83,23 +83,26 @@ export function medianOf2(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 let orderFloats = new Float32Array(0);
 let orderKeys = new Uint32Array(0);
+let orderKeysTmp = new Uint32Array(0);
 let orderIdx = new Uint32Array(0);
 let orderTmp = new Uint32Array(0);
 const orderCount = new Uint32Array(4 * 256);
 
 /**
- * Indices of the finite values `x` in ascending order. A radix sort (four 8-bit digits, all histograms
- * counted in one pass, digits every value shares skipped) of their single-precision bit patterns (flipped
- * so that they order like the numbers), then an insertion pass that puts values equal in single precision
- * in their exact order: a comparison sort, or a binary search per value, loses most of its time to
- * mispredicted branches on the thousands of values of one metric. The returned array is reused by the next
- * call (read it before calling again); only its first x.length entries count.
+ * Indices of the finite values `x` in ascending order, and, when `sorted` is given, the values themselves
+ * in that order. A radix sort (four 8-bit digits, all histograms counted in one pass, digits every value
+ * shares skipped, keys moved along with the indices) of their single-precision bit patterns (flipped so
+ * that they order like the numbers), then an insertion pass that puts values equal in single precision in
+ * their exact order: a comparison sort, or a binary search per value, loses most of its time to
+ * mispredicted branches on the thousands of values of one metric. The returned array is reused by the
+ * next call (read it before calling again); only its first x.length entries count.
  */
-export function ascendingOrder(x: Float64Array): Uint32Array {
+export function ascendingOrder(x: Float64Array, sorted?: Float64Array): Uint32Array {
   const n = x.length;
   if (orderFloats.length < n) {
     orderFloats = new Float32Array(n * 2);
     orderKeys = new Uint32Array(orderFloats.buffer);
+    orderKeysTmp = new Uint32Array(n * 2);
     orderIdx = new Uint32Array(n * 2);
     orderTmp = new Uint32Array(n * 2);
   }
@@ -117,6 +120,8 @@ export function ascendingOrder(x: Float64Array): Uint32Array {
   }
   let src = orderIdx;
   let dst = orderTmp;
+  let keys = orderKeys;
+  let keysDst = orderKeysTmp;
   for (let i = 0; i < n; i++) src[i] = i;
   for (let digit = 0; digit < 4; digit++) {
     const base = digit * 256;
@@ -131,23 +136,38 @@ export function ascendingOrder(x: Float64Array): Uint32Array {
     }
     if (single) continue;
     for (let i = 0; i < n; i++) {
-      const k = src[i]!;
-      dst[orderCount[base + ((orderKeys[k]! >>> shift) & 255)]!++] = k;
+      const k = keys[i]!;
+      const at = orderCount[base + ((k >>> shift) & 255)]!++;
+      dst[at] = src[i]!;
+      keysDst[at] = k;
     }
     const t = src;
     src = dst;
     dst = t;
+    const tk = keys;
+    keys = keysDst;
+    keysDst = tk;
   }
-  // Single precision ties may hide a double precision order: fix it (nothing moves when nothing rounds).
-  for (let i = 1; i < n; i++) {
+  // Single precision ties may hide a double precision order: fix it. The values seen so far are in order,
+  // so a value no smaller than the last one stays where it is (nearly always: nothing moves unless rounding
+  // to single precision tied two different values).
+  let last = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
     const k = src[i]!;
     const v = x[k]!;
+    if (v >= last) {
+      last = v;
+      if (sorted) sorted[i] = v;
+      continue;
+    }
     let j = i - 1;
     while (j >= 0 && x[src[j]!]! > v) {
       src[j + 1] = src[j]!;
+      if (sorted) sorted[j + 1] = sorted[j]!;
       j--;
     }
     src[j + 1] = k;
+    if (sorted) sorted[j + 1] = v;
   }
   return src;
 }

@@ -49,6 +49,9 @@ describe('selection', () => {
       const order = Array.from(ascendingOrder(a).subarray(0, a.length));
       expect([...order].sort((x, y) => x - y)).toEqual(Array.from({ length: a.length }, (_, i) => i));
       for (let i = 1; i < order.length; i++) expect(a[order[i]!]!).toBeGreaterThanOrEqual(a[order[i - 1]!]!);
+      const sorted = new Float64Array(a.length);
+      ascendingOrder(a, sorted);
+      expect(sorted).toEqual(a.slice().sort());
     }
   });
 });
