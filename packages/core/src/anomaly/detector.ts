@@ -363,7 +363,7 @@ export function createDetector(
   tuning: Partial<DetectorTuning> = {},
 ): Detector {
   const k = { ...DEFAULT_TUNING, ...tuning };
-  return run(initialState(options, k), k);
+  return new Engine(initialState(options, k), k);
 }
 
 /** Continues a detector from a `snapshot()`; its scores equal those of a run that was never interrupted. */
@@ -371,34 +371,47 @@ export function restoreDetector(state: DetectorState, tuning: Partial<DetectorTu
   if (state?.version !== 1) {
     throw new Error('detector state: unknown version; pass an object returned by snapshot()');
   }
-  return run(state, { ...DEFAULT_TUNING, ...tuning });
+  return new Engine(state, { ...DEFAULT_TUNING, ...tuning });
 }
 
-function run(state: DetectorState, k: DetectorTuning): Detector {
-  const s = toLive(state, Math.max(1, Math.round(k.memoryDays)));
-  const threshold = alertThreshold(s.sensitivity);
-  const peakCap = k.peakCap * k.zAlert;
-  const models = s.models;
-  const half = k.entropyBins / 2;
-
+/**
+ * The detector's engine: one class (not closures per detector), so that every detector runs the same
+ * functions and the hot calls stay monomorphic and inlinable whatever the number of series.
+ */
+class Engine implements Detector {
+  readonly s: LiveState;
+  readonly k: DetectorTuning;
+  readonly threshold: number;
+  readonly peakCap: number;
+  readonly half: number;
   // The model with the strongest evidence at the current point (-1: none).
-  let bestStrength = 0;
-  let bestModel = -1;
-  let bestPred = 0;
-  let bestScale = 0;
-  let bestZ = 0;
-  let bestObserved = 0;
-  let localAbsolute = 0;
+  bestStrength = 0;
+  bestModel = -1;
+  bestPred = 0;
+  bestScale = 0;
+  bestZ = 0;
+  bestObserved = 0;
+  localAbsolute = 0;
   // Centre and half-width of the histograms at the current point (for the entropy model's explanation).
-  let histCentre = 0;
-  let histHalfSpan = 0;
+  histCentre = 0;
+  histHalfSpan = 0;
   // Factor on the value models' evidence at the current point (below 1 at a familiar jump).
-  let familiar = 1;
+  familiar = 1;
+
+  constructor(state: DetectorState, k: DetectorTuning) {
+    this.s = toLive(state, Math.max(1, Math.round(k.memoryDays)));
+    this.k = k;
+    this.threshold = alertThreshold(this.s.sensitivity);
+    this.peakCap = k.peakCap * k.zAlert;
+    this.half = k.entropyBins / 2;
+  }
 
   /** Judges model `id`'s prediction `pred` (NaN: it has none) of `v`, then learns its error. */
-  function judge(id: number, pred: number, v: number, floor: number, day: number): void {
+  judge(id: number, pred: number, v: number, floor: number, day: number): void {
+    const s = this.s;
+    const k = this.k;
     if (Number.isNaN(pred)) return;
-    const c = models[id]!;
+    const c = s.models[id]!;
     const err = v - pred;
     const abs = err < 0 ? -err : err;
     c.seen++;
@@ -426,41 +439,45 @@ function run(state: DetectorState, k: DetectorTuning): Detector {
     const novel = peak > 0 ? z / (k.novelty * peak) : absolute;
     let strength = Math.min(absolute, novel);
     if (id === NAIVE || id === LEVEL) {
-      if (absolute > localAbsolute) localAbsolute = absolute;
+      if (absolute > this.localAbsolute) this.localAbsolute = absolute;
     } else if (k.seasonalConfirm > 0 && (id === DAILY || id === WEEKLY)) {
       // A seasonal model alone may not alarm over a value that is ordinary for the last hours.
-      const local = localAbsolute / k.seasonalConfirm;
+      const local = this.localAbsolute / k.seasonalConfirm;
       if (local < strength) strength = local;
     }
-    if (id < SHIFT) strength *= familiar;
-    if (!listening && (bestModel < 0 || strength > bestStrength)) {
-      bestStrength = strength;
-      bestModel = id;
-      bestPred = pred;
-      bestScale = scale;
-      bestZ = z;
-      bestObserved = v;
+    if (id < SHIFT) strength *= this.familiar;
+    if (!listening && (this.bestModel < 0 || strength > this.bestStrength)) {
+      this.bestStrength = strength;
+      this.bestModel = id;
+      this.bestPred = pred;
+      this.bestScale = scale;
+      this.bestZ = z;
+      this.bestObserved = v;
     }
-    const capped = Math.min(z, peakCap);
+    const capped = Math.min(z, this.peakCap);
     recordPeak(c, day, capped);
     if (capped > c.cachePeak) c.cachePeak = capped;
     const bound = k.scaleClip * scale;
     c.scale += k.scaleAlpha * (Math.min(abs, bound) - c.scale);
   }
 
-  function seasonalPred(ss: LiveSeasonal | null, slot: number, t: number): number {
+  seasonalPred(ss: LiveSeasonal | null, slot: number, t: number): number {
+    const s = this.s;
     // NaN before a full cycle has been seen (firstT is NaN before the first point: the test fails too).
     if (ss === null || !(t - s.firstT >= ss.cycleMs)) return Number.NaN;
     return ss.values[slot]!;
   }
 
-  function learnSeasonal(ss: LiveSeasonal | null, i: number, v: number): void {
+  learnSeasonal(ss: LiveSeasonal | null, i: number, v: number): void {
+    const k = this.k;
     if (ss === null) return;
     const old = ss.values[i]!;
     ss.values[i] = Number.isNaN(old) ? v : old + k.seasonalAlpha * (v - old);
   }
 
-  function learnStep(t: number): boolean {
+  learnStep(t: number): boolean {
+    const s = this.s;
+    const k = this.k;
     if (Number.isNaN(s.lastT)) return false;
     const delta = t - s.lastT;
     if (!Number.isNaN(s.step)) return delta > k.gapSteps * s.step;
@@ -475,46 +492,51 @@ function run(state: DetectorState, k: DetectorTuning): Detector {
     return false;
   }
 
-  function binOf(h: HistogramState, v: number): number {
+  binOf(h: HistogramState, v: number): number {
+    const s = this.s;
+    const k = this.k;
     const centre = s.slow;
     const spread = k.entropySpreadAlpha > 0 ? h.spread! : s.spread;
     const width = k.entropyBinWidth * Math.max(spread, 1e-9 * (Math.abs(centre) + 1));
-    histCentre = centre;
-    histHalfSpan = half * width;
-    const b = Math.floor((v - centre) / width + half);
+    this.histCentre = centre;
+    this.histHalfSpan = this.half * width;
+    const b = Math.floor((v - centre) / width + this.half);
     return b < 0 ? 0 : b >= k.entropyBins ? k.entropyBins - 1 : b;
   }
 
-  function update(t: number, v: number): AnomalyPoint {
+  /** Scores the next point (t in epoch ms) using only this and earlier points, then learns it. */
+  update(t: number, v: number): AnomalyPoint {
+    const s = this.s;
+    const k = this.k;
     if (!Number.isFinite(t)) throw new Error(`anomaly detector: timestamp ${t} is not a number of epoch ms`);
     if (!Number.isFinite(v)) return new Verdict(t, v, 0, false, null, null, null, GAP, 0, 0, false, 0);
-    const gap = learnStep(t);
+    const gap = this.learnStep(t);
     const day = Math.floor(t / DAY);
     const started = !Number.isNaN(s.slow);
 
-    bestStrength = 0;
-    bestModel = -1;
+    this.bestStrength = 0;
+    this.bestModel = -1;
     // A model's scale may not shrink below a share of the series' own spread: long flat stretches
     // would otherwise make the next ordinary wiggle look infinitely surprising.
     const floor = Math.max(1e-9 * (started ? Math.abs(s.slow) + 1 : 1), k.floorShare * s.spread);
-    localAbsolute = 0;
+    this.localAbsolute = 0;
     let jump = -1;
-    familiar = 1;
+    this.familiar = 1;
     if (k.contextBins > 0 && s.n >= k.warmup) {
       s.context ??= createContext(k.contextBins, s.slow, k.contextWidth * Math.max(s.spread, floor));
       jump = contextBin(s.context, v);
-      if (familiarity(s.context, jump) >= k.familiarCount) familiar = k.familiarDamp;
+      if (familiarity(s.context, jump) >= k.familiarCount) this.familiar = k.familiarDamp;
     }
-    judge(NAIVE, gap ? Number.NaN : s.lastV, v, floor, day);
-    judge(LEVEL, s.level, v, floor, day);
+    this.judge(NAIVE, gap ? Number.NaN : s.lastV, v, floor, day);
+    this.judge(LEVEL, s.level, v, floor, day);
     const dailySlot = s.daily === null ? 0 : slotOf(s.daily, t);
     const weeklySlot = s.weekly === null ? 0 : slotOf(s.weekly, t);
-    judge(DAILY, seasonalPred(s.daily, dailySlot, t), v, floor, day);
-    judge(WEEKLY, seasonalPred(s.weekly, weeklySlot, t), v, floor, day);
+    this.judge(DAILY, this.seasonalPred(s.daily, dailySlot, t), v, floor, day);
+    this.judge(WEEKLY, this.seasonalPred(s.weekly, weeklySlot, t), v, floor, day);
     if (k.shiftAlpha > 0 && !Number.isNaN(s.fast)) {
       // Sustained change: the recent average against the long-run level.
       const fast = s.fast + k.shiftAlpha * (v - s.fast);
-      judge(SHIFT, s.base, fast, floor * k.shiftAlpha, day);
+      this.judge(SHIFT, s.base, fast, floor * k.shiftAlpha, day);
     }
     let bin = -1;
     if (k.entropyWindow > 0 && started) {
@@ -523,20 +545,20 @@ function run(state: DetectorState, k: DetectorTuning): Detector {
       s.hist ??= createHistogram(k.entropyWindow, k.entropyBins, s.spread);
       const h = s.hist;
       h.spread ??= s.spread;
-      bin = binOf(h, v);
+      bin = this.binOf(h, v);
       h.spread += k.entropySpreadAlpha * (Math.abs(v - s.slow) - h.spread);
       // The recent window must be full (and the long run have some history) before they are compared.
       if (s.n >= k.warmup + k.entropyWindow) {
-        judge(ENTROPY, 0, divergence(h, bin), k.entropyFloor, day);
+        this.judge(ENTROPY, 0, divergence(h, bin), k.entropyFloor, day);
       }
     }
 
-    let strength = s.n < k.warmup ? 0 : bestStrength;
+    let strength = s.n < k.warmup ? 0 : this.bestStrength;
 
     const damped = s.sinceAlert < k.refractory;
     if (damped) strength *= k.refractoryDamp;
     const score = strength / (1 + strength);
-    const alert = score >= threshold;
+    const alert = score >= this.threshold;
 
     if (Number.isNaN(s.firstT)) s.firstT = t;
     if (Number.isNaN(s.fast)) {
@@ -555,42 +577,57 @@ function run(state: DetectorState, k: DetectorTuning): Detector {
     }
     if (bin >= 0) learnHistogram(s.hist!, bin, k.entropyAlpha);
     if (jump >= 0) learnContext(s.context!, jump);
-    learnSeasonal(s.daily, dailySlot, v);
-    learnSeasonal(s.weekly, weeklySlot, v);
+    this.learnSeasonal(s.daily, dailySlot, v);
+    this.learnSeasonal(s.weekly, weeklySlot, v);
     s.lastV = v;
     s.n++;
     // Real feeds repeat or reorder timestamps now and then: such a point is scored as if it came now.
     if (!(t <= s.lastT)) s.lastT = t;
     s.sinceAlert = alert ? 0 : Math.min(s.sinceAlert + 1, Number.MAX_SAFE_INTEGER);
 
-    const model = bestModel;
+    const model = this.bestModel;
     if (model < 0 || s.n <= k.warmup) {
       return new Verdict(t, v, score, alert, null, null, null, LEARNING, 0, 0, false, 0);
     }
     if (model === ENTROPY) {
       // The evidence is about the recent values as a whole: the band is the span the histograms cover.
-      const lower = histCentre - histHalfSpan;
-      const upper = histCentre + histHalfSpan;
+      const lower = this.histCentre - this.histHalfSpan;
+      const upper = this.histCentre + this.histHalfSpan;
       return new Verdict(
         t,
         v,
         score,
         alert,
-        histCentre,
+        this.histCentre,
         lower,
         upper,
         model,
-        bestObserved,
-        bestZ,
+        this.bestObserved,
+        this.bestZ,
         damped,
         k.entropyWindow,
       );
     }
-    const band = k.zAlert * bestScale;
-    const lower = bestPred - band;
-    const upper = bestPred + band;
-    return new Verdict(t, v, score, alert, bestPred, lower, upper, model, bestObserved, bestZ, damped, 0);
+    const band = k.zAlert * this.bestScale;
+    const lower = this.bestPred - band;
+    const upper = this.bestPred + band;
+    return new Verdict(
+      t,
+      v,
+      score,
+      alert,
+      this.bestPred,
+      lower,
+      upper,
+      model,
+      this.bestObserved,
+      this.bestZ,
+      damped,
+      0,
+    );
   }
 
-  return { update, snapshot: () => toJson(s) };
+  snapshot(): DetectorState {
+    return toJson(this.s);
+  }
 }
