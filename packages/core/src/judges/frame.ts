@@ -15,7 +15,10 @@ export interface CellFrame {
   start: Int32Array;
   /** Baseline values of each cell. */
   nb: Int32Array;
-  /** Each cell's values ascending (same offsets as `values`), and their sides: 1 canary, 0 baseline. */
+  /**
+   * Each cell's values ascending (same offsets as `values`), and their sides: 1 canary, 0 baseline (a
+   * baseline value before an equal canary value).
+   */
   sorted: Float64Array;
   labels: Uint8Array;
   /** The side of each entry of `values`: 1 canary, 0 baseline. */
@@ -87,50 +90,42 @@ function build(values: Float64Array, start: Int32Array, nb: Int32Array, cells: n
   for (let c = 0; c < cells; c++) {
     const from = start[c]!;
     const to = start[c + 1]!;
-    sortCell(values, from, to, nb[c]!, sorted, labels);
-    side.fill(1, from + nb[c]!, to);
-    let ib = from;
-    let ic = from + nb[c]!;
-    for (let i = from; i < to; i++) {
-      if (labels[i] === 1) bySide[ic++] = sorted[i]!;
-      else bySide[ib++] = sorted[i]!;
+    const mid = from + nb[c]!;
+    side.fill(1, mid, to);
+    // Each side sorted on its own, then merged: half the work of sorting the cell as one, and the
+    // per-side order comes for free. A baseline value goes before an equal canary value.
+    sortRange(values, from, mid, bySide);
+    sortRange(values, mid, to, bySide);
+    let i = from;
+    let j = mid;
+    for (let k = from; k < to; k++) {
+      if (j >= to || (i < mid && bySide[i]! <= bySide[j]!)) {
+        sorted[k] = bySide[i++]!;
+        labels[k] = 0;
+      } else {
+        sorted[k] = bySide[j++]!;
+        labels[k] = 1;
+      }
     }
   }
   return { cells, values, start, nb, sorted, labels, side, bySide };
 }
 
-/** Sorts one cell into `sorted`/`labels`: insertion sort for a minute's few instances, else an index sort. */
-function sortCell(
-  values: Float64Array,
-  from: number,
-  to: number,
-  nb: number,
-  sorted: Float64Array,
-  labels: Uint8Array,
-): void {
-  const N = to - from;
-  if (N <= 64) {
-    for (let k = 0; k < N; k++) {
-      const v = values[from + k]!;
-      const label = k < nb ? 0 : 1;
-      let j = from + k - 1;
-      while (j >= from && sorted[j]! > v) {
-        sorted[j + 1] = sorted[j]!;
-        labels[j + 1] = labels[j]!;
-        j--;
-      }
-      sorted[j + 1] = v;
-      labels[j + 1] = label;
-    }
+/** values[from .. to) ascending into out[from .. to): insertion sort for a minute's few instances. */
+function sortRange(values: Float64Array, from: number, to: number, out: Float64Array): void {
+  if (to - from > 32) {
+    out.set(values.subarray(from, to), from);
+    out.subarray(from, to).sort();
     return;
   }
-  const idx = new Int32Array(N);
-  for (let i = 0; i < N; i++) idx[i] = i;
-  idx.sort((a, b) => values[from + a]! - values[from + b]! || a - b);
-  for (let r = 0; r < N; r++) {
-    const i = idx[r]!;
-    sorted[from + r] = values[from + i]!;
-    labels[from + r] = i >= nb ? 1 : 0;
+  for (let k = from; k < to; k++) {
+    const v = values[k]!;
+    let j = k - 1;
+    while (j >= from && out[j]! > v) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = v;
   }
 }
 
