@@ -1,7 +1,17 @@
 import { alertThreshold, DEFAULT_SENSITIVITY } from './sensitivity.ts';
-import { type ContextState, contextBin, createContext, familiarity, learnContext } from './context.ts';
+import {
+  type ContextState,
+  contextBin,
+  createContext,
+  familiarity,
+  isNewLevel,
+  learnContext,
+  nearestLevels,
+  onGrid,
+  visitedRange,
+} from './context.ts';
 import { createHistogram, divergence, learnHistogram } from './histogram.ts';
-import { ENTROPY_MODEL, GAP, LEARNING, Verdict } from './verdict.ts';
+import { ENTROPY_MODEL, GAP, LEARNING, NEW_LEVEL_MODEL, Verdict } from './verdict.ts';
 import type {
   AnomalyPoint,
   ComponentState,
@@ -71,6 +81,11 @@ export interface DetectorTuning {
   familiarCount: number;
   /** Factor on the evidence of the value models (previous value, level, daily, weekly) at a familiar jump. */
   familiarDamp: number;
+  /**
+   * Evidence of a value at a new level: in a bin of that grid, and next to none, that no value has visited,
+   * without widening the grid (0: not judged). Above 1, such a value alone is an alert at medium sensitivity.
+   */
+  newLevelGain: number;
 }
 
 /**
@@ -110,6 +125,7 @@ export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   contextWidth: 0.5,
   familiarCount: 2,
   familiarDamp: 0.4,
+  newLevelGain: 1.2,
 };
 
 const DAY = 86_400_000;
@@ -127,6 +143,7 @@ const DAILY = 2;
 const WEEKLY = 3;
 const SHIFT = 4;
 const ENTROPY = ENTROPY_MODEL;
+const NEW_LEVEL = NEW_LEVEL_MODEL;
 /** The JSON state's field for each model, in index order. */
 const MODEL_FIELDS = [
   'naive',
@@ -285,7 +302,8 @@ function toLive(s: DetectorState, days: number): LiveState {
     // States stored before the entropy model existed start it afresh.
     models: MODEL_FIELDS.map((f) => liveComponent(s[f] ?? newComponent(days))),
     hist: s.hist ? structuredClone(s.hist) : null,
-    context: s.context ? structuredClone(s.context) : null,
+    // A grid stored before it counted visits starts afresh.
+    context: s.context?.visits ? structuredClone(s.context) : null,
     fast: orNaN(s.fast),
     base: orNaN(s.base),
     daily: liveSeasonal(s.daily),
@@ -521,11 +539,17 @@ class Engine implements Detector {
     const floor = Math.max(1e-9 * (started ? Math.abs(s.slow) + 1 : 1), k.floorShare * s.spread);
     this.localAbsolute = 0;
     let jump = -1;
+    let newLevel = false;
     this.familiar = 1;
     if (k.contextBins > 0 && s.n >= k.warmup) {
-      s.context ??= createContext(k.contextBins, s.slow, k.contextWidth * Math.max(s.spread, floor));
-      jump = contextBin(s.context, v);
-      if (familiarity(s.context, jump) >= k.familiarCount) this.familiar = k.familiarDamp;
+      s.context ??= createContext(k.contextBins, s.slow, k.contextWidth * Math.max(s.spread, floor), day);
+      const c = s.context;
+      const widens = !onGrid(c, v);
+      jump = contextBin(c, v);
+      if (familiarity(c, jump) >= k.familiarCount) this.familiar = k.familiarDamp;
+      // A value that widens the grid is a new extreme, the prediction models' to judge; like them, the grid
+      // listens for a day before its new levels count (at first every level is new).
+      newLevel = k.newLevelGain > 0 && !widens && day - c.since >= k.quietDays && isNewLevel(c, jump);
     }
     this.judge(NAIVE, gap ? Number.NaN : s.lastV, v, floor, day);
     this.judge(LEVEL, s.level, v, floor, day);
@@ -553,6 +577,14 @@ class Engine implements Detector {
       }
     }
 
+    if (newLevel && k.newLevelGain > this.bestStrength) {
+      this.bestStrength = k.newLevelGain;
+      this.bestModel = NEW_LEVEL;
+      this.bestPred = s.level;
+      this.bestScale = 0;
+      this.bestZ = 0;
+      this.bestObserved = v;
+    }
     let strength = s.n < k.warmup ? 0 : this.bestStrength;
 
     const damped = s.sinceAlert < k.refractory;
@@ -607,6 +639,13 @@ class Engine implements Detector {
         damped,
         k.entropyWindow,
       );
+    }
+    if (model === NEW_LEVEL) {
+      // The band is the span of levels seen so far; the reason names the nearest levels on either side.
+      const c = s.context!;
+      const [lower, upper] = visitedRange(c);
+      const [below, above] = nearestLevels(c, jump);
+      return new Verdict(t, v, score, alert, this.bestPred, lower, upper, model, below, above, damped, 0);
     }
     const band = k.zAlert * this.bestScale;
     const lower = this.bestPred - band;

@@ -11,6 +11,8 @@ export const LEARNING = -1;
 export const GAP = -2;
 /** Index of the entropy model, whose evidence is about the recent values as a whole. */
 export const ENTROPY_MODEL = 5;
+/** Index of the new-level evidence (a value at a level never visited); see context.ts. */
+export const NEW_LEVEL_MODEL = 6;
 
 const MODEL_LABEL = [
   'previous value',
@@ -19,6 +21,7 @@ const MODEL_LABEL = [
   'same time of week',
   'long-run level (observed: the recent average)',
   'the long-run distribution of values',
+  'the levels seen so far',
 ];
 /** Points scoring below this are plainly normal: their reason is a fixed sentence, not a computed one. */
 const DETAIL_SCORE = 0.25;
@@ -29,6 +32,7 @@ const NORMAL_REASON = [
   'within the usual range for this time of week',
   'recent average within the usual range of the long-run level',
   'recent values distributed as usual',
+  'at a level seen before',
 ];
 
 function fmt(x: number): string {
@@ -45,7 +49,10 @@ export class Verdict implements AnomalyPoint {
   upper: number | null;
   /** Model index of the strongest evidence, LEARNING or GAP. */
   #why: number;
-  /** What that model observed (the value, the recent average or the divergence) and its surprise. */
+  /**
+   * What that model observed (the value, the recent average or the divergence) and its surprise; for a new
+   * level, the nearest levels seen below and above it (NaN where none).
+   */
   #observed: number;
   #z: number;
   /** Whether the point came just after an alert (its evidence was damped). */
@@ -96,6 +103,16 @@ export class Verdict implements AnomalyPoint {
     if (this.score < DETAIL_SCORE) return NORMAL_REASON[why]!;
     const after = this.#damped ? ', just after an alert' : '';
     const z = this.#z.toFixed(1);
+    if (why === NEW_LEVEL_MODEL) {
+      const below = this.#observed;
+      const above = this.#z;
+      const gap = Number.isNaN(below)
+        ? `nothing came below ${fmt(above)}`
+        : Number.isNaN(above)
+          ? `nothing came above ${fmt(below)}`
+          : `nothing came between ${fmt(below)} and ${fmt(above)}`;
+      return `${fmt(this.value)} is at a level never seen before: ${gap} until now (recent level ${fmt(this.expected!)})${after}`;
+    }
     if (why === ENTROPY_MODEL) {
       return `the last ${this.#window} values are distributed unlike ${MODEL_LABEL[why]} around ${fmt(this.expected!)} (divergence ${fmt(this.#observed)} nats, ${z}x usual)${after}`;
     }

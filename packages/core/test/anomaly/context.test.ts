@@ -1,14 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { contextBin, createContext, familiarity, learnContext } from '../../src/anomaly/context.ts';
+import {
+  contextBin,
+  createContext,
+  familiarity,
+  isNewLevel,
+  learnContext,
+  nearestLevels,
+  visitedRange,
+} from '../../src/anomaly/context.ts';
 import { createDetector, type DetectorState, restoreDetector } from '../../src/anomaly/index.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
 
+/** Deterministic noise: a small linear congruential generator. */
+function noise(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+}
+
 describe('context memory of jumps between value levels', () => {
   it('places values on a grid that doubles towards values off it, merging counts pairwise', () => {
     // 4 bins of width 1 centred on 0: [-2, -1), [-1, 0), [0, 1), [1, 2).
-    const c = createContext(4, 0, 1);
+    const c = createContext(4, 0, 1, 0);
     expect(c.lo).toBe(-2);
     for (const v of [0.5, -1.5, 0.5, 1.5]) learnContext(c, contextBin(c, v));
     // 0.5 -> -1.5 (bin 2 -> 0), -1.5 -> 0.5 (0 -> 2), 0.5 -> 1.5 (2 -> 3).
@@ -37,7 +54,7 @@ describe('context memory of jumps between value levels', () => {
   });
 
   it('counts a jump and its neighbours, and says nothing about moves within one bin', () => {
-    const c = createContext(8, 0, 1); // [-4, 4)
+    const c = createContext(8, 0, 1, 0); // [-4, 4)
     const bins = (v: number) => contextBin(c, v);
     learnContext(c, bins(-3.5)); // bin 0
     expect(familiarity(c, bins(2.5))).toBe(0); // 0 -> 6, never seen
@@ -47,6 +64,50 @@ describe('context memory of jumps between value levels', () => {
     expect(familiarity(c, bins(3.5))).toBe(1); // 0 -> 7: the other neighbour
     expect(familiarity(c, bins(-2.5))).toBe(-1); // 0 -> 1: too small a move
     expect(familiarity(c, bins(-1.5))).toBe(0); // 0 -> 2: a jump, never seen
+  });
+});
+
+describe('new levels', () => {
+  it('knows the levels visited, their span and the nearest ones around a bin, through widening', () => {
+    const c = createContext(8, 0, 1, 0); // [-4, 4)
+    for (const v of [-3.5, -3.2, 2.5]) learnContext(c, contextBin(c, v)); // bins 0, 0, 6
+    expect(c.visits).toEqual([2, 0, 0, 0, 0, 0, 1, 0]);
+    expect(isNewLevel(c, 3)).toBe(true);
+    expect(isNewLevel(c, 1)).toBe(false); // next to bin 0
+    expect(isNewLevel(c, 7)).toBe(false); // next to bin 6
+    expect(nearestLevels(c, 3)).toEqual([-3, 2]);
+    expect(nearestLevels(c, 7)).toEqual([3, Number.NaN]);
+    expect(visitedRange(c)).toEqual([-4, 3]);
+    // 10 widens the grid to width 2 on [-4, 12): bins (0,1) -> 0, (6,7) -> 3.
+    learnContext(c, contextBin(c, 10));
+    expect(c.visits).toEqual([2, 0, 0, 1, 0, 0, 0, 1]);
+    expect(visitedRange(c)).toEqual([-4, 12]);
+  });
+
+  // A square wave between 10 and 20 (half-period 13 points, 65 minutes: no daily pattern) with a little noise;
+  // from the high phase starting at point 1521 it comes back at 15 instead of 20, a level it never visited.
+  const AT = 1521;
+  const rnd = noise(5);
+  const wave = Array.from({ length: 1700 }, (_, i) => {
+    const high = Math.floor(i / 13) % 2 === 1;
+    const level = i >= AT && i < AT + 13 ? 15 : high ? 20 : 10;
+    return { t: T0 + i * 5 * MIN, v: level + 0.4 * rnd() };
+  });
+  const alertsOf = (points: { alert: boolean }[]) =>
+    points.map((p, i) => (p.alert ? i : -1)).filter((i) => i >= 0);
+
+  it('alerts at the first value at a level never visited, and not before', () => {
+    const d = createDetector();
+    const scored = wave.map((p) => d.update(p.t, p.v));
+    expect(alertsOf(scored)).toEqual([AT]);
+    expect(scored[AT]!.reason).toMatch(
+      /^14\.8\d is at a level never seen before: nothing came between 10\.\d+ and 19\.\d+ until now/,
+    );
+    expect(scored[AT]!.lower!).toBeLessThan(10);
+    expect(scored[AT]!.upper!).toBeGreaterThan(20);
+    // Without the new-level evidence the detector only notices the new mix of values 8 points later.
+    const late = createDetector({}, { newLevelGain: 0 });
+    expect(alertsOf(wave.map((p) => late.update(p.t, p.v)))).toEqual([AT + 8]);
   });
 });
 
