@@ -10,11 +10,13 @@ import type { Judgment, MetricJudgment, NoDataPolicy } from '../model/verdict.ts
 import { judgeMetric, metricSettings } from './judgeMetric.ts';
 import type { JudgmentOptions } from './options.ts';
 import { relativeChange, summarizeSide } from './summary.ts';
+import { holmAcrossMetrics } from './acrossMetrics.ts';
 
 /**
  * Judges a verification: every metric (and the logs, when given), then one verdict.
  *
- * Default mode: any failing metric that is not muted fails the verification (a failing critical metric is
+ * Default mode: each metric is judged at its own alpha, then Holm's procedure across the deciding metrics
+ * turns fails that many metrics would produce by chance into warnings (`acrossMetrics`); any failing metric that is not muted fails the verification (a failing critical metric is
  * named as such); a failing log judgment fails it too. Otherwise metrics without data decide by the
  * `noData` policy (fail, inconclusive, or pass when the user says so); with no metric judged at all, the
  * policy decides alone. The score (0..100, higher is healthier) is the weighted mean of 100 x (1 - risk)
@@ -26,7 +28,8 @@ import { relativeChange, summarizeSide } from './summary.ts';
 export function judgeVerification(metrics: MetricData[], options: JudgmentOptions = {}): Judgment {
   if (options.mode === 'kayenta') return judgeKayenta(metrics, options);
   const noData: NoDataPolicy = options.noData ?? 'inconclusive';
-  const judged = metrics.map((m) => judgeMetric(m, options));
+  const alone = metrics.map((m) => judgeMetric(m, options));
+  const judged = options.acrossMetrics === 'none' ? alone : holmAcrossMetrics(alone);
   const deciding = judged.filter((m) => !m.muted);
   const failing = deciding.filter((m) => m.outcome === 'fail');
   const missing = deciding.filter((m) => m.outcome === 'no-data');

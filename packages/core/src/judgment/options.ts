@@ -27,4 +27,11 @@ export interface JudgmentOptions {
   logs?: LogsJudgment;
   /** Threshold-only strategy: there is no baseline, and each metric is judged by its rules alone. */
   thresholdOnly?: boolean;
+  /**
+   * How the false-alarm rate is held across the metrics of one verification (default mode). `holm`
+   * (default): a metric's statistical fail stands only if it survives Holm's procedure over the deciding
+   * metrics, so many metrics do not multiply false fails (see acrossMetrics.ts); the others warn.
+   * `none`: each metric alone at its alpha.
+   */
+  acrossMetrics?: 'holm' | 'none';
 }
