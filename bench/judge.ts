@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { judgeVerification } from '../packages/core/src/judgment/index.ts';
 import type { Sensitivity } from '../packages/core/src/model/metric.ts';
 import { type BenchCase, CLASSES, INSTANCES, makeCase, POINTS } from './judge/cases.ts';
-import { loadTraces } from './judge/nab.ts';
+import { loadTraces, type Trace } from './judge/nab.ts';
 import { mulberry32 } from './judge/prng.ts';
 import { timingWorkload } from './judge/timing.ts';
 import { printTable } from './table.ts';
@@ -101,6 +101,18 @@ export default function run(args: string[]): void {
     `(${((performance.now() - started) / 1000).toFixed(1)} s; kayenta mode has no sensitivity: same column)`,
   );
 
+  printTable(
+    [
+      'A/A verifications of 20 metrics',
+      'sensitivity',
+      'false-fail, metrics alone',
+      'false-fail, Holm',
+      'kayenta',
+      'verifications',
+    ],
+    manyMetrics(traces, seed, Math.max(20, Math.round(cases / 5))),
+  );
+
   const workload = timingWorkload(traces, mulberry32(seed ^ 0x5eed));
   const collect = garbageCollector();
   // Each run judges a fresh copy, so nothing computed for one run (the judges memoise alignment per series
@@ -167,4 +179,36 @@ function garbageCollector(): () => void {
     gc();
     Atomics.wait(pause, 0, 0, 25);
   };
+}
+
+/**
+ * Verification-wide false fails: A/A verifications of 20 metrics each (every metric an A/A case), judged
+ * with each metric alone at its alpha and with Holm's procedure across them (the default).
+ */
+function manyMetrics(traces: Trace[], seed: number, verifications: number): (string | number)[][] {
+  const rows: (string | number)[][] = [];
+  for (const s of SENSITIVITIES) {
+    const rng = mulberry32(seed ^ 0xaaaa);
+    let alone = 0;
+    let holm = 0;
+    let kayenta = 0;
+    for (let v = 0; v < verifications; v++) {
+      const metrics = Array.from({ length: 20 }, (_, i) => {
+        const c = makeCase('aa', traces, rng, v * 20 + i).data;
+        return { ...c, definition: { ...c.definition, name: `${c.definition.name}#${i}` } };
+      });
+      if (judgeVerification(metrics, { sensitivity: s, acrossMetrics: 'none' }).verdict === 'fail') alone++;
+      if (judgeVerification(metrics, { sensitivity: s }).verdict === 'fail') holm++;
+      if (s === 'medium' && judgeVerification(metrics, { mode: 'kayenta' }).verdict === 'fail') kayenta++;
+    }
+    rows.push([
+      'aa x 20',
+      s,
+      alone / verifications,
+      holm / verifications,
+      s === 'medium' ? kayenta / verifications : '',
+      verifications,
+    ]);
+  }
+  return rows;
 }
