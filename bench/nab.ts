@@ -92,7 +92,7 @@ function loco(files: NabFile[], profiles: Record<string, CostMatrix>): void {
   const scores = LOCO_GRID.map((tuning) => runDetector(files, () => createDetector({}, tuning)).scores);
   console.log('');
   console.log(
-    `Leave one category out: constants (${LOCO_GRID.length} configurations: zAlert x entropyGain x seasonalConfirm) and threshold chosen on the other three categories`,
+    `Leave one category out: constants (${LOCO_GRID.length} configurations: zAlert x entropyGain x seasonalConfirm x contextBins) and threshold chosen on the other three categories`,
   );
   const summary: (string | number)[][] = [];
   for (const [key, label] of PROFILE_ROWS) {
@@ -105,6 +105,7 @@ function loco(files: NabFile[], profiles: Record<string, CostMatrix>): void {
           'chosen zAlert',
           'entropyGain',
           'seasonalConfirm',
+          'contextBins',
           'threshold',
           'raw held out',
           'raw defaults@0.5',
@@ -115,6 +116,7 @@ function loco(files: NabFile[], profiles: Record<string, CostMatrix>): void {
           row.chosen.zAlert!,
           row.chosen.entropyGain!,
           row.chosen.seasonalConfirm!,
+          row.chosen.contextBins!,
           row.threshold,
           row.heldOutRaw,
           row.defaultRaw,

@@ -13,10 +13,15 @@ import {
   sweepFile,
 } from './scorer.ts';
 
-/** A grid over the constants that matter most: alert scale, entropy weight, seasonal confirmation. */
+/**
+ * A grid over the constants that matter most: alert scale, entropy weight, seasonal confirmation and the size of
+ * the context grid (whose new levels and familiar jumps depend on its resolution).
+ */
 export const LOCO_GRID: Partial<DetectorTuning>[] = [4.7, 5.2355, 5.8].flatMap((zAlert) =>
   [1.5, 2, 3].flatMap((entropyGain) =>
-    [0.1, 0.2, 0.3].map((seasonalConfirm) => ({ zAlert, entropyGain, seasonalConfirm })),
+    [0.1, 0.2, 0.3].flatMap((seasonalConfirm) =>
+      [16, 32, 64].map((contextBins) => ({ zAlert, entropyGain, seasonalConfirm, contextBins })),
+    ),
   ),
 );
 

@@ -93,8 +93,10 @@ export interface DetectorTuning {
  * zAlert and novelty were then scaled together (from 6 and 1.3) so that the threshold NAB's optimiser picks
  * falls at score 0.5: the default alert line and the best line coincide. The entropy constants and
  * seasonalConfirm were chosen the same way in a second round, the context memory's (contextBins, familiarCount,
- * familiarDamp) in a third (16 or 64 bins, or 3 jumps, score lower: the grid's resolution matters); `pnpm bench nab --loco` shows how much of the
- * score survives when constants and threshold are chosen without the category that is scored.
+ * familiarDamp) in a third. newLevelGain only needs to be above 1 (any value from 1.05 to 2 scores the same:
+ * a new level is an alert, damped only just after another); the grid's size matters more (NAB standard 70.3 to
+ * 73.7 for 16 to 64 bins and starting widths of 0.25 to 1 spreads, 73.7 here). `pnpm bench nab --loco` shows
+ * how much of the score survives when constants and threshold are chosen without the category that is scored.
  */
 export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   warmup: 60,

@@ -9,9 +9,10 @@
  * model's evidence is the smaller of z / zAlert (big enough in itself) and z / (novelty x the largest surprise
  * the same model had on any day of the last two weeks) (new, not a recurring pattern such as a nightly job);
  * the point's evidence is the strongest model's, damped for a while after an alert (one event, one alert).
- * A context memory (CAD OSE-style: transitions between quantised value levels, on a grid that widens as needed)
- * recognises a jump the series has made at least twice before (a periodic burst to the same level) and damps
- * the value models' evidence for it.
+ * A context memory (CAD OSE-style: quantised value levels and the transitions between them, on a grid that widens
+ * as needed) adds two things: a value at a level the series never visited (nor the levels next to it) is evidence
+ * of its own, enough for an alert (a metric settling between its usual levels); and a jump the series has made at
+ * least twice before (a periodic burst to the same level) damps the value models' evidence for it.
  * score = evidence / (1 + evidence), so a score of 0.5 is evidence 1: the alert line at medium sensitivity.
  * The state is a plain JSON object of a few thousand numbers at most, whatever the length of the series.
  */
