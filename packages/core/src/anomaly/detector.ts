@@ -155,6 +155,7 @@ const MODEL_FIELDS = [
   'shiftModel',
   'entropyModel',
 ] as const;
+
 /** A streaming anomaly detector for one series. */
 export interface Detector {
   /** Scores the next point (t in epoch ms) using only this and earlier points, then learns it. */
@@ -399,24 +400,24 @@ export function restoreDetector(state: DetectorState, tuning: Partial<DetectorTu
  * functions and the hot calls stay monomorphic and inlinable whatever the number of series.
  */
 class Engine implements Detector {
-  readonly s: LiveState;
-  readonly k: DetectorTuning;
-  readonly threshold: number;
-  readonly peakCap: number;
-  readonly half: number;
+  private readonly s: LiveState;
+  private readonly k: DetectorTuning;
+  private readonly threshold: number;
+  private readonly peakCap: number;
+  private readonly half: number;
   // The model with the strongest evidence at the current point (-1: none).
-  bestStrength = 0;
-  bestModel = -1;
-  bestPred = 0;
-  bestScale = 0;
-  bestZ = 0;
-  bestObserved = 0;
-  localAbsolute = 0;
+  private bestStrength = 0;
+  private bestModel = -1;
+  private bestPred = 0;
+  private bestScale = 0;
+  private bestZ = 0;
+  private bestObserved = 0;
+  private localAbsolute = 0;
   // Centre and half-width of the histograms at the current point (for the entropy model's explanation).
-  histCentre = 0;
-  histHalfSpan = 0;
+  private histCentre = 0;
+  private histHalfSpan = 0;
   // Factor on the value models' evidence at the current point (below 1 at a familiar jump).
-  familiar = 1;
+  private familiar = 1;
 
   constructor(state: DetectorState, k: DetectorTuning) {
     this.s = toLive(state, Math.max(1, Math.round(k.memoryDays)));
@@ -427,7 +428,7 @@ class Engine implements Detector {
   }
 
   /** Judges model `id`'s prediction `pred` (NaN: it has none) of `v`, then learns its error. */
-  judge(id: number, pred: number, v: number, floor: number, day: number): void {
+  private judge(id: number, pred: number, v: number, floor: number, day: number): void {
     const s = this.s;
     const k = this.k;
     if (Number.isNaN(pred)) return;
@@ -481,21 +482,21 @@ class Engine implements Detector {
     c.scale += k.scaleAlpha * (Math.min(abs, bound) - c.scale);
   }
 
-  seasonalPred(ss: LiveSeasonal | null, slot: number, t: number): number {
+  private seasonalPred(ss: LiveSeasonal | null, slot: number, t: number): number {
     const s = this.s;
     // NaN before a full cycle has been seen (firstT is NaN before the first point: the test fails too).
     if (ss === null || !(t - s.firstT >= ss.cycleMs)) return Number.NaN;
     return ss.values[slot]!;
   }
 
-  learnSeasonal(ss: LiveSeasonal | null, i: number, v: number): void {
+  private learnSeasonal(ss: LiveSeasonal | null, i: number, v: number): void {
     const k = this.k;
     if (ss === null) return;
     const old = ss.values[i]!;
     ss.values[i] = Number.isNaN(old) ? v : old + k.seasonalAlpha * (v - old);
   }
 
-  learnStep(t: number): boolean {
+  private learnStep(t: number): boolean {
     const s = this.s;
     const k = this.k;
     if (Number.isNaN(s.lastT)) return false;
@@ -512,7 +513,7 @@ class Engine implements Detector {
     return false;
   }
 
-  binOf(h: HistogramState, v: number): number {
+  private binOf(h: HistogramState, v: number): number {
     const s = this.s;
     const k = this.k;
     const centre = s.slow;
