@@ -32,7 +32,7 @@ const NORMAL_REASON = [
   'within the usual range for this time of week',
   'recent average within the usual range of the long-run level',
   'recent values distributed as usual',
-  'at a level seen before',
+  'at a level never seen before',
 ];
 
 function fmt(x: number): string {
@@ -100,9 +100,8 @@ export class Verdict implements AnomalyPoint {
     const why = this.#why;
     if (why === GAP) return 'no value (gap)';
     if (why === LEARNING) return 'learning';
-    if (this.score < DETAIL_SCORE) return NORMAL_REASON[why]!;
     const after = this.#damped ? ', just after an alert' : '';
-    const z = this.#z.toFixed(1);
+    // A new level is one whatever the score (damped just after an alert, it is still never seen before).
     if (why === NEW_LEVEL_MODEL) {
       const below = this.#observed;
       const above = this.#z;
@@ -113,6 +112,8 @@ export class Verdict implements AnomalyPoint {
           : `nothing came between ${fmt(below)} and ${fmt(above)}`;
       return `${fmt(this.value)} is at a level never seen before: ${gap} until now (recent level ${fmt(this.expected!)})${after}`;
     }
+    if (this.score < DETAIL_SCORE) return NORMAL_REASON[why]!;
+    const z = this.#z.toFixed(1);
     if (why === ENTROPY_MODEL) {
       return `the last ${this.#window} values are distributed unlike ${MODEL_LABEL[why]} around ${fmt(this.expected!)} (divergence ${fmt(this.#observed)} nats, ${z}x usual)${after}`;
     }
