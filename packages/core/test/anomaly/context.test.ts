@@ -111,6 +111,29 @@ describe('new levels', () => {
   });
 });
 
+describe('new levels on series without anomalies', () => {
+  it('add no alert to a long random walk nor to small integer counts', () => {
+    for (const kind of ['walk', 'counts']) {
+      const rnd = noise(11);
+      let x = 0;
+      const series = Array.from({ length: 30_000 }, (_, i) => {
+        const g = rnd() + rnd() + rnd() + rnd();
+        return {
+          t: T0 + i * MIN,
+          v: kind === 'walk' ? (x += 0.1 * g) : Math.max(0, Math.round(3 + 3.4 * g)),
+        };
+      });
+      const alerts = (gain: number) => {
+        const d = createDetector({}, { newLevelGain: gain });
+        return series.filter((p) => d.update(p.t, p.v).alert).length;
+      };
+      const without = alerts(0);
+      expect(without).toBeLessThanOrEqual(2);
+      expect(alerts(1.2)).toBe(without);
+    }
+  });
+});
+
 describe('familiar jumps in the detector', () => {
   // A steady series (three interleaved small cycles) with a burst to the same level every 150 points, then one
   // burst to a level never seen.
