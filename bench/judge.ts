@@ -177,7 +177,7 @@ function garbageCollector(): () => void {
   const pause = new Int32Array(new SharedArrayBuffer(4));
   return () => {
     gc();
-    Atomics.wait(pause, 0, 0, 25);
+    Atomics.wait(pause, 0, 0, 50);
   };
 }
 

@@ -6,7 +6,12 @@ import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
 import { normalQuantile } from '../stats/distributions.ts';
 import { type CellFrame, cellMedian, frameOfAligned, frameOfCells, typicalShift } from './frame.ts';
-import { ascendingOrder, quantileInPlace, upperQuantiles } from './select.ts';
+import { ascendingOrder, quantileInPlace, scratchArray, upperQuantiles } from './select.ts';
+
+// Scratch slots of this module's temporaries (see scratchArray).
+const SLOT_DEV = 0;
+const SLOT_SCORES = 1;
+const SLOT_SORTED = 2;
 import { scoreTestOfFrame } from './stratifiedRank.ts';
 
 /**
@@ -145,7 +150,7 @@ function klotzTable(n: number): Float64Array {
 export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | null {
   const n = f.values.length;
   if (n < 4) return null;
-  const dev = new Float64Array(n);
+  const dev = scratchArray(SLOT_DEV, n);
   for (let c = 0; c < f.cells; c++) {
     const from = f.start[c]!;
     const to = f.start[c + 1]!;
@@ -155,8 +160,8 @@ export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | n
     for (let i = mid; i < to; i++) dev[i] = Math.abs(f.values[i]! - shift - med);
   }
   const table = klotzTable(n);
-  const scores = new Float64Array(n);
-  const sorted = new Float64Array(n);
+  const scores = scratchArray(SLOT_SCORES, n);
+  const sorted = scratchArray(SLOT_SORTED, n);
   const order = ascendingOrder(dev, sorted);
   // Mid-ranks over groups of equal values, in ascending order; entry 2r - 2 of the table is rank r.
   for (let i = 0; i < n; ) {
@@ -215,7 +220,7 @@ export function tailExcessTest(
   residuals: Float64Array,
   tau: number,
 ): { z: number; p: number } | null {
-  const scores = new Float64Array(residuals.length);
+  const scores = scratchArray(SLOT_SCORES, residuals.length);
   for (let i = 0; i < residuals.length; i++) scores[i] = residuals[i]! > tau ? residuals[i]! - tau : 0;
   const r = scoreTestOfFrame(f, scores, 'greater');
   return r.strata > 0 ? r : null;

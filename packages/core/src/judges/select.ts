@@ -223,3 +223,19 @@ export function upperQuantiles(a: Float64Array, q1: number, q2: number): [number
   };
   return [at(q1), at(q2)];
 }
+
+const scratchSlots: Float64Array[] = [];
+
+/**
+ * A reusable temporary array of n numbers (contents undefined) from slot `slot`: each judgment would
+ * otherwise allocate several arrays of every value of a metric and drop them at once, and V8 answers that
+ * volume of short-lived array buffers with extra collections. Valid until the same slot is asked for again.
+ */
+export function scratchArray(slot: number, n: number): Float64Array {
+  let a = scratchSlots[slot];
+  if (!a || a.length < n) {
+    a = new Float64Array(Math.max(64, 2 * n));
+    scratchSlots[slot] = a;
+  }
+  return a.subarray(0, n);
+}
