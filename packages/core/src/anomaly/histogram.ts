@@ -129,13 +129,14 @@ export function learnHistogram(h: HistogramState, bin: number, alpha: number): v
 /** Recomputes every cached logarithm and the sums built on them. */
 function refresh(h: HistogramState): void {
   const eps = smoothing(h);
+  const xl = xlogxTable(h.recent.length);
   let cross = 0;
   let selfInfo = 0;
   for (let b = 0; b < h.long.length; b++) {
     const l = Math.log(h.long[b]! + eps);
     h.logLong[b] = l;
     cross += h.counts[b]! * l;
-    selfInfo += xlogx(h.counts[b]!);
+    selfInfo += xl[h.counts[b]!]!;
   }
   h.cross = cross;
   h.selfInfo = selfInfo;
