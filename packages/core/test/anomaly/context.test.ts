@@ -118,10 +118,8 @@ describe('new levels on series without anomalies', () => {
       let x = 0;
       const series = Array.from({ length: 30_000 }, (_, i) => {
         const g = rnd() + rnd() + rnd() + rnd();
-        return {
-          t: T0 + i * MIN,
-          v: kind === 'walk' ? (x += 0.1 * g) : Math.max(0, Math.round(3 + 3.4 * g)),
-        };
+        x += 0.1 * g;
+        return { t: T0 + i * MIN, v: kind === 'walk' ? x : Math.max(0, Math.round(3 + 3.4 * g)) };
       });
       const alerts = (gain: number) => {
         const d = createDetector({}, { newLevelGain: gain });
