@@ -79,21 +79,24 @@ function alignIdentical(baseline: MetricSeries[], canary: MetricSeries[]): Align
   if (!b.allFinite || !c.allFinite) return undefined;
   const n = b.start[1]!;
   const times = b.t.subarray(0, n);
-  const rows = (side: SideValues): Float64Array[] | undefined => {
-    const out: Float64Array[] = [];
-    for (let i = 0; i + 1 < side.start.length; i++) {
-      const from = side.start[i]!;
-      if (side.start[i + 1]! - from !== n) return undefined;
-      for (let j = 0; j < n; j++) if (side.t[from + j] !== times[j]) return undefined;
-      out.push(side.v.subarray(from, from + n));
-    }
-    return out;
-  };
-  const bRows = rows(b);
-  const cRows = bRows && rows(c);
+  const bRows = identicalRows(b, times);
+  const cRows = bRows && identicalRows(c, times);
   if (!bRows || !cRows) return undefined;
   if (n < MIN_ALIGNED_POINTS) return null;
   return { times: Array.from(times), baseline: bRows, canary: cRows, complete: true };
+}
+
+/** A side's series as rows when each has exactly `times` as timestamps (views into the read values). */
+function identicalRows(side: SideValues, times: Float64Array): Float64Array[] | undefined {
+  const n = times.length;
+  const out: Float64Array[] = [];
+  for (let i = 0; i + 1 < side.start.length; i++) {
+    const from = side.start[i]!;
+    if (side.start[i + 1]! - from !== n) return undefined;
+    for (let j = 0; j < n; j++) if (side.t[from + j] !== times[j]) return undefined;
+    out.push(side.v.subarray(from, from + n));
+  }
+  return out;
 }
 
 function finiteTimes(side: MetricSeries[]): Set<number> {

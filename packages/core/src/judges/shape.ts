@@ -106,6 +106,59 @@ function instanceValues(side: MetricSeries[], min: number): { values: Float64Arr
 }
 
 /**
+ * The SAX word of values[start .. start + n), z-normalised with mean `mb` and sd `sd`, into `out` (one
+ * symbol per segment). PAA is linear, so normalising the segment means equals averaging normalised points.
+ * Module functions rather than closures per call, so V8 optimises them once.
+ */
+function paaWord(
+  values: Float64Array,
+  start: number,
+  n: number,
+  out: SaxWord,
+  mb: number,
+  sd: number,
+  breakpoints: number[],
+): SaxWord {
+  const w = out.length;
+  for (let j = 0; j < w; j++) {
+    const lo = Math.floor((j * n) / w);
+    const hi = Math.max(lo + 1, Math.floor(((j + 1) * n) / w));
+    let sum = 0;
+    for (let i = lo; i < hi; i++) sum += values[start + i]!;
+    const z = (sum / (hi - lo) - mb) / sd;
+    let sym = 0;
+    while (sym < breakpoints.length && z > breakpoints[sym]!) sym++;
+    out[j] = sym;
+  }
+  return out;
+}
+
+/** Distance of `word` to its nearest reference word (skipping index `skip`), as saxDistance measures it. */
+function nearestWord(
+  word: SaxWord,
+  refs: SaxWord[],
+  skip: number,
+  table: Float64Array,
+  alphabet: number,
+  weights: Float64Array,
+  n: number,
+): number {
+  const w = word.length;
+  let best = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < refs.length; k++) {
+    if (k === skip) continue;
+    const ref = refs[k]!;
+    let sum = 0;
+    for (let j = 0; j < w && sum < best; j++) {
+      const d = table[word[j]! * alphabet + ref[j]!]!;
+      if (d !== 0) sum += weights[j]! * d * d;
+    }
+    if (sum < best) best = sum;
+  }
+  return Math.sqrt((n / w) * best);
+}
+
+/**
  * Shape judge: SAX words of every instance, z-normalised with the baseline's pooled mean and sd (so a level
  * change stays visible), and the distance of each canary instance to its nearest baseline instance compared
  * with how far the baseline instances are from each other. The shape has no calibrated null distribution, so
@@ -160,30 +213,27 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
     for (let i = 0; i < kb; i++) n = Math.min(n, base.start[i + 1]! - base.start[i]!);
     for (let i = 0; i < kc; i++) n = Math.min(n, can.start[i + 1]! - can.start[i]!);
     const w = Math.min(options.segments ?? 12, n);
-    // PAA is linear, so normalising the segment means equals averaging normalised points.
     // All words in one buffer (views into it), not a typed array each.
     const words = new Int32Array((kb + kc) * w);
-    let used = 0;
-    const word = (values: Float64Array, end: number): SaxWord => {
-      const out = words.subarray(used, used + w);
-      used += w;
-      const start = end - n;
-      for (let j = 0; j < w; j++) {
-        const lo = Math.floor((j * n) / w);
-        const hi = Math.max(lo + 1, Math.floor(((j + 1) * n) / w));
-        let sum = 0;
-        for (let i = lo; i < hi; i++) sum += values[start + i]!;
-        const z = (sum / (hi - lo) - mb) / sd;
-        let sym = 0;
-        while (sym < breakpoints.length && z > breakpoints[sym]!) sym++;
-        out[j] = sym;
-      }
-      return out;
-    };
     const bw: SaxWord[] = [];
     const cw: SaxWord[] = [];
-    for (let i = 0; i < kb; i++) bw.push(word(base.values, base.start[i + 1]!));
-    for (let i = 0; i < kc; i++) cw.push(word(can.values, can.start[i + 1]!));
+    for (let i = 0; i < kb; i++) {
+      bw.push(
+        paaWord(
+          base.values,
+          base.start[i + 1]! - n,
+          n,
+          words.subarray(i * w, (i + 1) * w),
+          mb,
+          sd,
+          breakpoints,
+        ),
+      );
+    }
+    for (let i = 0; i < kc; i++) {
+      const out = words.subarray((kb + i) * w, (kb + i + 1) * w);
+      cw.push(paaWord(can.values, can.start[i + 1]! - n, n, out, mb, sd, breakpoints));
+    }
     // Nearest-word searches, the judge's inner loop: symbol distances looked up (harmful side only, as in
     // saxDistance) and a candidate dropped as soon as its partial sum exceeds the nearest so far.
     const table = symbolDistances(definition.direction);
@@ -191,25 +241,14 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
     for (let j = 0; j < w; j++) {
       weights[j] = w > 1 ? (1 + ((recentWeight - 1) * j) / (w - 1)) / ((1 + recentWeight) / 2) : 1;
     }
-    const nearest = (word: SaxWord, skip: number): number => {
-      let best = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < kb; k++) {
-        if (k === skip) continue;
-        const ref = bw[k]!;
-        let sum = 0;
-        for (let j = 0; j < w && sum < best; j++) {
-          const d = table[word[j]! * alphabet + ref[j]!]!;
-          if (d !== 0) sum += weights[j]! * d * d;
-        }
-        if (sum < best) best = sum;
-      }
-      return Math.sqrt((n / w) * best);
-    };
     // Each baseline instance's distance to its nearest other baseline instance; the largest is the spread.
     let baselineSpread = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < kb; i++) baselineSpread = Math.max(baselineSpread, nearest(bw[i]!, i));
+    for (let i = 0; i < kb; i++) {
+      baselineSpread = Math.max(baselineSpread, nearestWord(bw[i]!, bw, i, table, alphabet, weights, n));
+    }
     const canaryDistances = new Float64Array(kc);
-    for (let i = 0; i < kc; i++) canaryDistances[i] = nearest(cw[i]!, -1);
+    for (let i = 0; i < kc; i++)
+      canaryDistances[i] = nearestWord(cw[i]!, bw, -1, table, alphabet, weights, n);
     canaryDistances.sort();
     const typical = canaryDistances[Math.floor((kc - 1) / 2)]!;
     let csum = 0;
