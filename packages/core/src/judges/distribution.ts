@@ -8,10 +8,6 @@ import { normalQuantile } from '../stats/distributions.ts';
 import { type CellFrame, cellMedian, frameOfAligned, frameOfCells, typicalShift } from './frame.ts';
 import { ascendingOrder, quantileInPlace, scratchArray, upperQuantiles } from './select.ts';
 
-// Scratch slots of this module's temporaries (see scratchArray).
-const SLOT_DEV = 0;
-const SLOT_SCORES = 1;
-const SLOT_SORTED = 2;
 import { scoreTestOfFrame } from './stratifiedRank.ts';
 
 /**
@@ -152,7 +148,7 @@ function klotzTable(n: number): Float64Array {
 export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | null {
   const n = f.values.length;
   if (n < 4) return null;
-  const dev = scratchArray(SLOT_DEV, n);
+  const dev = scratchArray('scale.deviations', n);
   for (let c = 0; c < f.cells; c++) {
     const from = f.start[c]!;
     const to = f.start[c + 1]!;
@@ -162,8 +158,8 @@ export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | n
     for (let i = mid; i < to; i++) dev[i] = Math.abs(f.values[i]! - shift - med);
   }
   const table = klotzTable(n);
-  const scores = scratchArray(SLOT_SCORES, n);
-  const sorted = scratchArray(SLOT_SORTED, n);
+  const scores = scratchArray('scale.scores', n);
+  const sorted = scratchArray('scale.sorted', n);
   const order = ascendingOrder(dev, sorted);
   // Mid-ranks over groups of equal values, in ascending order; entry 2r - 2 of the table is rank r.
   for (let i = 0; i < n; ) {
@@ -222,7 +218,7 @@ export function tailExcessTest(
   residuals: Float64Array,
   tau: number,
 ): { z: number; p: number } | null {
-  const scores = scratchArray(SLOT_SCORES, residuals.length);
+  const scores = scratchArray('tail.scores', residuals.length);
   for (let i = 0; i < residuals.length; i++) scores[i] = residuals[i]! > tau ? residuals[i]! - tau : 0;
   const r = scoreTestOfFrame(f, scores, 'greater');
   return r.strata > 0 ? r : null;
@@ -240,8 +236,6 @@ export interface TailSummary {
   p99Increase: number;
 }
 
-let tailScratch = new Float64Array(256);
-
 /**
  * How many harmful residuals (in the frame's value order) of each side lie above their pooled `q`
  * quantile, and how much the canary's p95 and p99 exceed the baseline's. Selections, not a sort: five order
@@ -253,8 +247,8 @@ export function tailSummary(f: CellFrame, residuals: Float64Array, q: number): T
   for (let i = 0; i < n; i++) nc += f.side[i]!;
   const nb = n - nc;
   if (nb < 10 || nc < 10) return null;
-  if (tailScratch.length < n) tailScratch = new Float64Array(2 * n);
-  const all = tailScratch.subarray(0, n);
+  const tailScratch = scratchArray('tail.residuals', n);
+  const all = tailScratch;
   all.set(residuals);
   const threshold = quantileInPlace(all, q);
   // The sides' residuals, baseline first, canary after, in the same scratch (the pooled copy is done with).

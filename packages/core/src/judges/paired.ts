@@ -6,8 +6,8 @@ import { decide, deflateP, fmt, fmtP, harmfulAlternative, isHarmful, pct } from 
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
 import { type CellFrame, frameOfAligned, typicalShift } from './frame.ts';
-import { summarizeSide } from '../judgment/summary.ts';
 import { quantileInPlace } from './select.ts';
+import { summarizeSide } from './sideSummary.ts';
 import { rankSumOfFrame } from './stratifiedRank.ts';
 
 /**

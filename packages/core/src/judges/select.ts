@@ -53,34 +53,6 @@ export function quantileInPlace(a: Float64Array, q: number, from = 0): number {
   return vLo + (h - lo) * (vHi - vLo);
 }
 
-let scratch = new Float64Array(64);
-
-/** Median of some numbers (the input is left as it is); NaN when empty. */
-export function medianOf(values: ArrayLike<number>): number {
-  return medianOf2(values, []);
-}
-
-/** Median of the numbers of two lists together (the inputs are left as they are); NaN when both are empty. */
-export function medianOf2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length + b.length;
-  if (n === 0) return Number.NaN;
-  if (n > scratch.length) scratch = new Float64Array(n * 2);
-  for (let i = 0; i < a.length; i++) scratch[i] = a[i]!;
-  for (let i = 0; i < b.length; i++) scratch[a.length + i] = b[i]!;
-  if (n > 32) return quantileInPlace(scratch.subarray(0, n), 0.5);
-  // Few values (one minute's instances): insertion sort in the reused buffer, no allocation.
-  for (let i = 1; i < n; i++) {
-    const v = scratch[i]!;
-    let j = i - 1;
-    while (j >= 0 && scratch[j]! > v) {
-      scratch[j + 1] = scratch[j]!;
-      j--;
-    }
-    scratch[j + 1] = v;
-  }
-  return n % 2 ? scratch[(n - 1) / 2]! : (scratch[n / 2 - 1]! + scratch[n / 2]!) / 2;
-}
-
 let orderFloats = new Float32Array(0);
 let orderKeys = new Uint32Array(0);
 let orderKeysTmp = new Uint32Array(0);
@@ -224,18 +196,18 @@ export function upperQuantiles(a: Float64Array, q1: number, q2: number): [number
   return [at(q1), at(q2)];
 }
 
-const scratchSlots: Float64Array[] = [];
+const scratchArrays = new Map<string, Float64Array>();
 
 /**
- * A reusable temporary array of n numbers (contents undefined) from slot `slot`: each judgment would
+ * A reusable temporary array of n numbers (contents undefined) for the user `name`: each judgment would
  * otherwise allocate several arrays of every value of a metric and drop them at once, and V8 answers that
- * volume of short-lived array buffers with extra collections. Valid until the same slot is asked for again.
+ * volume of short-lived array buffers with extra collections. Valid until the same name asks again.
  */
-export function scratchArray(slot: number, n: number): Float64Array {
-  let a = scratchSlots[slot];
+export function scratchArray(name: string, n: number): Float64Array {
+  let a = scratchArrays.get(name);
   if (!a || a.length < n) {
     a = new Float64Array(Math.max(64, 2 * n));
-    scratchSlots[slot] = a;
+    scratchArrays.set(name, a);
   }
   return a.subarray(0, n);
 }

@@ -16,8 +16,9 @@ import { holmAcrossMetrics } from './acrossMetrics.ts';
  * Judges a verification: every metric (and the logs, when given), then one verdict.
  *
  * Default mode: each metric is judged at its own alpha, then Holm's procedure across the deciding metrics
- * turns fails that many metrics would produce by chance into warnings (`acrossMetrics`); any failing metric that is not muted fails the verification (a failing critical metric is
- * named as such); a failing log judgment fails it too. Otherwise metrics without data decide by the
+ * turns fails that many metrics would produce by chance into warnings (`acrossMetrics`). Any failing
+ * metric that is not muted fails the verification (a failing critical metric is named as such); a failing
+ * log judgment fails it too. Otherwise metrics without data decide by the
  * `noData` policy (fail, inconclusive, or pass when the user says so); with no metric judged at all, the
  * policy decides alone. The score (0..100, higher is healthier) is the weighted mean of 100 x (1 - risk)
  * over the deciding metrics with data (logs weigh 1); under the `fail` policy a metric without data scores 0.

@@ -1,49 +1,7 @@
-import { quantileInPlace } from '../judges/select.ts';
-import { type SideValues, sideValues } from '../judges/sideValues.ts';
-import type { MetricSeries } from '../model/metric.ts';
 import type { SideSummary } from '../model/verdict.ts';
 
-let scratch = new Float64Array(1024);
-
-/** Summary statistics of one side (finite values only; quantiles by linear interpolation). */
-export function summarizeSide(series: MetricSeries[]): SideSummary {
-  const read = sideValues(series);
-  const hit = memo.get(read);
-  if (hit) return hit;
-  const summary = summarize(read);
-  memo.set(read, summary);
-  return summary;
-}
-
-// Keyed by the side's read values, which are themselves read afresh when the series grow.
-const memo = new WeakMap<SideValues, SideSummary>();
-
-function summarize({ start, v, allFinite }: SideValues): SideSummary {
-  if (scratch.length < v.length) scratch = new Float64Array(v.length * 2);
-  let n = 0;
-  let instances = 0;
-  if (allFinite) {
-    scratch.set(v);
-    n = v.length;
-    for (let i = 0; i + 1 < start.length; i++) if (start[i + 1]! > start[i]!) instances++;
-  } else {
-    for (let i = 0; i + 1 < start.length; i++) {
-      const before = n;
-      for (let k = start[i]!; k < start[i + 1]!; k++) if (Number.isFinite(v[k]!)) scratch[n++] = v[k]!;
-      if (n > before) instances++;
-    }
-  }
-  if (n === 0) return { instances, points: 0, mean: null, median: null, p95: null, p99: null };
-  // A shared scratch buffer: the selections below reorder it, and the side's values must stay as read.
-  const values = scratch.subarray(0, n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i]!;
-  // Selection instead of a sort; each quantile searches above the previous one.
-  const median = quantileInPlace(values, 0.5);
-  const p95 = quantileInPlace(values, 0.95, Math.floor((n - 1) * 0.5));
-  const p99 = quantileInPlace(values, 0.99, Math.floor((n - 1) * 0.95));
-  return { instances, points: n, mean: sum / n, median, p95, p99 };
-}
+// Computed in the judges layer (the paired judge reads the baseline median); re-exported for the judgment.
+export { summarizeSide } from '../judges/sideSummary.ts';
 
 /** Relative change of the canary mean vs the baseline mean, (c - b) / |b|; null when undefined. */
 export function relativeChange(baseline: SideSummary, canary: SideSummary): number | null {

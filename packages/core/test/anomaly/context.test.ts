@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { noise } from './noise.ts';
 import {
   contextBin,
   createContext,
@@ -12,15 +13,6 @@ import { createDetector, type DetectorState, restoreDetector } from '../../src/a
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
-
-/** Deterministic noise: a small linear congruential generator. */
-function noise(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
 
 describe('context memory of jumps between value levels', () => {
   it('places values on a grid that doubles towards values off it, merging counts pairwise', () => {

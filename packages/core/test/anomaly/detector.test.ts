@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { noise } from './noise.ts';
 import {
   ALERT_THRESHOLDS,
   type AnomalyPoint,
@@ -11,15 +12,6 @@ import {
 const MIN = 60_000;
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
-
-/** Deterministic noise: a small linear congruential generator. */
-function noise(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
 
 /** A daily sine (5-minute steps) with noise; `edit` may change values by index. */
 function seasonal(days: number, edit: (i: number, v: number) => number = (_, v) => v) {

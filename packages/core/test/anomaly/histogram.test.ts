@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { noise } from './noise.ts';
 import { createDetector, restoreDetector, scoreSeries } from '../../src/anomaly/index.ts';
 import { createHistogram, divergence, learnHistogram } from '../../src/anomaly/histogram.ts';
 import type { DetectorState } from '../../src/anomaly/types.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
-
-function noise(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
 
 /** KL divergence computed directly from its definition, with the same smoothing (a reference). */
 function referenceKl(bins: number[], window: number, nBins: number, alpha: number): number {
