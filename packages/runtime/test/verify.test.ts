@@ -56,6 +56,7 @@ describe('canary strategy on replayed data', () => {
   it('fails a +40% latency regression early, with anytime-valid evidence, and writes all three reports', async () => {
     const { result, report, files } = await run(canarySpec(), canaryRecording(1.4));
     expect(report.verdict).toBe('fail');
+    expect(report.outcome).toBe('failed');
     expect(result.status).toBe('stopped-early');
     expect(result.fractionJudged).toBeLessThanOrEqual(0.5);
     expect(report.metrics[0]!.decidedBy).toContain('sequential');
@@ -72,6 +73,7 @@ describe('canary strategy on replayed data', () => {
   it('passes an A/A canary after the full duration', async () => {
     const { result, report } = await run(canarySpec(), canaryRecording(1));
     expect(report.verdict).toBe('pass');
+    expect(report.outcome).toBe('passed');
     expect(result.status).toBe('completed');
     expect(result.timeline).toHaveLength(20);
     expect(report.window).toEqual({
@@ -121,7 +123,23 @@ describe('canary strategy on replayed data', () => {
       expect(saturation.outcome).toBe('no-data');
       expect(report.verdict).toBe(verdict);
       expect(report.errors[0]!.message).toContain('no recording of "sat{pod=~"b-.*"}"');
+      // No metric is critical, so every metric must be judged: whatever the no-data policy says, the
+      // verification could not verify saturation, and says why.
+      expect(report.outcome).toBe('could-not-verify');
+      expect(report.outcomeCause).toMatch(
+        /^could not verify: metric "saturation" could not be judged \(provider error: .*no recording of/,
+      );
     }
+    // Marked not critical beside a critical latency: the critical one was judged, the verdict decides.
+    const { report } = await run(
+      canarySpec(
+        '',
+        `    critical: true\n  - name: saturation\n    query: 'sat{pod=~"{{instances}}"}'\n    kind: resource\n`,
+      ),
+      canaryRecording(1),
+    );
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.outcome).toBe('inconclusive');
   });
 
   it('ends a cancelled run with a partial, inconclusive report: never a pass', async () => {
@@ -134,6 +152,7 @@ describe('canary strategy on replayed data', () => {
     });
     expect(result.status).toBe('cancelled');
     expect(report.verdict).toBe('inconclusive');
+    expect(report.outcome).toBe('cancelled');
     expect(report.reason).toMatch(
       /^cancelled after 3m of 20m \(received SIGTERM\); a cancelled verification never passes/,
     );

@@ -3,7 +3,7 @@ import { formatJudgmentText } from '@vigil/core';
 import { loadSpecFile, replaySpec, verify } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
 import type { Command } from '../command.ts';
-import { exitCodeOf } from '../exitCode.ts';
+import { exitCodeOfReport } from '../exitCode.ts';
 import { progressLine } from './verify.ts';
 
 export const recordCommand: Command = {
@@ -44,7 +44,7 @@ Exit codes: as "vigil verify".
       },
     });
     io.stdout.write(`${formatJudgmentText(result.judgment)}\nrecording: ${output}\n`);
-    return exitCodeOf(report.verdict);
+    return exitCodeOfReport(report);
   },
 };
 
@@ -85,6 +85,6 @@ Exit codes: as "vigil verify".
     io.stdout.write(
       values.json ? `${JSON.stringify(report, null, 2)}\n` : formatJudgmentText(result.judgment),
     );
-    return exitCodeOf(report.verdict);
+    return exitCodeOfReport(report);
   },
 };

@@ -3,7 +3,7 @@ import { formatDuration, formatJudgmentText, type Progress } from '@vigil/core';
 import { loadSpecFile, verify } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
 import type { Command } from '../command.ts';
-import { exitCodeOf } from '../exitCode.ts';
+import { exitCodeOfReport } from '../exitCode.ts';
 
 export const verifyCommand: Command = {
   path: ['verify'],
@@ -22,7 +22,8 @@ Options:
   --quiet               no progress lines on stderr
   -h, --help            this help
 
-Exit codes: 0 pass, 1 fail, 2 inconclusive, 3 usage or spec error, 4 internal error.
+Exit codes: 0 passed, 1 failed, 2 inconclusive, could not verify (a critical metric, or any metric when none
+is critical, was not judged) or cancelled, 3 usage or spec error, 4 internal error.
 
 Example:
   vigil verify -c examples/checkout/vigil.yaml --report-dir out/checkout
@@ -58,7 +59,7 @@ Example:
       if (files)
         io.stdout.write(`\nreports: ${files.html}\n         ${files.json}\n         ${files.markdown}\n`);
     }
-    return exitCodeOf(report.verdict);
+    return exitCodeOfReport(report);
   },
 };
 

@@ -5,6 +5,7 @@
  * loop is deterministic for the same inputs.
  */
 import { judgeVerification } from '../judgment/index.ts';
+import { type VerificationOutcome, verificationOutcome } from '../judgment/outcome.ts';
 import { sensitivitySettings } from '../judges/sensitivity.ts';
 import { compareLogs, type FeedbackRule, type LogComparison } from '../logs/index.ts';
 import type { LogEvent } from '../model/log.ts';
@@ -68,6 +69,8 @@ export interface VerificationResult {
   startedAt: number;
   finishedAt: number;
   judgment: Judgment;
+  /** What the run means for the deploy (passed, failed, inconclusive, could-not-verify, cancelled). */
+  outcome: VerificationOutcome;
   /** The data judged, per metric, for charts and `record`. */
   data: { metric: string; definition: MetricDefinition; baseline: MetricSeries[]; canary: MetricSeries[] }[];
   logs?: LogComparison;
@@ -167,6 +170,21 @@ export async function runVerification(options: RunOptions): Promise<Verification
     startedAt,
     finishedAt: clock.now(),
     judgment,
+    outcome: verificationOutcome({
+      verdict: judgment.verdict,
+      status,
+      ...(stopReason ? { stopReason } : {}),
+      metrics: judgment.metrics.map((m) => ({
+        metric: m.metric,
+        outcome: m.outcome,
+        critical: m.definition.critical === true,
+        muted: m.muted,
+        explanation: m.explanation,
+        ...(m.dataIssue ? { dataIssue: m.dataIssue } : {}),
+      })),
+      ...(judgment.logs ? { logs: judgment.logs } : {}),
+      errors: state.errors,
+    }),
     data: state.metricData(judged).map((d) => ({
       metric: d.definition.name,
       definition: d.definition,

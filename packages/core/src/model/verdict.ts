@@ -27,6 +27,29 @@ export interface JudgeResult {
   evidence: Evidence;
 }
 
+/** Why a metric could not be judged; set with outcome `no-data` (and kept when a rule decided anyway). */
+export type DataIssueCause =
+  | 'provider-error'
+  | 'no-data'
+  | 'too-little-data'
+  | 'low-coverage'
+  | 'missing-instances'
+  | 'non-finite';
+
+/** A metric's data problem: its cause and one sentence with the numbers (or the provider's error). */
+export interface DataIssue {
+  cause: DataIssueCause;
+  detail: string;
+}
+
+/**
+ * What a verification means for the deploy, beside the statistical verdict: `passed` and `failed` are judged
+ * answers; `inconclusive` means judged but not decisive; `could-not-verify` means a metric that had to be
+ * judged was not (provider errors, no or too little data); `cancelled` means the run was stopped. Only
+ * `passed` lets a deploy through by default.
+ */
+export type Outcome = 'passed' | 'failed' | 'inconclusive' | 'could-not-verify' | 'cancelled';
+
 /** Summary statistics of one side, for tables and reports. */
 export interface SideSummary {
   instances: number;
@@ -54,6 +77,8 @@ export interface MetricJudgment {
   canary: SideSummary;
   judges: JudgeResult[];
   explanation: string;
+  /** Why the metric could not be judged (or was judged on incomplete data), when it was so. */
+  dataIssue?: DataIssue;
 }
 
 /** What to do when a metric or the whole verification has no data. */

@@ -52,6 +52,8 @@ export function buildReport(result: VerificationResult, ctx: ReportContext): Rep
     ...(ctx.environment ? { environment: ctx.environment } : {}),
     ...(ctx.version ? { version: ctx.version } : {}),
     verdict: result.judgment.verdict,
+    outcome: result.outcome.outcome,
+    ...(result.outcome.cause ? { outcomeCause: result.outcome.cause } : {}),
     score: Math.round(result.judgment.score * 10) / 10,
     reason: result.judgment.reason,
     status: result.status,

@@ -66,6 +66,16 @@ export const reportSchema = z.object({
   environment: z.string().optional(),
   version: z.string().optional(),
   verdict: z.enum(['pass', 'fail', 'inconclusive']),
+  outcome: z
+    .enum(['passed', 'failed', 'inconclusive', 'could-not-verify', 'cancelled'])
+    .optional()
+    .describe(
+      'What the verification means for the deploy: passed and failed are judged answers; could-not-verify means a critical metric (every metric when none is critical) could not be judged (provider errors, no or too little data); cancelled means the run was stopped. Only passed lets a deploy through by default. Absent in reports written before it existed: read the verdict then.',
+    ),
+  outcomeCause: z
+    .string()
+    .optional()
+    .describe('For could-not-verify and cancelled: what could not be judged and why (the provider error).'),
   score: z.number().min(0).max(100),
   reason: z.string(),
   status: z.enum(['completed', 'stopped-early', 'cancelled']),
