@@ -62,11 +62,14 @@ export const rateJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResu
   const p = deflateP(rawP, alternative, dispersion.significant ? dispersion.phi : 1);
   const up = rateC > rateB;
   const ratio = rateB > 0 ? rateC / rateB : rateC > 0 ? Number.POSITIVE_INFINITY : 1;
-  // Extra errors per canary interval: the unit `minAbsoluteChange.error` is expressed in.
-  const excessPerPoint = ((rateC - rateB) * xc) / c.points;
+  // Extra canary errors over the whole window (beyond the baseline's rate at the canary's exposure): the
+  // floor is a count over the window, so a sparse new error (8 vs 0 in an hour) is judged by its p-value
+  // whatever the number of instances and intervals it is spread over.
+  const extra = (rateC - rateB) * xc;
+  const excessPerPoint = extra / c.points;
   const bigEnough = up
-    ? ratio >= s.minRateRatio && excessPerPoint >= s.minAbsoluteChange.error
-    : 1 / Math.max(ratio, 1e-300) >= s.minRateRatio && -excessPerPoint >= s.minAbsoluteChange.error;
+    ? ratio >= s.minRateRatio && extra >= s.minExtraErrors
+    : 1 / Math.max(ratio, 1e-300) >= s.minRateRatio && -extra >= s.minExtraErrors;
   const decision = decide(p, s.alpha, s.warnFactor, isHarmful(definition.direction, up), bigEnough, up);
   const per = exposure === 'requests' ? 'per request' : 'per instance-interval';
   return {
@@ -78,7 +81,7 @@ export const rateJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResu
       `${dispersion.significant ? `, bursts: dispersion x${fmt(dispersion.phi)}` : ''})` +
       (bigEnough
         ? ''
-        : `; below the minimum change (x${fmt(s.minRateRatio)}, ${fmt(s.minAbsoluteChange.error)} extra errors per interval)`),
+        : `; below the minimum change (x${fmt(s.minRateRatio)} and ${fmt(s.minExtraErrors)} extra errors over the window)`),
     evidence: {
       baselineErrors: b.sum,
       canaryErrors: c.sum,
@@ -90,6 +93,7 @@ export const rateJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResu
       rateRatio: Number.isFinite(ratio) ? ratio : null,
       relativeChange: rateB > 0 ? ratio - 1 : null,
       excessPerInterval: excessPerPoint,
+      extraErrors: extra,
       dispersion: dispersion.phi,
       pRaw: rawP,
       p,

@@ -10,6 +10,7 @@ import type { MetricKind, Sensitivity } from '../model/metric.ts';
  * | minRelativeChange            | 0.10   | 0.05   | 0.02   |
  * | minVarianceRatio             | 1.5    | 1.25   | 1.1    |
  * | minRateRatio                 | 1.5    | 1.25   | 1.1    |
+ * | minExtraErrors (whole window)| 5      | 3      | 2      |
  * | tailQuantile                 | 0.95   | 0.9    | 0.9    |
  * | warnFactor                   | 5      | 5      | 5      |
  * | shapeFactor                  | 2      | 1.5    | 1.25   |
@@ -35,6 +36,13 @@ export interface SensitivitySettings {
   minVarianceRatio: number;
   /** Smallest canary/baseline ratio of error rates that may fail an error metric (rate judge). */
   minRateRatio: number;
+  /**
+   * Smallest number of extra canary errors over the whole window (beyond what the baseline's rate predicts
+   * at the canary's exposure) that may fail an error-count metric (rate judge). A count over the window, not a
+   * rate per interval: a per-interval floor let a new error that appears a few times an hour on several
+   * instances pass however significant it was, and grew with the number of instances.
+   */
+  minExtraErrors: number;
   /** Quantile of the pooled residuals above which points count as tail events (distribution judge). */
   tailQuantile: number;
   /** A p-value below `alpha * warnFactor` (but not below `alpha`) warns instead of passing. */
@@ -53,6 +61,7 @@ const TABLE: Record<Sensitivity, Omit<SensitivitySettings, 'sensitivity'>> = {
     minAbsoluteChange: { error: 0.1, latency: 5, throughput: 0, resource: 0, other: 0 },
     minVarianceRatio: 1.5,
     minRateRatio: 1.5,
+    minExtraErrors: 5,
     tailQuantile: 0.95,
     warnFactor: 5,
     shapeFactor: 2,
@@ -63,6 +72,7 @@ const TABLE: Record<Sensitivity, Omit<SensitivitySettings, 'sensitivity'>> = {
     minAbsoluteChange: { error: 0.05, latency: 2, throughput: 0, resource: 0, other: 0 },
     minVarianceRatio: 1.25,
     minRateRatio: 1.25,
+    minExtraErrors: 3,
     tailQuantile: 0.9,
     warnFactor: 5,
     shapeFactor: 1.5,
@@ -73,6 +83,7 @@ const TABLE: Record<Sensitivity, Omit<SensitivitySettings, 'sensitivity'>> = {
     minAbsoluteChange: { error: 0.02, latency: 1, throughput: 0, resource: 0, other: 0 },
     minVarianceRatio: 1.1,
     minRateRatio: 1.1,
+    minExtraErrors: 2,
     tailQuantile: 0.9,
     warnFactor: 5,
     shapeFactor: 1.25,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dispersionIndex, isCountSeries, rateJudge } from '../../src/judges/rate.ts';
 import { sensitivitySettings } from '../../src/judges/sensitivity.ts';
+import { judgeMetric } from '../../src/judgment/judgeMetric.ts';
 import { definition, series } from './fixtures.ts';
 
 const ctx = { settings: sensitivitySettings('medium') };
@@ -72,5 +73,39 @@ describe('rateJudge', () => {
     expect(d.df).toBe(16);
     expect(d.phi).toBeCloseTo(2, 12);
     expect(d.significant).toBe(true);
+  });
+
+  it('fails a sparse new error: 8 vs 0 errors in an hour on 3+3 instances (exact p = 0.5^8)', () => {
+    // 0.044 extra errors per instance-minute: below the old per-interval floor of 0.05, which passed it.
+    const data = {
+      definition: definition({ kind: 'error' }),
+      baseline: counts('baseline', 3, 60, 0),
+      canary: counts('canary', 3, 60, 8),
+    };
+    const m = judgeMetric(data, { sensitivity: 'medium' });
+    expect(m.judges.find((r) => r.judge === 'rate')?.evidence.pRaw).toBeCloseTo(0.5 ** 8, 12);
+    expect(m.outcome).toBe('fail');
+    // The same 8 errors over 10+10 instances: the floor does not grow with the number of instances.
+    const wide = {
+      definition: definition({ kind: 'error' }),
+      baseline: counts('baseline', 10, 60, 0),
+      canary: counts('canary', 10, 60, 8),
+    };
+    expect(judgeMetric(wide, { sensitivity: 'medium' }).outcome).toBe('fail');
+  });
+
+  it('passes a significant change of fewer extra errors than the window floor', () => {
+    // 2 errors on a canary with 1/20 of the traffic, none on the baseline: p = 0.05^2, but 2 extra errors < 3.
+    const data = {
+      definition: definition({ kind: 'error', trafficMetric: 'req' }),
+      baseline: counts('baseline', 3, 60, 0),
+      canary: counts('canary', 3, 60, 2),
+      traffic: { baseline: counts('baseline', 3, 60, 19000), canary: counts('canary', 3, 60, 1000) },
+    };
+    const r = rateJudge(data, ctx);
+    expect(r.evidence.pRaw as number).toBeCloseTo(0.05 ** 2, 12);
+    expect(r.evidence.extraErrors).toBe(2);
+    expect(r.outcome).toBe('pass');
+    expect(r.explanation).toContain('3 extra errors over the window');
   });
 });
