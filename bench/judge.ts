@@ -1,12 +1,13 @@
 // `pnpm bench judge [--cases N] [--seed S]`: detection and false-fail rates of Vigil's default judgment and
-// its Kayenta mode on canary cases built from the real NAB traces, then the time to judge 200 metrics.
+// its Kayenta mode on canary cases built from the real NAB traces (3+3 and 10+10 instances), then the time to
+// judge 200 metrics.
 import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { judgeVerification } from '../packages/core/src/judgment/index.ts';
 import type { Sensitivity } from '../packages/core/src/model/metric.ts';
-import { type BenchCase, CLASSES, INSTANCES, makeCase, POINTS } from './judge/cases.ts';
+import { type BenchCase, CLASSES, INSTANCE_SETS, INSTANCES, makeCase, POINTS } from './judge/cases.ts';
 import { loadTraces, type Trace } from './judge/nab.ts';
 import { mulberry32 } from './judge/prng.ts';
 import { timingWorkload } from './judge/timing.ts';
@@ -45,59 +46,27 @@ export default function run(args: string[]): void {
   const { traces, excluded } = loadTraces(resolve(repoRoot, '../shared/bench-data/nab/data'));
   console.log(
     `judge bench: ${traces.length} NAB traces (excluded, noise-free: ${excluded.join(', ')}), ` +
-      `${INSTANCES}+${INSTANCES} instances x ${POINTS} points, ${cases} cases per class, seed ${seed}`,
+      `${INSTANCE_SETS.map((k) => `${k}+${k}`).join(' and ')} instances x ${POINTS} points, ${cases} cases per class ` +
+      `and set, seed ${seed}`,
   );
   const speed = timing(traces, seed);
   const started = performance.now();
-  const rows: (string | number)[][] = [];
-  CLASSES.forEach((cls, ci) => {
-    const rng = mulberry32(seed + 1000 * ci);
-    const vigil: Record<Sensitivity, number> = { low: 0, medium: 0, high: 0 };
-    let kayenta = 0;
-    const sparse = { n: 0, vigil: 0, kayenta: 0 };
-    const distinct = { n: 0, vigil: 0, kayenta: 0 };
-    for (let i = 0; i < cases; i++) {
-      const c: BenchCase = makeCase(cls, traces, rng, i);
-      const k = judgeVerification([c.data], { mode: 'kayenta' }).verdict === 'fail';
-      if (k) kayenta++;
-      for (const s of SENSITIVITIES) {
-        const failed = judgeVerification([c.data], { sensitivity: s }).verdict === 'fail';
-        if (failed) vigil[s]++;
-        if (s === 'medium' && c.errorRate !== undefined && c.errorRate < 1) {
-          sparse.n++;
-          if (failed) sparse.vigil++;
-          if (k) sparse.kayenta++;
-        }
-        if (s === 'medium' && c.distinct) {
-          distinct.n++;
-          if (failed) distinct.vigil++;
-          if (k) distinct.kayenta++;
-        }
-      }
-    }
-    const label = cls.startsWith('aa') ? `${cls} (false-fail)` : cls;
-    for (const s of SENSITIVITIES) rows.push([label, s, vigil[s] / cases, kayenta / cases, cases]);
-    if (cls === 'errors x2' && sparse.n > 0) {
-      rows.push([
-        `${cls}, < 1 error/min`,
-        'medium',
-        sparse.vigil / sparse.n,
-        sparse.kayenta / sparse.n,
-        sparse.n,
-      ]);
-    }
-    const subset = SUBSETS[cls];
-    if (subset && distinct.n > 0) {
-      rows.push([
-        `${cls}, ${subset}`,
-        'medium',
-        distinct.vigil / distinct.n,
-        distinct.kayenta / distinct.n,
-        distinct.n,
-      ]);
-    }
-  });
-  printTable(['class', 'sensitivity', 'vigil', 'kayenta', 'cases'], rows);
+  // One table, a column pair per case set: the 3+3 set keeps the seeds it always had, the wider sets draw
+  // their own cases from seeds of their own.
+  const sets = INSTANCE_SETS.map((instances) => detection(traces, seed, cases, instances));
+  const rows = sets[0]!.map((row, r) => [
+    row.label,
+    row.sensitivity,
+    ...sets.flatMap((set) => [set[r]!.vigil, set[r]!.kayenta, set[r]!.n]),
+  ]);
+  printTable(
+    [
+      'class',
+      'sensitivity',
+      ...INSTANCE_SETS.flatMap((k) => [`vigil ${k}+${k}`, `kayenta ${k}+${k}`, 'cases']),
+    ],
+    rows,
+  );
   console.log(
     `(${((performance.now() - started) / 1000).toFixed(1)} s; kayenta mode has no sensitivity: same column)`,
   );
@@ -128,6 +97,63 @@ export default function run(args: string[]): void {
     ],
     speed,
   );
+}
+
+/** One row of the detection table: a class (or sub-group) at one sensitivity. */
+interface DetectionRow {
+  label: string;
+  sensitivity: Sensitivity;
+  vigil: number;
+  kayenta: number;
+  n: number;
+}
+
+/** Detection (false-fail for A/A classes) rates of every class with `instances`+`instances` instances. */
+function detection(traces: Trace[], seed: number, cases: number, instances: number): DetectionRow[] {
+  const rows: DetectionRow[] = [];
+  const setSeed = instances === INSTANCES ? seed : seed + 7919 * instances;
+  CLASSES.forEach((cls, ci) => {
+    const rng = mulberry32(setSeed + 1000 * ci);
+    const vigil: Record<Sensitivity, number> = { low: 0, medium: 0, high: 0 };
+    let kayenta = 0;
+    const sparse = { n: 0, vigil: 0, kayenta: 0 };
+    const distinct = { n: 0, vigil: 0, kayenta: 0 };
+    for (let i = 0; i < cases; i++) {
+      const c: BenchCase = makeCase(cls, traces, rng, i, instances);
+      const k = judgeVerification([c.data], { mode: 'kayenta' }).verdict === 'fail';
+      if (k) kayenta++;
+      for (const s of SENSITIVITIES) {
+        const failed = judgeVerification([c.data], { sensitivity: s }).verdict === 'fail';
+        if (failed) vigil[s]++;
+        if (s === 'medium' && c.errorRate !== undefined && c.errorRate < 1) {
+          sparse.n++;
+          if (failed) sparse.vigil++;
+          if (k) sparse.kayenta++;
+        }
+        if (s === 'medium' && c.distinct) {
+          distinct.n++;
+          if (failed) distinct.vigil++;
+          if (k) distinct.kayenta++;
+        }
+      }
+    }
+    const label = cls.startsWith('aa') ? `${cls} (false-fail)` : cls;
+    for (const s of SENSITIVITIES) {
+      rows.push({ label, sensitivity: s, vigil: vigil[s] / cases, kayenta: kayenta / cases, n: cases });
+    }
+    const sub = (name: string, g: { n: number; vigil: number; kayenta: number }) =>
+      rows.push({
+        label: `${cls}, ${name}`,
+        sensitivity: 'medium',
+        vigil: g.n > 0 ? g.vigil / g.n : Number.NaN,
+        kayenta: g.n > 0 ? g.kayenta / g.n : Number.NaN,
+        n: g.n,
+      });
+    if (cls === 'errors x2') sub('< 1 error/min', sparse);
+    const subset = SUBSETS[cls];
+    if (subset) sub(subset, distinct);
+  });
+  return rows;
 }
 
 /**

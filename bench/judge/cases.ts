@@ -17,7 +17,10 @@ export const CLASSES = [
 export type CaseClass = (typeof CLASSES)[number];
 
 export const POINTS = 60;
+/** Instances per side of the default case set; the bench also runs a wider set (see INSTANCE_SETS). */
 export const INSTANCES = 3;
+/** The case sets: 3+3 instances (the design) and 10+10 (where sparse effects become visible). */
+export const INSTANCE_SETS = [INSTANCES, 10] as const;
 const MINUTE = 60_000;
 
 /** One generated case, with what the bench reports per sub-group. */
@@ -39,7 +42,13 @@ export interface BenchCase {
  * same traffic at the same minutes); each instance adds its own noise, a seeded bootstrap of the trace's
  * residuals. The canary instances carry the injected regression.
  */
-export function makeCase(cls: CaseClass, traces: Trace[], rng: () => number, index: number): BenchCase {
+export function makeCase(
+  cls: CaseClass,
+  traces: Trace[],
+  rng: () => number,
+  index: number,
+  instances: number = INSTANCES,
+): BenchCase {
   const trace = traces[randInt(rng, traces.length)]!;
   let start = 0;
   let segment: number[] = [];
@@ -51,7 +60,9 @@ export function makeCase(cls: CaseClass, traces: Trace[], rng: () => number, ind
     if (level > 0) break;
   }
   const t0 = 1_700_000_000_000 + index * POINTS * MINUTE;
-  if (cls === 'aa-counts' || cls === 'errors x2') return countCase(cls, trace, segment, level, rng, t0);
+  if (cls === 'aa-counts' || cls === 'errors x2') {
+    return countCase(cls, trace, segment, level, rng, t0, instances);
+  }
   const noise = () => trace.residuals[randInt(rng, trace.residuals.length)]!;
   const canaryValue = (signal: number, j: number, spikes: Set<number>): number => {
     let r = noise();
@@ -84,8 +95,8 @@ export function makeCase(cls: CaseClass, traces: Trace[], rng: () => number, ind
     distinct: cls === 'spikes 5% x10' ? 9 * level > trace.absResidualQ995 : trace.kurtosis < 15,
     data: {
       definition: { name: trace.name, kind: 'other', direction: 'higher-is-worse' },
-      baseline: Array.from({ length: INSTANCES }, (_, k) => series('baseline', k)),
-      canary: Array.from({ length: INSTANCES }, (_, k) => series('canary', k)),
+      baseline: Array.from({ length: instances }, (_, k) => series('baseline', k)),
+      canary: Array.from({ length: instances }, (_, k) => series('canary', k)),
     },
   };
 }
@@ -103,6 +114,7 @@ function countCase(
   level: number,
   rng: () => number,
   t0: number,
+  instances: number,
 ): BenchCase {
   const shape = segment.map((v) => (level > 0 ? Math.max(v, 0) / level : 1));
   const meanShape = shape.reduce((a, v) => a + v, 0) / POINTS || 1;
@@ -137,8 +149,8 @@ function countCase(
       direction: 'higher-is-worse',
       ...(withTraffic ? { trafficMetric: 'requests' } : {}),
     },
-    baseline: Array.from({ length: INSTANCES }, (_, k) => series('baseline', k)),
-    canary: Array.from({ length: INSTANCES }, (_, k) => series('canary', k)),
+    baseline: Array.from({ length: instances }, (_, k) => series('baseline', k)),
+    canary: Array.from({ length: instances }, (_, k) => series('canary', k)),
   };
   if (withTraffic) data.traffic = traffic;
   return { trace: trace.name, data, errorRate: rate, distinct: trace.kurtosis < 15 };
