@@ -221,6 +221,8 @@ class RunState {
   logResult: LogComparison | undefined;
   private readonly series = new Map<string, Record<Group, Map<string, Point[]>>>();
   private readonly logs: Record<Group, LogEvent[]> = { baseline: [], canary: [] };
+  /** Log events without the instance field where the groups are told apart by instance: judged in neither. */
+  private readonly unattributedLogs: LogEvent[] = [];
   private readonly spec: Spec;
   private readonly plan: Plan;
   private readonly options: RunOptions;
@@ -302,21 +304,30 @@ class RunState {
             group,
             query: logs.query,
             vars,
-            instanceLabel: this.spec.strategy.instanceLabel,
+            instanceLabel: this.logInstanceField(),
             window: { start, end },
             limit: logs.limit,
           },
           signal,
         );
+        // Where the group is a set of instances, an event that names none cannot be placed: giving it to
+        // both groups would make a new canary message look known. Set it apart and report it instead.
+        const byInstance = selector.instances !== undefined || selector.pattern !== undefined;
         for (const e of events) {
-          if (e.instance === undefined || selects(selector, e.instance))
+          if (e.instance === undefined ? !byInstance : selects(selector, e.instance))
             this.logs[group].push({ ...e, t: e.t + shift, group });
+          else if (e.instance === undefined) this.unattributedLogs.push({ ...e, t: e.t + shift });
         }
       } catch (e) {
         if (signal?.aborted) throw e;
         this.errors.push({ t: end, group, message: `logs: ${(e as Error).message}` });
       }
     }
+  }
+
+  /** The attribute that names a log event's instance: `logs.instanceField`, else the metrics' label. */
+  private logInstanceField(): string {
+    return this.spec.logs?.instanceField ?? this.spec.strategy.instanceLabel;
   }
 
   private vars(group: Group): Record<string, string | string[]> {
@@ -367,7 +378,14 @@ class RunState {
       this.logResult = compareLogs(
         this.logs.baseline.filter((e) => e.t < until),
         this.logs.canary.filter((e) => e.t < until),
-        { feedback: this.options.feedback ?? [], sensitivity: this.spec.sensitivity },
+        {
+          feedback: this.options.feedback ?? [],
+          sensitivity: this.spec.sensitivity,
+          unattributed: {
+            field: this.logInstanceField(),
+            events: this.unattributedLogs.filter((e) => e.t < until),
+          },
+        },
       );
     }
     return judgeVerification(this.metricData(until), {

@@ -25,6 +25,7 @@ export interface LogFetch {
   group: Group;
   query: string;
   vars: Record<string, string | string[]>;
+  /** Attribute of a log event that names its instance (`logs.instanceField`, else the metrics' label). */
   instanceLabel: string;
   window: { start: number; end: number };
   limit: number;

@@ -18,7 +18,7 @@ import { holmAcrossMetrics } from './acrossMetrics.ts';
  * Default mode: each metric is judged at its own alpha, then Holm's procedure across the deciding metrics
  * turns fails that many metrics would produce by chance into warnings (`acrossMetrics`). Any failing
  * metric that is not muted fails the verification (a failing critical metric is named as such); a failing
- * log judgment fails it too. Otherwise metrics without data decide by the
+ * log judgment fails it too. Otherwise metrics without data, and logs without events, decide by the
  * `noData` policy (fail, inconclusive, or pass when the user says so); with no metric judged at all, the
  * policy decides alone. The score (0..100, higher is healthier) is the weighted mean of 100 x (1 - risk)
  * over the deciding metrics with data (logs weigh 1); under the `fail` policy a metric without data scores 0.
@@ -69,12 +69,22 @@ export function judgeVerification(metrics: MetricData[], options: JudgmentOption
     return { ...base, verdict: 'fail', reason: `Fail: ${parts.join('; ')}; score ${score}.` };
   }
   const judgedCount = deciding.length - missing.length;
-  if (missing.length > 0 || (judgedCount === 0 && !logs)) {
+  // Logs that were asked for but had no events are missing data like a metric without data.
+  const logsMissing = logs?.outcome === 'no-data';
+  if (missing.length > 0 || logsMissing || (judgedCount === 0 && !logs)) {
     const names = missing.map((m) => m.metric);
-    const what =
+    const what = [
       deciding.length === 0
-        ? 'no metric to judge'
-        : `${missing.length} of ${deciding.length} metrics had no data (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`;
+        ? logs
+          ? ''
+          : 'no metric to judge'
+        : missing.length > 0
+          ? `${missing.length} of ${deciding.length} metrics had no data (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`
+          : '',
+      logsMissing ? `the logs had no data (${firstSentence(logs.explanation)})` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
     if (noData === 'fail')
       return { ...base, verdict: 'fail', reason: `Fail: ${what}, and the no-data policy is fail.` };
     if (noData === 'inconclusive') {
@@ -165,9 +175,13 @@ function judgeKayenta(metrics: MetricData[], options: JudgmentOptions): Judgment
     score.classification === 'Pass' ? 'pass' : score.classification === 'Fail' ? 'fail' : 'inconclusive';
   let reason = `Kayenta ${score.classification}: score ${score.score} (pass >= ${pass}, marginal >= ${marginal}); ${why}.`;
   const logs = options.logs;
+  const noData: NoDataPolicy = options.noData ?? 'inconclusive';
   if (logs?.outcome === 'fail' && verdict !== 'fail') {
     verdict = 'fail';
     reason = `Fail: logs failed (${firstSentence(logs.explanation)}); ${reason}`;
+  } else if (logs?.outcome === 'no-data' && verdict === 'pass' && noData !== 'pass') {
+    verdict = noData === 'fail' ? 'fail' : 'inconclusive';
+    reason = `${noData === 'fail' ? 'Fail' : 'Inconclusive'}: the logs had no data (${firstSentence(logs.explanation)}), and the no-data policy is ${noData}; ${reason}`;
   }
   return { verdict, score: score.score, reason, metrics: judged, ...(logs ? { logs } : {}) };
 }

@@ -35,6 +35,22 @@ export interface CompareLogsOptions {
   /** Sample messages kept per cluster. Default 3. */
   samples?: number;
   miner?: TemplateMinerOptions;
+  /**
+   * Events that could not be given to either group because they lack the instance field (see the spec's
+   * `logs.instanceField`). They are never judged; their count and a few samples are reported, and when the
+   * canary has no events of its own the explanation says they are the likely cause.
+   */
+  unattributed?: { field: string; events: readonly LogEvent[] };
+}
+
+/** Log events that lacked the instance field, as reported. */
+export interface UnattributedLogs {
+  /** The instance field they lacked. */
+  field: string;
+  /** Distinct events (the same event returned for both groups counts once). */
+  events: number;
+  /** Up to `samples` distinct messages. */
+  samples: string[];
 }
 
 /** What `low | medium | high` sensitivity means for the log comparison. */
@@ -93,6 +109,8 @@ export interface LogComparison extends LogsJudgment {
   counts: Record<LogClusterClass, number>;
   /** Clusters whose risk feedback changed or confirmed. */
   feedbackApplied: number;
+  /** Events without the instance field, set apart (present only when there were any). */
+  unattributed?: UnattributedLogs;
 }
 
 const BASE_RISK: Record<'unknown' | 'unexpected-frequency', Record<number, number>> = {
@@ -235,6 +253,7 @@ export function compareLogs(
   );
 
   const risk = clusters.length > 0 ? Math.max(...clusters.map((c) => c.risk)) : 0;
+  const unattributed = summariseUnattributed(options.unattributed, maxSamples);
   let outcome: MetricOutcome;
   if (canary.length === 0) outcome = 'no-data';
   else if (risk >= settings.failRisk) outcome = 'fail';
@@ -253,13 +272,29 @@ export function compareLogs(
       baseline.length,
       canary.length,
       feedbackApplied,
+      unattributed,
     ),
     clusters,
     totals: { baseline: baseline.length, canary: canary.length },
     exposure,
     counts,
     feedbackApplied,
+    ...(unattributed ? { unattributed } : {}),
   };
+}
+
+function summariseUnattributed(
+  u: CompareLogsOptions['unattributed'],
+  maxSamples: number,
+): UnattributedLogs | undefined {
+  if (!u || u.events.length === 0) return undefined;
+  const seen = new Set<string>();
+  const samples: string[] = [];
+  for (const e of u.events) {
+    seen.add(`${e.t}\u0000${e.level}\u0000${e.message}`);
+    if (samples.length < maxSamples && !samples.includes(e.message)) samples.push(e.message);
+  }
+  return { field: u.field, events: seen.size, samples };
 }
 
 function applyFeedback(action: FeedbackAction, cls: LogClusterClass, risk: number, canary: number): number {
@@ -319,9 +354,13 @@ function explainComparison(
   nb: number,
   nc: number,
   feedbackApplied: number,
+  unattributed: UnattributedLogs | undefined,
 ): string {
+  const apart = unattributed
+    ? ` ${unattributed.events} event(s) had no "${unattributed.field}" field and were judged in neither group${nc === 0 ? '; if that field is not where your logs name the instance, set logs.instanceField' : ''}.`
+    : '';
   if (outcome === 'no-data') {
-    return `No canary log messages (baseline: ${nb}); the logs cannot be judged.`;
+    return `No canary log messages (baseline: ${nb}); the logs cannot be judged.${apart}`;
   }
   const parts = [
     `Logs ${outcome} (risk ${risk.toFixed(2)}): ${nc} canary and ${nb} baseline messages in ${clusters.length} clusters; ` +
@@ -330,6 +369,7 @@ function explainComparison(
         ? ` (rates per unit of traffic: ${exposure.canary} canary, ${exposure.baseline} baseline).`
         : '.'),
   ];
+  if (apart) parts.push(apart.trim());
   const risky = clusters.filter((c) => c.risk >= WARN_RISK).slice(0, 3);
   if (risky.length > 0) parts.push(`Highest: ${risky.map((c) => c.explanation).join('; ')}.`);
   if (feedbackApplied > 0) {

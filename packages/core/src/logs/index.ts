@@ -30,4 +30,5 @@ export {
   type LogComparison,
   type LogSensitivitySettings,
   type RiskLevel,
+  type UnattributedLogs,
 } from './compare.ts';

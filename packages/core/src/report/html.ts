@@ -103,6 +103,7 @@ ${ticks.map((v) => `<line x1="${pad.l}" x2="${W - pad.r}" y1="${y(v)}" y2="${y(v
 function logsSection(l: NonNullable<Report['logs']>): string {
   return `<h2>Logs <span class="verdict ${l.outcome}">${l.outcome}</span></h2>
 <p>${h(l.explanation)} <span class="muted">${l.baselineEvents} baseline and ${l.canaryEvents} canary events.</span></p>
+${l.unattributed ? `<p>${l.unattributed.events} event(s) had no <code>${h(l.unattributed.field)}</code> field and were judged in neither group.</p><pre>${l.unattributed.samples.slice(0, 3).map(h).join('\n')}</pre>` : ''}
 <table><thead><tr><th>Cluster</th><th>Class</th><th>Level</th><th>Baseline</th><th>Canary</th><th>Risk</th></tr></thead><tbody>
 ${l.clusters.map((c) => `<tr><td><code>${h(c.template)}</code>${c.samples.length ? `<details><summary>samples</summary><pre>${c.samples.slice(0, 5).map(h).join('\n')}</pre></details>` : ''}</td><td>${h(c.classification)}${c.feedback ? `<br><span class="muted">${h(c.feedback)}</span>` : ''}</td><td>${h(c.level)}</td><td>${c.baselineCount}</td><td>${c.canaryCount}</td><td>${c.risk.toFixed(2)}</td></tr>`).join('\n')}
 </tbody></table>`;

@@ -20,5 +20,6 @@ export function logsForReport(c: LogComparison): NonNullable<Report['logs']> {
       samples: k.samples,
       ...(k.feedback ? { feedback: `${k.feedback.action}: ${k.feedback.reason}` } : {}),
     })),
+    ...(c.unattributed ? { unattributed: c.unattributed } : {}),
   };
 }

@@ -53,6 +53,15 @@ export function renderMarkdown(report: Report): string {
       `${l.baselineEvents} baseline and ${l.canaryEvents} canary events.`,
       '',
     );
+    if (l.unattributed) {
+      out.push(
+        `${l.unattributed.events} event(s) had no \`${md(l.unattributed.field)}\` field and were judged in neither group, e.g.:`,
+        '```',
+        ...l.unattributed.samples.slice(0, 3).map((s) => s.slice(0, 300)),
+        '```',
+        '',
+      );
+    }
     const shown = l.clusters.filter((c) => c.classification !== 'known' || c.risk > 0).slice(0, 20);
     if (shown.length > 0) {
       out.push('| Cluster | Class | Level | Baseline | Canary | Risk |', '|---|---|---|---|---|---|');

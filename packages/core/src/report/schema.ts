@@ -99,6 +99,14 @@ export const reportSchema = z.object({
       baselineEvents: z.number().int(),
       canaryEvents: z.number().int(),
       clusters: z.array(reportLogClusterSchema),
+      unattributed: z
+        .object({
+          field: z.string().describe('The instance field these events lacked (logs.instanceField).'),
+          events: z.number().int(),
+          samples: z.array(z.string()),
+        })
+        .optional()
+        .describe('Events without the instance field: placed in neither group, so never judged.'),
     })
     .optional(),
   timeline: z.array(

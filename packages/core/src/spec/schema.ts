@@ -293,6 +293,13 @@ export const logsSpecSchema = z.strictObject({
     .optional()
     .describe('Key of the provider under `providers`; defaults to the only one.'),
   query: z.string().describe('Log query template (same variables as metric queries).'),
+  instanceField: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Attribute (Datadog tag or attribute, Dynatrace column such as "k8s.pod.name") that names the instance of a log event; default strategy.instanceLabel. Where the groups are told apart by instance, events without it belong to neither group: they are counted and reported, never judged.',
+    ),
   limit: z.number().int().positive().default(10000).describe('Most events read per group and poll.'),
   feedback: z.string().optional().describe('YAML file of log cluster feedback, relative to the spec.'),
 });

@@ -160,6 +160,29 @@ describe('judgeVerification', () => {
     expect(j.logs?.outcome).toBe('fail');
   });
 
+  it('lets the no-data policy decide logs without events: never "the logs passed"', () => {
+    const ok = named(synthetic({ seed: 1 }), 'ok');
+    const logs = {
+      outcome: 'no-data' as const,
+      risk: 0,
+      explanation: 'No canary log messages (baseline: 0).',
+    };
+    const inconclusive = judgeVerification([ok], { logs, noData: 'inconclusive' });
+    expect(inconclusive.verdict).toBe('inconclusive');
+    expect(inconclusive.reason).toMatch(/^Inconclusive: the logs had no data \(No canary log messages/);
+    expect(inconclusive.reason).not.toMatch(/logs passed/);
+    expect(judgeVerification([ok], { logs }).verdict).toBe('inconclusive');
+    expect(judgeVerification([ok], { logs, noData: 'fail' }).verdict).toBe('fail');
+    const accepted = judgeVerification([ok], { logs, noData: 'pass' });
+    expect(accepted.verdict).toBe('pass');
+    expect(accepted.reason).toMatch(/the logs had no data .*accepted by the no-data policy/);
+    // Logs alone, without events: nothing was judged.
+    expect(judgeVerification([], { logs }).verdict).toBe('inconclusive');
+    // Kayenta mode follows the same policy.
+    expect(judgeVerification([ok], { logs, mode: 'kayenta' }).verdict).toBe('inconclusive');
+    expect(judgeVerification([ok], { logs, mode: 'kayenta', noData: 'pass' }).verdict).toBe('pass');
+  });
+
   it('scores the weighted mean of 100 x (1 - risk)', () => {
     const j = judgeVerification([
       named(synthetic({ seed: 3, shift: 0.5 }), 'bad', { weight: 3 }),
