@@ -3,7 +3,13 @@ export type { Judge, JudgeContext } from './judges/judge.ts';
 export * from './engine/index.ts';
 export * from './formats/index.ts';
 export * from './judgment/index.ts';
-export { sensitivitySettings, type SensitivitySettings } from './judges/sensitivity.ts';
+export {
+  type AbsoluteFloor,
+  absoluteFloor,
+  sensitivitySettings,
+  type SensitivitySettings,
+} from './judges/sensitivity.ts';
+export * from './units/index.ts';
 export * from './report/index.ts';
 export * from './spec/index.ts';
 export * from './logs/index.ts';

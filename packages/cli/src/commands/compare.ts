@@ -1,6 +1,14 @@
 import { basename, resolve } from 'node:path';
-import { formatJudgmentText, judgeVerification, type MetricData, seriesFromCsv } from '@vigil/core';
+import {
+  formatJudgmentText,
+  judgeVerification,
+  type MetricData,
+  parseUnit,
+  seriesFromCsv,
+  unknownUnitMessage,
+} from '@vigil/core';
 import { oneOf, parseCommandArgs, required } from '../args.ts';
+import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';
 import { exitCodeOf } from '../exitCode.ts';
 import { readInput } from '../input.ts';
@@ -25,7 +33,8 @@ Options:
   --metric NAME       metric name in the output (default: the canary file's name)
   --kind K            error | latency | throughput | resource | other (default: other)
   --direction D       higher-is-worse | lower-is-worse | both (default: higher-is-worse)
-  --unit U            display unit, e.g. ms
+  --unit U            unit of the values, e.g. ms, s, B, MiB, %, ratio, req/s (floors and thresholds are
+                      converted into it; without it no absolute floor applies)
   --sensitivity S     low | medium | high (default: medium)
   --judge J           default (Vigil's combined judges) | kayenta (Kayenta NetflixACAJudge semantics)
   --json              print one JSON object (verdict, score, reason, metrics with per-judge details)
@@ -51,6 +60,10 @@ Example:
     const baselinePath = resolve(io.cwd, required('compare', 'baseline', values.baseline));
     const canaryPath = resolve(io.cwd, required('compare', 'canary', values.canary));
     const metric = (values.metric as string | undefined) ?? basename(canaryPath).replace(/\.csv$/i, '');
+    const unitText = values.unit as string | undefined;
+    const unit = unitText === undefined ? undefined : parseUnit(unitText);
+    if (unitText !== undefined && !unit)
+      throw new UsageError(`vigil compare: --unit: ${unknownUnitMessage(unitText)}`);
     const definition = {
       name: metric,
       kind: oneOf('compare', 'kind', values.kind as string | undefined, KINDS, 'other'),
@@ -61,7 +74,7 @@ Example:
         DIRECTIONS,
         'higher-is-worse',
       ),
-      ...(values.unit ? { unit: values.unit as string } : {}),
+      ...(unit ? { unit: unit.symbol } : {}),
     };
     const data: MetricData = {
       definition,

@@ -4,6 +4,8 @@ import { alignByTime } from './align.ts';
 import { type Decision, decide, fmt, fmtP, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
+import { absoluteFloor } from './sensitivity.ts';
+import { formatChangeQuantity } from '../units/unit.ts';
 import { normalQuantile } from '../stats/distributions.ts';
 import { type CellFrame, cellMedian, frameOfAligned, frameOfCells, typicalShift } from './frame.ts';
 import { ascendingOrder, quantileInPlace, scratchArray, upperQuantiles } from './select.ts';
@@ -298,8 +300,7 @@ function judgeFrame(data: MetricData, f: CellFrame, aligned: boolean, ctx: Judge
       baseN++;
     }
   baseMean = baseN > 0 ? baseMean / baseN : 0;
-  const unit = definition.unit ? ` ${definition.unit}` : '';
-  const minAbs = s.minAbsoluteChange[definition.kind];
+  const minAbs = absoluteFloor(s, definition).value;
   let varDecision: Decision = { outcome: 'pass', risk: 0, classification: 'pass' };
   let tailDecision: Decision = varDecision;
   const parts: string[] = [];
@@ -322,7 +323,7 @@ function judgeFrame(data: MetricData, f: CellFrame, aligned: boolean, ctx: Judge
     parts.push(
       `${tail.canaryExceed} of ${tail.canaryN} canary vs ${tail.baselineExceed} of ${tail.baselineN} baseline points ` +
         `beyond the pooled ${Math.round(s.tailQuantile * 100)}th percentile of residuals (p = ${fmtP(pt)}; ` +
-        `p95 ${signed(tail.p95Increase)}${unit}, p99 ${signed(tail.p99Increase)}${unit})`,
+        `p95 ${formatChangeQuantity(tail.p95Increase, definition.unit)}, p99 ${formatChangeQuantity(tail.p99Increase, definition.unit)})`,
     );
   }
   const worst = tailDecision.risk > varDecision.risk ? tailDecision : varDecision;
@@ -349,8 +350,4 @@ function judgeFrame(data: MetricData, f: CellFrame, aligned: boolean, ctx: Judge
       decidedBy: by,
     },
   };
-}
-
-function signed(x: number): string {
-  return `${x >= 0 ? '+' : ''}${fmt(x)}`;
 }

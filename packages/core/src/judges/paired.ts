@@ -5,6 +5,8 @@ import { type AlignedData, alignByTime, MIN_ALIGNED_POINTS } from './align.ts';
 import { decide, deflateP, fmt, fmtP, harmfulAlternative, isHarmful, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
+import { absoluteFloor, minimumChangeText } from './sensitivity.ts';
+import { formatChangeQuantity, formatQuantity } from '../units/unit.ts';
 import { type CellFrame, frameOfAligned, typicalShift } from './frame.ts';
 import { quantileInPlace } from './select.ts';
 import { summarizeSide } from './sideSummary.ts';
@@ -83,23 +85,24 @@ export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeC
   const baseMedian = aligned.complete ? (summarizeSide(data.baseline).median ?? 0) : alignedBaselineMedian(f);
   const scale = Math.abs(baseMedian !== 0 ? baseMedian : meanB);
   const relative = scale !== 0 ? shift / scale : shift === 0 ? 0 : Number.POSITIVE_INFINITY;
-  const minAbs = s.minAbsoluteChange[definition.kind];
+  const floor = absoluteFloor(s, definition);
+  const minAbs = floor.value;
   const bigEnough = Math.abs(shift) >= minAbs && Math.abs(relative) >= s.minRelativeChange && shift !== 0;
   const decision = decide(p, s.alpha, s.warnFactor, isHarmful(definition.direction, up), bigEnough, up);
-  const unit = definition.unit ? ` ${definition.unit}` : '';
+  const q = (x: number) => formatQuantity(x, definition.unit);
   const caveat =
     designEffect > 1.05
       ? `; variance inflated x${fmt(designEffect)} for serial correlation/instance offsets`
       : '';
   const gate = bigEnough
     ? ''
-    : `; below the minimum change (${pct(s.minRelativeChange)} and ${fmt(minAbs)}${unit}) that may fail`;
+    : `; below the minimum change (${minimumChangeText(s, floor, definition.unit)}) that may fail`;
   return {
     judge: 'paired',
     ...decision,
     explanation:
-      `canary ${pct(relative)} vs baseline at the same minutes (typical shift ${fmt(shift)}${unit} on a ` +
-      `baseline median of ${fmt(baseMedian)}${unit}; means ${fmt(meanC)} vs ${fmt(meanB)}${unit}, ` +
+      `canary ${pct(relative)} vs baseline at the same minutes (typical shift ${formatChangeQuantity(shift, definition.unit)} on a ` +
+      `baseline median of ${q(baseMedian)}; means ${q(meanC)} vs ${q(meanB)}, ` +
       `canary mean higher in ${higher} of ${n} minutes, ` +
       `P(canary > baseline) within a minute ${fmt(test.probabilityHigher)}, stratified rank-sum p = ${fmtP(p)}${caveat})${gate}`,
     evidence: {

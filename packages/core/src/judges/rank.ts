@@ -12,7 +12,9 @@ import type { JudgeResult } from '../model/verdict.ts';
 import { mean, median } from '../stats/describe.ts';
 import { hodgesLehmann } from '../stats/hodgesLehmann.ts';
 import { mannWhitneyU } from '../stats/mannWhitney.ts';
+import { formatChangeQuantity, formatQuantity } from '../units/unit.ts';
 import type { Judge, JudgeContext } from './judge.ts';
+import { type AbsoluteFloor, absoluteFloor, minimumChangeText } from './sensitivity.ts';
 
 /** Fewest points per side for the test to mean anything; below it the judge reports no-data. */
 export const RANK_MIN_POINTS = 3;
@@ -55,18 +57,22 @@ function riskOf(p: number, alpha: number, warnAt: number, band: 'pass' | 'warn' 
   return Math.min(0.49, Math.max(0, (0.5 * lp) / Math.max(lw, 1e-12)));
 }
 
-/** The rank judge on two pooled samples; `rankJudge` wraps it for MetricData. */
+/**
+ * The rank judge on two pooled samples; `rankJudge` wraps it for MetricData. `floor` is the smallest absolute
+ * change that may fail, in the samples' unit (a number, or the floor `absoluteFloor` found for the metric).
+ */
 export function judgeRank(
   baseline: number[],
   canary: number[],
   direction: Direction,
   unit: string | undefined,
-  minAbsoluteChange: number,
+  floor: number | AbsoluteFloor,
   ctx: JudgeContext,
 ): JudgeResult {
   const { alpha, minRelativeChange } = ctx.settings;
   const warnFactor = ctx.settings.warnFactor ?? DEFAULT_WARN_FACTOR;
-  const u = unit ? ` ${unit}` : '';
+  const minAbsoluteChange = typeof floor === 'number' ? floor : floor.value;
+  const q = (x: number) => formatQuantity(x, unit);
   const base = { judge: 'rank' };
   if (baseline.length < RANK_MIN_POINTS || canary.length < RANK_MIN_POINTS) {
     return {
@@ -93,7 +99,7 @@ export function judgeRank(
       outcome: 'pass',
       risk: 0,
       classification: 'pass',
-      explanation: `Baseline and canary hold the same single value (${num(first)}${u}) at every point.`,
+      explanation: `Baseline and canary hold the same single value (${q(first)}) at every point.`,
       evidence: { nBaseline: baseline.length, nCanary: canary.length, p: 1, estimate: 0, meanRatio: 1 },
     };
   }
@@ -134,16 +140,20 @@ export function judgeRank(
       : shift === 0
         ? 'no shift'
         : `${shift > 0 ? 'higher' : 'lower'} from a zero baseline`;
-  const ci = `${Math.round(confidence * 1000) / 10}% CI [${num(hl.lower)}, ${num(hl.upper)}]`;
+  const ci = `${Math.round(confidence * 1000) / 10}% CI [${q(hl.lower)}, ${q(hl.upper)}]`;
   const facts =
-    `canary is ${relText} than baseline (Hodges-Lehmann shift ${shift >= 0 ? '+' : ''}${num(shift)}${u}, ${ci}; ` +
-    `median ${num(canaryMedian)} vs ${num(baselineMedian)}${u}); Mann-Whitney p = ${pValue(test.p)} ` +
+    `canary is ${relText} than baseline (Hodges-Lehmann shift ${formatChangeQuantity(shift, unit)}, ${ci}; ` +
+    `median ${q(canaryMedian)} vs ${q(baselineMedian)}); Mann-Whitney p = ${pValue(test.p)} ` +
     `(${alternative === 'two-sided' ? 'two-sided' : `one-sided, ${alternative}`}), alpha ${num(alpha)}; ` +
     `a canary point exceeds a baseline point in ${Math.round(cles * 100)}% of pairs.`;
   let verdict: string;
   if (band === 'fail') verdict = 'Regression: ';
   else if (band === 'warn' && significant)
-    verdict = `Significant but below the minimum change (${num(minRelativeChange * 100)}% and ${num(minAbsoluteChange)}${u}): `;
+    verdict = `Significant but below the minimum change (${
+      typeof floor === 'number'
+        ? `${num(minRelativeChange * 100)}% and ${q(floor)}`
+        : minimumChangeText(ctx.settings, floor, unit, `${num(minRelativeChange * 100)}%`)
+    }): `;
   else if (band === 'warn') verdict = 'Borderline: ';
   else if (significant) verdict = 'Changed in the harmless direction: ';
   else verdict = 'No significant change: ';
@@ -188,6 +198,6 @@ export const rankJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResu
     pooledValues(data.canary),
     data.definition.direction,
     data.definition.unit,
-    ctx.settings.minAbsoluteChange[data.definition.kind] ?? 0,
+    absoluteFloor(ctx.settings, data.definition),
     ctx,
   );

@@ -5,6 +5,7 @@ import { alignByTime } from './align.ts';
 import { decide, deflateP, fmt, fmtP, harmfulAlternative, isHarmful } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
+import { parseUnit } from '../units/unit.ts';
 
 /** Whether every finite value is a non-negative whole number (an error count per interval). */
 export function isCountSeries(series: MetricSeries[]): boolean {
@@ -35,6 +36,10 @@ function sumFinite(series: MetricSeries[]): { sum: number; points: number } {
 export const rateJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult => {
   const { definition } = data;
   const s = ctx.settings;
+  const unit = parseUnit(definition.unit);
+  if (unit && unit.dimension !== 'count' && unit.dimension !== 'count/time') {
+    return notApplicable('rate', `values are in ${unit.symbol}, not error counts per interval`);
+  }
   if (!isCountSeries(data.baseline) || !isCountSeries(data.canary)) {
     return notApplicable('rate', 'values are not whole non-negative error counts per interval');
   }

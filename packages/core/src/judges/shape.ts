@@ -4,6 +4,7 @@ import type { JudgeResult } from '../model/verdict.ts';
 import { fmt, isHarmful, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
+import { absoluteFloor } from './sensitivity.ts';
 import { sideValues } from './sideValues.ts';
 
 /** Options of the SAX shape judge. */
@@ -259,7 +260,7 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
     const relative = mb !== 0 ? delta / Math.abs(mb) : delta === 0 ? 0 : Number.POSITIVE_INFINITY;
     const bigEnough =
       isHarmful(definition.direction, delta > 0) &&
-      Math.abs(delta) >= s.minAbsoluteChange[definition.kind] &&
+      Math.abs(delta) >= absoluteFloor(s, definition).value &&
       Math.abs(relative) >= s.minRelativeChange;
     const different = typical > 0 && typical > s.shapeFactor * baselineSpread;
     const warn = different && bigEnough;

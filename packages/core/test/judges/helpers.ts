@@ -31,21 +31,23 @@ export function metricData(
   };
 }
 
-/** The numbers the rank judge reads, stated here so the tests do not depend on the sensitivity table. */
+/**
+ * The numbers the rank judge reads, stated here so the tests do not depend on the sensitivity table. The
+ * absolute floor `minAbsolute` applies to metrics in ms, counts or ratios (none without a unit).
+ */
 export function ctx(alpha = 0.005, minRelativeChange = 0.05, minAbsolute = 0): JudgeContext {
+  const floor = [
+    { value: minAbsolute, unit: 'ms' },
+    { value: minAbsolute, unit: 'count' },
+    { value: minAbsolute, unit: 'ratio' },
+  ];
   const settings = {
     sensitivity: 'medium',
     alpha,
     minRelativeChange,
-    minAbsoluteChange: {
-      error: minAbsolute,
-      latency: minAbsolute,
-      throughput: minAbsolute,
-      resource: minAbsolute,
-      other: minAbsolute,
-    },
+    minAbsoluteChange: { error: floor, latency: floor, throughput: floor, resource: floor, other: floor },
     warnFactor: 5,
-  } as SensitivitySettings;
+  } as unknown as SensitivitySettings;
   return { settings };
 }
 

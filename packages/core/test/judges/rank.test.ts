@@ -95,11 +95,17 @@ describe('rankJudge', () => {
     const base = new Array(30).fill(0);
     const canary = range(1, 30).map((i) => i / 100);
     // Every difference is a canary value: the HL shift is their median, 0.155.
-    const r = rankJudge(metricData([base], [canary], { kind: 'error' }), ctx(0.005, 0.05, 0.05));
+    const r = rankJudge(
+      metricData([base], [canary], { kind: 'error', unit: 'ratio' }),
+      ctx(0.005, 0.05, 0.05),
+    );
     expect(r.evidence.relativeChange).toBeNull();
     expect(r.evidence.estimate as number).toBeCloseTo(0.155, 3);
     expect(r.outcome).toBe('fail');
-    const gated = rankJudge(metricData([base], [canary], { kind: 'error' }), ctx(0.005, 0.05, 0.2));
+    const gated = rankJudge(
+      metricData([base], [canary], { kind: 'error', unit: 'ratio' }),
+      ctx(0.005, 0.05, 0.2),
+    );
     expect(gated.outcome).toBe('warn');
   });
 });
