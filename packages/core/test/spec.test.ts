@@ -29,7 +29,12 @@ describe('loadSpec', () => {
     const spec = loadSpec(minimal);
     expect(spec.strategy).toEqual({ type: 'auto', instanceLabel: 'instance' });
     expect(spec.sensitivity).toBe('medium');
-    expect(spec.policy).toEqual({ noData: 'inconclusive', judge: 'default', earlyStop: true });
+    expect(spec.policy).toEqual({
+      noData: 'inconclusive',
+      judge: 'default',
+      earlyStop: true,
+      maxConsecutiveErrors: 3,
+    });
     expect(spec.metrics[0]).toMatchObject({
       direction: 'higher-is-worse',
       weight: 1,

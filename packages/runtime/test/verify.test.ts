@@ -60,7 +60,9 @@ describe('canary strategy on replayed data', () => {
     expect(result.status).toBe('stopped-early');
     expect(result.fractionJudged).toBeLessThanOrEqual(0.5);
     expect(report.metrics[0]!.decidedBy).toContain('sequential');
-    expect(report.reason).toMatch(/^stopped early after \d+ of 20 polls/);
+    expect(report.reason).toMatch(
+      /^stopped early after \d+ of 20 polls: "latency" failed: the canary differs/,
+    );
     expect(report.metrics[0]!.change).toBeGreaterThan(0.3);
     expect(reportSchema.parse(JSON.parse(await readFile(files!.json, 'utf8')))).toEqual(report);
     const md = await readFile(files!.markdown, 'utf8');
@@ -68,6 +70,24 @@ describe('canary strategy on replayed data', () => {
     const html = await readFile(files!.html, 'utf8');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|src="http|href="http/);
+  });
+
+  it('an early stop keeps the score of the metrics that were fine, and names the metric that decided', async () => {
+    const rec = canaryRecording(1.4);
+    const common = { start: T0, minutes: 20, level: 50, noise: 2 };
+    rec.metrics.push(
+      series({ ...common, query: 'rps{pod=~"b-.*"}', group: 'baseline', instances: B, seed: 7 }),
+      series({ ...common, query: 'rps{pod=~"c-.*"}', group: 'canary', instances: C, seed: 8 }),
+    );
+    const { result, report } = await run(
+      canarySpec('', `  - name: requests\n    query: 'rps{pod=~"{{instances}}"}'\n    kind: throughput\n`),
+      rec,
+    );
+    expect(result.status).toBe('stopped-early');
+    expect(report.reason).toMatch(/^stopped early after \d+ of 20 polls: "latency" failed: /);
+    // latency's risk is ~1, requests' ~0: the weighted score is about half, not 0.
+    expect(report.score).toBeGreaterThanOrEqual(40);
+    expect(report.score).toBeLessThanOrEqual(55);
   });
 
   it('passes an A/A canary after the full duration', async () => {
@@ -110,7 +130,7 @@ describe('canary strategy on replayed data', () => {
   it('treats a metric without data by the no-data policy and says why', async () => {
     const spec = (policy: string) =>
       canarySpec(
-        `policy: { noData: ${policy} }\n`,
+        `policy: { noData: ${policy}, maxConsecutiveErrors: 100 }\n`,
         `  - name: saturation\n    query: 'sat{pod=~"{{instances}}"}'\n    kind: resource\n`,
       );
     for (const [policy, verdict] of [
@@ -140,6 +160,27 @@ describe('canary strategy on replayed data', () => {
     );
     expect(report.verdict).toBe('inconclusive');
     expect(report.outcome).toBe('inconclusive');
+  });
+
+  it('stops as could-not-verify once the queries of a required metric failed at 3 polls in a row', async () => {
+    const { result, report } = await run(
+      canarySpec('', `  - name: saturation\n    query: 'sat{pod=~"{{instances}}"}'\n    kind: resource\n`),
+      canaryRecording(1),
+    );
+    expect(result.status).toBe('stopped-early');
+    expect(result.timeline).toHaveLength(3);
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.outcome).toBe('could-not-verify');
+    expect(report.reason).toMatch(
+      /^Could not verify: stopped after 3 of 20 polls because the queries of "saturation" failed at 3 polls in a row \(limit policy.maxConsecutiveErrors = 3\); last error: .*no recording of/,
+    );
+    expect(report.outcomeCause).toContain('metric "saturation" could not be judged');
+    // A failing metric that is not required (another one is critical) does not stop the run.
+    const critical = await run(
+      canarySpec('', `    critical: true\n  - name: saturation\n    query: 'sat{pod=~"{{instances}}"}'\n`),
+      canaryRecording(1),
+    );
+    expect(critical.result.status).toBe('completed');
   });
 
   it('ends a cancelled run with a partial, inconclusive report: never a pass', async () => {

@@ -4,7 +4,7 @@
  * verdict. Time and data come in through `Clock` and `VerificationSource`, so replays run instantly and the
  * loop is deterministic for the same inputs.
  */
-import { judgeVerification } from '../judgment/index.ts';
+import { judgeVerification, scoreOf } from '../judgment/index.ts';
 import { type VerificationOutcome, verificationOutcome } from '../judgment/outcome.ts';
 import { sensitivitySettings } from '../judges/sensitivity.ts';
 import { compareLogs, type FeedbackRule, type LogComparison } from '../logs/index.ts';
@@ -107,6 +107,7 @@ export async function runVerification(options: RunOptions): Promise<Verification
   let stopReason: string | undefined;
   let judged = plan.analysisStart;
   let pollsDone = 0;
+  let errorStop = false;
   try {
     if (clock.now() < plan.analysisStart) {
       progress({
@@ -124,6 +125,14 @@ export async function runVerification(options: RunOptions): Promise<Verification
       await state.fetch(judged, pollAt, signal);
       judged = pollAt;
       pollsDone = i + 1;
+      const refused = state.consecutiveErrors(spec.policy.maxConsecutiveErrors);
+      if (refused && i + 1 < plan.polls.length) {
+        status = 'stopped-early';
+        stopReason = refused;
+        errorStop = true;
+        state.timeline.push({ t: pollAt, ...timelinePoint(state.judge(judged)) });
+        break;
+      }
       const judgment = state.judge(judged);
       const decision =
         spec.policy.earlyStop || hasFailFast(judgment) ? state.earlyDecision(judgment, i + 1) : undefined;
@@ -154,7 +163,17 @@ export async function runVerification(options: RunOptions): Promise<Verification
   }
 
   let judgment = state.judge(judged);
-  if (status === 'stopped-early') judgment = state.earlyDecision(judgment, pollsDone)?.judgment ?? judgment;
+  if (errorStop) {
+    // The data that did arrive may still show a regression: that stays a fail. Anything else is not a pass.
+    if (judgment.verdict !== 'fail') {
+      judgment = {
+        ...judgment,
+        verdict: 'inconclusive',
+        reason: `Could not verify: stopped after ${pollsDone} of ${plan.polls.length} polls because ${stopReason}. So far: ${judgment.reason}`,
+      };
+    }
+  } else if (status === 'stopped-early')
+    judgment = state.earlyDecision(judgment, pollsDone)?.judgment ?? judgment;
   if (status === 'cancelled') {
     judgment = {
       ...judgment,
@@ -206,6 +225,10 @@ export async function runVerification(options: RunOptions): Promise<Verification
   return result;
 }
 
+function timelinePoint(j: Judgment): { verdict: Verdict; score: number; risk: number } {
+  return { verdict: j.verdict, score: j.score, risk: maxRisk(j) };
+}
+
 function maxRisk(j: Judgment): number {
   return Math.max(0, ...j.metrics.filter((m) => !m.muted).map((m) => m.risk), j.logs?.risk ?? 0);
 }
@@ -227,12 +250,19 @@ class RunState {
   private readonly plan: Plan;
   private readonly options: RunOptions;
   private readonly definitions: MetricDefinition[];
+  /** Metrics whose failed fetches can stop the run (see `consecutiveErrors`). */
+  private readonly required: string[];
+  /** Polls in a row at which a required metric's fetch failed, with the last error. */
+  private readonly failedPolls = new Map<string, { count: number; message: string }>();
 
   constructor(spec: Spec, plan: Plan, options: RunOptions) {
     this.spec = spec;
     this.plan = plan;
     this.options = options;
     this.definitions = spec.metrics.map(definitionOf);
+    const live = spec.metrics.filter((m) => !m.muted);
+    const critical = live.filter((m) => m.critical);
+    this.required = (critical.length > 0 ? critical : live).map((m) => m.name);
     for (const m of spec.metrics) this.series.set(m.name, { baseline: new Map(), canary: new Map() });
   }
 
@@ -260,7 +290,28 @@ class RunState {
   }
 
   async fetch(from: number, to: number, signal?: AbortSignal): Promise<void> {
+    const before = this.errors.length;
     for (const group of this.liveGroups()) await this.fetchGroup(group, from, to, 0, signal);
+    const failed = new Map<string, string>();
+    for (const e of this.errors.slice(before)) if (e.metric) failed.set(e.metric, e.message);
+    for (const m of this.required) {
+      const message = failed.get(m);
+      if (message === undefined) this.failedPolls.delete(m);
+      else this.failedPolls.set(m, { count: (this.failedPolls.get(m)?.count ?? 0) + 1, message });
+    }
+  }
+
+  /**
+   * Why the run should stop because a required metric's queries failed at `limit` polls in a row (the
+   * provider's last error), or undefined. Required as in the outcome: the critical metrics, or every metric
+   * that is not muted when none is marked critical.
+   */
+  consecutiveErrors(limit: number): string | undefined {
+    for (const [metric, { count, message }] of this.failedPolls) {
+      if (count >= limit)
+        return `the queries of "${metric}" failed at ${count} polls in a row (limit policy.maxConsecutiveErrors = ${limit}); last error: ${message}`;
+    }
+    return undefined;
   }
 
   private async fetchGroup(
@@ -430,7 +481,7 @@ class RunState {
       if (!d || d.baseline.length === 0 || d.canary.length === 0) continue;
       const found = sequentialEvidence(d, sensitivitySettings(m.sensitivity).minRelativeChange, alpha);
       if (!found) continue;
-      const reason = `stopped early after ${polls} of ${this.plan.polls.length} polls: ${found.explanation}`;
+      const reason = `stopped early after ${polls} of ${this.plan.polls.length} polls: ${m.definition.critical ? 'critical metric ' : ''}"${m.metric}" failed: ${found.explanation}`;
       const metrics = judgment.metrics.map((x) =>
         x === m
           ? {
@@ -449,7 +500,9 @@ class RunState {
         judgment: {
           ...judgment,
           verdict: 'fail',
-          score: Math.min(judgment.score, 100 * (1 - found.risk)),
+          // The same weighted score as a final judgment, with this metric's risk raised: one metric's
+          // decisive evidence does not make every other metric's health worthless.
+          score: Math.min(judgment.score, scoreOf(metrics, judgment.logs, this.spec.policy.noData)),
           reason,
           metrics,
         },

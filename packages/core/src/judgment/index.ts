@@ -1,5 +1,5 @@
 export { judgeMetric, metricSettings, statisticalJudges } from './judgeMetric.ts';
-export { judgeVerification } from './judgeVerification.ts';
+export { judgeVerification, scoreOf } from './judgeVerification.ts';
 export type { JudgmentOptions, KayentaScoringOptions } from './options.ts';
 export { relativeChange, summarizeSide } from './summary.ts';
 export { type OutcomeInput, type VerificationOutcome, verificationOutcome } from './outcome.ts';

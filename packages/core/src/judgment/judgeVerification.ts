@@ -6,7 +6,7 @@ import {
   kayentaToJudgeResult,
 } from '../judges/kayenta.ts';
 import type { MetricData, MetricSeries } from '../model/metric.ts';
-import type { Judgment, MetricJudgment, NoDataPolicy } from '../model/verdict.ts';
+import type { Judgment, LogsJudgment, MetricJudgment, NoDataPolicy } from '../model/verdict.ts';
 import { judgeMetric, metricSettings } from './judgeMetric.ts';
 import type { JudgmentOptions } from './options.ts';
 import { relativeChange, summarizeSide } from './summary.ts';
@@ -36,22 +36,7 @@ export function judgeVerification(metrics: MetricData[], options: JudgmentOption
   const missing = deciding.filter((m) => m.outcome === 'no-data');
   const logs = options.logs;
 
-  let weightSum = 0;
-  let scoreSum = 0;
-  for (const m of deciding) {
-    const w = m.definition.weight ?? 1;
-    if (m.outcome === 'no-data') {
-      if (noData === 'fail') weightSum += w;
-      continue;
-    }
-    weightSum += w;
-    scoreSum += w * 100 * (1 - m.risk);
-  }
-  if (logs && logs.outcome !== 'no-data') {
-    weightSum += 1;
-    scoreSum += 100 * (1 - logs.risk);
-  }
-  const score = weightSum > 0 ? Math.round(scoreSum / weightSum) : noData === 'pass' ? 100 : 0;
+  const score = scoreOf(judged, logs, noData);
   const base = { score, metrics: judged, ...(logs ? { logs } : {}) };
 
   if (failing.length > 0 || logs?.outcome === 'fail') {
@@ -118,6 +103,35 @@ export function judgeVerification(metrics: MetricData[], options: JudgmentOption
     verdict: 'pass',
     reason: `Pass: ${judgedCount} metric${judgedCount === 1 ? '' : 's'} showed no harmful change${logs ? ' and the logs passed' : ''}${notes.length ? `; ${notes.join('; ')}` : ''} (score ${score}).`,
   };
+}
+
+/**
+ * The verification score, 0..100, higher is healthier: the weighted mean of 100 x (1 - risk) over the metrics
+ * that are not muted and have data (logs weigh 1); under the `fail` no-data policy a metric without data
+ * scores 0. With nothing scored: 100 under the `pass` policy, else 0.
+ */
+export function scoreOf(
+  metrics: MetricJudgment[],
+  logs: LogsJudgment | undefined,
+  noData: NoDataPolicy,
+): number {
+  let weightSum = 0;
+  let scoreSum = 0;
+  for (const m of metrics) {
+    if (m.muted) continue;
+    const w = m.definition.weight ?? 1;
+    if (m.outcome === 'no-data') {
+      if (noData === 'fail') weightSum += w;
+      continue;
+    }
+    weightSum += w;
+    scoreSum += w * 100 * (1 - m.risk);
+  }
+  if (logs && logs.outcome !== 'no-data') {
+    weightSum += 1;
+    scoreSum += 100 * (1 - logs.risk);
+  }
+  return weightSum > 0 ? Math.round(scoreSum / weightSum) : noData === 'pass' ? 100 : 0;
 }
 
 function firstSentence(s: string): string {

@@ -317,6 +317,14 @@ export const policySpecSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe('Decide before the end when the evidence is already decisive.'),
+  maxConsecutiveErrors: z
+    .number()
+    .int()
+    .min(1)
+    .default(3)
+    .describe(
+      'End the run early as could-not-verify when the queries of a required metric (a critical one; any metric when none is critical) fail at this many polls in a row: a provider that keeps refusing will not answer by the end of the window.',
+    ),
   passScore: z
     .number()
     .min(0)
@@ -353,7 +361,12 @@ export const specSchema = z
     sensitivity: sensitivity.default('medium'),
     metrics: z.array(metricSpecSchema).describe('Metrics to verify.'),
     logs: logsSpecSchema.optional().describe('Log analysis (new and unexpected log clusters).'),
-    policy: policySpecSchema.default({ noData: 'inconclusive', judge: 'default', earlyStop: true }),
+    policy: policySpecSchema.default({
+      noData: 'inconclusive',
+      judge: 'default',
+      earlyStop: true,
+      maxConsecutiveErrors: 3,
+    }),
     markers: z
       .array(z.string())
       .optional()
