@@ -76,23 +76,74 @@ class Gen {
     return this.rand() < 0.5 ? `${this.int(900)}ms` : `${(this.rand() * 5).toFixed(3)}s`;
   }
   timestamp(): string {
-    const d = new Date(Date.UTC(2024, this.int(12), 1 + this.int(28), this.int(24), this.int(60), this.int(60)));
+    const d = new Date(
+      Date.UTC(2024, this.int(12), 1 + this.int(28), this.int(24), this.int(60), this.int(60)),
+    );
     return d.toISOString();
   }
 }
 
 const SERVICES = [
-  'checkout', 'cart', 'payments', 'inventory', 'search', 'auth', 'gateway', 'ledger', 'catalog', 'shipping',
-  'billing', 'profile', 'reviews', 'pricing', 'notifier', 'frontend', 'recommender', 'orders', 'quotes', 'email',
+  'checkout',
+  'cart',
+  'payments',
+  'inventory',
+  'search',
+  'auth',
+  'gateway',
+  'ledger',
+  'catalog',
+  'shipping',
+  'billing',
+  'profile',
+  'reviews',
+  'pricing',
+  'notifier',
+  'frontend',
+  'recommender',
+  'orders',
+  'quotes',
+  'email',
 ];
 const USERS = [
-  'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj',
-  'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter', 'root', 'admin', 'deploy', 'www-data',
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+  'mallory',
+  'niaj',
+  'olivia',
+  'peggy',
+  'rupert',
+  'sybil',
+  'trent',
+  'victor',
+  'walter',
+  'root',
+  'admin',
+  'deploy',
+  'www-data',
 ];
 const PATHS = ['/api/v1/items', '/api/v1/orders', '/healthz', '/api/v2/users', '/static/app.js', '/login'];
 const CLASSES = [
-  'OrderService', 'CartController', 'PaymentGateway', 'InventoryRepository', 'UserResource', 'PriceCalculator',
-  'HttpClient', 'ConnectionPool', 'RetryPolicy', 'JsonMapper', 'SessionStore', 'TokenVerifier',
+  'OrderService',
+  'CartController',
+  'PaymentGateway',
+  'InventoryRepository',
+  'UserResource',
+  'PriceCalculator',
+  'HttpClient',
+  'ConnectionPool',
+  'RetryPolicy',
+  'JsonMapper',
+  'SessionStore',
+  'TokenVerifier',
 ];
 const METHODS = ['place', 'get', 'update', 'validate', 'execute', 'send', 'map', 'verify', 'lookup', 'apply'];
 
@@ -111,7 +162,8 @@ const httpAccess: EventSpec[] = [
   },
   {
     weight: 3,
-    template: 'upstream timed out (110: Connection timed out) while reading response header from upstream, client: <*>, server: <*>, request: "GET <*> HTTP/1.1", upstream: <*>',
+    template:
+      'upstream timed out (110: Connection timed out) while reading response header from upstream, client: <*>, server: <*>, request: "GET <*> HTTP/1.1", upstream: <*>',
     make: (g) =>
       `upstream timed out (110: Connection timed out) while reading response header from upstream, client: ${g.ip()}, server: ${g.pick(SERVICES)}.example.com, request: "GET ${g.pick(PATHS)} HTTP/1.1", upstream: "http://${g.ip()}:${8000 + g.int(100)}${g.pick(PATHS)}"`,
   },
@@ -136,7 +188,8 @@ const httpAccess: EventSpec[] = [
 const jsonLogs: EventSpec[] = [
   {
     weight: 30,
-    template: '{"level":"info","ts":<*>,"msg":"request served","path":<*>,"status":<*>,"bytes":<*>,"request_id":<*>}',
+    template:
+      '{"level":"info","ts":<*>,"msg":"request served","path":<*>,"status":<*>,"bytes":<*>,"request_id":<*>}',
     make: (g) =>
       `{"level":"info","ts":"${g.timestamp()}","msg":"request served","path":"${g.pick(PATHS)}/${g.int(999)}","status":${g.pick([200, 201, 204])},"bytes":"${g.size()}","request_id":"${g.uuid()}"}`,
   },
@@ -199,7 +252,8 @@ const javaTraces: EventSpec[] = [
   {
     weight: 6,
     template: 'Exception in thread <*> java.lang.RuntimeException: order <*> failed',
-    make: (g) => `Exception in thread "pool-${g.int(9)}-thread-${g.int(40)}" java.lang.RuntimeException: order ${g.uuid()} failed`,
+    make: (g) =>
+      `Exception in thread "pool-${g.int(9)}-thread-${g.int(40)}" java.lang.RuntimeException: order ${g.uuid()} failed`,
   },
 ];
 
@@ -241,7 +295,8 @@ const k8sEvents: EventSpec[] = [
   {
     weight: 3,
     template: 'Back-off restarting failed container <*> in pod <*>',
-    make: (g) => `Back-off restarting failed container ${g.pick(SERVICES)} in pod ${g.pod()}_default(${g.uuid()})`,
+    make: (g) =>
+      `Back-off restarting failed container ${g.pick(SERVICES)} in pod ${g.pod()}_default(${g.uuid()})`,
   },
   {
     weight: 5,
@@ -280,7 +335,8 @@ const syslog: EventSpec[] = [
   {
     weight: 8,
     template: '(<*>) CMD (<*>)',
-    make: (g) => `(${g.pick(USERS)}) CMD (${g.pick(['/usr/lib/sa/sa1 1 1', 'run-parts /etc/cron.hourly', '/usr/local/bin/backup.sh'])})`,
+    make: (g) =>
+      `(${g.pick(USERS)}) CMD (${g.pick(['/usr/lib/sa/sa1 1 1', 'run-parts /etc/cron.hourly', '/usr/local/bin/backup.sh'])})`,
   },
   {
     weight: 4,
@@ -291,12 +347,14 @@ const syslog: EventSpec[] = [
   {
     weight: 4,
     template: '<*>: link up, <*> Mbps, full duplex',
-    make: (g) => `${g.pick(['eth0', 'eth1', 'ens3', 'enp0s31f6'])}: link up, ${g.pick([100, 1000, 10000])} Mbps, full duplex`,
+    make: (g) =>
+      `${g.pick(['eth0', 'eth1', 'ens3', 'enp0s31f6'])}: link up, ${g.pick([100, 1000, 10000])} Mbps, full duplex`,
   },
   {
     weight: 3,
     template: 'Failed password for invalid user <*> from <*> port <*> ssh2',
-    make: (g) => `Failed password for invalid user ${g.letters(6)} from ${g.ip()} port ${1024 + g.int(60000)} ssh2`,
+    make: (g) =>
+      `Failed password for invalid user ${g.letters(6)} from ${g.ip()} port ${1024 + g.int(60000)} ssh2`,
   },
   {
     weight: 3,

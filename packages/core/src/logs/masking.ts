@@ -19,6 +19,8 @@ const HEX_PAIRS = /^(?:[0-9A-Fa-f]{2}[:-]){3,}[0-9A-Fa-f]{2}$/;
 const IPV6 =
   /(?<![0-9A-Za-z])(?:(?:[0-9A-Fa-f]{1,4}:){3,7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{0,4}::(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?)(?![0-9A-Za-z])/g;
 
+const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/g;
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -80,6 +82,8 @@ function maskValue(value: string): string {
     if (v.indexOf('/', slash + 1) < 0 && hasDigit(v, 0, slash) && maskValue(v.slice(slash + 1)) === WILDCARD)
       return WILDCARD;
   }
+  // A UUID is one value whatever its groups hold (`...-bdcc-...` has no digit to make it a value).
+  if (n0 >= 36 && v.includes('-')) v = v.replace(UUID, '0');
   const sep = n0 >= 11 ? v.charCodeAt(2) : 0;
   if ((sep === 58 || sep === 45) && HEX_PAIRS.test(v)) return WILDCARD; // MAC address, hex dump
   // A stand-in with digits, so that the run rules below mask it and join it with its neighbours.
@@ -183,7 +187,9 @@ export function maskVarying(token: string): string {
   const core = start === 0 && end === token.length ? token : token.slice(start, end);
   const eq = core.indexOf('=');
   let masked: string;
-  if (eq > 0 && eq < core.length - 1) {
+  // An absolute path or a URL is one value, query string and all (`/login?id=42`).
+  if (eq > 0 && (core.charCodeAt(0) === 47 || core.includes('://'))) masked = WILDCARD;
+  else if (eq > 0 && eq < core.length - 1) {
     masked = core.slice(0, eq + 1) + maskKeyValues(core.slice(eq + 1));
   } else {
     masked = maskValue(core);

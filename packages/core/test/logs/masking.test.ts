@@ -13,6 +13,17 @@ describe('maskToken', () => {
     ['https://example.com/a/1', '<*>'],
     ['0x1f3a', '<*>'],
     ['550e8400-e29b-41d4-a716-446655440000', '<*>'],
+    // UUIDs whose groups hold no digit are still one value, in either case and inside a token.
+    ['3edec1e4-bdcc-409b-b8cc-1e88b294cd1d', '<*>'],
+    ['[3edec1e4-bdcc-409b-b8cc-1e88b294cd1d]', '[<*>]'],
+    ['id=3EDEC1E4-BDCC-409B-B8CC-1E88B294CD1D', 'id=<*>'],
+    ['(3edec1e4-bdcc-409b-b8cc-1e88b294cd1d)', '(<*>)'],
+    // A path with a query string is one value.
+    ['/login?id=42', '<*>'],
+    ['/api/v1/items?user=abc&page=2', '<*>'],
+    // Sizes glued to their unit.
+    ['512KB', '<*>'],
+    ['1.5MB', '<*>'],
     ['node-246', 'node-<*>'],
     ['12:34:56', '<*>'],
     ['-27', '<*>'],

@@ -87,6 +87,56 @@ describe('parseMessages', () => {
     );
   });
 
+  it('makes a pod name a variable whatever its random suffix (letters only, or with digits)', () => {
+    const pods = ['x2k4p', 'bdczq', 'mvtlr', 'q9wzn', 'hhkrd', 'tzx7c'].map(
+      (s, i) => `checkout-7d9f8b6c${i}-${s}`,
+    );
+    const parsed = parseMessages(
+      pods.flatMap((p) => [`Started container app in pod ${p}`, `Pulled image for pod ${p}`]),
+    );
+    expect(new Set(parsed.map((p) => p.template))).toEqual(
+      // The deployment's name, shared by every pod, stays.
+      new Set(['Started container app in pod checkout-<*>', 'Pulled image for pod checkout-<*>']),
+    );
+  });
+
+  it('makes a UUID a variable when one of its groups is all letters', () => {
+    const parsed = parseMessages([
+      '[instance: 3edec1e4-bdcc-409b-b8cc-1e88b294cd1d] VM Started (Lifecycle Event)',
+      '[instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] VM Started (Lifecycle Event)',
+      '[instance: faf1a1f6-2e4c-4fea-aefa-d2a3c2a0b7f5] VM Started (Lifecycle Event)',
+    ]);
+    expect(new Set(parsed.map((p) => p.template))).toEqual(
+      new Set(['[instance: <*>] VM Started (Lifecycle Event)']),
+    );
+  });
+
+  it('makes a word a variable when many messages differ only there (stack frames, program names)', () => {
+    const classes = ['OrderService', 'CartController', 'PaymentGateway', 'UserResource', 'JsonMapper'];
+    const methods = ['place', 'get', 'update'];
+    const frames = classes.flatMap((c, i) =>
+      methods.map((m, j) => `\tat com.example.${c}.${m}(${c}.java:${10 * i + j + 1})`),
+    );
+    const programs = [
+      'chrome.exe',
+      'Skype.exe',
+      'git.exe',
+      'svchost.exe',
+      'outlook.exe',
+      'curl.exe',
+      'ssh.exe',
+      'node.exe',
+      'java.exe',
+    ];
+    const proxied = programs.map(
+      (p, i) => `${p} - proxy.example.com:${5000 + i} open through proxy proxy.example.com:5070 HTTPS`,
+    );
+    const parsed = parseMessages([...frames, ...proxied]);
+    expect(new Set(parsed.map((p) => p.template))).toEqual(
+      new Set(['at com.example.<*>.java:<*>)', '<*>.exe - <*> open through proxy <*> HTTPS']),
+    );
+  });
+
   it('keeps short messages with different first words apart', () => {
     const parsed = parseMessages([
       'DMA zone: 4096 pages, LIFO batch:0',
