@@ -4,7 +4,7 @@
  * verdict. Time and data come in through `Clock` and `VerificationSource`, so replays run instantly and the
  * loop is deterministic for the same inputs.
  */
-import { judgeVerification, scoreOf } from '../judgment/index.ts';
+import { endsRunByFailFast, judgeVerification, mayStopEarly, scoreOf } from '../judgment/index.ts';
 import { type VerificationOutcome, verificationOutcome } from '../judgment/outcome.ts';
 import { sensitivitySettings } from '../judges/sensitivity.ts';
 import { compareLogs, type FeedbackRule, type LogComparison } from '../logs/index.ts';
@@ -134,8 +134,12 @@ export async function runVerification(options: RunOptions): Promise<Verification
         break;
       }
       const judgment = state.judge(judged);
+      // At the last poll the judgment of all the data decides: an early stop has nothing left to save.
+      const last = i + 1 === plan.polls.length;
       const decision =
-        spec.policy.earlyStop || hasFailFast(judgment) ? state.earlyDecision(judgment, i + 1) : undefined;
+        !last && (spec.policy.earlyStop || hasFailFast(judgment))
+          ? state.earlyDecision(judgment, i + 1)
+          : undefined;
       state.timeline.push({
         t: pollAt,
         verdict: decision?.verdict ?? judgment.verdict,
@@ -150,7 +154,7 @@ export async function runVerification(options: RunOptions): Promise<Verification
         risk: maxRisk(judgment),
         message: `poll ${i + 1}/${plan.polls.length}: ${judgment.verdict} so far (score ${Math.round(judgment.score)}, highest risk ${maxRisk(judgment).toFixed(2)})`,
       });
-      if (decision && i + 1 < plan.polls.length) {
+      if (decision) {
         status = 'stopped-early';
         stopReason = decision.reason;
         break;
@@ -234,7 +238,7 @@ function maxRisk(j: Judgment): number {
 }
 
 function hasFailFast(j: Judgment): boolean {
-  return j.metrics.some((m) => !m.muted && m.outcome === 'fail' && m.decidedBy.includes('threshold'));
+  return j.metrics.some(endsRunByFailFast);
 }
 
 /** Everything a run accumulates; one instance per run. */
@@ -464,9 +468,8 @@ class RunState {
     judgment: Judgment,
     polls: number,
   ): { verdict: Verdict; reason: string; judgment: Judgment } | undefined {
-    const failFast = judgment.metrics.find(
-      (m) => !m.muted && m.outcome === 'fail' && m.decidedBy.includes('threshold'),
-    );
+    // The order of precedence (judgment/precedence.ts): fail-fast, mute, ignore, then the sequential tests.
+    const failFast = judgment.metrics.find(endsRunByFailFast);
     if (failFast) {
       const reason = `fail-fast rule of "${failFast.metric}" fired: ${failFast.judges.find((j) => j.judge === 'threshold')?.explanation ?? failFast.explanation}`;
       return { verdict: 'fail', reason, judgment: { ...judgment, verdict: 'fail', reason } };
@@ -476,7 +479,7 @@ class RunState {
     const live = judgment.metrics.filter((m) => !m.muted);
     const alpha = EARLY_STOP_ALPHA / Math.max(1, live.length);
     const data = new Map(this.metricData(Number.POSITIVE_INFINITY).map((d) => [d.definition.name, d]));
-    for (const m of live) {
+    for (const m of live.filter(mayStopEarly)) {
       const d = data.get(m.metric);
       if (!d || d.baseline.length === 0 || d.canary.length === 0) continue;
       const found = sequentialEvidence(d, sensitivitySettings(m.sensitivity).minRelativeChange, alpha);

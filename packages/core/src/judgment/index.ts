@@ -3,3 +3,4 @@ export { judgeVerification, scoreOf } from './judgeVerification.ts';
 export type { JudgmentOptions, KayentaScoringOptions } from './options.ts';
 export { relativeChange, summarizeSide } from './summary.ts';
 export { type OutcomeInput, type VerificationOutcome, verificationOutcome } from './outcome.ts';
+export { decidingRule, endsRunByFailFast, mayStopEarly } from './precedence.ts';

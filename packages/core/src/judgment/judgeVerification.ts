@@ -7,7 +7,9 @@ import {
 } from '../judges/kayenta.ts';
 import type { MetricData, MetricSeries } from '../model/metric.ts';
 import type { Judgment, LogsJudgment, MetricJudgment, NoDataPolicy } from '../model/verdict.ts';
+import { thresholdJudge } from '../judges/threshold.ts';
 import { judgeMetric, metricSettings } from './judgeMetric.ts';
+import { endsRunByFailFast } from './precedence.ts';
 import type { JudgmentOptions } from './options.ts';
 import { relativeChange, summarizeSide } from './summary.ts';
 import { holmAcrossMetrics } from './acrossMetrics.ts';
@@ -147,28 +149,42 @@ function rawValues(series: MetricSeries[]): number[] {
 function judgeKayenta(metrics: MetricData[], options: JudgmentOptions): Judgment {
   const results: KayentaMetricResult[] = [];
   const judged: MetricJudgment[] = metrics.map((data) => {
-    const r = kayentaClassifyMetric(
+    const classified = kayentaClassifyMetric(
       rawValues(data.baseline),
       rawValues(data.canary),
       kayentaConfigFromDefinition(data.definition),
     );
-    results.push(r);
-    const judge = kayentaToJudgeResult(r);
+    const judge = kayentaToJudgeResult(classified);
+    const settings = metricSettings(data, options);
+    // The same order of precedence as the default mode (precedence.ts): a fired fail-fast rule fails the
+    // metric, a matching ignore rule passes it; either is scored by Kayenta's scorer as that classification.
+    const rule = data.definition.thresholds ? thresholdJudge(data, { settings }) : undefined;
+    const failFast = rule?.outcome === 'fail';
+    const ignored = !failFast && rule?.evidence.ignored === true;
+    results.push(
+      failFast || ignored
+        ? {
+            ...classified,
+            classification: failFast ? (rule!.classification === 'low' ? 'Low' : 'High') : 'Pass',
+            reason: rule!.explanation,
+          }
+        : classified,
+    );
     const baseline = summarizeSide(data.baseline);
     const canary = summarizeSide(data.canary);
     return {
       metric: data.definition.name,
       definition: data.definition,
-      sensitivity: metricSettings(data, options).sensitivity,
-      outcome: judge.outcome,
-      risk: judge.risk,
-      decidedBy: judge.outcome === 'pass' ? [] : ['kayenta'],
+      sensitivity: settings.sensitivity,
+      outcome: failFast ? 'fail' : ignored ? 'pass' : judge.outcome,
+      risk: failFast ? 1 : ignored ? 0 : judge.risk,
+      decidedBy: failFast || ignored ? ['threshold'] : judge.outcome === 'pass' ? [] : ['kayenta'],
       muted: data.definition.muted === true,
       change: relativeChange(baseline, canary),
       baseline,
       canary,
-      judges: [judge],
-      explanation: judge.explanation,
+      judges: rule && rule.classification !== 'nodata' ? [rule, judge] : [judge],
+      explanation: failFast || ignored ? rule!.explanation : judge.explanation,
     };
   });
   const k = options.kayenta ?? {};
@@ -188,6 +204,11 @@ function judgeKayenta(metrics: MetricData[], options: JudgmentOptions): Judgment
   let verdict: Judgment['verdict'] =
     score.classification === 'Pass' ? 'pass' : score.classification === 'Fail' ? 'fail' : 'inconclusive';
   let reason = `Kayenta ${score.classification}: score ${score.score} (pass >= ${pass}, marginal >= ${marginal}); ${why}.`;
+  const failFast = judged.find(endsRunByFailFast);
+  if (failFast) {
+    verdict = 'fail';
+    reason = `Fail: fail-fast rule of "${failFast.metric}" fired (${firstSentence(failFast.explanation)}); ${reason}`;
+  }
   const logs = options.logs;
   const noData: NoDataPolicy = options.noData ?? 'inconclusive';
   if (logs?.outcome === 'fail' && verdict !== 'fail') {

@@ -200,6 +200,41 @@ describe('judgeVerification', () => {
     expect(j.reason).toMatch(/^Kayenta Fail: score 0/);
   });
 
+  it('Kayenta mode keeps the order of precedence: fail-fast fails, ignore passes, before the classification', () => {
+    const aa = named(synthetic({ seed: 1 }), 'a');
+    const failFast = judgeVerification(
+      [
+        {
+          ...aa,
+          definition: {
+            ...aa.definition,
+            thresholds: { failFast: [{ type: 'absolute', above: 0, when: 'immediately' }] },
+          },
+        },
+      ],
+      { mode: 'kayenta' },
+    );
+    expect(failFast.verdict).toBe('fail');
+    expect(failFast.metrics[0]).toMatchObject({ outcome: 'fail', decidedBy: ['threshold'] });
+    expect(failFast.reason).toMatch(/^Fail: fail-fast rule of "a" fired/);
+    const shifted = named(synthetic({ seed: 3, shift: 0.5 }), 'b');
+    const ignored = judgeVerification(
+      [
+        {
+          ...shifted,
+          definition: {
+            ...shifted.definition,
+            thresholds: { ignore: [{ type: 'relative', maxDeviation: 1 }] },
+          },
+        },
+      ],
+      { mode: 'kayenta' },
+    );
+    expect(ignored.metrics[0]).toMatchObject({ outcome: 'pass', decidedBy: ['threshold'] });
+    expect(ignored.verdict).toBe('pass');
+    expect(ignored.score).toBe(100);
+  });
+
   it('Kayenta mode: one High of two metrics scores 50, marginal, inconclusive', () => {
     const j = judgeVerification(
       [named(synthetic({ seed: 3, shift: 0.5 }), 'a'), named(synthetic({ seed: 1 }), 'b')],
