@@ -330,9 +330,10 @@ function aaTable(systems: SystemData[], seeds: number, show: boolean): void {
     })),
   ];
   const rows: (string | number)[][] = [];
-  const all = { unknown: 0, falseNew: 0, runs: 0, failed: 0, byFalse: 0, worst: 0 };
+  const all = { unknown: 0, warn: 0, falseNew: 0, runs: 0, failed: 0, byFalse: 0, worst: 0 };
   for (const src of sources) {
     let unknown = 0;
+    let warn = 0;
     let falseNew = 0;
     let max = 0;
     let freq = 0;
@@ -341,6 +342,7 @@ function aaTable(systems: SystemData[], seeds: number, show: boolean): void {
     for (let seed = 1; seed <= seeds; seed++) {
       const r = logAa(src.events, src.truth, seed);
       unknown += r.unknown;
+      warn += r.unknownWarn;
       falseNew += r.falseNew;
       max = Math.max(max, r.falseNew);
       freq += r.falseFrequency;
@@ -351,6 +353,7 @@ function aaTable(systems: SystemData[], seeds: number, show: boolean): void {
     rows.push([
       src.name,
       unknown / seeds,
+      warn / seeds,
       falseNew / seeds,
       max,
       freq / seeds,
@@ -358,6 +361,7 @@ function aaTable(systems: SystemData[], seeds: number, show: boolean): void {
       `${byFalse}/${seeds}`,
     ]);
     all.unknown += unknown;
+    all.warn += warn;
     all.falseNew += falseNew;
     all.runs += seeds;
     all.failed += fails;
@@ -367,6 +371,7 @@ function aaTable(systems: SystemData[], seeds: number, show: boolean): void {
   rows.push([
     'all',
     all.unknown / all.runs,
+    all.warn / all.runs,
     all.falseNew / all.runs,
     all.worst,
     0,
@@ -377,6 +382,7 @@ function aaTable(systems: SystemData[], seeds: number, show: boolean): void {
     [
       'A/A system',
       'new / comparison',
+      'new warning',
       'false new / comparison',
       'max',
       'false frequency',

@@ -1,11 +1,13 @@
 import type { LogEvent } from '../../packages/core/src/model/log.ts';
-import { compareLogs } from '../../packages/core/src/logs/index.ts';
+import { compareLogs, WARN_RISK } from '../../packages/core/src/logs/index.ts';
 import { seededRandom } from '../../packages/core/src/random.ts';
 
 /** One A/A comparison: a system's messages split at random into baseline and canary halves. */
 export interface AaRun {
   /** Canary clusters classed new. */
   unknown: number;
+  /** Canary clusters classed new with a risk that warns or fails. */
+  unknownWarn: number;
   /**
    * Canary clusters classed new although some true event of their messages also occurs in the baseline half:
    * the miner or the comparison invented them. (A true event whose every message fell in the canary is new
@@ -56,6 +58,7 @@ export function logAa(events: readonly LogEvent[], truth: readonly string[], see
   }
   return {
     unknown: r.counts.unknown,
+    unknownWarn: r.clusters.filter((c) => c.class === 'unknown' && c.risk >= WARN_RISK).length,
     falseNew,
     falseFrequency: r.counts['unexpected-frequency'],
     failed: r.outcome === 'fail',

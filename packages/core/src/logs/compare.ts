@@ -1,7 +1,10 @@
 /**
  * Canary-vs-baseline log comparison. Both streams are mined together, so a cluster has the same id on
  * both sides; each cluster is then classed:
- * - `unknown`: in the canary, never in the baseline (a new message, often the first sign of a bad deploy);
+ * - `unknown`: in the canary, never in the baseline (a new message, often the first sign of a bad deploy), and
+ *   no baseline cluster could have produced its messages with other variable values (see produce.ts): a
+ *   canary-only template that a known one covers (a new pod name, an id fragment, `512KB` for `512 KB`) is
+ *   counted as that known cluster and named as its variant;
  * - `unexpected-frequency`: the canary's share of the cluster's messages is significantly above its share
  *   of the exposure (log volume, or traffic when given): a conditional exact binomial test, calibrated for
  *   small counts, Bonferroni-corrected over the clusters tested, with a minimum rate ratio;
@@ -16,7 +19,9 @@ import type { LogsJudgment, MetricOutcome } from '../model/verdict.ts';
 import { binomialSf } from '../stats/distributions.ts';
 import { type FeedbackAction, type FeedbackRule, matchFeedback } from './feedback.ts';
 import { LEVEL_RANK } from './level.ts';
+import { WILDCARD } from './masking.ts';
 import { createTemplateMiner, type ShapeRef, type TemplateMinerOptions } from './miner.ts';
+import { couldProduce } from './produce.ts';
 
 export type LogClusterClass = 'known' | 'unknown' | 'unexpected-frequency' | 'gone';
 export type RiskLevel = 'none' | 'low' | 'medium' | 'high';
@@ -55,7 +60,10 @@ export interface UnattributedLogs {
 
 /** What `low | medium | high` sensitivity means for the log comparison. */
 export interface LogSensitivitySettings {
-  /** Family-wise significance level of the frequency tests. */
+  /**
+   * Family-wise significance level of the frequency tests; also the level below which a new cluster's
+   * messages are too many to have all fallen in the canary by chance (else it warns at most).
+   */
   alpha: number;
   /** Smallest canary/baseline rate ratio that counts as unexpected frequency. */
   minRateRatio: number;
@@ -85,7 +93,11 @@ export interface LogClusterResult {
   expectedCanary: number;
   /** Canary rate / baseline rate (per unit of exposure); null when the baseline has none. */
   rateRatio: number | null;
-  /** One-sided p-value of the frequency test; null when not tested. */
+  /**
+   * One-sided p-value of the frequency test; for a new cluster, the chance that all its messages fell in the
+   * canary under no change (a new cluster with p at or above the sensitivity's alpha warns, never fails);
+   * null when not tested.
+   */
   pValue: number | null;
   /** 0..1 after feedback. */
   risk: number;
@@ -93,6 +105,11 @@ export interface LogClusterResult {
   /** Up to `samples` distinct messages, from the canary when it has any. */
   samples: string[];
   feedback?: { action: FeedbackAction; reason: string; source?: string; riskBefore: number };
+  /**
+   * Canary-only templates counted in this cluster because its template could have produced their messages
+   * with other variable values (their canary messages are in `canary`).
+   */
+  variants?: string[];
   explanation: string;
 }
 
@@ -128,10 +145,16 @@ interface Acc {
   levelC: LogLevel | null;
   samplesB: string[];
   samplesC: string[];
+  variants: string[];
 }
 
 function worse(a: LogLevel | null, b: LogLevel): LogLevel {
   return a === null || LEVEL_RANK[b] > LEVEL_RANK[a] ? b : a;
+}
+
+/** Highest risk of a new cluster whose messages could all have fallen in the canary by chance: a warning. */
+function rareCap(settings: LogSensitivitySettings): number {
+  return (WARN_RISK + settings.failRisk) / 2;
 }
 
 /** Volume weight of a cluster's risk: 0.75 for one message, 0.86 for ten, 1 from about a hundred. */
@@ -165,7 +188,16 @@ export function compareLogs(
       const m = miner.resolve(refs[i]!);
       let a = byId.get(m.clusterId);
       if (!a) {
-        a = { ...m, baseline: 0, canary: 0, levelB: null, levelC: null, samplesB: [], samplesC: [] };
+        a = {
+          ...m,
+          baseline: 0,
+          canary: 0,
+          levelB: null,
+          levelC: null,
+          samplesB: [],
+          samplesC: [],
+          variants: [],
+        };
         byId.set(m.clusterId, a);
       }
       const samples = side === 'B' ? a.samplesB : a.samplesC;
@@ -181,6 +213,7 @@ export function compareLogs(
   };
   tally(baseline, refsB, 'B');
   tally(canary, refsC, 'C');
+  foldVariants(byId, maxSamples);
 
   const traffic = options.traffic;
   const useTraffic = traffic !== undefined && traffic.baseline > 0 && traffic.canary > 0;
@@ -206,8 +239,13 @@ export function compareLogs(
     const rateRatio = a.baseline > 0 && exposure.canary > 0 ? a.canary / expectedCanary : null;
     let pValue: number | null = null;
     let cls: LogClusterClass;
-    if (a.canary > 0 && a.baseline === 0) cls = 'unknown';
-    else if (a.canary === 0) cls = 'gone';
+    if (a.canary > 0 && a.baseline === 0) {
+      cls = 'unknown';
+      // The chance that all of a cluster's messages fall in the canary when nothing changed: a rare event
+      // seen a few times lands on one side alone that often (a third of random A/A halves of the bench
+      // systems held such an error burst).
+      pValue = p0 ** a.canary;
+    } else if (a.canary === 0) cls = 'gone';
     else {
       // P(X >= canary): the survival function at canary - 1.
       pValue = binomialSf(a.canary - 1, a.canary + a.baseline, p0);
@@ -216,6 +254,9 @@ export function compareLogs(
     counts[cls]++;
     let risk = cls === 'unknown' || cls === 'unexpected-frequency' ? BASE_RISK[cls][LEVEL_RANK[level]]! : 0;
     risk *= volumeFactor(a.canary);
+    // Too few messages to tell a new event from a rare one: a warning at most (feedback may still raise it).
+    if (cls === 'unknown' && pValue !== null && pValue >= settings.alpha)
+      risk = Math.min(risk, rareCap(settings));
     const rule = options.feedback ? matchFeedback(options.feedback, a.clusterId, a.template) : undefined;
     let feedback: LogClusterResult['feedback'];
     if (rule) {
@@ -242,6 +283,7 @@ export function compareLogs(
       explanation: '',
     };
     if (feedback) result.feedback = feedback;
+    if (a.variants.length > 0) result.variants = a.variants;
     result.explanation = explainCluster(result);
     return result;
   });
@@ -297,6 +339,51 @@ function summariseUnattributed(
   return { field: u.field, events: seen.size, samples };
 }
 
+/**
+ * Counts each canary-only cluster that a baseline cluster could have produced with other variable values
+ * as that cluster (the one sharing the most tokens with it; then the larger in the baseline).
+ */
+function foldVariants(byId: Map<string, Acc>, maxSamples: number): void {
+  const known = [...byId.values()].filter((a) => a.baseline > 0);
+  if (known.length === 0) return;
+  const tokensOf = known.map((a) => a.template.split(' '));
+  // Known clusters by their constant words: only those sharing a word with a template can produce it.
+  const byWord = new Map<string, number[]>();
+  tokensOf.forEach((tokens, k) => {
+    for (const t of new Set(tokens)) {
+      if (t.includes(WILDCARD)) continue;
+      const list = byWord.get(t);
+      if (list) list.push(k);
+      else byWord.set(t, [k]);
+    }
+  });
+  for (const a of [...byId.values()]) {
+    if (a.baseline > 0 || a.canary === 0) continue;
+    const tokens = a.template.split(' ');
+    const candidates = new Set<number>();
+    for (const t of tokens) for (const k of byWord.get(t) ?? []) candidates.add(k);
+    let best = -1;
+    let bestShared = -1;
+    for (const k of candidates) {
+      if (!couldProduce(tokensOf[k]!, tokens)) continue;
+      let shared = 0;
+      for (const t of tokens) if (tokensOf[k]!.includes(t)) shared++;
+      if (shared > bestShared || (shared === bestShared && known[k]!.baseline > known[best]!.baseline)) {
+        best = k;
+        bestShared = shared;
+      }
+    }
+    if (best < 0) continue;
+    const into = known[best]!;
+    into.canary += a.canary;
+    if (a.levelC !== null) into.levelC = worse(into.levelC, a.levelC);
+    for (const m of a.samplesC)
+      if (into.samplesC.length < maxSamples && !into.samplesC.includes(m)) into.samplesC.push(m);
+    into.variants.push(a.template);
+    byId.delete(a.clusterId);
+  }
+}
+
 function applyFeedback(action: FeedbackAction, cls: LogClusterClass, risk: number, canary: number): number {
   switch (action) {
     case 'not-a-risk-ignore-frequency':
@@ -325,6 +412,7 @@ function explainCluster(c: LogClusterResult): string {
   switch (c.class) {
     case 'unknown':
       s = `new ${c.level} cluster ${t}: ${c.canary} in the canary, none in the baseline`;
+      if (c.pValue !== null) s += ` (all in the canary by chance: p = ${formatP(c.pValue)})`;
       break;
     case 'unexpected-frequency':
       s =
@@ -336,6 +424,10 @@ function explainCluster(c: LogClusterResult): string {
       break;
     default:
       s = `known cluster ${t}: ${c.canary} in the canary, ${c.baseline} in the baseline`;
+  }
+  if (c.variants) {
+    const n = c.variants.length;
+    s += ` (with ${n} canary variant${n === 1 ? '' : 's'} that only its variables could produce, e.g. "${short(c.variants[0]!, 60)}")`;
   }
   if (c.feedback) {
     const before = c.feedback.riskBefore.toFixed(2);

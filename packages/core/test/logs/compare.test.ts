@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent, LogLevel } from '../../src/model/log.ts';
 import { compareLogs, parseFeedback, templateId } from '../../src/logs/index.ts';
+import { seededRandom } from '../../src/random.ts';
 
 function events(n: number, make: (i: number) => string, level: LogLevel = 'info'): LogEvent[] {
   return Array.from({ length: n }, (_, i) => ({ t: i, message: make(i), level }));
@@ -25,14 +26,14 @@ describe('compareLogs', () => {
   it('flags a new error cluster and fails when it repeats', () => {
     const canary = [
       ...events(500, traffic),
-      ...events(6, (i) => `NullPointerException in OrderService.place line ${100 + i}`, 'error'),
+      ...events(8, (i) => `NullPointerException in OrderService.place line ${100 + i}`, 'error'),
     ];
     const r = compareLogs(events(500, traffic), canary);
     const npe = r.clusters.find((c) => c.template === NPE)!;
     expect(npe.class).toBe('unknown');
     expect(npe.clusterId).toBe(templateId(NPE));
     expect(npe.level).toBe('error');
-    expect(npe.canary).toBe(6);
+    expect(npe.canary).toBe(8);
     expect(npe.samples).toHaveLength(3);
     expect(r.outcome).toBe('fail');
     expect(r.explanation).toContain('new error cluster');
@@ -149,6 +150,100 @@ describe('compareLogs', () => {
       'f',
     );
     expect(compareLogs(baseline, canary, { feedback: fbIgnore }).outcome).toBe('pass');
+  });
+
+  it('knows a canary pod whose name the baseline never had (random suffix of letters only)', () => {
+    const podLog = (pod: string) => (i: number) =>
+      [
+        `Started container checkout in pod ${pod}`,
+        `Readiness probe failed for pod ${pod}: HTTP probe failed with statuscode: 503`,
+        `Pulled image for pod ${pod} in ${100 + i} ms`,
+      ][i % 3]!;
+    const r = compareLogs(
+      events(90, podLog('checkout-7d9f8b6c5-x2k4p')),
+      events(90, podLog('checkout-5c6d7e8f9-bdczq'), 'warn'),
+    );
+    expect(r.counts.unknown).toBe(0);
+    expect(r.outcome).toBe('pass');
+  });
+
+  it('knows a canary UUID with an all-letter group and a size printed with its unit glued on', () => {
+    const baseline = events(100, (i) =>
+      i % 2 === 0
+        ? `[instance: 3e8d${1000 + i}-4a1b-409b-b8c2-1e88b294cd1d] VM Started`
+        : `uploaded ${i} KB to bucket photos`,
+    );
+    const canary = [
+      ...events(4, () => '[instance: faf1a1f6-bdcc-4fea-aefa-d2a3c2a0b7f5] VM Started', 'error'),
+      ...events(4, (i) => `uploaded ${i}KB to bucket photos`, 'error'),
+      ...events(4, (i) => `uploaded ${i} bytes to bucket photos`, 'error'),
+    ];
+    const r = compareLogs(baseline, canary);
+    expect(r.counts.unknown).toBe(0);
+    expect(r.outcome).not.toBe('fail');
+    const uploads = r.clusters.find((c) => c.template === 'uploaded <*> KB to bucket photos')!;
+    expect(uploads.canary).toBe(8);
+    expect(uploads.variants).toHaveLength(2);
+    expect(uploads.explanation).toContain('canary variants that only its variables could produce');
+  });
+
+  it('still finds a new exception whose message differs from a known one only in its class name', () => {
+    const baseline = [
+      ...events(300, traffic),
+      ...events(5, (i) => `java.lang.IllegalStateException: order ${i} failed`, 'error'),
+    ];
+    const canary = [
+      ...events(300, traffic),
+      ...events(10, (i) => `java.lang.NullPointerException: order ${i} failed`, 'error'),
+    ];
+    const r = compareLogs(baseline, canary);
+    const npe = r.clusters.find((c) => c.template.startsWith('java.lang.NullPointerException'))!;
+    expect(npe.class).toBe('unknown');
+    expect(r.outcome).toBe('fail');
+  });
+
+  it('warns on a new error burst that could have fallen in the canary by chance, fails when it could not', () => {
+    const burst = events(3, (i) => `disk controller reset on port ${i}`, 'error');
+    // Equal exposure: all three in the canary by chance with p = 1/8.
+    const even = compareLogs(events(300, traffic), [...events(300, traffic), ...burst]);
+    const c = even.clusters.find((x) => x.class === 'unknown')!;
+    expect(c.pValue).toBeCloseTo((303 / 603) ** 3, 12);
+    expect(even.outcome).toBe('warn');
+    expect(c.explanation).toContain('all in the canary by chance');
+    // A baseline ten times the canary's volume: p = (1/11)^3.
+    const long = compareLogs(events(3000, traffic), [...events(297, traffic), ...burst]);
+    expect(long.outcome).toBe('fail');
+  });
+
+  it('finds no new cluster in A/A halves of synthetic logs', () => {
+    const rand = seededRandom(11);
+    const int = (n: number) => Math.floor(rand() * n);
+    const letters = (n: number) => Array.from({ length: n }, () => 'bcdfghjklmnpqrstvwxz'[int(20)]).join('');
+    const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[int(16)]).join('');
+    const uuid = () =>
+      [8, 4, 4, 4, 12].map((n) => (rand() < 0.2 ? letters(n).replace(/[^a-f]/g, 'b') : hex(n))).join('-');
+    const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
+    const make: ((i: number) => string)[] = [
+      () => `Successfully assigned default/cart-${hex(9)}-${letters(5)} to node-${letters(5)}`,
+      () =>
+        `request ${uuid()} served in ${int(900)}ms, ${int(5000)}${['', 'KB', ' KB', ' bytes'][int(4)]} sent`,
+      () =>
+        `\tat com.example.${['Cart', 'Order', 'Price', 'User', 'Json', 'Pool', 'Retry', 'Token', 'Http'][int(9)]}Service.${['get', 'put', 'map'][int(3)]}(Service.java:${int(400)})`,
+      () => `session opened for user ${users[int(10)]} from 10.0.${int(255)}.${int(255)} port ${int(65535)}`,
+      () => `Error: upstream ${['db', 'cache', 'auth'][int(3)]} unavailable after ${int(5)} attempts`,
+    ];
+    for (let seed = 0; seed < 5; seed++) {
+      const baseline: LogEvent[] = [];
+      const canary: LogEvent[] = [];
+      for (let i = 0; i < 1500; i++) {
+        const k = int(make.length);
+        const e: LogEvent = { t: i, message: make[k]!(i), level: k === 4 ? 'error' : 'info' };
+        (rand() < 0.5 ? baseline : canary).push(e);
+      }
+      const r = compareLogs(baseline, canary);
+      expect(r.clusters.filter((c) => c.class === 'unknown').map((c) => c.template)).toEqual([]);
+      expect(r.outcome).toBe('pass');
+    }
   });
 
   it('is inconclusive without canary logs', () => {

@@ -1,0 +1,103 @@
+/**
+ * Whether one template could have produced the messages of another with different variable values: the test
+ * that keeps a canary's rare variant of a known event (a new pod name, an id fragment the masking left, a
+ * size printed `512KB` instead of `512 KB`) from counting as a new cluster.
+ *
+ * Token by token, the two agree when the tokens are equal, when both hold a variable, when either is a bare
+ * variable (`<*>`, `[<*>]`), or when both are units of one kind (`KB`, `bytes`). A token that holds a variable
+ * may also stand for several tokens of the other template that are themselves variables or units (`<*>` for
+ * `<*> KB`, `<*>` for `<<*> sec`), which is how the same event reads when a value is printed in more than one
+ * form. Every word of either template must be met by the same word or by a variable of the other, and at
+ * least one word must be shared: a template of variables alone is no evidence.
+ */
+import { WILDCARD } from './masking.ts';
+
+// Units that a value is printed with or without, glued to it or not, by kind: a size in `KB` and one in
+// `bytes` are the same variable printed two ways. General to logs, not to one system.
+const UNIT_KINDS: Record<string, readonly string[]> = {
+  size: ['b', 'byte', 'bytes', 'kb', 'mb', 'gb', 'tb', 'pb', 'kib', 'mib', 'gib', 'tib', 'k', 'm', 'g'],
+  time: [
+    'ns',
+    'us',
+    'µs',
+    'ms',
+    's',
+    'sec',
+    'secs',
+    'second',
+    'seconds',
+    'min',
+    'mins',
+    'minute',
+    'minutes',
+    'h',
+    'hr',
+    'hrs',
+    'hour',
+    'hours',
+  ],
+  share: ['%', 'percent'],
+};
+const UNITS = new Map<string, string>();
+for (const [kind, units] of Object.entries(UNIT_KINDS))
+  for (const u of units) for (const t of [u, `${u},`, `${u})`, `${u}.`, `${u};`]) UNITS.set(t, kind);
+
+function unitKind(t: string): string | undefined {
+  return UNITS.get(t.toLowerCase());
+}
+
+function hasVariable(t: string): boolean {
+  return t.includes(WILDCARD);
+}
+
+/** A variable with nothing but punctuation around it: `<*>`, `(<*>)`, `<*>,`. */
+function isBareVariable(t: string): boolean {
+  if (!hasVariable(t)) return false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
+
+/** A token that a neighbouring variable may stand for: another variable, or a unit. */
+function isFiller(t: string): boolean {
+  return hasVariable(t) || unitKind(t) !== undefined;
+}
+
+function agree(a: string, b: string): boolean {
+  if (a === b || (hasVariable(a) && hasVariable(b)) || isBareVariable(a) || isBareVariable(b)) return true;
+  const kind = unitKind(a);
+  return kind !== undefined && kind === unitKind(b);
+}
+
+/** True when template `known` could have produced the messages of template `other` (tokens split on spaces). */
+export function couldProduce(known: readonly string[], other: readonly string[]): boolean {
+  let shared = false;
+  for (const t of other) {
+    if (!hasVariable(t) && known.includes(t)) {
+      shared = true;
+      break;
+    }
+  }
+  if (!shared) return false;
+  const nk = known.length;
+  const no = other.length;
+  // memo[i * (no + 1) + j]: 0 unknown, 1 yes, 2 no, for known[i..] against other[j..].
+  const memo = new Uint8Array((nk + 1) * (no + 1));
+  const match = (i: number, j: number): boolean => {
+    if (i === nk || j === no) return i === nk && j === no;
+    const k = i * (no + 1) + j;
+    if (memo[k] !== 0) return memo[k] === 1;
+    const a = known[i]!;
+    const b = other[j]!;
+    const ok =
+      (agree(a, b) && match(i + 1, j + 1)) ||
+      // a variable of the known template stands for one more token of the other, or the other way round
+      (hasVariable(a) && isFiller(b) && match(i, j + 1)) ||
+      (hasVariable(b) && isFiller(a) && match(i + 1, j));
+    memo[k] = ok ? 1 : 2;
+    return ok;
+  };
+  return match(0, 0);
+}
