@@ -4,7 +4,7 @@ import { parseTimestamp } from '../formats/time.ts';
 export interface TimestampValueRow {
   /** Epoch milliseconds. */
   t: number;
-  /** The value; NaN for an empty or non-numeric cell (a gap). */
+  /** The value; NaN for an empty or `NaN` cell (a gap); `+Inf`/`-Inf` (or `Infinity`) are infinite values. */
   v: number;
   timestampText: string;
   valueText: string;
@@ -13,7 +13,9 @@ export interface TimestampValueRow {
 /**
  * Reads a `timestamp,value` CSV (NAB's format: a header line, then rows such as `2014-04-01 00:00:00,12.5`).
  * Timestamps are read by the shared `parseTimestamp`: `YYYY-MM-DD HH:MM:SS` (UTC, as NAB means them), ISO-8601
- * with a zone, epoch seconds or epoch milliseconds. Throws an error naming the line when one cannot be read.
+ * with a zone, epoch seconds or epoch milliseconds. Values are decimal numbers (`12.5`, `-1e-3`), `+Inf`/`-Inf`
+ * (`Infinity`), or empty / `NaN` for a gap. Throws an error naming the line when a timestamp or value cannot
+ * be read: a value such as `abc` or `12ms` is a mistake in the file, not a gap.
  */
 export function parseTimestampValueCsv(text: string, source = 'input'): TimestampValueRow[] {
   const lines = text.split(/\r?\n/);
@@ -35,8 +37,24 @@ export function parseTimestampValueCsv(text: string, source = 'input'): Timestam
         `${source}: line ${i + 1}: timestamp "${timestampText}" is not YYYY-MM-DD HH:MM:SS, ISO-8601 or epoch seconds/milliseconds`,
       );
     }
-    const trimmed = valueText.trim();
-    rows.push({ t, v: trimmed === '' ? Number.NaN : Number(trimmed), timestampText, valueText });
+    const v = parseValue(valueText.trim().replace(/^"|"$/g, ''));
+    if (v === undefined) {
+      throw new Error(
+        `${source}: line ${i + 1}: value "${valueText}" is not a number (write a decimal number, +Inf, -Inf, or leave it empty for a gap)`,
+      );
+    }
+    rows.push({ t, v, timestampText, valueText });
   }
   return rows;
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A cell's number: NaN for a gap, +-Infinity, or undefined when the text is not a number. */
+function parseValue(text: string): number | undefined {
+  if (text === '' || /^nan$/i.test(text)) return Number.NaN;
+  if (DECIMAL.test(text)) return Number(text);
+  const inf = /^([+-]?)inf(inity)?$/i.exec(text);
+  if (inf) return inf[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  return undefined;
 }

@@ -135,6 +135,12 @@ const WEEK = 7 * DAY;
 /** At most this many slots per cycle, so the state stays small whatever the sampling step. */
 const MAX_DAILY_SLOTS = 288;
 const MAX_WEEKLY_SLOTS = 672;
+/**
+ * Values are judged clipped to +-this (about 2.8e306): every difference, spread and grid edge the models compute
+ * from values within it stays finite, so a value of 1e308 (or an infinity) is an extreme value, scored as such,
+ * instead of overflowing the arithmetic to Infinity and NaN. The verdict still reports the value as it came.
+ */
+const VALUE_LIMIT = Number.MAX_VALUE / 64;
 /** Intervals looked at before the sampling step is fixed (their median). */
 const STEP_SAMPLES = 5;
 
@@ -526,11 +532,12 @@ class Engine implements Detector {
   }
 
   /** Scores the next point (t in epoch ms) using only this and earlier points, then learns it. */
-  update(t: number, v: number): AnomalyPoint {
+  update(t: number, value: number): AnomalyPoint {
     const s = this.s;
     const k = this.k;
     if (!Number.isFinite(t)) throw new Error(`anomaly detector: timestamp ${t} is not a number of epoch ms`);
-    if (!Number.isFinite(v)) return new Verdict(t, v, 0, false, null, null, null, GAP, 0, 0, false, 0);
+    if (Number.isNaN(value)) return new Verdict(t, value, 0, false, null, null, null, GAP, 0, 0, false, 0);
+    const v = Math.min(VALUE_LIMIT, Math.max(-VALUE_LIMIT, value));
     const gap = this.learnStep(t);
     const day = Math.floor(t / DAY);
     const started = !Number.isNaN(s.slow);
@@ -592,7 +599,8 @@ class Engine implements Detector {
 
     const damped = s.sinceAlert < k.refractory;
     if (damped) strength *= k.refractoryDamp;
-    const score = strength / (1 + strength);
+    // A surprise beyond the largest double (a huge value over a tiny scale) is certain evidence, not NaN.
+    const score = strength === Number.POSITIVE_INFINITY ? 1 : strength / (1 + strength);
     const alert = score >= this.threshold;
 
     if (Number.isNaN(s.firstT)) s.firstT = t;
@@ -622,7 +630,7 @@ class Engine implements Detector {
 
     const model = this.bestModel;
     if (model < 0 || s.n <= k.warmup) {
-      return new Verdict(t, v, score, alert, null, null, null, LEARNING, 0, 0, false, 0);
+      return new Verdict(t, value, score, alert, null, null, null, LEARNING, 0, 0, false, 0);
     }
     if (model === ENTROPY) {
       // The evidence is about the recent values as a whole: the band is the span the histograms cover.
@@ -630,7 +638,7 @@ class Engine implements Detector {
       const upper = this.histCentre + this.histHalfSpan;
       return new Verdict(
         t,
-        v,
+        value,
         score,
         alert,
         this.histCentre,
@@ -648,21 +656,21 @@ class Engine implements Detector {
       const c = s.context!;
       const [lower, upper] = visitedRange(c);
       const [below, above] = nearestLevels(c, jump);
-      return new Verdict(t, v, score, alert, this.bestPred, lower, upper, model, below, above, damped, 0);
+      return new Verdict(t, value, score, alert, this.bestPred, lower, upper, model, below, above, damped, 0);
     }
     const band = k.zAlert * this.bestScale;
     const lower = this.bestPred - band;
     const upper = this.bestPred + band;
     return new Verdict(
       t,
-      v,
+      value,
       score,
       alert,
       this.bestPred,
       lower,
       upper,
       model,
-      this.bestObserved,
+      this.bestObserved === v ? value : this.bestObserved,
       this.bestZ,
       damped,
       0,

@@ -26,4 +26,28 @@ describe('timestamp,value CSV', () => {
     ).toThrow(/f\.csv: line 3: timestamp "later"/);
     expect(() => parseTimestampValueCsv('t,v\n1,2\n', 'f.csv')).toThrow(/line 1 must be the header/);
   });
+
+  it('rejects a value that is not a number, naming the line; reads gaps and infinities', () => {
+    for (const bad of ['abc', '1,5', '0x10', '12ms', '--1']) {
+      expect(() =>
+        parseTimestampValueCsv(
+          `timestamp,value\n2014-04-01 00:00:00,1\n2014-04-01 00:05:00,${bad}\n`,
+          'f.csv',
+        ),
+      ).toThrow(
+        new RegExp(`f\\.csv: line 3: value "${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is not a number`),
+      );
+    }
+    const rows = parseTimestampValueCsv(
+      'timestamp,value\n1,NaN\n2, \n3,+Inf\n4,-Infinity\n5,1e308\n6,-.5E-3\n',
+    );
+    expect(rows.map((r) => r.v)).toEqual([
+      Number.NaN,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      1e308,
+      -0.0005,
+    ]);
+  });
 });

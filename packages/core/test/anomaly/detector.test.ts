@@ -89,6 +89,40 @@ describe('streaming anomaly detector', () => {
     expect(ALERT_THRESHOLDS.medium).toBe(0.5);
   });
 
+  it('scores extreme values (1e308, -1e308, huge jumps, infinities) in [0, 1], alerting at the extreme point', () => {
+    const extremes: [number, number][] = [
+      [1e308, Number.NaN],
+      [-1e308, Number.NaN],
+      [1e308, -1e308],
+      [-1e308, 1e308],
+      [1e200, -1e200],
+      [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    ];
+    const rnd = noise(13);
+    const flat = Array.from({ length: 5 * 288 }, (_, i) => ({ t: T0 + i * 5 * MIN, v: 20 + rnd() / 2 }));
+    for (const [first, second] of extremes) {
+      for (const series of [seasonal(5), flat]) {
+        const spikeAt = 3 * 288 + 50;
+        const scored = scoreSeries(
+          series.map((p, i) => ({
+            t: p.t,
+            v: i === spikeAt ? first : i === spikeAt + 300 && !Number.isNaN(second) ? second : p.v,
+          })),
+        );
+        for (const p of scored) {
+          expect(Number.isNaN(p.score), `score at ${p.t} for ${first}`).toBe(false);
+          expect(p.score).toBeGreaterThanOrEqual(0);
+          expect(p.score).toBeLessThanOrEqual(1);
+        }
+        expect(scored[spikeAt]!.alert, `alert at the spike ${first}`).toBe(true);
+        expect(scored[spikeAt]!.score).toBeGreaterThanOrEqual(0.5);
+        if (!Number.isNaN(second)) expect(scored[spikeAt + 300]!.alert, `alert at ${second}`).toBe(true);
+        // the detector is not poisoned: a fresh day of ordinary values raises no alert at its end
+        expect(scored.slice(-100).filter((p) => p.alert)).toEqual([]);
+      }
+    }
+  });
+
   it('snapshot and restore give the same scores as an uninterrupted run, through JSON', () => {
     const points = seasonal(4, (i, v) => (i === 900 ? v + 80 : i > 1000 && i < 1010 ? Number.NaN : v));
     const whole = scoreSeries(points);
