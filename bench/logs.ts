@@ -5,7 +5,12 @@
 // each system compared as baseline and canary: false-new clusters, failing comparisons); parsing speed per
 // system and over all (the parser alone, warm, median of fresh runs), and memory and parser speed on a
 // 1,000,000-line synthetic stream.
-import { readdirSync, readFileSync } from 'node:fs';
+// `pnpm bench logs --memory [--sizes 200,1000]`: peak RSS and lines/s of the whole `vigil logs parse` command
+// on synthetic files of those sizes in MB, written to a temporary folder and deleted afterwards.
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -131,7 +136,7 @@ function stream(lines: number, maxClusters: number): (string | number)[] {
   ];
 }
 
-export default function main(args: string[]): void {
+export default async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
@@ -139,8 +144,11 @@ export default function main(args: string[]): void {
       show: { type: 'boolean', default: false },
       quick: { type: 'boolean' },
       seeds: { type: 'string', default: '5' },
+      memory: { type: 'boolean' },
+      sizes: { type: 'string', default: '200,1000' },
     },
   });
+  if (values.memory) return memory(values.sizes.split(',').map(Number));
   const seeds = Number(values.seeds);
   const systems = readdirSync(dataDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && (!values.system || d.name === values.system))
@@ -430,4 +438,69 @@ function showMistakes(s: SystemData, ids: string[], templates: string[]): void {
     bad.set(k, e);
   });
   for (const [k, e] of [...bad].sort((a, b) => b[1].n - a[1].n)) console.log(`PA ${e.n} want ${k}`);
+}
+
+/**
+ * Peak resident memory of `vigil logs parse` on synthetic logs of each size (MB): each file is generated into a
+ * temporary folder, parsed by a fresh process (bench/logs/parse-child.ts, which reports the kernel's peak RSS
+ * of its own process), and the folder is deleted afterwards, also when a run fails.
+ */
+async function memory(sizesMb: number[]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-logs-'));
+  const rows: (string | number)[][] = [];
+  try {
+    for (const mb of sizesMb) {
+      const input = join(dir, `synthetic-${mb}mb.log`);
+      const lines = await writeSynthetic(input, mb * 1024 * 1024);
+      const bytes = statSync(input).size;
+      const child = spawnSync(
+        process.execPath,
+        [join(repoRoot, 'bench/logs/parse-child.ts'), input, join(dir, 'templates.csv')],
+        { encoding: 'utf8', maxBuffer: 1 << 20 },
+      );
+      if (child.status !== 0) throw new Error(`logs parse failed on ${mb} MB: ${child.stderr}`);
+      const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+        code: number;
+        seconds: number;
+        peakRssKb: number;
+      };
+      if (r.code !== 0) throw new Error(`logs parse exited ${r.code} on ${mb} MB: ${child.stderr}`);
+      const peak = r.peakRssKb / 1024;
+      rows.push([
+        (bytes / 1024 / 1024).toFixed(0),
+        lines,
+        peak.toFixed(0),
+        (peak / (bytes / 1024 / 1024)).toFixed(2),
+        Math.round(lines / r.seconds),
+        r.seconds.toFixed(1),
+      ]);
+      rmSync(input);
+      rmSync(join(dir, 'templates.csv'), { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  printTable(['input MB', 'lines', 'peak RSS MB', 'RSS / input', 'lines/s', 'seconds'], rows);
+}
+
+/** Writes synthetic log lines (the stream of the memory benchmark) until the file holds `bytes`; returns the lines. */
+async function writeSynthetic(path: string, bytes: number): Promise<number> {
+  const out = createWriteStream(path);
+  let written = 0;
+  let lines = 0;
+  let buffer = '';
+  // Endless in effect: the generator is asked for more lines than any size here needs.
+  for (const line of syntheticStream(Number.MAX_SAFE_INTEGER, 42)) {
+    buffer += `${line}\n`;
+    lines++;
+    if (buffer.length >= 1 << 20 || written + buffer.length >= bytes) {
+      written += Buffer.byteLength(buffer);
+      if (!out.write(buffer)) await once(out, 'drain');
+      buffer = '';
+      if (written >= bytes) break;
+    }
+  }
+  out.end();
+  await once(out, 'finish');
+  return lines;
 }

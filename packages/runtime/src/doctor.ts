@@ -1,6 +1,6 @@
 import { type Group, parseDuration, planVerification, queryVars, selects, type Spec } from '@vigil/core';
 import type { CheckResult } from '@vigil/providers';
-import { recordedRange } from './replayRange.ts';
+import { checkRecordings, recordedRange } from './replayRange.ts';
 import { openSources } from './sources.ts';
 
 /** One line of `vigil doctor`. */
@@ -17,6 +17,7 @@ export async function doctor(
   spec: Spec,
   options: { specDir: string; now?: number; signal?: AbortSignal },
 ): Promise<DoctorLine[]> {
+  await checkRecordings(spec, options.specDir);
   const sources = openSources(spec, { specDir: options.specDir });
   const lines: DoctorLine[] = [];
   try {

@@ -1,6 +1,13 @@
 export { type BaselineStore, FileBaselineStore } from './baselineStore.ts';
 export { wallClock } from './clock.ts';
-export { writeFileAtomic } from './files.ts';
+export {
+  checkOutputFile,
+  checkWritableDir,
+  makeDirs,
+  PathError,
+  tempPathBeside,
+  writeFileAtomic,
+} from './files.ts';
 export { type ReportFiles, writeReports } from './reports.ts';
 export { type OpenSources, type OpenSourcesOptions, openSources, replaySpec } from './sources.ts';
 export { loadSpecFile, type VerifyOptions, type VerifyOutcome, verify } from './verify.ts';

@@ -18,8 +18,8 @@ import {
 import type { Provider, ProviderDeps } from '@vigil/providers';
 import { type BaselineStore, FileBaselineStore } from './baselineStore.ts';
 import { wallClock } from './clock.ts';
-import { writeFileAtomic } from './files.ts';
-import { recordedRange } from './replayRange.ts';
+import { checkOutputFile, checkWritableDir, writeFileAtomic } from './files.ts';
+import { checkRecordings, recordedRange } from './replayRange.ts';
 import { type ReportFiles, writeReports } from './reports.ts';
 import { openSources } from './sources.ts';
 
@@ -69,6 +69,10 @@ export async function loadSpecFile(path: string, env: Record<string, string | un
 /** Runs one verification end to end: providers, engine, baseline store, reports. */
 export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   const { spec } = options;
+  // Outputs are checked before the run, so a run is never spent to be lost at the end.
+  if (options.reportDir) await checkWritableDir(options.reportDir, 'report folder');
+  if (options.record) await checkOutputFile(options.record, 'recording');
+  await checkRecordings(spec, options.specDir);
   const sources = openSources(spec, {
     specDir: options.specDir,
     ...(options.providerDeps ? { deps: options.providerDeps } : {}),

@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ALERT_THRESHOLDS, createDetector, parseTimestampValueCsv } from '@vigil/core';
+import { checkOutputFile, writeFileAtomic } from '@vigil/runtime';
 import { oneOf, parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
 import { readInput } from '../input.ts';
@@ -16,13 +16,15 @@ Runs Service Guard's streaming anomaly detector over one series. The score of ea
 and the points before it only, exactly as the detector scores live data.
 
 Input: CSV with the header "timestamp,value" (NAB's format: timestamps like 2014-04-01 00:00:00, read as
-UTC; ISO-8601 and epoch seconds also work). An empty value is a gap.
+UTC; ISO-8601 and epoch seconds also work). Values are decimal numbers or +Inf/-Inf; an empty value or NaN
+is a gap; anything else (abc, 12ms) is an error naming its line (exit 3). Values beyond +-2.8e306 are
+judged as that bound, so extreme values score 1 instead of overflowing.
 Output: CSV "timestamp,value,anomaly_score", one row per input row, in the same order. Scores lie in
 [0, 1]; at the default sensitivity a score >= 0.5 is exactly an alert.
 
 Options:
   --input FILE        series to score (required)
-  --output FILE       where to write the scores (required)
+  --output FILE       where to write the scores (required; its folder is created; never the input)
   --sensitivity S     low | medium | high (default: medium); alerts at score >= ${ALERT_THRESHOLDS.low} | ${ALERT_THRESHOLDS.medium} | ${ALERT_THRESHOLDS.high}
   -h, --help          this help
 
@@ -53,6 +55,7 @@ Example:
     );
 
     const text = await readInput(input, '--input');
+    await checkOutputFile(output, '--output', [{ option: '--input', path: input }]);
     let rows: ReturnType<typeof parseTimestampValueCsv>;
     try {
       rows = parseTimestampValueCsv(text, input);
@@ -68,7 +71,7 @@ Example:
       if (p.alert) alerts++;
       lines.push(`${row.timestampText},${row.valueText},${p.score}`);
     }
-    await writeFile(output, `${lines.join('\n')}\n`);
+    await writeFileAtomic(output, `${lines.join('\n')}\n`);
     io.stdout.write(
       `${rows.length} points scored, ${alerts} alerts (sensitivity ${sensitivity}) -> ${output}\n`,
     );

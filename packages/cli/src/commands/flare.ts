@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { createFlare, doctor, formatDoctor, loadSpecFile } from '@vigil/runtime';
+import { checkOutputFile, createFlare, doctor, formatDoctor, loadSpecFile } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
 import type { Command } from '../command.ts';
 import { VERSION } from '../version.ts';
@@ -27,12 +27,13 @@ Options:
     });
     const specPath = resolve(io.cwd, required('flare', 'config', values.config));
     const spec = await loadSpecFile(specPath, io.env);
-    const lines = await doctor(spec, { specDir: dirname(specPath), signal: io.signal });
     const output = resolve(
       io.cwd,
       (values.output as string | undefined) ??
         `vigil-flare-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`,
     );
+    await checkOutputFile(output, '--output', [{ option: '-c', path: specPath }]);
+    const lines = await doctor(spec, { specDir: dirname(specPath), signal: io.signal });
     const { path, files } = await createFlare({
       spec,
       doctor: formatDoctor(lines),

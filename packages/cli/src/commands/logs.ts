@@ -1,16 +1,13 @@
-import { writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
 import { resolve } from 'node:path';
-import {
-  compareLogs,
-  type FeedbackRule,
-  type LogComparison,
-  parseFeedback,
-  parseLogText,
-  parseMessages,
-} from '@vigil/core';
+import { compareLogs, type FeedbackRule, type LogComparison, parseFeedback, parseLogText } from '@vigil/core';
 import { oneOf, parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
-import { readInput } from '../input.ts';
+import { checkReadable, readInput } from '../input.ts';
+import { parseLogStream } from '../logsParseStream.ts';
+import { checkOutputFile, tempPathBeside } from '@vigil/runtime';
 
 const SENSITIVITIES = ['low', 'medium', 'high'] as const;
 
@@ -26,7 +23,10 @@ This is the format Loghub's evaluators read.
 
 Options:
   --input FILE     log messages (required)
-  --output FILE    CSV file to write (default: standard output)
+  --output FILE    CSV file to write (default: standard output); never the input, its folder is created
+
+The input is read as a stream and only 4 bytes per line are kept besides the templates, so memory stays
+bounded (about 300 MB) whatever the size of the file (pnpm bench logs --memory measures it).
   -h, --help       this help
 
 Example:
@@ -38,24 +38,27 @@ Example:
       output: { type: 'string' },
     });
     const inputPath = resolve(io.cwd, required('logs parse', 'input', values.input));
-    const text = await readInput(inputPath, '--input');
-    const lines = text.split(/\r?\n/);
-    if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-    const messages = lines.map((line) => messageOf(line));
-    const parsed = parseMessages(messages);
-    const out = ['LineId,EventId,EventTemplate'];
-    parsed.forEach((p, i) => {
-      out.push(`${i + 1},${csvField(p.clusterId)},${csvField(p.template)}`);
-    });
-    const csv = `${out.join('\n')}\n`;
-    if (typeof values.output === 'string' && values.output !== '') {
-      const outputPath = resolve(io.cwd, values.output);
-      try {
-        await writeFile(outputPath, csv);
-      } catch (e) {
-        throw new UsageError(`--output ${outputPath}: ${(e as Error).message}`);
-      }
-    } else io.stdout.write(csv);
+    await checkReadable(inputPath, '--input');
+    if (typeof values.output !== 'string' || values.output === '') {
+      await parseLogStream(inputPath, io.stdout, messageOf);
+      return 0;
+    }
+    // Written beside the output and renamed over it at the end: a failed run leaves no half file, and the
+    // output is never the input (checked first, through links and relative paths).
+    const outputPath = resolve(io.cwd, values.output);
+    await checkOutputFile(outputPath, '--output', [{ option: '--input', path: inputPath }]);
+    const tmp = tempPathBeside(outputPath);
+    const out = createWriteStream(tmp);
+    try {
+      await parseLogStream(inputPath, out, messageOf);
+      out.end();
+      await finished(out);
+      await rename(tmp, outputPath);
+    } catch (e) {
+      out.destroy();
+      await unlink(tmp).catch(() => {});
+      throw e;
+    }
     return 0;
   },
 };
@@ -191,10 +194,6 @@ function messageOf(line: string): string {
   } catch {
     return line;
   }
-}
-
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 function asUsage<T>(f: () => T): T {

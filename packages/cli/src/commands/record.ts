@@ -1,9 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import { formatJudgmentText } from '@vigil/core';
-import { loadSpecFile, replaySpec, verify } from '@vigil/runtime';
+import { checkOutputFile, checkWritableDir, loadSpecFile, replaySpec, verify } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
 import type { Command } from '../command.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
+import { readInput } from '../input.ts';
 import { progressLine } from './verify.ts';
 
 export const recordCommand: Command = {
@@ -33,12 +34,15 @@ Exit codes: as "vigil verify".
     const specPath = resolve(io.cwd, required('record', 'config', values.config));
     const output = resolve(io.cwd, required('record', 'output', values.output));
     const spec = await loadSpecFile(specPath, io.env);
+    const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
+    await checkOutputFile(output, '--output', [{ option: '-c', path: specPath }]);
+    if (reportDir) await checkWritableDir(reportDir, '--report-dir');
     const { report, result } = await verify({
       spec,
       specDir: dirname(specPath),
       record: output,
       signal: io.signal,
-      ...(values['report-dir'] ? { reportDir: resolve(io.cwd, values['report-dir'] as string) } : {}),
+      ...(reportDir ? { reportDir } : {}),
       onProgress: (p) => {
         if (!values.quiet) io.stderr.write(`${progressLine(p)}\n`);
       },
@@ -75,12 +79,15 @@ Exit codes: as "vigil verify".
     });
     const specPath = resolve(io.cwd, required('replay', 'config', values.config));
     const recording = resolve(io.cwd, required('replay', 'recording', values.recording));
+    await readInput(recording, '--recording');
     const spec = replaySpec(await loadSpecFile(specPath, io.env), recording);
+    const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
+    if (reportDir) await checkWritableDir(reportDir, '--report-dir');
     const { report, result } = await verify({
       spec,
       specDir: dirname(specPath),
       signal: io.signal,
-      ...(values['report-dir'] ? { reportDir: resolve(io.cwd, values['report-dir'] as string) } : {}),
+      ...(reportDir ? { reportDir } : {}),
     });
     io.stdout.write(
       values.json ? `${JSON.stringify(report, null, 2)}\n` : formatJudgmentText(result.judgment),

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { formatDuration, formatJudgmentText, type Progress } from '@vigil/core';
-import { loadSpecFile, verify } from '@vigil/runtime';
+import { checkWritableDir, loadSpecFile, verify } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
 import type { Command } from '../command.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
@@ -38,6 +38,7 @@ Example:
     const specPath = resolve(io.cwd, required('verify', 'config', values.config));
     const spec = await loadSpecFile(specPath, io.env);
     const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
+    if (reportDir) await checkWritableDir(reportDir, '--report-dir');
     const log = (line: string) => {
       if (!values.quiet) io.stderr.write(`${line}\n`);
     };

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { isMap, isPair, isSeq, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Spec, specSchema } from './schema.ts';
 
@@ -14,7 +14,9 @@ export class SpecError extends Error {
   readonly problems: SpecProblem[];
   constructor(source: string, problems: SpecProblem[]) {
     super(
-      `${source} is not a valid Vigil spec:\n${problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}`).join('\n')}`,
+      problems.length === 1
+        ? `${source} is not a valid Vigil spec: ${problems[0]!.path ? `${problems[0]!.path}: ` : ''}${problems[0]!.message}`
+        : `${source} is not a valid Vigil spec:\n${problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}`).join('\n')}`,
     );
     this.problems = problems;
   }
@@ -33,14 +35,69 @@ export interface LoadSpecOptions {
  */
 export function loadSpec(text: string, options: LoadSpecOptions = {}): Spec {
   const source = options.source ?? 'spec';
-  const doc = parseDocument(text, { prettyErrors: true });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { prettyErrors: true });
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new SpecError(source, [{ path: '', message: `nested more than ${MAX_SPEC_DEPTH} levels deep` }]);
+    }
+    throw e;
+  }
   if (doc.errors.length > 0) {
+    // The parser reports a document nested beyond its stack as a syntax error; say what it is instead.
+    const deep = doc.errors.find((e) => e.message.includes('call stack'));
     throw new SpecError(
       source,
-      doc.errors.map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+      deep
+        ? [{ path: '', message: `nested more than ${MAX_SPEC_DEPTH} levels deep` }]
+        : doc.errors.map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
     );
   }
-  return validateSpec(doc.toJS(), options);
+  const depth = depthOf(doc.contents);
+  if (depth > MAX_SPEC_DEPTH) {
+    throw new SpecError(source, [{ path: '', message: `nested more than ${MAX_SPEC_DEPTH} levels deep` }]);
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_SPEC_ALIASES });
+  } catch (e) {
+    // yaml throws a ReferenceError when aliases expand beyond the limit ("billion laughs").
+    throw new SpecError(source, [
+      {
+        path: '',
+        message: `its aliases (*name) expand beyond the limit of ${MAX_SPEC_ALIASES} alias uses (${(e as Error).message})`,
+      },
+    ]);
+  }
+  return validateSpec(raw, options);
+}
+
+/**
+ * Limits on a spec's YAML, so that a hostile or broken file is a one-line error, never a hang, an exhausted
+ * memory or a stack overflow. A real spec is nested about 6 levels deep and uses a few aliases at most.
+ */
+export const MAX_SPEC_DEPTH = 64;
+/** `maxAliasCount` of the yaml library: alias uses allowed while building the object (weighted by size). */
+export const MAX_SPEC_ALIASES = 100;
+
+/** Deepest nesting of maps and sequences under `node`, walked without recursion. */
+function depthOf(node: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[node, 1]];
+  while (stack.length > 0) {
+    const [n, d] = stack.pop()!;
+    if (isMap(n) || isSeq(n)) {
+      if (d > max) max = d;
+      if (d > MAX_SPEC_DEPTH) return d;
+      for (const item of n.items) {
+        if (isPair(item)) {
+          stack.push([item.key, d + 1], [item.value, d + 1]);
+        } else stack.push([item, d + 1]);
+      }
+    }
+  }
+  return max;
 }
 
 /** Validates an already-parsed spec object (Action inputs, Backstage profiles). */
