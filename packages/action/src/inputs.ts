@@ -19,7 +19,10 @@ export class InputError extends Error {
 
 /** What a failing verification does: fail the step, dispatch the rollback workflow (and fail), or only warn. */
 export type OnFailure = 'fail' | 'rollback' | 'warn';
-/** What an inconclusive verification does; `pass` treats it as a pass. */
+/**
+ * What an inconclusive or could-not-verify verification does; `pass` treats it as a pass. Default `fail`:
+ * the step is green only when every required metric was judged.
+ */
 export type OnInconclusive = 'fail' | 'rollback' | 'warn' | 'pass';
 export type ProviderType = 'prometheus' | 'datadog' | 'dynatrace';
 
@@ -44,6 +47,8 @@ export interface InlineSettings {
   interval?: string;
   initialDelay?: string;
   sensitivity?: string;
+  /** `policy.maxConsecutiveErrors`: polls in a row of failed queries that end the run as could-not-verify. */
+  maxConsecutiveErrors?: number;
 }
 
 export interface RollbackSettings {
@@ -73,8 +78,13 @@ export interface ActionInputs {
   deploymentId?: number;
   backstage?: BackstageSettings;
   reportDir?: string;
-  /** Check connectivity and credentials of every provider before waiting the verification window. */
+  /**
+   * Before waiting the verification window: check every provider's connectivity and credentials and run
+   * every metric query once (as `vigil doctor` does).
+   */
   preflight: boolean;
+  /** Tells matrix legs of one job apart for the rollback's idempotency key (`${{ toJSON(matrix) }}`). */
+  matrixKey?: string;
 }
 
 /** Inputs that hold credentials: masked with `core.setSecret` before anything is logged. */
@@ -134,13 +144,14 @@ export function readInputs(get: InputReader): ActionInputs {
     ...opt('interval', text('interval')),
     ...opt('initialDelay', text('initial-delay')),
     ...opt('sensitivity', text('sensitivity')),
+    ...opt('maxConsecutiveErrors', positiveInt(text('max-consecutive-errors'), 'max-consecutive-errors')),
   };
   checkSpecSource(spec, inline);
 
   const onFailure = oneOf(text('on-failure'), 'on-failure', ['fail', 'rollback', 'warn'] as const) ?? 'fail';
   const onInconclusive =
     oneOf(text('on-inconclusive'), 'on-inconclusive', ['fail', 'rollback', 'warn', 'pass'] as const) ??
-    'warn';
+    'fail';
   const githubToken = text('github-token');
   const workflow = text('rollback-workflow');
   const rollbackInputs = parseRollbackInputs(text('rollback-inputs'));
@@ -204,6 +215,7 @@ export function readInputs(get: InputReader): ActionInputs {
       : {}),
     ...opt('reportDir', text('report-dir')),
     preflight: bool(text('preflight'), 'preflight') ?? true,
+    ...opt('matrixKey', text('matrix-key')),
   };
 }
 

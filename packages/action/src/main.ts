@@ -6,10 +6,10 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { context, getOctokit } from '@actions/github';
-import { formatDuration, type Progress, type Report, type Spec } from '@vigil/core';
+import { context } from '@actions/github';
+import { escapeMarkdown, formatDuration, type Progress, type Report, type Spec } from '@vigil/core';
 import { type ProviderConfig, redact, secretsOf } from '@vigil/providers';
-import { openSources, verify } from '@vigil/runtime';
+import { doctor, verify } from '@vigil/runtime';
 import { defaultEntityRef, postVerification, verificationInput } from './backstage.ts';
 import { decide } from './decision.ts';
 import {
@@ -18,8 +18,10 @@ import {
   deploymentState,
   setDeploymentStatus,
 } from './deployment.ts';
+import { githubClient } from './github.ts';
 import { type ActionInputs, readInputs, secretInputValues, specEnv } from './inputs.ts';
 import {
+  defaultRollbackInputs,
   dispatchRollbackOnce,
   type RollbackApi,
   type RollbackResult,
@@ -28,6 +30,7 @@ import {
 } from './rollback.ts';
 import { resolveSpec } from './spec.ts';
 import { type ActionOutcome, annotate, summaryMarkdown, writeSummary } from './summary.ts';
+import { checkRollbackWorkflow, type WorkflowCheckApi } from './workflowCheck.ts';
 
 /** Runs the Action; never throws (failures go to `core.setFailed`). */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -35,6 +38,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Masked first: nothing below may print a credential, not even inside an error about a bad input.
   const secrets = secretInputValues(getInput);
   for (const s of secrets) core.setSecret(s);
+  // Cancellation (the runner sends SIGINT, then SIGTERM) is caught from the start: whatever phase it hits
+  // ends as outcome `cancelled` with a failed step, never as a pass. Without a listener Node would die
+  // on the signal before writing anything.
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) controller.abort(new Error(`the job was cancelled (${signal})`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const inputs = readInputs(getInput);
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
@@ -49,9 +61,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         secrets.push(s);
       }
     }
-    await verifyAndAct(inputs, spec, specDir, env, secrets);
+    await verifyAndAct(inputs, spec, specDir, env, secrets, controller.signal);
   } catch (e) {
-    core.setFailed(redact((e as Error).message ?? String(e), secrets));
+    if (controller.signal.aborted) {
+      // Cancelled before the verification started (during the preflight or the workflow check).
+      core.setOutput('outcome', 'cancelled');
+      core.setOutput('verdict', 'inconclusive');
+      core.setFailed(
+        `Vigil: cancelled before the verification started (${(controller.signal.reason as Error).message}); a cancelled verification never passes`,
+      );
+    } else {
+      core.setFailed(redact((e as Error).message ?? String(e), secrets));
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -61,18 +85,58 @@ async function verifyAndAct(
   specDir: string,
   env: NodeJS.ProcessEnv,
   secrets: string[],
+  signal: AbortSignal,
 ): Promise<void> {
-  if (inputs.preflight) await preflight(spec, specDir, secrets);
+  const octokit = inputs.githubToken ? githubClient(inputs.githubToken, (m) => core.info(m)) : undefined;
+  const { owner, repo } = octokit ? context.repo : { owner: '', repo: '' };
+  const rollbackRef =
+    inputs.rollback?.ref ??
+    (context.payload.repository?.default_branch as string | undefined) ??
+    env.GITHUB_REF_NAME ??
+    context.ref.replace(/^refs\/(heads|tags)\//, '');
+
+  // Before waiting the window: the queries, and the rollback workflow, checked side by side.
+  const [checked] = await Promise.all([
+    inputs.preflight ? preflight(spec, specDir, secrets, signal) : Promise.resolve(undefined),
+    inputs.rollback && octokit
+      ? startCheckOfRollback(
+          octokit as unknown as WorkflowCheckApi,
+          inputs,
+          owner,
+          repo,
+          rollbackRef,
+          secrets,
+        )
+      : Promise.resolve(),
+  ]);
+  if (checked && checked.length > 0) {
+    const cause = `the preflight found ${checked.length} problem${checked.length > 1 ? 's' : ''} before verifying (set preflight: false to skip it)`;
+    core.setOutput('outcome', 'could-not-verify');
+    core.setOutput('verdict', 'inconclusive');
+    core.setOutput('reason', `Could not verify: ${cause}: ${checked[0]}`);
+    await writeSummary(
+      core,
+      [
+        `## ⛔ Vigil: ${escapeMarkdown([spec.service, spec.version].filter(Boolean).join(' '))} could not be verified`,
+        '',
+        `**Why:** ${escapeMarkdown(cause)}:`,
+        '',
+        ...checked.map((p) => `- ${escapeMarkdown(p)}`),
+        '',
+        '### What the Action did',
+        '',
+        '- ❌ Failed the step before waiting the verification window.',
+        '',
+      ].join('\n'),
+    );
+    throw new Error(`Vigil: could not verify: ${cause}:\n${checked.map((p) => `  - ${p}`).join('\n')}`);
+  }
 
   const runUrl = `${context.serverUrl}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${context.runId}`;
   const reportDir = resolve(
     env.GITHUB_WORKSPACE ?? process.cwd(),
     inputs.reportDir ?? join(env.RUNNER_TEMP ?? tmpdir(), `vigil-${context.runId}-${context.runAttempt}`),
   );
-  const controller = new AbortController();
-  const cancel = () => controller.abort(new Error('the job was cancelled'));
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
   core.info(
     `Vigil: verifying ${spec.service}${spec.version ? ` ${spec.version}` : ''} for ${spec.duration} (every ${spec.interval}, sensitivity ${spec.sensitivity})`,
   );
@@ -80,15 +144,14 @@ async function verifyAndAct(
     spec,
     specDir,
     reportDir,
-    signal: controller.signal,
+    signal,
     onProgress: (p) => core.info(progressLine(p)),
     links: { run: runUrl },
     ...(env.GITHUB_RUN_ID ? { id: `${env.GITHUB_RUN_ID}-${context.runAttempt}-${context.job}` } : {}),
   });
-  process.off('SIGINT', cancel);
-  process.off('SIGTERM', cancel);
 
   core.setOutput('verdict', report.verdict);
+  core.setOutput('outcome', report.outcome ?? '');
   core.setOutput('score', String(Math.round(report.score * 10) / 10));
   core.setOutput('reason', report.reason);
   if (files) {
@@ -96,18 +159,21 @@ async function verifyAndAct(
     core.setOutput('html-report', files.html);
     core.setOutput('markdown-report', files.markdown);
   }
-  core.info(`Vigil: ${report.verdict} (score ${Math.round(report.score)}): ${report.reason}`);
+  core.info(
+    `Vigil: ${report.outcome ?? report.verdict} (verdict ${report.verdict}, score ${Math.round(report.score)}): ${report.reason}`,
+  );
   annotate(report, core);
 
-  const decision = decide(report.verdict, inputs.onFailure, inputs.onInconclusive);
+  const decision = decide(report, inputs.onFailure, inputs.onInconclusive);
   const done: ActionOutcome = { outcome: decision.outcome, warnings: [] };
-  if (report.status === 'cancelled' && decision.rollback) {
+  if (report.status === 'cancelled') {
     // A cancelled job says nothing about the new version: rolling it back would undo a deploy for no reason.
     decision.rollback = false;
-    done.warnings!.push('the job was cancelled before the verification ended, so no rollback was dispatched');
+    if (inputs.rollback)
+      done.warnings!.push(
+        'the job was cancelled before the verification ended, so no rollback was dispatched',
+      );
   }
-  const octokit = inputs.githubToken ? getOctokit(inputs.githubToken) : undefined;
-  const { owner, repo } = octokit ? context.repo : { owner: '', repo: '' };
 
   let rollbackFailure: string | undefined;
   let rollback: (RollbackResult & { key: string }) | undefined;
@@ -122,13 +188,11 @@ async function verifyAndAct(
       ...(spec.version ? { version: spec.version } : {}),
       ...(inputs.deploymentId !== undefined ? { deploymentId: inputs.deploymentId } : {}),
       workflow: inputs.rollback.workflow,
+      inputs: inputs.rollback.inputs,
+      ...(inputs.matrixKey !== undefined ? { matrixKey: inputs.matrixKey } : {}),
     });
     try {
-      const ref =
-        inputs.rollback.ref ??
-        (context.payload.repository?.default_branch as string | undefined) ??
-        env.GITHUB_REF_NAME ??
-        context.ref.replace(/^refs\/(heads|tags)\//, '');
+      const ref = rollbackRef;
       const result = await dispatchRollbackOnce(octokit as unknown as RollbackApi, {
         owner,
         repo,
@@ -221,50 +285,82 @@ function finish(
   outcome: 'pass' | 'warn' | 'fail',
   rollbackFailure: string | undefined,
 ): void {
+  const what = report.outcome ?? report.verdict;
+  const headline = `Vigil: ${what}: ${report.reason}${report.outcomeCause && report.outcomeCause !== report.reason ? `\n${report.outcomeCause}` : ''}`;
   if (rollbackFailure) {
-    core.setFailed(
-      `Vigil: ${report.verdict}: ${report.reason}\nThe rollback was not dispatched: ${rollbackFailure}`,
-    );
+    core.setFailed(`${headline}\nThe rollback was not dispatched: ${rollbackFailure}`);
   } else if (outcome === 'fail') {
-    core.setFailed(`Vigil: ${report.verdict}: ${report.reason}`);
+    core.setFailed(headline);
   } else if (outcome === 'warn') {
-    core.warning(`Vigil: ${report.verdict}: ${report.reason}`, {
-      title: `Vigil: verification ${report.verdict}`,
-    });
+    core.warning(headline, { title: `Vigil: verification ${what}` });
   }
 }
 
 /**
- * Checks every provider's connectivity and credentials before waiting the verification window, so a typo
- * in a URL or a revoked key fails in seconds with the fix, not after ten minutes as "no data".
+ * Runs `vigil doctor` once before waiting the verification window: every provider's connectivity and
+ * credentials, and every metric query as the verification will send it, so a bad query, a typo in a URL or
+ * a revoked key fails in seconds with the provider's error, not after the window as "no data". Each failing
+ * check is annotated at once; a query that answers without data only warns (a canary that has just started
+ * may not have any yet). Returns the problems that stop the run.
  */
-async function preflight(spec: Spec, specDir: string, secrets: string[]): Promise<void> {
+async function preflight(
+  spec: Spec,
+  specDir: string,
+  secrets: string[],
+  signal: AbortSignal,
+): Promise<string[]> {
   const problems: string[] = [];
-  const sources = openSources(spec, { specDir });
-  try {
-    await Promise.all(
-      [...sources.providers].map(async ([name, provider]) => {
-        if (provider.type === 'replay') return;
-        for (const c of await provider.check()) {
-          if (!c.ok) {
-            problems.push(
-              `provider "${name}" (${provider.type}): ${c.name}: ${c.detail}${c.hint ? `. To fix: ${c.hint}` : ''}`,
-            );
-          }
-        }
-      }),
+  for (const line of await doctor(spec, { specDir, signal })) {
+    if (line.ok) continue;
+    const text = redact(
+      `${line.subject}: ${line.name}: ${line.detail}${line.hint ? `. To fix: ${line.hint}` : ''}`,
+      secrets,
     );
-  } finally {
-    await sources.close();
+    if (line.subject.startsWith('query ') && !line.queryFailed) {
+      core.warning(text, { title: 'Vigil preflight: no data yet' });
+      continue;
+    }
+    core.error(text, { title: `Vigil preflight: ${line.subject}` });
+    problems.push(text);
   }
-  if (problems.length > 0) {
-    throw new Error(
-      redact(
-        `the providers cannot be used (checked before verifying; set preflight: false to skip):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-        secrets,
-      ),
-    );
+  return problems;
+}
+
+/**
+ * Checks the rollback workflow at the start. Where a failing verification rolls back (on-failure:
+ * rollback), a workflow that cannot be dispatched defeats the gate, so the step fails now; where only an
+ * inconclusive one does, each problem is a warning, shown at once.
+ */
+async function startCheckOfRollback(
+  api: WorkflowCheckApi,
+  inputs: ActionInputs,
+  owner: string,
+  repo: string,
+  ref: string,
+  secrets: string[],
+): Promise<void> {
+  const settings = inputs.rollback!;
+  const sent = Object.entries({ ...defaultRollbackInputs, ...settings.inputs })
+    .filter(([, v]) => v !== null)
+    .map(([k]) => k);
+  const check = await checkRollbackWorkflow(api, {
+    owner,
+    repo,
+    workflow: settings.workflow,
+    ref,
+    inputs: sent,
+    hasDeploymentMarker: inputs.deploymentId !== undefined,
+  });
+  for (const w of check.warnings) core.warning(redact(w, secrets), { title: 'Vigil: rollback workflow' });
+  if (check.problems.length === 0) return;
+  if (inputs.onFailure !== 'rollback') {
+    for (const p of check.problems) core.warning(redact(p, secrets), { title: 'Vigil: rollback workflow' });
+    return;
   }
+  for (const p of check.problems) core.error(redact(p, secrets), { title: 'Vigil: rollback workflow' });
+  throw new Error(
+    `Vigil: the rollback workflow cannot be dispatched, so a failing verification could not roll back (checked before verifying):\n${check.problems.map((p) => `  - ${p}`).join('\n')}`,
+  );
 }
 
 function progressLine(p: Progress): string {

@@ -5,8 +5,11 @@
  * retry wrapper around the step, or a manual re-run of the whole workflow. Each must find the rollback the
  * first attempt dispatched instead of rolling back twice. So every verification gets an idempotency key
  * derived only from what stays the same across attempts (repository, run id, job, step, service,
- * environment, version, deployment, workflow; never the attempt number or a time), and the dispatch leaves
- * that key where a later attempt can read it back with the same token:
+ * environment, version, deployment, workflow, the rollback inputs as written, and the matrix leg; never the
+ * attempt number or a time), and the dispatch leaves that key where a later attempt can read it back with
+ * the same token. Matrix legs share run id, job and step (GitHub tells them apart only by what the workflow
+ * passes in), so the leg must be part of the key: `matrix-key: ${{ toJSON(matrix) }}`, and the rollback
+ * inputs, which differ per leg (`{"region": "${{ matrix.region }}"}`), are part of it as well.
  *
  * 1. in the dispatched run's title: the key is sent as the workflow input `vigil-key`, and the rollback
  *    workflow shows it with `run-name: ... ${{ inputs.vigil-key }}`; a later attempt lists the workflow's
@@ -18,8 +21,13 @@
  * Either marker is enough. The one gap: a workflow without the key in its run-name, no deployment id, and a
  * step that dies between the dispatch and the status write; the action warns after dispatching when the
  * first marker is missing, so the workflow can be fixed before it matters.
+ *
+ * GitHub calls are retried by the client (Octokit's retry and throttling plugins, see github.ts). When the
+ * look-up for an earlier dispatch still fails, the rollback is dispatched anyway with a warning naming the
+ * failed call: a duplicate rollback is recoverable, a bad deploy left in place is not.
  */
 import { createHash } from 'node:crypto';
+import { describeRequestError, statusOf } from './github.ts';
 import type { RollbackSettings } from './inputs.ts';
 
 /** The part of an Octokit client this module uses (so tests can stand in a fake GitHub). */
@@ -70,6 +78,10 @@ export interface RollbackKeyParts {
   version?: string;
   deploymentId?: number;
   workflow: string;
+  /** `rollback-inputs` as written (before placeholders are filled): they differ per matrix leg. */
+  inputs?: Record<string, string | null>;
+  /** `matrix-key`, e.g. `${{ toJSON(matrix) }}`: tells matrix legs of one job apart. */
+  matrixKey?: string;
 }
 
 /** The idempotency key of one verification's rollback: `vr-` and 16 hex digits. */
@@ -84,8 +96,30 @@ export function rollbackKey(p: RollbackKeyParts): string {
     p.version ?? '',
     p.deploymentId ?? '',
     p.workflow,
+    Object.entries(p.inputs ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    // toJSON(matrix) is pretty-printed; its whitespace must not make two attempts of one leg differ.
+    canonicalJson(p.matrixKey ?? ''),
   ];
   return `vr-${createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16)}`;
+}
+
+/** `text` as compact JSON with sorted keys when it is JSON, else trimmed. */
+function canonicalJson(text: string): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, unknown>)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([k, x]) => [k, sorted(x)]),
+          )
+        : v;
+  try {
+    return JSON.stringify(sorted(JSON.parse(text)));
+  } catch {
+    return text.trim();
+  }
 }
 
 /** Values the rollback inputs can use as `{{name}}`. */
@@ -251,8 +285,13 @@ async function findExisting(
     const run = data.workflow_runs.find((r) => r.display_title.includes(req.key));
     if (run) return { runId: run.id, url: run.html_url };
   } catch (e) {
-    // The dispatch that follows reports a missing workflow or permission with a precise message.
-    if (statusOf(e) !== 404 && statusOf(e) !== 403) throw new RollbackError(dispatchErrorMessage(e, req));
+    // A missing workflow or permission: the dispatch that follows reports it with a precise message.
+    // Anything else (5xx after retries): dispatch anyway, and say which call failed.
+    if (statusOf(e) !== 404 && statusOf(e) !== 403) {
+      warnings.push(
+        `could not check whether an earlier attempt already dispatched this rollback (${describeRequestError(e)}), so it was dispatched without that check; if an earlier attempt had dispatched it, it now runs twice`,
+      );
+    }
   }
   return undefined;
 }
@@ -262,13 +301,8 @@ function missingRunNameWarning(req: RollbackRequest): string {
 }
 
 /** A numeric id is sent as a number; anything else is a workflow file name. */
-function workflowId(workflow: string): string | number {
+export function workflowId(workflow: string): string | number {
   return /^\d+$/.test(workflow) ? Number(workflow) : workflow;
-}
-
-function statusOf(e: unknown): number | undefined {
-  const s = (e as { status?: unknown } | null)?.status;
-  return typeof s === 'number' ? s : undefined;
 }
 
 /** Turns GitHub's answer into what to change in the workflow, naming the input or permission. */
@@ -298,5 +332,5 @@ export function dispatchErrorMessage(
       return `rollback-ref "${req.ref}" is not a branch or tag of ${where} (${message}): set rollback-ref to the branch that holds ${wf}.`;
     }
   }
-  return `dispatching the rollback workflow ${wf} in ${where} failed${status ? ` (${status})` : ''}: ${message}`;
+  return `dispatching the rollback workflow ${wf} in ${where} failed (${describeRequestError(e)})`;
 }

@@ -98,6 +98,11 @@ function applyOverrides(base: Record<string, unknown>, inline: InlineSettings): 
   set('interval', inline.interval);
   set('initialDelay', inline.initialDelay);
   set('sensitivity', inline.sensitivity);
+  if (inline.maxConsecutiveErrors !== undefined)
+    out.policy = {
+      ...((base.policy as Record<string, unknown>) ?? {}),
+      maxConsecutiveErrors: inline.maxConsecutiveErrors,
+    };
   const strategy: Record<string, unknown> = { ...((base.strategy as Record<string, unknown>) ?? {}) };
   const setS = (key: string, v: unknown) => {
     if (v !== undefined) strategy[key] = v;

@@ -27,6 +27,29 @@ export interface Annotation {
  */
 export function annotationsOf(report: Report): Annotation[] {
   const out: Annotation[] = [];
+  if (report.outcome === 'could-not-verify' || report.outcome === 'cancelled') {
+    out.push({
+      level: 'error',
+      title: report.outcome === 'cancelled' ? 'Vigil: verification cancelled' : 'Vigil: could not verify',
+      message: report.outcomeCause ?? report.reason,
+    });
+  }
+  // Each distinct provider error once, with how often it happened: a query the provider refuses at every
+  // poll is one problem to fix, not one per poll.
+  const errors = new Map<string, { count: number; metric?: string }>();
+  for (const e of report.errors) {
+    const key = `${e.metric ?? ''}\u0000${e.message}`;
+    const seen = errors.get(key);
+    if (seen) seen.count++;
+    else errors.set(key, { count: 1, ...(e.metric ? { metric: e.metric } : {}) });
+  }
+  for (const [key, { count, metric }] of errors) {
+    out.push({
+      level: report.outcome === 'could-not-verify' ? 'error' : 'warning',
+      title: `Vigil: provider error${metric ? ` on ${metric}` : ''}${count > 1 ? ` (${count} times)` : ''}`,
+      message: key.slice(key.indexOf('\u0000') + 1),
+    });
+  }
   for (const m of report.metrics) {
     if (m.muted || (m.outcome !== 'fail' && m.outcome !== 'warn')) continue;
     out.push({
@@ -92,11 +115,13 @@ export interface ActionOutcome {
 export function summaryMarkdown(report: Report, done: ActionOutcome): string {
   const lines = [renderMarkdown(report), '### What the Action did', ''];
   lines.push(
-    done.outcome === 'fail'
-      ? '- ❌ Failed the step.'
-      : done.outcome === 'warn'
-        ? '- ⚠️ Passed the step with a warning (on-failure / on-inconclusive is `warn`).'
-        : '- ✅ Passed the step.',
+    report.outcome === 'cancelled'
+      ? '- ❌ Failed the step: the verification was cancelled, and a cancelled verification never passes.'
+      : done.outcome === 'fail'
+        ? `- ❌ Failed the step${report.outcome === 'could-not-verify' ? ': the verification could not judge every required metric' : ''}.`
+        : done.outcome === 'warn'
+          ? '- ⚠️ Passed the step with a warning (on-failure / on-inconclusive is `warn`).'
+          : '- ✅ Passed the step.',
   );
   const r = done.rollback;
   if (r && 'error' in r) lines.push(`- ❌ Rollback not dispatched: ${r.error}`);

@@ -18,14 +18,37 @@ beforeAll(async () => {
 
 describe('decide', () => {
   it('maps every verdict and policy to the step outcome and whether to roll back', () => {
-    expect(decide('pass', 'rollback', 'rollback')).toEqual({ outcome: 'pass', rollback: false });
-    expect(decide('fail', 'fail', 'pass')).toEqual({ outcome: 'fail', rollback: false });
-    expect(decide('fail', 'rollback', 'warn')).toEqual({ outcome: 'fail', rollback: true });
-    expect(decide('fail', 'warn', 'fail')).toEqual({ outcome: 'warn', rollback: false });
-    expect(decide('inconclusive', 'rollback', 'warn')).toEqual({ outcome: 'warn', rollback: false });
-    expect(decide('inconclusive', 'fail', 'rollback')).toEqual({ outcome: 'fail', rollback: true });
-    expect(decide('inconclusive', 'fail', 'pass')).toEqual({ outcome: 'pass', rollback: false });
-    expect(decide('inconclusive', 'fail', 'fail')).toEqual({ outcome: 'fail', rollback: false });
+    expect(decide({ verdict: 'pass' }, 'rollback', 'rollback')).toEqual({ outcome: 'pass', rollback: false });
+    expect(decide({ verdict: 'fail' }, 'fail', 'pass')).toEqual({ outcome: 'fail', rollback: false });
+    expect(decide({ verdict: 'fail' }, 'rollback', 'warn')).toEqual({ outcome: 'fail', rollback: true });
+    expect(decide({ verdict: 'fail' }, 'warn', 'fail')).toEqual({ outcome: 'warn', rollback: false });
+    expect(decide({ verdict: 'inconclusive' }, 'rollback', 'warn')).toEqual({
+      outcome: 'warn',
+      rollback: false,
+    });
+    expect(decide({ verdict: 'inconclusive' }, 'fail', 'rollback')).toEqual({
+      outcome: 'fail',
+      rollback: true,
+    });
+    expect(decide({ verdict: 'inconclusive' }, 'fail', 'pass')).toEqual({ outcome: 'pass', rollback: false });
+    expect(decide({ verdict: 'inconclusive' }, 'fail', 'fail')).toEqual({ outcome: 'fail', rollback: false });
+    // The outcome decides when the report has one.
+    expect(decide({ verdict: 'pass', outcome: 'could-not-verify' }, 'fail', 'fail')).toEqual({
+      outcome: 'fail',
+      rollback: false,
+    });
+    expect(decide({ verdict: 'pass', outcome: 'could-not-verify' }, 'fail', 'warn')).toEqual({
+      outcome: 'warn',
+      rollback: false,
+    });
+    expect(decide({ verdict: 'fail', outcome: 'could-not-verify' }, 'rollback', 'warn')).toEqual({
+      outcome: 'fail',
+      rollback: true,
+    });
+    expect(decide({ verdict: 'inconclusive', outcome: 'cancelled' }, 'rollback', 'pass')).toEqual({
+      outcome: 'fail',
+      rollback: false,
+    });
   });
 });
 

@@ -30,7 +30,7 @@ describe('readInputs', () => {
     expect(inputs).toMatchObject({
       spec: 'vigil.yaml',
       onFailure: 'fail',
-      onInconclusive: 'warn',
+      onInconclusive: 'fail',
       preflight: true,
     });
     expect(inputs.rollback).toBeUndefined();

@@ -68,9 +68,22 @@ describe('rollbackKey', () => {
       { version: '2.14.1' },
       { deploymentId: 78 },
       { workflow: 'other.yml' },
+      { inputs: { region: 'eu' } },
+      { inputs: { region: 'us' } },
+      { matrixKey: '{"region": "eu"}' },
     ];
     const keys = new Set([key, ...changes.map((c) => rollbackKey({ ...parts, ...c }))]);
     expect(keys.size).toBe(changes.length + 1);
+  });
+
+  it('tells matrix legs apart, and is the same for every attempt of one leg however toJSON spaces it', () => {
+    const us = rollbackKey({ ...parts, matrixKey: '{\n  "region": "us",\n  "tier": 1\n}' });
+    const eu = rollbackKey({ ...parts, matrixKey: '{\n  "region": "eu",\n  "tier": 1\n}' });
+    expect(us).not.toBe(eu);
+    expect(rollbackKey({ ...parts, matrixKey: '{"tier":1,"region":"us"}' })).toBe(us);
+    expect(rollbackKey({ ...parts, inputs: { a: '1', b: null } })).toBe(
+      rollbackKey({ ...parts, inputs: { b: null, a: '1' } }),
+    );
   });
 });
 
@@ -218,6 +231,16 @@ describe('dispatchRollbackOnce', () => {
       /add `on: workflow_dispatch`/,
     );
     for (const gh of [noPermission, unknown, undeclared, noTrigger]) expect(gh.dispatches).toHaveLength(0);
+  });
+
+  it('dispatches when the look-up for an earlier dispatch fails, and names the call that failed', async () => {
+    const gh = memoryGitHub({ workflows: { 'rollback.yml': withKeyInTitle }, listRunsFails: 500 });
+    const r = await dispatchRollbackOnce(gh.api, request(rollbackKey(parts)));
+    expect(gh.dispatches).toHaveLength(1);
+    expect(r.reused).toBe(false);
+    expect(r.warnings.join('\n')).toContain(
+      'could not check whether an earlier attempt already dispatched this rollback (GET /repos/o/r/actions/workflows/rollback.yml/runs answered 500: Server Error)',
+    );
   });
 
   it('still dispatches when the deployment statuses cannot be read, and says which permission is missing', async () => {

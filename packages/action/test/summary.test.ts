@@ -112,13 +112,60 @@ describe('job summary', () => {
     });
     const lines = md.split('\n');
     expect(lines[0]).toMatch(/^## ❌ Vigil: checkout 2\.14\.0 failed verification \(score \d+\/100\)$/);
-    expect(lines[2]).toBe(`**Why:** ${failing.reason.replace(/\|/g, '\\|').replace(/</g, '&lt;')}`);
+    expect(lines[2]).toMatch(
+      /^\*\*Why:\*\* stopped early after \d+ of 30 polls: critical metric "p99 latency" failed: /,
+    );
+    expect(lines[2]).toContain('&gt;= ');
+    expect(lines[4]).toMatch(/^<sub>Score: 0–100, higher is healthier .*Risk: 0–1 per metric/);
+    // The statistics are there, collapsed, with a line that says what each judge tests.
+    expect(md).toMatch(
+      /<details><summary>Statistics behind each judgment<\/summary>\n\nEach judge tests one kind of change/,
+    );
+    expect(md).not.toContain('<details open>');
     const done = md.slice(md.indexOf('### What the Action did'));
     expect(done).toContain('- ❌ Failed the step.');
     expect(done).toContain('[run 9000](https://github.com/o/r/actions/runs/9000)');
     expect(done).toContain('Set deployment 77 to `failure`');
     expect(done).toContain('component:default/checkout (verification v1)');
     expect(done).toContain('- ⚠️ something to fix');
+  });
+
+  it('keeps hostile text (log samples, templates, metric names) inside its block', () => {
+    const sample =
+      'boom\n```\n# Owned\n[click](https://evil.example)\n![pixel](https://evil.example/p.png)\n</pre><img src=x>';
+    const hostile: Report = {
+      ...failing,
+      metrics: failing.metrics.map((m, i) =>
+        i === 0 ? { ...m, metric: '![x](https://evil.example/m.png) | `code` <b>' } : m,
+      ),
+      logs: {
+        ...failing.logs!,
+        clusters: failing.logs!.clusters.map((c, i) =>
+          i === 0
+            ? {
+                ...c,
+                classification: 'unknown',
+                risk: 0.9,
+                template: '``` [a](https://evil.example) <script>',
+                samples: [sample],
+              }
+            : c,
+        ),
+      },
+    };
+    const md = summaryMarkdown(hostile, { outcome: 'fail' });
+    // No line outside a <pre> starts a heading, and no link, image or tag from the input survives.
+    const pre = md.match(/<pre>[\s\S]*?<\/pre>/g) ?? [];
+    expect(pre.length).toBeGreaterThan(0);
+    expect(pre.join('\n')).toContain('```\n# Owned\n[click](https://evil.example)\n![pixel]');
+    expect(pre.join('\n')).toContain('&lt;/pre&gt;&lt;img src=x&gt;');
+    const outside = md.replace(/<pre>[\s\S]*?<\/pre>/g, '');
+    expect(outside).not.toMatch(/^# Owned/m);
+    expect(outside).not.toMatch(/(^|[^\\])!\[/);
+    expect(outside).not.toMatch(/(^|[^\\])\[(a|click)\]\(/);
+    expect(outside).not.toMatch(/<(b|script|img)\b/);
+    expect(outside).not.toContain('```');
+    expect(outside).toContain('!\\[x\\](https://evil.example/m.png) \\| \\`code\\` &lt;b&gt;');
   });
 
   it('says when an earlier attempt had dispatched the rollback, and when the dispatch failed', () => {

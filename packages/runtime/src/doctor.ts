@@ -7,6 +7,11 @@ import { openSources } from './sources.ts';
 export interface DoctorLine extends CheckResult {
   /** `provider <name> (<type>)` or `query <metric> [<group>]`. */
   subject: string;
+  /**
+   * On a query line: the query failed (the provider refused it or did not answer), as opposed to answering
+   * without data, which a canary that has just started may still do.
+   */
+  queryFailed?: boolean;
 }
 
 /**
@@ -73,10 +78,12 @@ export async function doctor(
                 },
           );
         } catch (e) {
+          if (options.signal?.aborted) throw e;
           lines.push({
             subject,
             name: 'data',
             ok: false,
+            queryFailed: true,
             detail: (e as Error).message,
             hint: (e as { hint?: string }).hint ?? '',
           });

@@ -34,6 +34,8 @@ export function memoryGitHub(options: {
   canDispatch?: boolean;
   canReadDeployments?: boolean;
   returnRunDetails?: boolean;
+  /** Status of a failure every listWorkflowRuns call answers with (a 5xx left after the client's retries). */
+  listRunsFails?: number;
 }) {
   const dispatches: Dispatch[] = [];
   const runs: { id: number; html_url: string; display_title: string; workflow: string }[] = [];
@@ -72,6 +74,13 @@ export function memoryGitHub(options: {
           return { status: 200, data: { workflow_run_id: id, run_url: `https://api/runs/${id}`, html_url } };
         },
         async listWorkflowRuns(p) {
+          if (options.listRunsFails !== undefined)
+            throw Object.assign(new HttpError(options.listRunsFails, 'Server Error'), {
+              request: {
+                method: 'GET',
+                url: `https://api.github.com/repos/o/r/actions/workflows/${p.workflow_id}/runs`,
+              },
+            });
           workflowOf(p.workflow_id);
           return { data: { workflow_runs: runs.filter((r) => r.workflow === String(p.workflow_id)) } };
         },

@@ -1,6 +1,6 @@
 export { buildReport, perMinuteMean, type ReportContext } from './build.ts';
 export { renderHtml } from './html.ts';
-export { renderMarkdown } from './markdown.ts';
+export { md as escapeMarkdown, renderMarkdown, SCORE_AND_RISK } from './markdown.ts';
 export {
   type Report,
   type ReportLogCluster,

@@ -8,18 +8,37 @@ const ICON: Record<string, string> = {
   inconclusive: '⚠️',
   warn: '⚠️',
   'no-data': '❔',
+  passed: '✅',
+  failed: '❌',
+  'could-not-verify': '⛔',
+  cancelled: '⏹️',
 };
 
+/** What "score" and "risk" mean, printed under the reason so a reader need not look it up. */
+export const SCORE_AND_RISK =
+  'Score: 0–100, higher is healthier (the weighted mean of 100 × (1 − risk) over the judged metrics). Risk: 0–1 per metric, how strongly its judges see a harmful change (0 none, 1 certain).';
+
 /**
- * The report as GitHub-flavoured Markdown for job summaries and PR comments: the verdict and why in the
- * first lines, then a table per metric, log clusters with samples, and the requests spent.
+ * The report as GitHub-flavoured Markdown for job summaries and PR comments: the outcome and why in the
+ * first lines, then a table per metric, log clusters with samples, and the requests spent. Every text that
+ * came from outside (metric names, units, explanations, log templates and samples, provider errors) is
+ * escaped so that it renders as text and cannot open a link, an image, a heading or close its block.
  */
 export function renderMarkdown(report: Report): string {
-  const title = [report.service, report.version].filter(Boolean).join(' ');
+  const title = md([report.service, report.version].filter(Boolean).join(' '));
+  const outcome = report.outcome ?? report.verdict;
   const out: string[] = [
-    `## ${ICON[report.verdict]} Vigil: ${title} ${verdictWords(report.verdict)} (score ${Math.round(report.score)}/100)`,
+    `## ${ICON[outcome]} Vigil: ${title} ${outcomeWords(report)} (score ${Math.round(report.score)}/100)`,
     '',
     `**Why:** ${md(report.reason)}`,
+    '',
+    ...(report.outcomeCause && report.outcomeCause !== report.reason
+      ? [
+          `**${report.outcome === 'cancelled' ? 'Cancelled' : 'Could not verify'}:** ${md(report.outcomeCause)}`,
+          '',
+        ]
+      : []),
+    `<sub>${SCORE_AND_RISK}</sub>`,
     '',
     `Strategy: ${report.strategy.type} (${md(report.strategy.reason)}) · window ${report.window.start.slice(0, 16).replace('T', ' ')}–${report.window.end.slice(11, 16)} UTC (${Math.round(report.window.fractionJudged * 100)}% judged${report.status === 'stopped-early' ? ', stopped early' : report.status === 'cancelled' ? ', cancelled' : ''}) · sensitivity ${report.sensitivity} · judge ${report.judge}`,
     '',
@@ -32,10 +51,18 @@ export function renderMarkdown(report: Report): string {
     for (const m of report.metrics) out.push(metricRow(m));
     out.push('');
     const explained = report.metrics.filter((m) => m.outcome !== 'pass');
-    if (explained.length > 0) {
-      out.push('<details open><summary>Why each metric was judged so</summary>', '');
-      for (const m of explained) {
-        out.push(`**${md(m.metric)}**: ${md(m.explanation)}`, '');
+    for (const m of explained) out.push(`- **${md(m.metric)}** (${m.outcome}): ${md(m.explanation)}`);
+    if (explained.length > 0) out.push('');
+    const tested = explained.filter((m) => m.judges.some((j) => j.outcome !== 'pass'));
+    if (tested.length > 0) {
+      out.push(
+        '<details><summary>Statistics behind each judgment</summary>',
+        '',
+        'Each judge tests one kind of change: `paired` and `rank` compare the canary with the baseline minute by minute or as a whole (rank-sum), `distribution` looks at spread and tails, `shape` at the pattern over time (SAX words), `rate` at error counts against traffic, `threshold` at your rules, `sequential` at evidence gathered poll by poll (an e-value above 1/alpha is decisive).',
+        '',
+      );
+      for (const m of tested) {
+        out.push(`**${md(m.metric)}**`, '');
         for (const j of m.judges.filter((j) => j.outcome !== 'pass'))
           out.push(`- \`${j.judge}\` (${j.outcome}, risk ${j.risk.toFixed(2)}): ${md(j.explanation)}`);
         out.push('');
@@ -67,16 +94,21 @@ export function renderMarkdown(report: Report): string {
       out.push('| Cluster | Class | Level | Baseline | Canary | Risk |', '|---|---|---|---|---|---|');
       for (const c of shown) {
         out.push(
-          `| \`${md(c.template).slice(0, 120)}\` | ${c.classification}${c.feedback ? ` (${md(c.feedback)})` : ''} | ${c.level} | ${c.baselineCount} | ${c.canaryCount} | ${c.risk.toFixed(2)} |`,
+          `| <code>${md(c.template.slice(0, 120))}</code> | ${md(c.classification)}${c.feedback ? ` (${md(c.feedback)})` : ''} | ${md(c.level)} | ${c.baselineCount} | ${c.canaryCount} | ${c.risk.toFixed(2)} |`,
         );
       }
       out.push('', '<details><summary>Samples</summary>', '');
       for (const c of shown.filter((c) => c.samples.length > 0)) {
+        // <pre> with HTML-escaped text, not a ``` fence: a sample line of backticks would close a fence and
+        // let the lines after it render as Markdown; nothing in escaped text can close a <pre>.
         out.push(
-          `\`${c.id}\` ${c.classification}:`,
-          '```',
-          ...c.samples.slice(0, 3).map((s) => s.slice(0, 300)),
-          '```',
+          `<code>${md(c.id)}</code> ${md(c.classification)}:`,
+          '',
+          `<pre>${c.samples
+            .slice(0, 3)
+            .map((s) => html(s.slice(0, 300)))
+            .join('\n')}</pre>`,
+          '',
         );
       }
       out.push('</details>', '');
@@ -90,7 +122,7 @@ export function renderMarkdown(report: Report): string {
         .slice(0, 10)
         .map(
           (e) =>
-            `- ${e.t.slice(11, 19)} ${e.metric ? `${md(e.metric)} ` : ''}${e.group ? `(${e.group}) ` : ''}${md(e.message)}`,
+            `- ${e.t.slice(11, 19)} ${e.metric ? `${md(e.metric)} ` : ''}${e.group ? `(${md(e.group)}) ` : ''}${md(e.message)}`,
         ),
       '',
     );
@@ -104,15 +136,17 @@ export function renderMarkdown(report: Report): string {
     );
     for (const u of report.usage)
       out.push(
-        `| ${u.provider} (${u.type}) | ${u.requests} | ${u.retries} | ${u.rateLimited} | ${u.failures} |`,
+        `| ${md(u.provider)} (${md(u.type)}) | ${u.requests} | ${u.retries} | ${u.rateLimited} | ${u.failures} |`,
       );
     out.push('', '</details>', '');
   }
   if (report.links?.html || report.links?.run) {
     out.push(
       [
-        report.links.run ? `[Workflow run](${report.links.run})` : '',
-        report.links.html ? `HTML report: \`${report.links.html}\`` : '',
+        report.links.run
+          ? `[Workflow run](${encodeURI(report.links.run).replace(/[()]/g, encodeURIComponent)})`
+          : '',
+        report.links.html ? `HTML report: <code>${md(report.links.html)}</code>` : '',
       ]
         .filter(Boolean)
         .join(' · '),
@@ -122,7 +156,14 @@ export function renderMarkdown(report: Report): string {
   return out.join('\n');
 }
 
-function verdictWords(v: Report['verdict']): string {
+function outcomeWords(report: Report): string {
+  switch (report.outcome) {
+    case 'could-not-verify':
+      return 'could not be verified';
+    case 'cancelled':
+      return 'verification cancelled';
+  }
+  const v = report.verdict;
   return v === 'pass'
     ? 'passed verification'
     : v === 'fail'
@@ -151,7 +192,20 @@ function metricRow(m: ReportMetric): string {
   return `| ${name} | ${outcome} | ${formatValue(m.baseline.mean)} | ${formatValue(m.canary.mean)} | ${formatChange(m.change)} | ${m.decidedBy.join(', ') || '-'} | ${trend} |`;
 }
 
-/** Escapes text for a Markdown table cell or paragraph. */
-function md(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+/**
+ * Escapes text for a Markdown table cell or paragraph: one line; `<`, `>` and `&` as entities (no HTML tag,
+ * no autolink); backslashes before the characters that open code, emphasis, links and images, tables and
+ * strikethrough; and a list or heading marker at the start escaped. It renders as the text, and starts
+ * nothing.
+ */
+export function md(s: string): string {
+  return html(s.replace(/\r?\n|\r/g, ' '))
+    .replace(/[\\`*_[\]|~]/g, '\\$&')
+    .replace(/^(\s*)([-+#=])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+}
+
+/** Escapes text for HTML (inside <pre>, <code>): it cannot open or close a tag. */
+function html(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
