@@ -23,6 +23,7 @@ import type {
 } from './provider.ts';
 import { secretsOf } from './redact.ts';
 import { renderTemplate } from './render.ts';
+import { canonicalUnit, datadogQueryMetric, UnitCache } from './units.ts';
 import { alignWindow, clip } from './window.ts';
 
 export const datadogSites: readonly DatadogSite[] = [
@@ -67,6 +68,7 @@ export class DatadogProvider implements Provider {
   private readonly http: HttpClient;
   private readonly config: DatadogConfig;
   private readonly now: () => number;
+  private readonly units = new UnitCache();
 
   constructor(config: DatadogConfig, deps: ProviderDeps = {}) {
     this.config = config;
@@ -112,6 +114,36 @@ export class DatadogProvider implements Provider {
       q = `${q}.rollup(${this.config.rollup ?? 'avg'}, ${Math.max(1, Math.round(stepMs / 1000))})`;
     }
     return q;
+  }
+
+  /**
+   * From the metric's metadata (`GET /api/v1/metrics/{metric_name}`: `unit`, and `per_unit` for rates), once
+   * per metric. Formulas and functions have no single metric, hence an unknown unit.
+   */
+  metricUnit(query: MetricQuery, options: CallOptions = {}): Promise<string | undefined> {
+    let metric: string | undefined;
+    try {
+      metric = datadogQueryMetric(
+        query.vars ? renderTemplate(query.query, query.vars, 'datadog', this.name) : query.query,
+      );
+    } catch {
+      return Promise.resolve(undefined);
+    }
+    if (!metric) return Promise.resolve(undefined);
+    return this.units.get(metric, async () => {
+      const res = await this.http.send({
+        method: 'GET',
+        path: `/api/v1/metrics/${encodeURIComponent(metric)}`,
+        what: `metadata of "${query.metric}"`,
+        retries: 1,
+        signal: options.signal,
+      });
+      const body = res.body as { unit?: unknown; per_unit?: unknown } | null;
+      const unit = typeof body?.unit === 'string' ? body.unit : undefined;
+      const per = typeof body?.per_unit === 'string' ? body.per_unit : undefined;
+      if (!unit) return per ? canonicalUnit(`1/${per}`) : undefined;
+      return canonicalUnit(per ? `${unit}/${per}` : unit);
+    });
   }
 
   async fetchMetric(

@@ -28,6 +28,7 @@ import type {
 } from './provider.ts';
 import { secretsOf } from './redact.ts';
 import { renderTemplate } from './render.ts';
+import { canonicalUnit, dynatraceUnitSelector, UnitCache } from './units.ts';
 import { alignWindow, clip } from './window.ts';
 
 /** Scopes each capability needs; `check()` reports the missing ones. */
@@ -53,6 +54,7 @@ export class DynatraceProvider implements Provider {
   private readonly http: HttpClient;
   private readonly config: DynatraceConfig;
   private readonly now: () => number;
+  private readonly units = new UnitCache();
 
   constructor(config: DynatraceConfig, deps: ProviderDeps = {}) {
     this.config = config;
@@ -81,6 +83,32 @@ export class DynatraceProvider implements Provider {
           return cv.length ? `${e.message}: ${cv.join('; ')}` : e.message;
         },
       },
+    });
+  }
+
+  /**
+   * From the metric descriptor (`GET /api/v2/metrics/{metricKey}`, with the selector's `:toUnit`/`:rate`
+   * so the unit is that of the values returned), once per metric key.
+   */
+  metricUnit(query: MetricQuery, options: CallOptions = {}): Promise<string | undefined> {
+    let key: string | undefined;
+    try {
+      key = dynatraceUnitSelector(
+        query.vars ? renderTemplate(query.query, query.vars, 'dynatrace', this.name) : query.query,
+      );
+    } catch {
+      return Promise.resolve(undefined);
+    }
+    if (!key) return Promise.resolve(undefined);
+    return this.units.get(key, async () => {
+      const res = await this.http.send({
+        method: 'GET',
+        path: `/metrics/${encodeURIComponent(key)}`,
+        what: `descriptor of "${query.metric}"`,
+        retries: 1,
+        signal: options.signal,
+      });
+      return canonicalUnit((res.body as { unit?: unknown } | null)?.unit as string | undefined);
     });
   }
 

@@ -26,6 +26,8 @@ export interface HttpRequest {
    * certainly did not process them (429, connection refused). Default true.
    */
   idempotent?: boolean;
+  /** Overrides the client's retries for this request: a lookup whose failure is harmless gives up sooner. */
+  retries?: number;
   signal?: AbortSignal | undefined;
 }
 
@@ -170,7 +172,7 @@ export class HttpClient {
       const result = await this.attempt(req, Math.max(1, Math.min(this.opts.timeoutMs, remaining)));
       if ('status' in result) return result;
       const { error, retryable, waitMs } = result;
-      if (!retryable || attempt >= this.opts.retries) {
+      if (!retryable || attempt >= (req.retries ?? this.opts.retries)) {
         this.counts.failures++;
         const after = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
         throw this.rewrap(error, after);

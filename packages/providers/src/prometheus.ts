@@ -19,6 +19,7 @@ import type {
 import { secretsOf } from './redact.ts';
 import { renderTemplate } from './render.ts';
 import { runChecks } from './check.ts';
+import { prometheusQueryUnit } from './units.ts';
 import { alignWindow, splitAligned } from './window.ts';
 
 /** Prometheus rejects ranges of more than 11,000 points per series. */
@@ -89,6 +90,15 @@ export class PrometheusProvider implements Provider {
   /** Renders the query template with PromQL string escaping. */
   render(query: MetricQuery): string {
     return query.vars ? renderTemplate(query.query, query.vars, 'promql', this.name) : query.query;
+  }
+
+  /** From the Prometheus naming convention of the query's metric: no request. */
+  async metricUnit(query: MetricQuery): Promise<string | undefined> {
+    try {
+      return prometheusQueryUnit(this.render(query));
+    } catch {
+      return undefined;
+    }
   }
 
   async fetchMetric(

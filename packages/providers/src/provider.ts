@@ -148,6 +148,13 @@ export interface Provider {
    * return a wrong or partial number; an empty array means the backend has no data for it.
    */
   fetchMetric(query: MetricQuery, window: Window, options?: CallOptions): Promise<InstanceSeries[]>;
+  /**
+   * The canonical unit (`s`, `ms`, `B`, `%`, `1/s`, ...) of the query's metric as the vendor names it, for
+   * metrics whose spec gives none: Prometheus from the metric name's suffix (no request), Datadog from the
+   * metric metadata, Dynatrace from the metric descriptor (at most one request per metric, cached by the
+   * provider). Undefined when unknown. Never throws: a failed lookup means an unknown unit.
+   */
+  metricUnit?(query: MetricQuery, options?: CallOptions): Promise<string | undefined>;
   /** Log events in the range, page by page, at most `query.limit`. */
   fetchLogs?(query: LogQuery, range: TimeRange, options?: CallOptions): AsyncIterable<LogEvent>;
   /** Writes a deployment marker (Datadog event, Dynatrace CUSTOM_DEPLOYMENT). */

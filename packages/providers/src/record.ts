@@ -41,6 +41,8 @@ export function recordProvider(inner: Provider, options: { description?: string 
   >();
   const logs = new Map<string, ReplayLogEntry>();
   const problems = new Map<string, Problem>();
+  /** Units reported by `metricUnit`, by query key. */
+  const units = new Map<string, string>();
   const keyOf = (query: string, group: string | undefined) => JSON.stringify([query, group ?? null]);
 
   const recording = (): ReplayFile => ({
@@ -48,6 +50,7 @@ export function recordProvider(inner: Provider, options: { description?: string 
     ...(options.description ? { description: options.description } : {}),
     metrics: [...metrics.values()].map(({ entry, points }) => ({
       ...entry,
+      ...(units.has(entry.query) ? { unit: units.get(entry.query) } : {}),
       series: [...points].map(([instance, byT]) => ({
         instance,
         points: [...byT].sort((a, b) => a[0] - b[0]),
@@ -94,6 +97,14 @@ export function recordProvider(inner: Provider, options: { description?: string 
       await writeFile(path, `${JSON.stringify(recording(), null, 1)}\n`);
     },
   };
+  if (inner.metricUnit) {
+    const unitOf = inner.metricUnit.bind(inner);
+    wrapper.metricUnit = async (query: MetricQuery, opts?: CallOptions) => {
+      const unit = await unitOf(query, opts);
+      if (unit !== undefined) units.set(replayQueryKey(query), unit);
+      return unit;
+    };
+  }
   if (inner.fetchLogs) {
     const fetchLogs = inner.fetchLogs.bind(inner);
     wrapper.fetchLogs = async function* (

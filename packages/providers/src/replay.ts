@@ -37,6 +37,8 @@ export interface ReplayMetricEntry {
   group?: Group;
   metric?: string;
   instanceLabel?: string;
+  /** Canonical unit the recorded provider reported for the metric (`metricUnit`), when it knew one. */
+  unit?: string;
   series: { instance: string; points: [number, StoredValue][] }[];
 }
 
@@ -190,6 +192,14 @@ export class ReplayProvider implements Provider {
         },
       );
     }
+  }
+
+  /** The unit recorded with the query, so a replay judges with the units the live run had. */
+  async metricUnit(query: MetricQuery): Promise<string | undefined> {
+    const key = replayQueryKey(query);
+    return this.file.metrics.find(
+      (m) => m.provider === this.source && m.query === key && typeof m.unit === 'string',
+    )?.unit;
   }
 
   async fetchMetric(query: MetricQuery, window: Window, _options?: CallOptions): Promise<InstanceSeries[]> {

@@ -69,6 +69,24 @@ export function openSources(spec: Spec, options: OpenSourcesOptions): OpenSource
         req.window,
         signal ? { signal } : {},
       ),
+    async metricUnit(req, signal) {
+      const p = get(req.provider);
+      if (!p.metricUnit) return undefined;
+      try {
+        return await p.metricUnit(
+          {
+            metric: req.metric,
+            query: req.query,
+            vars: req.vars,
+            instanceLabel: req.instanceLabel,
+            group: req.group,
+          },
+          signal ? { signal } : {},
+        );
+      } catch {
+        return undefined;
+      }
+    },
     async fetchLogs(req, signal) {
       const p = get(req.provider);
       if (!p.fetchLogs) {

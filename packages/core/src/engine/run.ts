@@ -9,13 +9,23 @@ import { type VerificationOutcome, verificationOutcome } from '../judgment/outco
 import { sensitivitySettings } from '../judges/sensitivity.ts';
 import { compareLogs, type FeedbackRule, type LogComparison } from '../logs/index.ts';
 import type { LogEvent } from '../model/log.ts';
-import type { Group, MetricData, MetricDefinition, MetricSeries, Point } from '../model/metric.ts';
+import type {
+  FailFastRule,
+  Group,
+  IgnoreRule,
+  MetricData,
+  MetricDefinition,
+  MetricSeries,
+  Point,
+} from '../model/metric.ts';
 import type { JudgeResult, Judgment, Verdict } from '../model/verdict.ts';
 import { formatDuration } from '../spec/duration.ts';
 import type { MetricSpec, Spec } from '../spec/schema.ts';
 import { type Plan, planVerification, queryVars, selects } from './plan.ts';
 import { bettingTest, countExcessTest, msprt } from './sequential.ts';
-import type { Clock, VerificationSource } from './source.ts';
+import type { Clock, MetricFetch, VerificationSource } from './source.ts';
+import { type LimitValue, resolveLimit } from '../units/limit.ts';
+import { parseUnit } from '../units/unit.ts';
 
 /** A baseline kept from an earlier passing verification (strategy `previous`). */
 export interface StoredBaseline {
@@ -258,6 +268,8 @@ class RunState {
   private readonly required: string[];
   /** Polls in a row at which a required metric's fetch failed, with the last error. */
   private readonly failedPolls = new Map<string, { count: number; message: string }>();
+  /** One unit lookup per metric whose spec gives no unit (see `VerificationSource.metricUnit`). */
+  private readonly unitLookups = new Map<string, Promise<void>>();
 
   constructor(spec: Spec, plan: Plan, options: RunOptions) {
     this.spec = spec;
@@ -328,20 +340,19 @@ class RunState {
     const selector = this.plan.selectors[group];
     const vars = this.vars(group);
     await Promise.all(
-      this.spec.metrics.map(async (m) => {
+      this.spec.metrics.map(async (m, i) => {
+        const req = {
+          metric: m.name,
+          provider: m.provider ?? Object.keys(this.spec.providers)[0]!,
+          group,
+          query: group === 'baseline' && m.baselineQuery ? m.baselineQuery : m.query,
+          vars,
+          instanceLabel: this.spec.strategy.instanceLabel,
+          window: { start, end, step: this.plan.step },
+        };
+        await this.detectUnit(i, req, signal);
         try {
-          const got = await this.options.source.fetchMetric(
-            {
-              metric: m.name,
-              provider: m.provider ?? Object.keys(this.spec.providers)[0]!,
-              group,
-              query: group === 'baseline' && m.baselineQuery ? m.baselineQuery : m.query,
-              vars,
-              instanceLabel: this.spec.strategy.instanceLabel,
-              window: { start, end, step: this.plan.step },
-            },
-            signal,
-          );
+          const got = await this.options.source.fetchMetric(req, signal);
           for (const s of got)
             if (selects(selector, s.instance)) this.add(m.name, group, s.instance, s.points, shift);
         } catch (e) {
@@ -383,6 +394,33 @@ class RunState {
   /** The attribute that names a log event's instance: `logs.instanceField`, else the metrics' label. */
   private logInstanceField(): string {
     return this.spec.logs?.instanceField ?? this.spec.strategy.instanceLabel;
+  }
+
+  /**
+   * The unit of a metric whose spec gives none, as its provider reports it: asked once per metric, before its
+   * first data. A unit the core does not know, or a failed lookup, leaves the unit unknown (no absolute floor).
+   */
+  private detectUnit(index: number, req: MetricFetch, signal?: AbortSignal): Promise<void> {
+    const m = this.spec.metrics[index]!;
+    const lookup = this.options.source.metricUnit;
+    if (m.unit || !lookup) return Promise.resolve();
+    let pending = this.unitLookups.get(m.name);
+    if (!pending) {
+      pending = lookup
+        .call(this.options.source, req, signal)
+        .catch(() => undefined)
+        .then((found) => {
+          const unit = parseUnit(found);
+          if (unit)
+            this.definitions[index] = {
+              ...this.definitions[index]!,
+              unit: unit.symbol,
+              unitSource: 'provider',
+            };
+        });
+      this.unitLookups.set(m.name, pending);
+    }
+    return pending;
   }
 
   private vars(group: Group): Record<string, string | string[]> {
@@ -607,7 +645,7 @@ export function definitionOf(m: MetricSpec): MetricDefinition {
     name: m.name,
     kind: m.kind,
     direction: m.direction,
-    ...(m.unit ? { unit: m.unit } : {}),
+    ...(m.unit ? { unit: parseUnit(m.unit)?.symbol ?? m.unit, unitSource: 'spec' as const } : {}),
     weight: m.weight,
     critical: m.critical,
     muted: m.muted,
@@ -615,12 +653,43 @@ export function definitionOf(m: MetricSpec): MetricDefinition {
     ...(m.ignore || m.failFast
       ? {
           thresholds: {
-            ...(m.ignore ? { ignore: m.ignore } : {}),
-            ...(m.failFast ? { failFast: m.failFast } : {}),
+            ...(m.ignore ? { ignore: m.ignore.map((r) => resolvedIgnore(r, m.unit)) } : {}),
+            ...(m.failFast ? { failFast: m.failFast.map((r) => resolvedFailFast(r, m.unit)) } : {}),
           },
         }
       : {}),
     ...(m.trafficMetric ? { trafficMetric: m.trafficMetric } : {}),
     ...(m.group ? { group: m.group } : {}),
   };
+}
+
+/** A limit of a validated spec as a number (see `resolveLimit`; `validateSpec` has reported any error). */
+function limitOf(v: LimitValue, unit: string | undefined, relative: boolean): number {
+  const r = resolveLimit(v, unit, relative);
+  if ('error' in r) throw new Error(r.error);
+  return r.value;
+}
+
+function resolvedIgnore(
+  r: MetricSpec['ignore'] extends (infer T)[] | undefined ? T : never,
+  unit?: string,
+): IgnoreRule {
+  if (r.type === 'relative') return { type: 'relative', maxDeviation: limitOf(r.maxDeviation, unit, true) };
+  return {
+    type: 'absolute',
+    ...(r.lower !== undefined ? { lower: limitOf(r.lower, unit, false) } : {}),
+    ...(r.upper !== undefined ? { upper: limitOf(r.upper, unit, false) } : {}),
+  };
+}
+
+function resolvedFailFast(
+  r: MetricSpec['failFast'] extends (infer T)[] | undefined ? T : never,
+  unit?: string,
+): FailFastRule {
+  const relative = r.type === 'relative';
+  const rule: FailFastRule = { type: r.type, when: r.when };
+  if (r.count !== undefined) rule.count = r.count;
+  if (r.above !== undefined) rule.above = limitOf(r.above, unit, relative);
+  if (r.below !== undefined) rule.below = limitOf(r.below, unit, relative);
+  return rule;
 }

@@ -34,6 +34,11 @@ export interface LogFetch {
 export interface VerificationSource {
   /** One series per instance; an empty list when the backend has no data. Throws on errors. */
   fetchMetric(req: MetricFetch, signal?: AbortSignal): Promise<{ instance: string; points: Point[] }[]>;
+  /**
+   * The unit the backend reports for the metric of `req` (a canonical symbol such as `s` or `B`), asked once
+   * per metric whose spec gives no unit; undefined when unknown. A failure means unknown, never an error.
+   */
+  metricUnit?(req: MetricFetch, signal?: AbortSignal): Promise<string | undefined>;
   fetchLogs?(req: LogFetch, signal?: AbortSignal): Promise<LogEvent[]>;
 }
 

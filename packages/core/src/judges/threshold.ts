@@ -1,8 +1,9 @@
 import type { FailFastRule, IgnoreRule, MetricData } from '../model/metric.ts';
 import { finiteValues } from './align.ts';
-import { fmt, pct } from './decide.ts';
+import { pct } from './decide.ts';
 import type { Judge } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
+import { formatQuantity } from '../units/unit.ts';
 
 /** A fail-fast rule that fired, with where and why. */
 export interface FailFastHit {
@@ -107,12 +108,12 @@ function describeHit(
   count: number,
   unit?: string,
 ): string {
-  const u = unit ? ` ${unit}` : '';
+  const q = (x: number) => formatQuantity(x, unit);
   const limit =
     rule.type === 'absolute'
       ? [
-          rule.above !== undefined ? `above ${fmt(rule.above)}${u}` : '',
-          rule.below !== undefined ? `below ${fmt(rule.below)}${u}` : '',
+          rule.above !== undefined ? `above ${q(rule.above)}` : '',
+          rule.below !== undefined ? `below ${q(rule.below)}` : '',
         ]
           .filter(Boolean)
           .join(' or ')
@@ -121,10 +122,10 @@ function describeHit(
           rule.below !== undefined ? `more than ${pct(-rule.below)} below` : '',
         ]
           .filter(Boolean)
-          .join(' or ') + ` the baseline (${fmt(ref)}${u})`;
+          .join(' or ') + ` the baseline (${q(ref)})`;
   const when =
     rule.when === 'immediately' ? '' : rule.when === 'after' ? ` ${count} times` : ` ${count} times in a row`;
-  return `fail-fast: canary ${instance} was ${limit}${when} (last value ${fmt(v)}${u})`;
+  return `fail-fast: canary ${instance} was ${limit}${when} (last value ${q(v)})`;
 }
 
 function baselineMeanByTime(data: MetricData): Map<number, number> {
@@ -151,7 +152,7 @@ export function matchIgnoreRule(data: MetricData): { rule: IgnoreRule; explanati
   const rules = data.definition.thresholds?.ignore ?? [];
   const c = finiteValues(data.canary);
   if (c.length === 0) return null;
-  const u = data.definition.unit ? ` ${data.definition.unit}` : '';
+  const q = (x: number) => formatQuantity(x, data.definition.unit);
   for (const [i, rule] of rules.entries()) {
     if (rule.type === 'absolute') {
       if (rule.lower === undefined && rule.upper === undefined) {
@@ -160,7 +161,7 @@ export function matchIgnoreRule(data: MetricData): { rule: IgnoreRule; explanati
       const lo = rule.lower ?? Number.NEGATIVE_INFINITY;
       const hi = rule.upper ?? Number.POSITIVE_INFINITY;
       if (c.every((v) => v >= lo && v <= hi)) {
-        return { rule, explanation: `ignored: every canary value lies within [${fmt(lo)}, ${fmt(hi)}]${u}` };
+        return { rule, explanation: `ignored: every canary value lies within [${q(lo)}, ${q(hi)}]` };
       }
     } else {
       if (!(rule.maxDeviation >= 0)) {
@@ -174,7 +175,7 @@ export function matchIgnoreRule(data: MetricData): { rule: IgnoreRule; explanati
       if (dev <= rule.maxDeviation) {
         return {
           rule,
-          explanation: `ignored: canary mean ${fmt(mc)}${u} is within ${pct(rule.maxDeviation).slice(1)} of the baseline mean ${fmt(mb)}${u} (${pct(dev).slice(1)})`,
+          explanation: `ignored: canary mean ${q(mc)} is within ${pct(rule.maxDeviation).slice(1)} of the baseline mean ${q(mb)} (${pct(dev).slice(1)})`,
         };
       }
     }

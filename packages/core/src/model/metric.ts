@@ -68,8 +68,13 @@ export interface MetricDefinition {
   name: string;
   kind: MetricKind;
   direction: Direction;
-  /** Display unit, e.g. `ms`, `req/s`, `%`. */
+  /**
+   * Unit of the values, a canonical symbol of `units/unit.ts` (`ms`, `s`, `B`, `MiB`, `%`, `ratio`, `req/s`).
+   * Floors and thresholds are converted into it; when it is absent or unknown, no absolute floor applies.
+   */
   unit?: string;
+  /** Where the unit came from: the spec, or the provider (metric name suffix, metadata, descriptor). */
+  unitSource?: 'spec' | 'provider';
   /** Relative weight in the score; default 1. */
   weight?: number;
   /** A failing critical metric fails the whole verification regardless of the score. */

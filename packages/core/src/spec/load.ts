@@ -1,5 +1,7 @@
 import { isMap, isPair, isSeq, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { parseUnit, unknownUnitMessage } from '../units/unit.ts';
+import { type LimitValue, resolveLimit } from '../units/limit.ts';
 import { type Spec, specSchema } from './schema.ts';
 
 /** One thing wrong with a spec, located by its field path (`metrics[2].direction`). */
@@ -188,6 +190,28 @@ function crossFieldProblems(spec: Spec): SpecProblem[] {
         message: `"${m.name}" is used twice; names must be unique`,
       });
     seen.add(m.name);
+    if (m.unit !== undefined && !parseUnit(m.unit)) {
+      problems.push({ path: `metrics[${i}].unit`, message: unknownUnitMessage(m.unit) });
+    }
+    const checkLimit = (v: LimitValue | undefined, relative: boolean, path: string) => {
+      if (v === undefined) return;
+      const r = resolveLimit(v, m.unit !== undefined && parseUnit(m.unit) ? m.unit : undefined, relative);
+      if ('error' in r) problems.push({ path, message: r.error });
+      else if (relative && path.endsWith('maxDeviation') && !(r.value > 0))
+        problems.push({ path, message: 'must be above 0, e.g. 0.1 or "10%"' });
+    };
+    m.ignore?.forEach((r, k) => {
+      const at = `metrics[${i}].ignore[${k}]`;
+      if (r.type === 'absolute') {
+        checkLimit(r.lower, false, `${at}.lower`);
+        checkLimit(r.upper, false, `${at}.upper`);
+      } else checkLimit(r.maxDeviation, true, `${at}.maxDeviation`);
+    });
+    m.failFast?.forEach((r, k) => {
+      const at = `metrics[${i}].failFast[${k}]`;
+      checkLimit(r.above, r.type === 'relative', `${at}.above`);
+      checkLimit(r.below, r.type === 'relative', `${at}.below`);
+    });
     if (m.trafficMetric !== undefined && !spec.metrics.some((o) => o.name === m.trafficMetric)) {
       problems.push({
         path: `metrics[${i}].trafficMetric`,

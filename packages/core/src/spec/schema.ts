@@ -14,19 +14,28 @@ const sensitivity = z
   .enum(['low', 'medium', 'high'])
   .describe('How readily a change is called a regression: low flags only large changes, high small ones.');
 
+/**
+ * A limit of an absolute rule: a number in the metric's unit, or a quantity with its own unit ("500ms",
+ * "0.5 s", "2 GiB", "5%") converted into the metric's unit, which must then be set.
+ */
+const absoluteLimit = z
+  .union([z.number(), z.string()])
+  .describe(
+    'A number in the metric\'s unit, or a value with a unit such as "500ms", "2 GiB", "5%" (the metric\'s `unit` must then be set; it is converted into it).',
+  );
+
 const ignoreRule = z.union([
   z.strictObject({
     type: z.literal('absolute'),
-    lower: z.number().optional().describe('Lowest canary value that is still harmless.'),
-    upper: z.number().optional().describe('Highest canary value that is still harmless.'),
+    lower: absoluteLimit.optional().describe('Lowest canary value that is still harmless.'),
+    upper: absoluteLimit.optional().describe('Highest canary value that is still harmless.'),
   }),
   z.strictObject({
     type: z.literal('relative'),
     maxDeviation: z
-      .number()
-      .positive()
+      .union([z.number().positive(), z.string()])
       .describe(
-        'Largest harmless deviation of the canary mean from the baseline mean, as a fraction (0.1 = 10%).',
+        'Largest harmless deviation of the canary mean from the baseline mean, as a fraction (0.1 = 10%) or a percentage ("10%").',
       ),
   }),
 ]);
@@ -38,8 +47,18 @@ const failFastRule = z
       .describe(
         'absolute: compare each canary value with above/below; relative: with the baseline at that time.',
       ),
-    above: z.number().optional().describe('Breach when the value (or relative change) is above this.'),
-    below: z.number().optional().describe('Breach when the value (or relative change) is below this.'),
+    above: z
+      .union([z.number(), z.string()])
+      .optional()
+      .describe(
+        'Breach when the value is above this (absolute: a number in the metric\'s unit or a value with a unit such as "500ms"; relative: a fraction or a percentage such as "50%").',
+      ),
+    below: z
+      .union([z.number(), z.string()])
+      .optional()
+      .describe(
+        "Breach when the value is below this (absolute: a number in the metric's unit or a value with a unit; relative: a fraction or a percentage).",
+      ),
     when: z
       .enum(['immediately', 'after', 'consecutive'])
       .default('immediately')
@@ -79,7 +98,12 @@ export const metricSpecSchema = z.strictObject({
     .enum(['higher-is-worse', 'lower-is-worse', 'both'])
     .default('higher-is-worse')
     .describe('Which way a change is bad.'),
-  unit: z.string().optional().describe('Display unit, e.g. "ms".'),
+  unit: z
+    .string()
+    .optional()
+    .describe(
+      `Unit of the values. Sensitivity floors and thresholds written with a unit are converted into it, and values are shown with it. Time: ns, us, ms, s, min, h; data: B, KB, MB, GB, TB, KiB, MiB, GiB, TiB, bit, kbit, Mbit, Gbit; fractions: % (0..100), ratio (0..1); counts: count, req, errors, ...; rates: a count or data unit per s, min or h ("req/s", "1/min", "B/s"). Aliases such as "seconds", "MilliSecond", "Byte", "Percent", "PerSecond" are accepted. Without it Vigil asks the provider (Prometheus name suffix, Datadog metadata, Dynatrace descriptor); when the unit stays unknown, no absolute floor applies.`,
+    ),
   weight: z.number().positive().default(1).describe('Relative weight in the score.'),
   critical: z.boolean().default(false).describe('A failure of this metric fails the verification.'),
   muted: z.boolean().default(false).describe('Dry run: judged and shown, never deciding.'),

@@ -13,3 +13,4 @@ export {
   type Unit,
   unknownUnitMessage,
 } from './unit.ts';
+export { type LimitValue, resolveLimit } from './limit.ts';

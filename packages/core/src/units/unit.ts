@@ -11,14 +11,14 @@
  * What a unit measures. `fraction` holds both the ratio (0..1) and the percent (0..100): they are one
  * quantity written at two scales. Rates are a numerator dimension per unit of time.
  */
-export type Dimension = 'time' | 'data' | 'fraction' | 'count' | 'count/time' | 'data/time';
+export type Dimension = 'time' | 'data' | 'fraction' | 'count' | 'cpu' | 'count/time' | 'data/time';
 
 /** A parsed unit. */
 export interface Unit {
   /** Canonical symbol, as displayed and as stored in metric definitions: `ms`, `MiB`, `%`, `req/s`. */
   symbol: string;
   dimension: Dimension;
-  /** Size in the dimension's base unit: s, B, ratio (1 = 100%), one count, one count (or B) per second. */
+  /** Size in the dimension's base unit: s, B, ratio (1 = 100%), one count, one core, one count (or B) per second. */
   factor: number;
 }
 
@@ -31,7 +31,7 @@ export interface Quantity {
 
 interface Entry {
   symbol: string;
-  dimension: 'time' | 'data' | 'fraction' | 'count';
+  dimension: 'time' | 'data' | 'fraction' | 'count' | 'cpu';
   factor: number;
   /** Lower-case spellings (Prometheus suffixes, Datadog and Dynatrace names) that mean this unit. */
   aliases: string[];
@@ -99,7 +99,13 @@ const COUNT: Entry[] = [
   { symbol: 'items', dimension: 'count', factor: 1, aliases: ['item'] },
 ];
 
-const ENTRIES: Entry[] = [...TIME, ...DATA, ...FRACTION, ...COUNT];
+/** CPU in cores (Kubernetes `cpu`, Dynatrace `Cores`/`MilliCores`). */
+const CPU: Entry[] = [
+  { symbol: 'cores', dimension: 'cpu', factor: 1, aliases: ['core', 'cpu', 'cpus', 'vcpu', 'vcpus'] },
+  { symbol: 'mcores', dimension: 'cpu', factor: 1e-3, aliases: ['millicores', 'millicore', 'millicpu'] },
+];
+
+const ENTRIES: Entry[] = [...TIME, ...DATA, ...FRACTION, ...COUNT, ...CPU];
 
 /** Time units a rate may be "per": `/s`, `PerMinute`, `per_unit: second`. */
 const PER: Entry[] = TIME.filter((e) => e.symbol === 's' || e.symbol === 'min' || e.symbol === 'h');
@@ -261,7 +267,7 @@ export function formatQuantity(value: number, unit: string | Unit | undefined, d
     const s = formatNumber(value, digits);
     return typeof unit === 'string' && unit !== '' ? `${s} ${unit}` : s;
   }
-  if (!Number.isFinite(value)) return `${formatNumber(value)} ${u.symbol}`;
+  if (!Number.isFinite(value)) return formatNumber(value);
   if (u.symbol === 'ratio') return `${formatNumber(value * 100, digits)}%`;
   const family = familyOf(u);
   if (!family || value === 0) return join(formatNumber(value, digits), u.symbol);

@@ -77,7 +77,7 @@ describe('matchIgnoreRule', () => {
   it('ignores when every canary value is inside the absolute range', () => {
     expect(
       matchIgnoreRule(data({ ignore: [{ type: 'absolute', upper: 10 }] }, [[1, 2, 10]]))?.explanation,
-    ).toBe('ignored: every canary value lies within [-inf, 10] ms');
+    ).toBe('ignored: every canary value lies within [-inf, 10 ms]');
     expect(matchIgnoreRule(data({ ignore: [{ type: 'absolute', upper: 10 }] }, [[1, 2, 11]]))).toBeNull();
   });
 

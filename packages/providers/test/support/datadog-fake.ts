@@ -27,6 +27,8 @@ export interface DatadogFakeOptions {
   appKey: string;
   series: DatadogSeriesData[];
   logs?: DatadogLogData[];
+  /** Metric metadata (`GET /api/v1/metrics/{metric_name}`) by metric name; others answer 404. */
+  metadata?: Record<string, { unit?: string; per_unit?: string; type?: string }>;
   /** Validate against the OpenAPI files (default true). */
   validate?: boolean;
 }
@@ -172,6 +174,12 @@ export async function startDatadogFake(o: DatadogFakeOptions): Promise<DatadogFa
       };
     }
     if (req.headers['dd-application-key'] !== o.appKey) return forbidden;
+    if (req.method === 'GET' && req.path.startsWith('/api/v1/metrics/')) {
+      const name = decodeURIComponent(req.path.slice('/api/v1/metrics/'.length));
+      const meta = o.metadata?.[name];
+      if (!meta) return { status: 404, body: { errors: ['Metric not found'] } };
+      return { status: 200, body: { description: `fake metadata of ${name}`, ...meta } };
+    }
     if (req.path === '/api/v1/query') {
       const query = req.query.get('query') ?? '';
       const parsed = parseDatadogQuery(query);

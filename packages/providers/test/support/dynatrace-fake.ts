@@ -36,6 +36,8 @@ export interface DynatraceFakeOptions {
   series: DynatraceSeriesData[];
   logs?: DynatraceLogData[];
   problems?: DynatraceProblemData[];
+  /** Metric descriptors' units (`GET /api/v2/metrics/{metricKey}`) by metric key; others answer 404. */
+  units?: Record<string, string>;
   /** Log records per slice (default 100). */
   sliceSize?: number;
   validate?: boolean;
@@ -247,6 +249,19 @@ export async function startDynatraceFake(o: DynatraceFakeOptions): Promise<Dynat
           })),
           ...(more ? { nextPageKey: encodeKey({ ...state, offset: state.offset + state.pageSize }) } : {}),
         },
+      };
+    }
+    if (req.method === 'GET' && path.startsWith('/metrics/') && path !== '/metrics/query') {
+      const denied = needs('metrics.read');
+      if (denied) return denied;
+      const selector = decodeURIComponent(path.slice('/metrics/'.length));
+      const key = Object.keys(o.units ?? {}).find((k) => selector === k || selector.startsWith(`${k}:`));
+      if (!key) return err(404, `Metric key ${selector} not found`);
+      // Like Dynatrace, the unit is that of the values after the selector's transformations.
+      const to = selector.match(/:toUnit\([^,]+,\s*([^)]+)\)/)?.[1];
+      return {
+        status: 200,
+        body: { metricId: selector, displayName: key, unit: to ?? o.units![key]!, aggregationTypes: ['avg'] },
       };
     }
     if (path === '/events/ingest') {
