@@ -50,6 +50,11 @@ export interface ScheduleSettings {
   periodMs: number;
   historyMs: number;
   concurrency: number;
+  /**
+   * How long a replica's claim on an entity holds without renewal; the replica renews it while it works,
+   * so only a replica that died loses its claims, and others take them over after this long.
+   */
+  leaseMs: number;
 }
 
 export interface RetentionSettings {
@@ -113,6 +118,31 @@ function positiveInt(c: Config, key: string, path: string, def: number): number 
   return v;
 }
 
+/**
+ * Where a provider sends its requests (and its credentials) is fixed by the admin: in `url` / `baseUrl` the
+ * scheme, host and port are written out, and templates such as `{{service}}`, which entity annotations
+ * fill, may appear only in the path and query.
+ */
+function checkFixedOrigin(url: string, path: string): void {
+  const m = /^([^:/?#]*):\/\/([^/?#]*)/.exec(url);
+  const example = 'e.g. https://apm.example.com:8443/api/{{service}}/series?from={{startSeconds}}';
+  if (!m) throw new ServiceGuardConfigError(`${path} must be an absolute http(s) URL, ${example}`);
+  const [, scheme, authority] = m;
+  if (`${scheme}${authority}`.includes('{{')) {
+    throw new ServiceGuardConfigError(
+      `${path}: the scheme, host and port must be written out, not templated, so that an ` +
+        `entity annotation cannot choose where requests and credentials go; templates may fill only the path and query (${example})`,
+    );
+  }
+  if (!/^https?$/i.test(scheme!))
+    throw new ServiceGuardConfigError(`${path} must use http or https, not ${scheme}`);
+  try {
+    new URL(url.replace(/\{\{[^}]*\}\}/g, 'x'));
+  } catch {
+    throw new ServiceGuardConfigError(`${path} is not a valid URL, ${example}`);
+  }
+}
+
 function readProvider(name: string, c: Config): ProviderConfig {
   const path = `serviceGuard.providers.${name}`;
   const type = c.getOptionalString('type');
@@ -121,6 +151,10 @@ function readProvider(name: string, c: Config): ProviderConfig {
   }
   for (const key of REQUIRED_BY_TYPE[type as (typeof PROVIDER_TYPES)[number]]) {
     if (!c.has(key)) throw new ServiceGuardConfigError(`${path}.${key} is required for a ${type} provider`);
+  }
+  for (const key of ['url', 'baseUrl']) {
+    const url = c.getOptionalString(key);
+    if (url !== undefined) checkFixedOrigin(url, `${path}.${key}`);
   }
   // The provider adapters validate the rest of their own settings; names stay those of app-config.
   return { ...(c.get() as object), name } as ProviderConfig;
@@ -218,6 +252,7 @@ function readSchedule(c: Config | undefined): ScheduleSettings {
     periodMs,
     historyMs: c ? durationMs(c, 'history', path, 7 * 86_400_000) : 7 * 86_400_000,
     concurrency: c ? positiveInt(c, 'concurrency', path, 4) : 4,
+    leaseMs: c ? durationMs(c, 'lease', path, 60_000) : 60_000,
   };
 }
 

@@ -5,5 +5,5 @@ export default serviceGuardPlugin;
 export { createServiceGuardPlugin, serviceGuardPlugin, type ServiceGuardPluginOptions } from './plugin.ts';
 export type { EntityOutcome, RunObserver, RunStats } from './runner.ts';
 export { readServiceGuardConfig, ServiceGuardConfigError, type ServiceGuardSettings } from './config.ts';
-export { shardOf, shardTaskId, lastCompletePeriod } from './shards.ts';
+export { workerTaskId, lastCompletePeriod } from './shards.ts';
 export { combineHealth, metricRisk } from './health.ts';

@@ -3,7 +3,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { serviceGuardPermissions } from '@vigil/backstage-plugin-service-guard-common';
 import { type RunObserver, ServiceGuardRunner } from './runner.ts';
 import { createRouter } from './router.ts';
-import { shardTaskId } from './shards.ts';
+import { WorkerSchedule } from './schedule.ts';
 import { migrateServiceGuard, ServiceGuardStore } from './store.ts';
 
 /** Options for tests and embedding; a Backstage app uses the default export. */
@@ -51,18 +51,11 @@ export function createServiceGuardPlugin(options: ServiceGuardPluginOptions = {}
             ...(options.observer ? { observer: options.observer } : {}),
           });
           deps.lifecycle.addShutdownHook(() => runner.close());
-          // Read once now so that a broken config stops the backend at start, naming the key.
+          // Read now so that a broken config stops the backend at start, naming the key.
           const settings = runner.settings();
-          const { shards } = settings.schedule;
-          for (let shard = 0; shard < shards; shard++) {
-            await scheduler.scheduleTask({
-              id: shardTaskId(shard),
-              ...settings.schedule.definition,
-              fn: async (signal) => {
-                await runner.runShard(shard, shards, signal);
-              },
-            });
-          }
+          const workers = new WorkerSchedule({ scheduler, runner, logger });
+          await workers.start(config);
+          deps.lifecycle.addShutdownHook(() => workers.stop());
           await scheduler.scheduleTask({
             id: 'service-guard:retention',
             frequency: { milliseconds: settings.retention.frequencyMs },
@@ -79,7 +72,18 @@ export function createServiceGuardPlugin(options: ServiceGuardPluginOptions = {}
             },
           });
           httpRouter.use(
-            await createRouter({ store, runner, httpAuth, permissions, scheduler, logger, shards, clock }),
+            await createRouter({
+              store,
+              runner,
+              workers,
+              httpAuth,
+              auth,
+              permissions,
+              catalog,
+              logger,
+              config,
+              clock,
+            }),
           );
         },
       });

@@ -1,17 +1,33 @@
 /**
- * The REST API under /api/service-guard. Every route needs credentials (Backstage's httpRouter refuses
- * anonymous requests by default, and each handler asks httpAuth for a user or service principal); feedback
- * and run-now also need their permission. Bad input answers 400 naming the field.
+ * The REST API under /api/service-guard.
+ *
+ * Who may do what:
+ * - reads (health, verifications, feedback) need a user or service principal that may read the entity in
+ *   the catalog: the entity is looked up with the caller's credentials, so the catalog's own
+ *   `catalog.entity.read` policy decides; an entity the caller cannot see, or that does not exist, is 404;
+ * - verifications are posted by service principals only (the GitHub Action's external-access token), for
+ *   entities in the catalog that opted in; a user token is refused (403) whatever the permission policy;
+ * - feedback and run-now also need their Service Guard permission; feedback only on a log cluster that an
+ *   analysis of the entity found.
+ * Requests: JSON bodies up to `BODY_LIMIT` (larger: 413); a body or path the server cannot decode is 400;
+ * bad input answers 400 naming the field. Errors are @backstage/errors classes, answered by Backstage's
+ * error middleware (`MiddlewareFactory`), so nothing a client sends produces a 500.
  */
 import type {
+  AuthService,
   BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
-  SchedulerService,
+  RootConfigService,
 } from '@backstage/backend-plugin-api';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import type { Entity } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError, serializeError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult, type BasicPermission } from '@backstage/plugin-permission-common';
 import {
+  ANNOTATION_SERVICE_GUARD,
   type ServiceGuardErrorBody,
   serviceGuardFeedbackCreatePermission,
   serviceGuardRunTriggerPermission,
@@ -19,38 +35,36 @@ import {
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ServiceGuardRunner } from './runner.ts';
-import { shardTaskId } from './shards.ts';
-import type { ServiceGuardStore } from './store.ts';
+import type { WorkerSchedule } from './schedule.ts';
+import type { PageCursor, ServiceGuardStore } from './store.ts';
 
 export interface RouterOptions {
   store: ServiceGuardStore;
   runner: ServiceGuardRunner;
   httpAuth: HttpAuthService;
+  auth: AuthService;
   permissions: PermissionsService;
-  scheduler: SchedulerService;
+  catalog: CatalogService;
+  workers: WorkerSchedule;
   logger: LoggerService;
-  /** The shard count the tasks were scheduled with. */
-  shards: number;
+  config: RootConfigService;
   clock?: () => number;
 }
 
-/** A 400 whose fields name what is wrong. */
-class InputProblem extends Error {
-  override name = 'InputError';
+/** Largest request body. A verification within the validator's limits is far smaller (about 110 KB at most). */
+export const BODY_LIMIT = '256kb';
+
+/** Longest entity ref: the database columns are varchar(512). */
+export const MAX_REF = 512;
+
+/** A 400 whose fields name what is wrong (Backstage's InputError, plus the fields for clients and forms). */
+class FieldsError extends InputError {
   readonly fields: { path: string; message: string }[];
   constructor(fields: { path: string; message: string }[]) {
     super(fields.map((f) => `${f.path}: ${f.message}`).join('; '));
     this.fields = fields;
   }
 }
-
-const STATUS: Record<string, number> = {
-  InputError: 400,
-  AuthenticationError: 401,
-  NotAllowedError: 403,
-  NotFoundError: 404,
-  ConflictError: 409,
-};
 
 const namePart = z
   .string()
@@ -64,17 +78,20 @@ const isoTime = z.iso.datetime({ offset: true });
 const outcome = z.enum(['pass', 'warn', 'fail', 'no-data']);
 const entityRefString = z
   .string()
-  .max(512)
+  .max(MAX_REF)
   .regex(
     /^[A-Za-z0-9._~-]+:([A-Za-z0-9._~-]+\/)?[A-Za-z0-9._~-]+$/,
     'must be an entity ref kind:namespace/name',
   );
 
+/** Per-metric explanations and the number of metrics are bounded so that a whole verification stays small. */
+export const VERIFICATION_LIMITS = { text: 4000, explanation: 1000, metrics: 100, url: 2000 } as const;
+
 const verificationBody = z.strictObject({
   entityRef: entityRefString,
   verdict: z.enum(['pass', 'fail', 'inconclusive']),
   score: z.number().min(0).max(100),
-  reason: z.string().min(1).max(4000),
+  reason: z.string().min(1).max(VERIFICATION_LIMITS.text),
   startedAt: isoTime,
   finishedAt: isoTime,
   version: z.string().max(255).optional(),
@@ -84,11 +101,11 @@ const verificationBody = z.strictObject({
   commitSha: z.string().max(64).optional(),
   runUrl: z
     .url({ protocol: /^https?$/ })
-    .max(2000)
+    .max(VERIFICATION_LIMITS.url)
     .optional(),
   rollbackRunUrl: z
     .url({ protocol: /^https?$/ })
-    .max(2000)
+    .max(VERIFICATION_LIMITS.url)
     .optional(),
   metrics: z
     .array(
@@ -96,13 +113,17 @@ const verificationBody = z.strictObject({
         metric: z.string().min(1).max(255),
         outcome,
         risk: z.number().min(0).max(1),
-        explanation: z.string().max(4000),
+        explanation: z.string().max(VERIFICATION_LIMITS.explanation),
       }),
     )
-    .max(200)
+    .max(VERIFICATION_LIMITS.metrics)
     .optional(),
   logs: z
-    .strictObject({ outcome, risk: z.number().min(0).max(1), explanation: z.string().max(4000) })
+    .strictObject({
+      outcome,
+      risk: z.number().min(0).max(1),
+      explanation: z.string().max(VERIFICATION_LIMITS.text),
+    })
     .optional(),
 });
 
@@ -118,7 +139,28 @@ const healthQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   since: isoTime.optional(),
 });
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+const cursorParam = z
+  .string()
+  .max(64)
+  .transform((c, ctx): PageCursor => {
+    const m = /^(\d{1,16})\.(\d{1,16})$/.exec(Buffer.from(c, 'base64url').toString('latin1'));
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: "is not a cursor; pass a previous page's nextCursor" });
+      return z.NEVER;
+    }
+    return { t: Number(m[1]), id: Number(m[2]) };
+  });
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: cursorParam.optional(),
+});
+const idParam = z.object({ id: z.string().regex(/^\d{1,16}$/, 'is not a verification id') });
+const clusterParam = z.object({
+  clusterId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a cluster id'),
+});
+
+const cursorOf = (c: PageCursor | undefined) =>
+  c ? { nextCursor: Buffer.from(`${c.t}.${c.id}`, 'latin1').toString('base64url') } : {};
 
 function parse<T extends z.ZodType>(
   schema: T,
@@ -127,19 +169,35 @@ function parse<T extends z.ZodType>(
 ): z.infer<T> {
   const r = schema.safeParse(value ?? {});
   if (r.success) return r.data;
-  throw new InputProblem(
+  throw new FieldsError(
     r.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message })),
   );
 }
 
-function refOf(p: { kind: string; namespace: string; name: string }): string {
-  return `${p.kind}:${p.namespace}/${p.name}`.toLocaleLowerCase('en-US');
+interface RefParts {
+  ref: string;
+  kind: string;
+  namespace: string;
+  name: string;
 }
 
-function normaliseRef(ref: string): { ref: string; kind: string; namespace: string; name: string } {
+function refOf(p: { kind: string; namespace: string; name: string }): RefParts {
+  const parts = {
+    kind: p.kind.toLocaleLowerCase('en-US'),
+    namespace: p.namespace.toLocaleLowerCase('en-US'),
+    name: p.name.toLocaleLowerCase('en-US'),
+  };
+  const ref = `${parts.kind}:${parts.namespace}/${parts.name}`;
+  if (ref.length > MAX_REF)
+    throw new FieldsError([
+      { path: 'params', message: `the entity ref is longer than ${MAX_REF} characters` },
+    ]);
+  return { ref, ...parts };
+}
+
+function normaliseRef(ref: string): RefParts {
   const m = /^([^:]+):(?:([^/]+)\/)?(.+)$/.exec(ref)!;
-  const parts = { kind: m[1]!, namespace: m[2] ?? 'default', name: m[3]! };
-  return { ref: refOf(parts), ...parts };
+  return refOf({ kind: m[1]!, namespace: m[2] ?? 'default', name: m[3]! });
 }
 
 /** Who did it, for the record: the user's entity ref, or the service's subject (e.g. `external:github-action`). */
@@ -155,59 +213,113 @@ function handle(fn: (req: Request, res: Response) => Promise<void>) {
   };
 }
 
+/** The catalog lookup fields: enough to know the entity and whether it opted in. */
+const ENTITY_FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'];
+
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { store, runner, httpAuth, permissions, scheduler, logger } = options;
+  const { store, runner, workers, httpAuth, auth, permissions, catalog, logger } = options;
   const clock = options.clock ?? Date.now;
   const router = express.Router();
-  router.use(express.json({ limit: '1mb' }));
+  router.use(express.json({ limit: BODY_LIMIT }));
 
-  const credentials = (req: Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
   const authorize = async (req: Request, permission: BasicPermission) => {
-    const creds = await credentials(req);
+    const creds = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const [decision] = await permissions.authorize([{ permission }], { credentials: creds });
-    if (decision?.result !== AuthorizeResult.ALLOW) {
-      const e = new Error(`not allowed: ${permission.name}`);
-      e.name = 'NotAllowedError';
-      throw e;
-    }
+    if (decision?.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(`not allowed: ${permission.name}`);
     return creds;
   };
+
+  /** The entity as `credentials` may see it in the catalog (case-insensitive, like the catalog itself). */
+  const findEntity = async (p: RefParts, credentials: BackstageCredentials): Promise<Entity | undefined> => {
+    const { items } = await catalog.getEntities(
+      {
+        filter: { kind: p.kind, 'metadata.namespace': p.namespace, 'metadata.name': p.name },
+        fields: ENTITY_FIELDS,
+        limit: 1,
+      },
+      { credentials },
+    );
+    return items[0];
+  };
+
+  /** The entity of the path, read with the caller's credentials: 404 when it is unknown or hidden from them. */
+  const readableEntity = async (req: Request, params: unknown) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const parts = refOf(parse(entityParams, params, 'params'));
+    const entity = await findEntity(parts, credentials);
+    // The same answer for "does not exist" and "may not read": a 403 would confirm that it exists.
+    if (!entity) throw new NotFoundError(`${parts.ref} is not in the catalog (or you may not read it)`);
+    return { credentials, entity, ...parts };
+  };
+
+  const optedIn = (e: Entity) => (e.metadata.annotations?.[ANNOTATION_SERVICE_GUARD] ?? '').trim() !== '';
 
   router.get(
     '/entities/:kind/:namespace/:name/health',
     handle(async (req, res) => {
-      await credentials(req);
-      const ref = refOf(parse(entityParams, req.params, 'params'));
+      const { ref, entity } = await readableEntity(req, req.params);
       const q = parse(healthQuery, req.query, 'query');
       const { current, history } = await store.health(
         ref,
         q.limit,
         q.since ? Date.parse(q.since) : undefined,
       );
-      res.json({ entityRef: ref, current, history });
+      res.json({
+        entityRef: ref,
+        current,
+        history,
+        freshness: optedIn(entity)
+          ? runner.freshness(current ? Date.parse(current.periodStart) : null)
+          : null,
+      });
     }),
   );
 
   router.get(
     '/entities/:kind/:namespace/:name/verifications',
     handle(async (req, res) => {
-      await credentials(req);
-      const ref = refOf(parse(entityParams, req.params, 'params'));
-      const q = parse(listQuery, req.query, 'query');
-      res.json({ entityRef: ref, items: await store.verifications(ref, q.limit) });
+      const { ref } = await readableEntity(req, req.params);
+      const q = parse(pageQuery, req.query, 'query');
+      const page = await store.verifications(ref, q.limit, q.cursor);
+      res.json({ entityRef: ref, items: page.items, ...cursorOf(page.next) });
+    }),
+  );
+
+  router.get(
+    '/entities/:kind/:namespace/:name/verifications/:id',
+    handle(async (req, res) => {
+      const { id, ...rest } = req.params;
+      const { ref } = await readableEntity(req, rest);
+      parse(idParam, { id }, 'params');
+      const v = await store.verification(ref, Number(id));
+      if (!v) throw new NotFoundError(`${ref} has no verification ${id}`);
+      res.json(v);
     }),
   );
 
   router.post(
     '/verifications',
     handle(async (req, res) => {
-      const creds = await credentials(req);
+      // Service principals only: a person's token must not be able to make a deployment look verified.
+      const creds = await httpAuth.credentials(req, { allow: ['service'] });
       const body = parse(verificationBody, req.body, 'body');
       if (Date.parse(body.finishedAt) < Date.parse(body.startedAt)) {
-        throw new InputProblem([{ path: 'body.finishedAt', message: 'is before body.startedAt' }]);
+        throw new FieldsError([{ path: 'body.finishedAt', message: 'is before body.startedAt' }]);
       }
-      const input = { ...body, entityRef: normaliseRef(body.entityRef).ref };
-      const stored = await store.addVerification(input, actorOf(creds), clock());
+      const parts = normaliseRef(body.entityRef);
+      // Looked up as the plugin itself: the caller's token may be limited to this plugin.
+      const entity = await findEntity(parts, await auth.getOwnServiceCredentials());
+      if (!entity) throw new NotFoundError(`${body.entityRef} is not in the catalog`);
+      if (!optedIn(entity)) {
+        throw new FieldsError([
+          {
+            path: 'body.entityRef',
+            message: `${parts.ref} has not opted in to Service Guard (annotation ${ANNOTATION_SERVICE_GUARD})`,
+          },
+        ]);
+      }
+      const stored = await store.addVerification({ ...body, entityRef: parts.ref }, actorOf(creds), clock());
       res.status(201).json(stored);
     }),
   );
@@ -215,9 +327,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get(
     '/entities/:kind/:namespace/:name/feedback',
     handle(async (req, res) => {
-      await credentials(req);
-      const ref = refOf(parse(entityParams, req.params, 'params'));
-      res.json({ entityRef: ref, items: await store.feedback(ref) });
+      const { ref } = await readableEntity(req, req.params);
+      const q = parse(pageQuery, req.query, 'query');
+      const page = await store.feedbackPage(ref, q.limit, q.cursor);
+      res.json({ entityRef: ref, items: page.items, ...cursorOf(page.next) });
     }),
   );
 
@@ -226,13 +339,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     handle(async (req, res) => {
       const creds = await authorize(req, serviceGuardFeedbackCreatePermission);
       const { clusterId, ...rest } = req.params;
-      const ref = refOf(parse(entityParams, rest, 'params'));
-      parse(
-        z.object({ clusterId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a cluster id') }),
-        { clusterId },
-        'params',
-      );
+      const { ref } = await readableEntity(req, rest);
+      parse(clusterParam, { clusterId }, 'params');
       const body = parse(feedbackBody, req.body, 'body');
+      if (!(await store.hasCluster(ref, clusterId!))) {
+        throw new NotFoundError(`no analysis of ${ref} found a log cluster ${clusterId}`);
+      }
       const stored = await store.addFeedback(ref, clusterId!, body, actorOf(creds), clock());
       logger.info(
         `service-guard: feedback ${body.action} on ${ref} cluster ${clusterId} by ${stored.createdBy}`,
@@ -249,45 +361,31 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       if (body.entityRef) {
         const r = await runner.runEntity(normaliseRef(body.entityRef));
         if (r.status === 'not-found') {
-          const e = new Error(
-            `${body.entityRef} is not in the catalog or has no ${'vigil.dev/service-guard'} annotation`,
+          throw new NotFoundError(
+            `${body.entityRef} is not in the catalog or has no ${ANNOTATION_SERVICE_GUARD} annotation`,
           );
-          e.name = 'NotFoundError';
-          throw e;
         }
         res.json(r);
         return;
       }
-      const tasks: string[] = [];
-      for (let i = 0; i < options.shards; i++) {
-        try {
-          await scheduler.triggerTask(shardTaskId(i));
-          tasks.push(shardTaskId(i));
-        } catch (e) {
-          // A shard that is running now will pick up the period anyway.
-          if ((e as Error).name !== 'ConflictError') throw e;
-        }
-      }
+      const tasks = await workers.triggerAll();
       res.status(202).json({ status: 'triggered', tasks });
     }),
   );
 
-  router.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
-    if ((err as { type?: string }).type === 'entity.parse.failed') {
-      const fields = [{ path: 'body', message: 'is not valid JSON' }];
-      res.status(400).json({ error: { name: 'InputError', message: 'body: is not valid JSON' }, fields });
+  const backstageErrors = MiddlewareFactory.create({ config: options.config, logger }).error();
+  router.use((err: Error, req: Request, res: Response, next: NextFunction) => {
+    if (err instanceof FieldsError && !res.headersSent) {
+      const body: ServiceGuardErrorBody & Record<string, unknown> = {
+        error: serializeError(err),
+        fields: err.fields,
+        request: { method: req.method, url: req.url },
+        response: { statusCode: 400 },
+      };
+      res.status(400).json(body);
       return;
     }
-    const status = STATUS[err.name] ?? 500;
-    if (status === 500) logger.error(`service-guard: ${err.stack ?? err.message}`);
-    const body: ServiceGuardErrorBody = {
-      error: {
-        name: err.name,
-        message: status === 500 ? 'internal error; see the backend log' : err.message,
-      },
-    };
-    if (err instanceof InputProblem) body.fields = err.fields;
-    res.status(status).json(body);
+    backstageErrors(err, req, res, next);
   });
   return router;
 }

@@ -1,8 +1,12 @@
 /**
- * Runs of Service Guard: a shard run analyses every opted-in entity of its shard for the last complete
- * period, skipping those already stored. Each run re-reads the config and creates its providers afresh, so
- * rotated credentials are used from the next run on.
+ * Runs of Service Guard. Every replica runs `shards` worker tasks; each worker claims opted-in entities one
+ * at a time from the shared schedule table (least recently analysed first, a lease per claim), analyses
+ * them for the last complete period and releases them. Replicas therefore share the work whatever the
+ * scheduler does, a run that times out leaves the rest at the head of the queue for the next one, and
+ * entities the runs could not reach in a period are reported as late. Each run re-reads the config and
+ * creates its providers afresh, so rotated credentials are used from the next run on.
  */
+import { randomBytes } from 'node:crypto';
 import type { AuthService, LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
 import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
@@ -12,9 +16,8 @@ import { createProvider, type Provider } from '@vigil/providers';
 import { analyseEntity, noDataSnapshot, type Period } from './analyse.ts';
 import { readServiceGuardConfig, type ServiceGuardSettings } from './config.ts';
 import { entityTarget } from './entityTargets.ts';
-import { lastCompletePeriod, shardOf } from './shards.ts';
+import { lastCompletePeriod } from './shards.ts';
 import type { ServiceGuardStore } from './store.ts';
-
 /** What happened to one entity in a run. */
 export type EntityOutcome = 'written' | 'duplicate' | 'skipped' | 'failed';
 
@@ -26,11 +29,16 @@ export interface RunObserver {
 
 export interface RunStats {
   period: Period;
+  /** Opted-in entities in the catalog. */
   entities: number;
   written: number;
   duplicate: number;
   skipped: number;
   failed: number;
+  /** Entities still without an analysis of the period when this run ended (others may be on them). */
+  pending: number;
+  /** How far the least recently analysed entity lags behind the period (ms; 0 when none lags). */
+  maxLagMs: number;
 }
 
 export interface RunnerOptions {
@@ -77,10 +85,31 @@ class ProviderCache {
 
 const FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'];
 
+/** How long one catalog read of the opted-in entities is shared by the workers of a replica (wall clock). */
+const CATALOG_TTL_MS = 30_000;
+
+/** Wait between looks at entities another replica holds, while it may still release them. */
+const POLL_MS = 1_000;
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
 export class ServiceGuardRunner {
   readonly #o: RunnerOptions;
   readonly #clock: () => number;
   readonly #providers = new ProviderCache();
+  /** This process among the replicas: the owner written on its claims. */
+  readonly replicaId = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  #catalog: { at: number; entities: Promise<Map<string, Entity>> } | undefined;
+  /** Entities this replica is analysing now, whose leases the heartbeat renews. */
+  readonly #held = new Set<string>();
+  #heartbeat: NodeJS.Timeout | undefined;
 
   constructor(options: RunnerOptions) {
     this.#o = options;
@@ -89,7 +118,59 @@ export class ServiceGuardRunner {
 
   /** Closes the providers (backend shutdown). */
   async close(): Promise<void> {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
     await this.#providers.close();
+  }
+
+  /**
+   * Where an entity stands against the schedule: the last complete period, and by how much its latest
+   * analysis (period start, epoch ms; null before the first) lags behind more than the one period a run may
+   * still be working on.
+   */
+  freshness(lastPeriodStart: number | null): { expectedPeriodStart: string; lateByMs: number | null } {
+    const { periodMs } = this.settings().schedule;
+    const expected = lastCompletePeriod(this.#clock(), periodMs).start;
+    return {
+      expectedPeriodStart: new Date(expected).toISOString(),
+      lateByMs: lastPeriodStart === null ? null : Math.max(0, expected - periodMs - lastPeriodStart),
+    };
+  }
+
+  /**
+   * The opted-in entities by ref, read once per `CATALOG_TTL_MS` for all workers of this replica (fields
+   * limited to what a run needs), and the schedule table brought in line with them.
+   */
+  async #optedIn(): Promise<Map<string, Entity>> {
+    const now = Date.now();
+    if (!this.#catalog || now - this.#catalog.at > CATALOG_TTL_MS) {
+      const entities = (async () => {
+        const list = await this.#entities();
+        const byRef = new Map(list.map((e) => [stringifyEntityRef(e).toLocaleLowerCase('en-US'), e]));
+        await this.#o.store.syncSchedule([...byRef.keys()]);
+        return byRef;
+      })();
+      this.#catalog = { at: now, entities };
+      entities.catch(() => {
+        if (this.#catalog?.entities === entities) this.#catalog = undefined;
+      });
+    }
+    return this.#catalog.entities;
+  }
+
+  #hold(ref: string, leaseMs: number): void {
+    this.#held.add(ref);
+    if (this.#heartbeat) return;
+    // Renew the leases of everything held a few times per lease, so that only a dead replica loses them.
+    this.#heartbeat = setInterval(
+      () => {
+        if (this.#held.size === 0) return;
+        this.#o.store
+          .renewClaims(this.replicaId, [...this.#held], Date.now() + leaseMs)
+          .catch((e: Error) => this.#o.logger.warn(`service-guard: renewing claims failed: ${e.message}`));
+      },
+      Math.max(250, Math.floor(leaseMs / 3)),
+    );
+    this.#heartbeat.unref();
   }
 
   /** Current settings; throws a `ServiceGuardConfigError` naming the key when the config is wrong. */
@@ -140,6 +221,9 @@ export class ServiceGuardRunner {
         this.#o.logger.warn(`service-guard: ${entityRef}: ${target.reason}`);
         record = noDataSnapshot(target, period, now);
       }
+      // Cut short by the run's timeout: its gaps are the timeout's, not the data's; nothing is stored and the
+      // entity stays at the head of the queue.
+      if (signal?.aborted) return { entityRef, outcome: 'failed' };
       return { entityRef, outcome: await store.writeAnalysis(record, now) };
     } catch (e) {
       this.#o.logger.error(`service-guard: analysis of ${entityRef} failed: ${(e as Error).message}`);
@@ -148,47 +232,67 @@ export class ServiceGuardRunner {
   }
 
   /**
-   * Analyses the entities of shard `shard` of `shards` (all of them when `shard` is undefined) for the last
-   * complete period. The shard count is the one the tasks were scheduled with.
+   * One worker run: claims entities not yet analysed for the last complete period, least recently analysed
+   * first, and analyses them with `concurrency` lanes until none is left or `signal` aborts (the task's
+   * timeout). Entities another replica holds are waited for while their leases may still be released.
    */
-  async runShard(shard: number | undefined, shards = 1, signal?: AbortSignal): Promise<RunStats> {
+  async runWorker(signal?: AbortSignal): Promise<RunStats> {
     const settings = this.settings();
-    const period = lastCompletePeriod(this.#clock(), settings.schedule.periodMs);
-    const mine = (await this.#entities())
-      .map((entity) => ({ entity, ref: stringifyEntityRef(entity).toLocaleLowerCase('en-US') }))
-      .filter((e) => shard === undefined || shardOf(e.ref, shards) === shard);
-    // One query for the whole shard: on most runs of a period everything is done already.
-    const done = await this.#o.store.analysed(
-      period.start,
-      mine.map((e) => e.ref),
-    );
-    const entities = mine.filter((e) => !done.has(e.ref)).map((e) => e.entity);
+    const { periodMs, concurrency, leaseMs } = settings.schedule;
+    const period = lastCompletePeriod(this.#clock(), periodMs);
+    const entities = await this.#optedIn();
+    const { store } = this.#o;
     const stats: RunStats = {
       period,
-      entities: mine.length,
+      entities: entities.size,
       written: 0,
       duplicate: 0,
-      skipped: done.size,
+      skipped: 0,
       failed: 0,
+      pending: 0,
+      maxLagMs: 0,
     };
-    for (const e of mine) if (done.has(e.ref)) this.#o.observer?.entity?.(e.ref, period, 'skipped');
-    let next = 0;
-    const worker = async () => {
-      while (next < entities.length && !signal?.aborted) {
-        const entity = entities[next++]!;
-        const { entityRef, outcome } = await this.#analyse(entity, settings, period, signal);
+    const lane = async () => {
+      while (!signal?.aborted) {
+        const [ref] = await store.claim(this.replicaId, period.start, 1, Date.now(), leaseMs);
+        if (ref === undefined) {
+          if (!(await store.heldElsewhere(this.replicaId, period.start, Date.now()))) return;
+          await sleep(POLL_MS, signal);
+          continue;
+        }
+        this.#hold(ref, leaseMs);
+        let outcome: EntityOutcome = 'skipped';
+        try {
+          const entity = entities.get(ref);
+          // Gone from the catalog since the last read: nothing to analyse; the next sync drops its row.
+          if (entity) outcome = (await this.#analyse(entity, settings, period, signal)).outcome;
+        } finally {
+          this.#held.delete(ref);
+          // A failed analysis counts as the period's attempt too: it is logged, and retried next period
+          // instead of over and over within this one. One cut short by the timeout does not count.
+          await store.release(this.replicaId, ref, signal?.aborted ? null : period.start);
+        }
         stats[outcome]++;
-        this.#o.observer?.entity?.(entityRef, period, outcome);
+        this.#o.observer?.entity?.(ref, period, outcome);
       }
     };
-    await Promise.all(
-      Array.from({ length: Math.min(settings.schedule.concurrency, entities.length) }, worker),
-    );
+    await Promise.all(Array.from({ length: concurrency }, lane));
+    const backlog = await store.backlog(period.start);
+    stats.pending = backlog.pending;
+    stats.maxLagMs = backlog.oldest === null ? 0 : period.start - backlog.oldest;
     const busy = stats.written + stats.duplicate + stats.failed > 0;
-    this.#o.logger[busy ? 'info' : 'debug'](
-      `service-guard: shard ${shard ?? 'all'} period ${new Date(period.start).toISOString()}: ` +
-        `${stats.written} analysed, ${stats.skipped} already done, ${stats.duplicate} raced, ${stats.failed} failed of ${stats.entities}`,
-    );
+    const summary =
+      `service-guard: period ${new Date(period.start).toISOString()}: ${stats.written} analysed, ` +
+      `${stats.skipped} already done, ${stats.duplicate} raced, ${stats.failed} failed by replica ${this.replicaId}`;
+    if (signal?.aborted && stats.pending > 0) {
+      this.#o.logger.warn(
+        `${summary}; the run timed out with ${stats.pending} of ${stats.entities} entities not analysed for ` +
+          `this period, the most overdue last analysed ${Math.round(stats.maxLagMs / 60_000)} min before it; ` +
+          'the next run starts with them (raise schedule.timeout, concurrency or the number of replicas)',
+      );
+    } else {
+      this.#o.logger[busy ? 'info' : 'debug'](summary);
+    }
     return stats;
   }
 
@@ -212,6 +316,7 @@ export class ServiceGuardRunner {
     });
     if (!entity) return { status: 'not-found' };
     const { entityRef: ref, outcome } = await this.#analyse(entity, settings, period);
+    if (outcome !== 'failed') await this.#o.store.markAnalysed(ref, period.start);
     this.#o.observer?.entity?.(ref, period, outcome);
     if (outcome === 'failed') throw new Error(`the analysis of ${ref} failed; see the backend log`);
     const snapshot = await this.#o.store.snapshot(ref, period.start);

@@ -9,6 +9,7 @@ import type { DetectorState } from '@vigil/core';
 import type {
   DeploymentVerification,
   DeploymentVerificationInput,
+  DeploymentVerificationSummary,
   HealthHistoryEntry,
   HealthSnapshot,
   LogCluster,
@@ -74,6 +75,45 @@ interface SnapshotRow {
 
 /** Rows per insert statement: keeps SQLite under its bound-variable limit. */
 const CHUNK = 200;
+
+/** Where a page of a list ends: the last row's sort time and id (older rows follow). */
+export interface PageCursor {
+  t: number;
+  id: number;
+}
+
+/** One page of a list, newest first, and where the next page starts. */
+export interface Page<T> {
+  items: T[];
+  next?: PageCursor;
+}
+
+/** Rows of a newest-first list (`timeColumn` desc, id desc) strictly after `cursor`; one extra row tells whether more follow. */
+async function pageOf<R extends { id: number | string }>(
+  q: Knex.QueryBuilder,
+  timeColumn: string,
+  limit: number,
+  cursor: PageCursor | undefined,
+  timeOf: (row: R) => number,
+): Promise<{ rows: R[]; next?: PageCursor }> {
+  if (cursor) {
+    q = q.andWhere((w) =>
+      w
+        .where(timeColumn, '<', cursor.t)
+        .orWhere((x) => x.where(timeColumn, '=', cursor.t).andWhere('id', '<', cursor.id)),
+    );
+  }
+  const rows = (await q
+    .orderBy([
+      { column: timeColumn, order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(limit + 1)) as R[];
+  if (rows.length <= limit) return { rows };
+  rows.length = limit;
+  const last = rows[limit - 1]!;
+  return { rows, next: { t: timeOf(last), id: Number(last.id) } };
+}
 
 export class ServiceGuardStore {
   readonly #db: Knex;
@@ -290,7 +330,7 @@ export class ServiceGuardStore {
     };
   }
 
-  /** Feedback of an entity, newest first. */
+  /** Feedback of an entity, newest first (all of it: the analysis applies the newest per cluster). */
   async feedback(entityRef: string): Promise<LogClusterFeedback[]> {
     const rows = await this.#db('sg_feedback')
       .where({ entity_ref: entityRef })
@@ -298,16 +338,32 @@ export class ServiceGuardStore {
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ]);
-    return rows.map((r) => ({
-      id: String(r.id),
-      entityRef: r.entity_ref,
-      clusterId: r.cluster_id,
-      action: r.action,
-      reason: r.reason,
-      ...(r.template !== null ? { template: r.template } : {}),
-      createdBy: r.created_by,
-      createdAt: iso(r.created_at),
-    }));
+    return rows.map(feedbackOf);
+  }
+
+  /** One page of an entity's feedback, newest first. */
+  async feedbackPage(
+    entityRef: string,
+    limit: number,
+    cursor?: PageCursor,
+  ): Promise<Page<LogClusterFeedback>> {
+    const { rows, next } = await pageOf<FeedbackRow>(
+      this.#db('sg_feedback').where({ entity_ref: entityRef }),
+      'created_at',
+      limit,
+      cursor,
+      (r) => Number(r.created_at),
+    );
+    return { items: rows.map(feedbackOf), ...(next ? { next } : {}) };
+  }
+
+  /** Whether any stored analysis of the entity found the log cluster (feedback is only taken on those). */
+  async hasCluster(entityRef: string, clusterId: string): Promise<boolean> {
+    const row = await this.#db('sg_log_clusters')
+      .whereIn('snapshot_id', this.#db('sg_snapshots').where({ entity_ref: entityRef }).select('id'))
+      .andWhere({ cluster_id: clusterId })
+      .first('snapshot_id');
+    return row !== undefined;
   }
 
   async addVerification(
@@ -332,37 +388,225 @@ export class ServiceGuardStore {
     return { ...input, id: String(id), createdBy, createdAt: iso(now) };
   }
 
-  /** Verifications of an entity, newest first. */
-  async verifications(entityRef: string, limit: number): Promise<DeploymentVerification[]> {
-    const rows = await this.#db('sg_verifications')
-      .where({ entity_ref: entityRef })
-      .orderBy([
-        { column: 'finished_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(limit);
-    return rows.map((r) => ({
-      ...(JSON.parse(r.detail) as DeploymentVerificationInput),
-      id: String(r.id),
-      createdBy: r.created_by,
-      createdAt: iso(r.created_at),
-    }));
+  /** One page of an entity's verifications, newest first, without their metric and log details. */
+  async verifications(
+    entityRef: string,
+    limit: number,
+    cursor?: PageCursor,
+  ): Promise<Page<DeploymentVerificationSummary>> {
+    const { rows, next } = await pageOf<VerificationRow>(
+      this.#db('sg_verifications').where({ entity_ref: entityRef }),
+      'finished_at',
+      limit,
+      cursor,
+      (r) => Number(r.finished_at),
+    );
+    const items = rows.map((r) => {
+      const { metrics: _m, logs: _l, ...summary } = verificationOf(r);
+      return summary;
+    });
+    return { items, ...(next ? { next } : {}) };
   }
 
-  /** Deletes snapshots (and their details) and verifications older than the cutoffs. */
+  /** One verification of an entity with all its details; null when there is none with that id. */
+  async verification(entityRef: string, id: number): Promise<DeploymentVerification | null> {
+    const row = (await this.#db('sg_verifications').where({ entity_ref: entityRef, id }).first()) as
+      | VerificationRow
+      | undefined;
+    return row ? verificationOf(row) : null;
+  }
+
+  /**
+   * Brings the schedule in line with the opted-in entities: new ones join (never analysed, so at the head of
+   * the queue), ones that left the catalog or opted out leave. Safe to run on several replicas at once.
+   */
+  async syncSchedule(entityRefs: readonly string[]): Promise<void> {
+    const wanted = new Set(entityRefs);
+    const present = new Set(
+      (await this.#db('sg_entity_schedule').select('entity_ref')).map((r) => r.entity_ref as string),
+    );
+    const add = [...wanted]
+      .filter((r) => !present.has(r))
+      .map((entity_ref) => ({ entity_ref, last_period_start: 0 }));
+    for (let i = 0; i < add.length; i += CHUNK) {
+      await this.#db('sg_entity_schedule')
+        .insert(add.slice(i, i + CHUNK))
+        .onConflict('entity_ref')
+        .ignore();
+    }
+    const gone = [...present].filter((r) => !wanted.has(r));
+    for (let i = 0; i < gone.length; i += CHUNK) {
+      await this.#db('sg_entity_schedule')
+        .whereIn('entity_ref', gone.slice(i, i + CHUNK))
+        .delete();
+    }
+  }
+
+  /**
+   * Claims up to `n` entities not yet analysed for the period and not held under a live lease, least
+   * recently analysed first, for `owner` until `now + leaseMs`. On PostgreSQL `SKIP LOCKED` lets replicas
+   * claim at the same time without waiting on each other; SQLite serialises writers anyway.
+   */
+  async claim(
+    owner: string,
+    periodStart: number,
+    n: number,
+    now: number,
+    leaseMs: number,
+  ): Promise<string[]> {
+    const pg = this.#db.client.config.client === 'pg';
+    const free = 'last_period_start < ? AND (claimed_until IS NULL OR claimed_until < ?)';
+    const result = await this.#db.raw(
+      `UPDATE sg_entity_schedule SET claimed_by = ?, claimed_until = ? WHERE ${free} AND entity_ref IN (` +
+        `SELECT entity_ref FROM sg_entity_schedule WHERE ${free} ORDER BY last_period_start, entity_ref LIMIT ?` +
+        `${pg ? ' FOR UPDATE SKIP LOCKED' : ''}) RETURNING entity_ref`,
+      [owner, now + leaseMs, periodStart, now, periodStart, now, n],
+    );
+    const rows = (pg ? result.rows : result) as { entity_ref: string }[];
+    return rows.map((r) => r.entity_ref);
+  }
+
+  /** Whether another replica holds, under a live lease, an entity still to be analysed for the period. */
+  async heldElsewhere(owner: string, periodStart: number, now: number): Promise<boolean> {
+    const row = await this.#db('sg_entity_schedule')
+      .where('last_period_start', '<', periodStart)
+      .andWhere('claimed_until', '>=', now)
+      .andWhereNot('claimed_by', owner)
+      .first('entity_ref');
+    return row !== undefined;
+  }
+
+  /**
+   * Ends `owner`'s claim of an entity, recording the period as its latest unless `periodStart` is null (not
+   * done; it stays at the head of the queue). A lost lease changes nothing.
+   */
+  async release(owner: string, entityRef: string, periodStart: number | null): Promise<void> {
+    await this.#db('sg_entity_schedule')
+      .where({ entity_ref: entityRef, claimed_by: owner })
+      .update({
+        ...(periodStart === null
+          ? {}
+          : {
+              last_period_start: this.#db.raw(
+                'CASE WHEN last_period_start < ? THEN ? ELSE last_period_start END',
+                [periodStart, periodStart],
+              ),
+            }),
+        claimed_by: null,
+        claimed_until: null,
+      });
+  }
+
+  /** Records an analysis made outside a claim (run-now). */
+  async markAnalysed(entityRef: string, periodStart: number): Promise<void> {
+    await this.#db('sg_entity_schedule')
+      .where({ entity_ref: entityRef })
+      .andWhere('last_period_start', '<', periodStart)
+      .update({ last_period_start: periodStart });
+  }
+
+  /** Extends `owner`'s leases on the entities it is still analysing. */
+  async renewClaims(owner: string, entityRefs: readonly string[], until: number): Promise<void> {
+    for (let i = 0; i < entityRefs.length; i += CHUNK) {
+      await this.#db('sg_entity_schedule')
+        .where({ claimed_by: owner })
+        .whereIn('entity_ref', entityRefs.slice(i, i + CHUNK))
+        .update({ claimed_until: until });
+    }
+  }
+
+  /**
+   * Entities without an analysis of the period, and the oldest period among those analysed before (null
+   * when every pending one is new).
+   */
+  async backlog(periodStart: number): Promise<{ pending: number; oldest: number | null }> {
+    const [row] = await this.#db('sg_entity_schedule')
+      .where('last_period_start', '<', periodStart)
+      .count({ n: '*' })
+      .min({ oldest: this.#db.raw('CASE WHEN last_period_start > 0 THEN last_period_start END') });
+    const oldest = row?.oldest;
+    return {
+      pending: Number(row?.n ?? 0),
+      oldest: oldest === null || oldest === undefined ? null : Number(oldest),
+    };
+  }
+
+  /**
+   * Deletes snapshots (and their details) and verifications older than the cutoffs, `batch` rows per
+   * transaction (found through the `period_end` and `finished_at` indexes), so that pruning a large
+   * backlog never holds one long transaction or lock over the tables the runs write to.
+   */
   async prune(
     snapshotsBefore: number,
     verificationsBefore: number,
+    batch = 1000,
   ): Promise<{ snapshots: number; verifications: number }> {
-    return this.#db.transaction(async (tx) => {
-      const old = tx('sg_snapshots').where('period_end', '<', snapshotsBefore).select('id');
-      await tx('sg_metric_risks').whereIn('snapshot_id', old.clone()).delete();
-      await tx('sg_log_clusters').whereIn('snapshot_id', old.clone()).delete();
-      const snapshots = await tx('sg_snapshots').where('period_end', '<', snapshotsBefore).delete();
-      const verifications = await tx('sg_verifications')
-        .where('finished_at', '<', verificationsBefore)
-        .delete();
-      return { snapshots, verifications };
-    });
+    let snapshots = 0;
+    for (;;) {
+      const ids = (
+        await this.#db('sg_snapshots').where('period_end', '<', snapshotsBefore).select('id').limit(batch)
+      ).map((r) => Number(r.id));
+      if (ids.length === 0) break;
+      await this.#db.transaction(async (tx) => {
+        await tx('sg_metric_risks').whereIn('snapshot_id', ids).delete();
+        await tx('sg_log_clusters').whereIn('snapshot_id', ids).delete();
+        snapshots += await tx('sg_snapshots').whereIn('id', ids).delete();
+      });
+      if (ids.length < batch) break;
+    }
+    let verifications = 0;
+    for (;;) {
+      const ids = (
+        await this.#db('sg_verifications')
+          .where('finished_at', '<', verificationsBefore)
+          .select('id')
+          .limit(batch)
+      ).map((r) => Number(r.id));
+      if (ids.length === 0) break;
+      verifications += await this.#db('sg_verifications').whereIn('id', ids).delete();
+      if (ids.length < batch) break;
+    }
+    return { snapshots, verifications };
   }
+}
+
+interface FeedbackRow {
+  id: number | string;
+  entity_ref: string;
+  cluster_id: string;
+  action: LogClusterFeedback['action'];
+  reason: string;
+  template: string | null;
+  created_by: string;
+  created_at: number | string;
+}
+
+function feedbackOf(r: FeedbackRow): LogClusterFeedback {
+  return {
+    id: String(r.id),
+    entityRef: r.entity_ref,
+    clusterId: r.cluster_id,
+    action: r.action,
+    reason: r.reason,
+    ...(r.template !== null ? { template: r.template } : {}),
+    createdBy: r.created_by,
+    createdAt: iso(r.created_at),
+  };
+}
+
+interface VerificationRow {
+  id: number | string;
+  finished_at: number | string;
+  created_by: string;
+  created_at: number | string;
+  detail: string;
+}
+
+function verificationOf(r: VerificationRow): DeploymentVerification {
+  return {
+    ...(JSON.parse(r.detail) as DeploymentVerificationInput),
+    id: String(r.id),
+    createdBy: r.created_by,
+    createdAt: iso(r.created_at),
+  };
 }

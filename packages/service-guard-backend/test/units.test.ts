@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readServiceGuardConfig, ServiceGuardConfigError } from '../src/config.ts';
 import { entityTarget } from '../src/entityTargets.ts';
 import { combineHealth, metricRisk } from '../src/health.ts';
-import { lastCompletePeriod, shardOf, shardTaskId } from '../src/shards.ts';
+import { lastCompletePeriod, workerTaskId } from '../src/shards.ts';
 import type { MetricSettings } from '../src/config.ts';
 
 const base = {
@@ -277,16 +277,9 @@ describe('health', () => {
   });
 });
 
-describe('shards and periods', () => {
-  it('spreads refs over shards stably and roughly evenly', () => {
-    const refs = Array.from({ length: 4000 }, (_, i) => `component:default/service-${i}`);
-    const counts = new Array(8).fill(0);
-    for (const r of refs) counts[shardOf(r, 8)]++;
-    // Each shard within 15% of the mean (500).
-    for (const c of counts) expect(Math.abs(c - 500)).toBeLessThan(75);
-    // FNV-1a 32 of "a" is 0xe40c292c: the hash is the documented one, so every replica agrees.
-    expect(shardOf('a', 2 ** 31)).toBe(0xe40c292c % 2 ** 31);
-    expect(shardTaskId(3)).toBe('service-guard:shard-3');
+describe('worker tasks and periods', () => {
+  it('names worker tasks per replica', () => {
+    expect(workerTaskId(3)).toBe('service-guard:worker-3');
   });
 
   it('analyses the last complete period', () => {
@@ -296,5 +289,45 @@ describe('shards and periods', () => {
       end: Date.UTC(2026, 0, 1, 10, 5),
     });
     expect(lastCompletePeriod(Date.UTC(2026, 0, 1, 10, 5), 5 * 60_000).end).toBe(Date.UTC(2026, 0, 1, 10, 5));
+  });
+});
+
+describe('provider hosts come from config only', () => {
+  const withProvider = (provider: Record<string, unknown>) =>
+    new ConfigReader({ serviceGuard: { providers: { api: provider } } } as never);
+  const http = (url: string) => ({
+    type: 'http',
+    url,
+    pick: { points: '$', timestamp: 't', value: 'v', instance: 'i' },
+  });
+
+  it('refuses a template in the scheme, host or port, naming the key', () => {
+    for (const url of [
+      'http://{{service}}:8080/metrics?q={{query}}',
+      'http://metrics.{{namespace}}.svc/api',
+      'http://apm.example.com:{{port}}/api',
+      '{{scheme}}://apm.example.com/api',
+      'https://user:{{service}}@apm.example.com/api',
+      'http://apm.example.com{{path}}',
+    ]) {
+      expect(() => readServiceGuardConfig(withProvider(http(url))), url).toThrow(
+        /serviceGuard\.providers\.api\.url: the scheme, host and port must be written out/,
+      );
+    }
+    expect(() =>
+      readServiceGuardConfig(
+        withProvider({ type: 'datadog', apiKey: 'k', appKey: 'a', baseUrl: 'https://{{site}}' }),
+      ),
+    ).toThrow(/serviceGuard\.providers\.api\.baseUrl/);
+    expect(() => readServiceGuardConfig(withProvider(http('file:///etc/passwd')))).toThrow(/http or https/);
+  });
+
+  it('takes templates in the path and query', () => {
+    const s = readServiceGuardConfig(
+      withProvider(
+        http('https://apm.example.com:8443/api/{{service}}/series?q={{query}}&from={{startSeconds}}'),
+      ),
+    );
+    expect(s.providers.get('api')?.type).toBe('http');
   });
 });

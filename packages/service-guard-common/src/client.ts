@@ -59,9 +59,18 @@ export function entityPath(ref: EntityRefLike): string {
 /** What the frontend (and the Action) can ask the backend. */
 export interface ServiceGuardApi {
   getHealth(entity: EntityRefLike, options?: { limit?: number; since?: string }): Promise<HealthResponse>;
-  getVerifications(entity: EntityRefLike, options?: { limit?: number }): Promise<VerificationsResponse>;
+  /** One page of verifications, newest first; `cursor` is the previous page's `nextCursor`. */
+  getVerifications(
+    entity: EntityRefLike,
+    options?: { limit?: number; cursor?: string },
+  ): Promise<VerificationsResponse>;
+  /** One verification with its per-metric and log details. */
+  getVerification(entity: EntityRefLike, id: string): Promise<DeploymentVerification>;
   postVerification(input: DeploymentVerificationInput): Promise<DeploymentVerification>;
-  getFeedback(entity: EntityRefLike): Promise<FeedbackResponse>;
+  getFeedback(
+    entity: EntityRefLike,
+    options?: { limit?: number; cursor?: string },
+  ): Promise<FeedbackResponse>;
   postFeedback(
     entity: EntityRefLike,
     clusterId: string,
@@ -87,16 +96,26 @@ export class ServiceGuardClient implements ServiceGuardApi {
     return this.#request('GET', `/entities/${entityPath(entity)}/health${query(options)}`);
   }
 
-  getVerifications(entity: EntityRefLike, options: { limit?: number } = {}): Promise<VerificationsResponse> {
+  getVerifications(
+    entity: EntityRefLike,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<VerificationsResponse> {
     return this.#request('GET', `/entities/${entityPath(entity)}/verifications${query(options)}`);
+  }
+
+  getVerification(entity: EntityRefLike, id: string): Promise<DeploymentVerification> {
+    return this.#request('GET', `/entities/${entityPath(entity)}/verifications/${encodeURIComponent(id)}`);
   }
 
   postVerification(input: DeploymentVerificationInput): Promise<DeploymentVerification> {
     return this.#request('POST', '/verifications', input);
   }
 
-  getFeedback(entity: EntityRefLike): Promise<FeedbackResponse> {
-    return this.#request('GET', `/entities/${entityPath(entity)}/feedback`);
+  getFeedback(
+    entity: EntityRefLike,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<FeedbackResponse> {
+    return this.#request('GET', `/entities/${entityPath(entity)}/feedback${query(options)}`);
   }
 
   postFeedback(

@@ -135,6 +135,12 @@ export interface HealthResponse {
   current: HealthSnapshot | null;
   /** Newest first, at most `limit` entries (the current one included). */
   history: HealthHistoryEntry[];
+  /**
+   * Whether the schedule keeps up with this entity: the last complete period (`expectedPeriodStart`) and
+   * how far the latest analysis lags behind it (`lateByMs`, 0 when current). Null when the entity has not
+   * opted in.
+   */
+  freshness: { expectedPeriodStart: string; lateByMs: number | null } | null;
 }
 
 /** A verdict of a deployment verification (the GitHub Action). */
@@ -159,7 +165,7 @@ export interface DeploymentVerificationInput {
   runUrl?: string;
   /** The rollback workflow run the Action dispatched after this verification, when it dispatched one. */
   rollbackRunUrl?: string;
-  /** Per-metric results, at most 200. */
+  /** Per-metric results, at most 100 (explanations of at most 1,000 characters). */
   metrics?: { metric: string; outcome: SignalOutcome; risk: number; explanation: string }[];
   logs?: { outcome: SignalOutcome; risk: number; explanation: string };
 }
@@ -167,15 +173,23 @@ export interface DeploymentVerificationInput {
 /** A stored verification. */
 export interface DeploymentVerification extends DeploymentVerificationInput {
   id: string;
-  /** Who posted it: a service principal's subject or a user entity ref. */
+  /**
+   * Who posted it: the subject of the service principal whose token was used (e.g. `external:github-action`
+   * for a static external-access token); only service principals may post verifications.
+   */
   createdBy: string;
   createdAt: string;
 }
 
-/** `GET /entities/:kind/:namespace/:name/verifications`. */
+/** A verification as listed: without its per-metric and log details (`GET .../verifications/:id` has them). */
+export type DeploymentVerificationSummary = Omit<DeploymentVerification, 'metrics' | 'logs'>;
+
+/** `GET /entities/:kind/:namespace/:name/verifications?limit=&cursor=`: one page, newest first. */
 export interface VerificationsResponse {
   entityRef: string;
-  items: DeploymentVerification[];
+  items: DeploymentVerificationSummary[];
+  /** Pass as `cursor` to get the next (older) page; absent on the last page. */
+  nextCursor?: string;
 }
 
 /** `POST /entities/:kind/:namespace/:name/clusters/:clusterId/feedback`. */
@@ -197,11 +211,13 @@ export interface LogClusterFeedback extends LogClusterFeedbackInput {
   createdAt: string;
 }
 
-/** `GET /entities/:kind/:namespace/:name/feedback`. */
+/** `GET /entities/:kind/:namespace/:name/feedback?limit=&cursor=`: one page. */
 export interface FeedbackResponse {
   entityRef: string;
   /** Newest first; the newest entry per cluster is the one in force. */
   items: LogClusterFeedback[];
+  /** Pass as `cursor` to get the next (older) page; absent on the last page. */
+  nextCursor?: string;
 }
 
 /** `POST /run`: with `entityRef`, analyse that entity now; without, start every shard task now. */
@@ -215,7 +231,7 @@ export type RunNowResponse =
   | { status: 'already-analysed'; snapshot: HealthSnapshot }
   | { status: 'triggered'; tasks: string[] };
 
-/** Body of every error answer. */
+/** Body of every error answer (Backstage's error body; `fields` added for validation errors). */
 export interface ServiceGuardErrorBody {
   error: { name: string; message: string };
   /** For validation errors: the fields at fault, e.g. `body.score`. */

@@ -45,16 +45,34 @@ export class InMemoryServiceGuard implements ServiceGuardApi {
       const h = this.health.get(InMemoryServiceGuard.key(entity));
       const entityRef =
         typeof entity === 'string' ? entity : `${entity.kind}:${entity.namespace}/${entity.name}`;
-      if (!h) return { entityRef, current: null, history: [] };
+      if (!h) return { entityRef, current: null, history: [], freshness: null };
       return { ...h, history: h.history.slice(0, options.limit ?? 50) };
     });
   }
 
-  getVerifications(entity: EntityRefLike, options: { limit?: number } = {}): Promise<VerificationsResponse> {
-    return this.#read(() => ({
-      entityRef: String(entity),
-      items: (this.verifications.get(InMemoryServiceGuard.key(entity)) ?? []).slice(0, options.limit ?? 50),
-    }));
+  /** Pages like the backend: newest first, `cursor` the offset of the next page. */
+  getVerifications(
+    entity: EntityRefLike,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<VerificationsResponse> {
+    return this.#read(() => {
+      const all = this.verifications.get(InMemoryServiceGuard.key(entity)) ?? [];
+      const from = Number(options.cursor ?? 0);
+      const to = from + (options.limit ?? 20);
+      return {
+        entityRef: String(entity),
+        items: all.slice(from, to).map(({ metrics: _m, logs: _l, ...summary }) => summary),
+        ...(to < all.length ? { nextCursor: String(to) } : {}),
+      };
+    });
+  }
+
+  getVerification(entity: EntityRefLike, id: string): Promise<DeploymentVerification> {
+    return this.#read(() => {
+      const v = (this.verifications.get(InMemoryServiceGuard.key(entity)) ?? []).find((x) => x.id === id);
+      if (!v) throw new ServiceGuardApiError(404, `no verification ${id}`);
+      return v;
+    });
   }
 
   async postVerification(input: DeploymentVerificationInput): Promise<DeploymentVerification> {

@@ -132,7 +132,12 @@ export function failingSnapshot(): HealthSnapshot {
 }
 
 export function failingHealth(): HealthResponse {
-  return { entityRef: 'component:default/checkout', current: failingSnapshot(), history: history() };
+  return {
+    entityRef: 'component:default/checkout',
+    current: failingSnapshot(),
+    history: history(),
+    freshness: { expectedPeriodStart: failingSnapshot().periodStart, lateByMs: 0 },
+  };
 }
 
 export function verification(overrides: Partial<DeploymentVerification> = {}): DeploymentVerification {
