@@ -66,10 +66,11 @@ class FieldsError extends InputError {
   }
 }
 
+// Each part as long as the whole ref may be; `refOf` bounds the ref itself.
 const namePart = z
   .string()
   .min(1)
-  .max(253)
+  .max(MAX_REF)
   .regex(/^[A-Za-z0-9._~-]+$/, 'may hold only letters, digits and . _ ~ -');
 
 const entityParams = z.object({ kind: namePart, namespace: namePart, name: namePart });

@@ -99,7 +99,7 @@ describe('credentials rotated in app-config', () => {
   });
 
   it('uses the new token from the next run on, without a restart, and never shows a token', async () => {
-    expect(await client.runNow()).toEqual({ status: 'triggered', tasks: ['service-guard:shard-0'] });
+    expect(await client.runNow()).toEqual({ status: 'triggered', tasks: ['service-guard:worker-0'] });
     let health: HealthResponse = await client.getHealth('component:default/web');
     expect(health.current?.state).toBe('no-data');
     expect(health.current?.metrics[0]?.reason).toMatch(/401/);

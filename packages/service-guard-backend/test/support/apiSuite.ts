@@ -122,7 +122,7 @@ export function describeServiceGuardApi(
     it('runs, and each entity gets the state its data calls for', async () => {
       const run = await post('/run', {}, adminHeader());
       expect(run.status).toBe(202);
-      expect(await run.json()).toEqual({ status: 'triggered', tasks: ['service-guard:shard-0'] });
+      expect(await run.json()).toEqual({ status: 'triggered', tasks: ['service-guard:worker-0'] });
 
       const health = async (name: string) =>
         (await (

@@ -10,9 +10,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { catalogServiceRef, type CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { Entity } from '@backstage/catalog-model';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import knexFactory, { type Knex } from 'knex';
 import { createServiceGuardPlugin, type RunObserver } from '../../src/index.ts';
 
@@ -50,8 +51,53 @@ export interface StartOptions {
   clock?: () => number;
   observer?: RunObserver;
   permissions?: PermissionsService;
-  /** Run every shard task once while starting (the test scheduler only). */
+  /** Run every worker task once while starting (the test scheduler only). */
   runOnStartup?: boolean;
+  /**
+   * The catalog's read policy (catalog.entity.read) for user principals: which entities a user sees.
+   * Service principals see everything. Default: every user sees everything.
+   */
+  canRead?: (userEntityRef: string, entityRef: string) => boolean;
+  /** Told every catalog call (method name, principal type). */
+  onCatalogCall?: (method: string, principal: string) => void;
+  /** Told every task the plugin schedules (the test scheduler only). */
+  onScheduleTask?: (task: { id: string; frequency: unknown; scope?: string }) => void;
+}
+
+/**
+ * The in-memory catalog, answering user principals only with the entities `canRead` lets them see, as the
+ * catalog's permission integration does for catalog.entity.read.
+ */
+function permittedCatalog(o: StartOptions): CatalogService {
+  const inner = catalogServiceMock({ entities: o.entities });
+  const userOf = (options: unknown) => {
+    const p = (options as { credentials?: BackstageCredentials })?.credentials?.principal as
+      | { type: string; userEntityRef?: string }
+      | undefined;
+    return { type: p?.type ?? 'none', user: p?.type === 'user' ? p.userEntityRef! : undefined };
+  };
+  const visible = (options: unknown) => {
+    const { user } = userOf(options);
+    return (e: Entity | undefined) =>
+      e !== undefined && (user === undefined || !o.canRead || o.canRead(user, stringifyEntityRef(e)));
+  };
+  return new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const options = args[1];
+        o.onCatalogCall?.(String(prop), userOf(options).type);
+        const result = await value.apply(target, args);
+        if (prop === 'getEntities' || prop === 'queryEntities') {
+          const r = result as { items: Entity[] };
+          return { ...r, items: r.items.filter(visible(options)) };
+        }
+        if (prop === 'getEntityByRef') return visible(options)(result as Entity) ? result : undefined;
+        return result;
+      };
+    },
+  }) as CatalogService;
 }
 
 export interface StartedBackend {
@@ -75,12 +121,10 @@ export async function startServiceGuard(o: StartOptions): Promise<StartedBackend
         ...(o.observer ? { observer: o.observer } : {}),
       }),
       config,
-      catalogServiceMock.factory({ entities: o.entities }),
+      createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => permittedCatalog(o) }),
       mockServices.database.factory({ knex: o.knex }),
       mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
-      o.realScheduler
-        ? schedulerServiceFactory
-        : mockServices.scheduler.factory({ skipTaskRunOnStartup: !o.runOnStartup }),
+      o.realScheduler ? schedulerServiceFactory : recordingScheduler(o),
       createServiceFactory({
         service: coreServices.permissions,
         deps: {},
@@ -95,3 +139,20 @@ export async function startServiceGuard(o: StartOptions): Promise<StartedBackend
 export const adminHeader = () => mockCredentials.user.header('user:default/admin');
 export const userHeader = () => mockCredentials.user.header('user:default/guest');
 export const serviceHeader = () => mockCredentials.service.header();
+
+/** The test scheduler, telling `onScheduleTask` about every task scheduled. */
+function recordingScheduler(o: StartOptions) {
+  const scheduler = mockServices.scheduler() as ReturnType<typeof mockServices.scheduler> & {
+    factory(options: { skipTaskRunOnStartup: boolean }): ReturnType<typeof mockServices.scheduler.factory>;
+  };
+  const schedule = scheduler.scheduleTask.bind(scheduler);
+  scheduler.scheduleTask = async (task) => {
+    o.onScheduleTask?.({
+      id: task.id,
+      frequency: task.frequency,
+      ...(task.scope ? { scope: task.scope } : {}),
+    });
+    await schedule(task);
+  };
+  return scheduler.factory({ skipTaskRunOnStartup: !o.runOnStartup });
+}

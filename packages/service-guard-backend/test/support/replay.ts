@@ -102,6 +102,9 @@ export function serviceGuardConfig(options: {
   logs?: boolean;
   frequency?: object;
   concurrency?: number;
+  /** Claim lease (schedule.lease); default the plugin's. */
+  leaseMs?: number;
+  timeout?: object;
 }): Record<string, unknown> {
   return {
     providers: { recorded: { type: 'replay', file: options.replayFile } },
@@ -122,8 +125,9 @@ export function serviceGuardConfig(options: {
     },
     schedule: {
       frequency: options.frequency ?? { minutes: 30 },
-      timeout: { minutes: 5 },
+      timeout: options.timeout ?? { minutes: 5 },
       period: { milliseconds: options.periodMs },
+      ...(options.leaseMs ? { lease: { milliseconds: options.leaseMs } } : {}),
       history: { milliseconds: options.historyMs },
       shards: options.shards ?? 1,
       concurrency: options.concurrency ?? 4,
