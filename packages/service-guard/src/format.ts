@@ -100,6 +100,15 @@ export function formatAgo(iso: string, now: number): string {
   return `${Math.floor(h / 24)} days ago`;
 }
 
+/** A duration in ms as `25 min`, `3 h` or `2 days`. */
+export function formatDuration(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  if (min < 60) return `${min} min`;
+  const h = Math.round(min / 60);
+  if (h < 48) return `${h} h`;
+  return `${Math.round(h / 24)} days`;
+}
+
 /** A risk 0..1 as a percentage. */
 export function formatRisk(risk: number): string {
   return `${Math.round(risk * 100)}%`;

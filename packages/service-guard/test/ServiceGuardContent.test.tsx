@@ -130,6 +130,35 @@ describe('Service Guard tab', () => {
     );
   });
 
+  it('shows who posted each verification, and loads older ones a page at a time', async () => {
+    const backend = new InMemoryServiceGuard();
+    backend.health.set('component/default/checkout', failingHealth());
+    backend.verifications.set(
+      'component/default/checkout',
+      Array.from({ length: 13 }, (_, i) =>
+        verification({ id: String(100 - i), version: `2.${13 - i}.0`, createdBy: 'external:github-action' }),
+      ),
+    );
+    setup({ backend });
+    const user = userEvent.setup();
+    expect(await screen.findAllByTestId('verification')).toHaveLength(10);
+    expect(screen.getAllByLabelText('posted by')[0]!.textContent).toBe('posted by external:github-action');
+    await user.click(screen.getByRole('button', { name: 'Show older verifications' }));
+    expect(await screen.findByText('version 2.1.0')).toBeTruthy();
+    expect(screen.getAllByTestId('verification')).toHaveLength(13);
+    expect(screen.queryByRole('button', { name: 'Show older verifications' })).toBeNull();
+  });
+
+  it('says when the analysis is late, and by how much', async () => {
+    const backend = new InMemoryServiceGuard();
+    backend.health.set('component/default/checkout', {
+      ...failingHealth(),
+      freshness: { expectedPeriodStart: '2026-11-20T13:00:00.000Z', lateByMs: 90 * 60_000 },
+    });
+    setup({ backend });
+    expect((await screen.findByLabelText('late')).textContent).toMatch(/^Analysis is late by 2 h/);
+  });
+
   it('links no rollback run when none was dispatched or its address is not a web address', async () => {
     await renderInTestApp(
       <ul>

@@ -1,11 +1,16 @@
 import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
-import type { HealthSnapshot } from '@vigil/backstage-plugin-service-guard-common';
-import { formatAgo, formatTime, stateLabel, stateTone } from '../format.ts';
+import type { HealthResponse, HealthSnapshot } from '@vigil/backstage-plugin-service-guard-common';
+import { formatAgo, formatDuration, formatTime, stateLabel, stateTone } from '../format.ts';
 import { StatusLabel } from './StatusLabel.tsx';
 
 /** The health now: state, score and the reasons in words, most important first. */
-export function HealthSummary(props: { current: HealthSnapshot; now: number }) {
+export function HealthSummary(props: {
+  current: HealthSnapshot;
+  freshness?: HealthResponse['freshness'];
+  now: number;
+}) {
   const { current } = props;
+  const lateBy = props.freshness?.lateByMs ?? 0;
   return (
     <Card>
       <CardHeader>
@@ -26,6 +31,12 @@ export function HealthSummary(props: { current: HealthSnapshot; now: number }) {
             {formatAgo(current.analysedAt, props.now)}
             {current.profile ? ` with profile "${current.profile}"` : ''}.
           </Text>
+          {lateBy > 0 ? (
+            <Text as="p" variant="body-medium" color="warning" aria-label="late">
+              Analysis is late by {formatDuration(lateBy)}: the latest analysed period is older than the
+              schedule promises, so this health may be out of date (see the backend log).
+            </Text>
+          ) : null}
           {current.reasons.length > 0 ? (
             <ul aria-label="reasons" style={{ margin: 0, paddingLeft: '1.25em' }}>
               {current.reasons.map((r) => (

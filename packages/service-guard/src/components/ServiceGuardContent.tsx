@@ -10,11 +10,10 @@ import { LogClusters } from './LogClusters.tsx';
 import { MetricChart } from './MetricChart.tsx';
 import { RiskTimeline } from './RiskTimeline.tsx';
 import { LoadError, Loading, NotAnalysedYet, OptIn } from './States.tsx';
-import { Verifications } from './Verifications.tsx';
+import { VERIFICATIONS_PAGE, Verifications } from './Verifications.tsx';
 
 /** Periods shown in the risk timeline. */
 const HISTORY = 48;
-const VERIFICATIONS = 10;
 
 /** The "Service Guard" tab of an entity page. */
 export function ServiceGuardContent(props: { now?: () => number }) {
@@ -30,7 +29,7 @@ function ServiceGuardTab(props: { entityRef: string; now: () => number }) {
     () =>
       Promise.all([
         api.getHealth(entityRef, { limit: HISTORY }),
-        api.getVerifications(entityRef, { limit: VERIFICATIONS }),
+        api.getVerifications(entityRef, { limit: VERIFICATIONS_PAGE }),
       ]),
     entityRef,
   );
@@ -40,7 +39,11 @@ function ServiceGuardTab(props: { entityRef: string; now: () => number }) {
   const current = health.current;
   return (
     <Flex direction="column" gap="4" data-testid="service-guard-tab">
-      {current ? <HealthSummary current={current} now={props.now()} /> : <NotAnalysedYet />}
+      {current ? (
+        <HealthSummary current={current} freshness={health.freshness} now={props.now()} />
+      ) : (
+        <NotAnalysedYet />
+      )}
       {health.history.length > 0 ? <RiskTimeline history={health.history} /> : null}
       {current ? (
         <Card>
@@ -67,7 +70,7 @@ function ServiceGuardTab(props: { entityRef: string; now: () => number }) {
         </Card>
       ) : null}
       {current ? <LogClusters entityRef={entityRef} logs={current.logs} /> : null}
-      <Verifications items={verifications.items} />
+      <Verifications entityRef={entityRef} first={verifications} />
     </Flex>
   );
 }

@@ -1,10 +1,16 @@
-import { Card, CardBody, CardHeader, Flex, Link, Text } from '@backstage/ui';
-import type { DeploymentVerification } from '@vigil/backstage-plugin-service-guard-common';
+import { Button, Card, CardBody, CardHeader, Flex, Link, Text } from '@backstage/ui';
+import { useApi } from '@backstage/frontend-plugin-api';
+import type {
+  DeploymentVerificationSummary,
+  VerificationsResponse,
+} from '@vigil/backstage-plugin-service-guard-common';
+import { useState } from 'react';
+import { serviceGuardApiRef } from '../api.ts';
 import { formatTime, verdictLabel, verdictTone } from '../format.ts';
 import { StatusLabel } from './StatusLabel.tsx';
 
 /** The rollback run's address, when the Action dispatched one and it is a web address. */
-export function rollbackUrlOf(v: DeploymentVerification): string | undefined {
+export function rollbackUrlOf(v: DeploymentVerificationSummary): string | undefined {
   return safeHttpUrl(v.rollbackRunUrl);
 }
 
@@ -13,7 +19,7 @@ function safeHttpUrl(u: string | undefined): string | undefined {
 }
 
 /** One verification of the Action as one line of facts, then its reason. */
-export function VerificationItem(props: { v: DeploymentVerification }) {
+export function VerificationItem(props: { v: DeploymentVerificationSummary }) {
   const { v } = props;
   const run = safeHttpUrl(v.runUrl);
   const rollback = rollbackUrlOf(v);
@@ -50,14 +56,42 @@ export function VerificationItem(props: { v: DeploymentVerification }) {
               {v.repository}@{v.commitSha.slice(0, 7)}
             </Text>
           ) : null}
+          <Text as="span" variant="body-small" color="secondary" aria-label="posted by">
+            posted by {v.createdBy}
+          </Text>
         </Flex>
       </Flex>
     </li>
   );
 }
 
-/** The deployment verifications the GitHub Action reported, newest first. */
-export function Verifications(props: { items: readonly DeploymentVerification[] }) {
+/** Verifications per page of the tab. */
+export const VERIFICATIONS_PAGE = 10;
+
+/**
+ * The deployment verifications the GitHub Action reported, newest first: the first page comes with the
+ * tab, older ones a page at a time on request.
+ */
+export function Verifications(props: { entityRef: string; first: VerificationsResponse }) {
+  const api = useApi(serviceGuardApiRef);
+  const [items, setItems] = useState<DeploymentVerificationSummary[]>(props.first.items);
+  const [cursor, setCursor] = useState(props.first.nextCursor);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const more = async () => {
+    if (!cursor) return;
+    setLoading(true);
+    setError(undefined);
+    try {
+      const page = await api.getVerifications(props.entityRef, { limit: VERIFICATIONS_PAGE, cursor });
+      setItems((old) => [...old, ...page.items]);
+      setCursor(page.nextCursor);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  };
   return (
     <Card>
       <CardHeader>
@@ -66,20 +100,32 @@ export function Verifications(props: { items: readonly DeploymentVerification[] 
         </Text>
       </CardHeader>
       <CardBody>
-        {props.items.length === 0 ? (
+        {items.length === 0 ? (
           <Text as="p" variant="body-medium" color="secondary">
             No deployment verified yet. Add the Vigil step after your deploy step, with its Backstage inputs,
             and each verification will be listed here.
           </Text>
         ) : (
-          <ul
-            aria-label="deployment verifications"
-            style={{ margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: 14 }}
-          >
-            {props.items.map((v) => (
-              <VerificationItem key={v.id} v={v} />
-            ))}
-          </ul>
+          <Flex direction="column" gap="3">
+            <ul
+              aria-label="deployment verifications"
+              style={{ margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: 14 }}
+            >
+              {items.map((v) => (
+                <VerificationItem key={v.id} v={v} />
+              ))}
+            </ul>
+            {error ? (
+              <Text as="p" variant="body-small" color="danger">
+                Could not load older verifications: {error}
+              </Text>
+            ) : null}
+            {cursor ? (
+              <Button size="small" variant="secondary" isDisabled={loading} onPress={() => void more()}>
+                Show older verifications
+              </Button>
+            ) : null}
+          </Flex>
         )}
       </CardBody>
     </Card>
