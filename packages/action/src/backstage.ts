@@ -16,9 +16,13 @@ export interface VerificationContext {
   rollbackRunUrl?: string;
 }
 
-/** The backend's limits (its request validation): longer texts are cut, extra metrics dropped. */
+/**
+ * The backend's limits (its request validation, `VERIFICATION_LIMITS` of the Service Guard backend): longer
+ * texts are cut, extra metrics dropped, so a verification always fits (well under its 256 KB body limit).
+ */
 const maxText = 4000;
-const maxMetrics = 200;
+const maxExplanation = 1000;
+const maxMetrics = 100;
 const maxUrl = 2000;
 
 /** Whether the backend takes the address (http or https, at most 2,000 characters). */
@@ -33,7 +37,7 @@ function acceptedUrl(u: string | undefined): u is string {
 
 /** The body of the POST, built from the report. */
 export function verificationInput(report: Report, ctx: VerificationContext): DeploymentVerificationInput {
-  const cut = (s: string) => (s.length > maxText ? `${s.slice(0, maxText - 1)}…` : s);
+  const cut = (s: string, max = maxText) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
   return {
     entityRef: ctx.entityRef,
     verdict: report.verdict,
@@ -53,7 +57,7 @@ export function verificationInput(report: Report, ctx: VerificationContext): Dep
       metric: m.metric,
       outcome: m.outcome,
       risk: m.risk,
-      explanation: cut(m.explanation),
+      explanation: cut(m.explanation, maxExplanation),
     })),
     ...(report.logs
       ? {
@@ -110,9 +114,9 @@ export async function postVerification(
     }
     const hint =
       res.status === 401 || res.status === 403
-        ? ': check backstage-token (a static token of backend.auth.externalAccess that may call service-guard)'
+        ? ': check backstage-token (a static or JWKS token of backend.auth.externalAccess that may call service-guard; a user token is refused)'
         : res.status === 404
-          ? ': check backstage-url and that the Service Guard backend plugin is installed'
+          ? ': check backstage-url, that the Service Guard backend plugin is installed, and that the entity is in the catalog'
           : '';
     throw new Error(`Backstage answered ${res.status} to POST ${url}${detail ? ` (${detail})` : ''}${hint}`);
   }

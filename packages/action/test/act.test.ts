@@ -100,6 +100,20 @@ describe('Backstage', () => {
     );
     expect(long.reason).toHaveLength(4000);
     expect(body).not.toHaveProperty('rollbackRunUrl');
+    // At most 100 metrics with explanations of at most 1,000 characters: what the backend accepts.
+    const wide = verificationInput(
+      {
+        ...report,
+        metrics: Array.from({ length: 150 }, (_, i) => ({
+          ...report.metrics[0]!,
+          metric: `m${i}`,
+          explanation: 'e'.repeat(3000),
+        })),
+      },
+      { entityRef: 'component:default/a' },
+    );
+    expect(wide.metrics).toHaveLength(100);
+    expect(Math.max(...wide.metrics!.map((m) => m.explanation.length))).toBe(1000);
   });
 
   it('links the rollback run when one was dispatched, and leaves out an address the backend would refuse', () => {

@@ -6,6 +6,8 @@ import './support/jestShim.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { Report } from '@vigil/core';
 import type {
   DeploymentVerification,
   ServiceGuardErrorBody,
@@ -21,6 +23,7 @@ import {
   startServiceGuard,
   userHeader,
 } from './support/backend.ts';
+import { postVerification, verificationInput } from '../../action/src/backstage.ts';
 import { startPostgres, type TestPostgres } from './support/postgres.ts';
 import {
   component,
@@ -270,5 +273,42 @@ describe('Service Guard API, as a careless client or an ordinary user meets it (
     expect((await get(`/entities/component/default/secret/verifications/${id}`, userHeader())).status).toBe(
       404,
     );
+  });
+
+  it("takes the GitHub Action's largest verification through the Action's own client", async () => {
+    const report = {
+      verdict: 'fail',
+      score: 12,
+      reason: 'r'.repeat(9000),
+      startedAt: '2026-11-20T11:00:00Z',
+      finishedAt: '2026-11-20T11:40:00Z',
+      version: '3.0.0',
+      strategy: { type: 'canary' },
+      metrics: Array.from({ length: 300 }, (_, i) => ({
+        metric: `metric_${i}`,
+        outcome: 'fail',
+        risk: 0.9,
+        explanation: `p99 ${'é'.repeat(5000)}`,
+      })),
+      logs: { outcome: 'fail', risk: 0.8, explanation: 'l'.repeat(9000) },
+    } as unknown as Report;
+    const body = verificationInput(report, {
+      entityRef: 'component:default/calm',
+      runUrl: 'https://github.com/acme/calm/actions/runs/77',
+    });
+    const base = backend.baseUrl.replace(/\/api\/service-guard$/, '');
+    const id = await postVerification(base, mockCredentials.service.token(), body);
+    const stored = (await (
+      await get(`/entities/component/default/calm/verifications/${id}`, userHeader())
+    ).json()) as DeploymentVerification;
+    expect(stored.metrics).toHaveLength(100);
+    expect(stored.createdBy).toBe('external:test-service');
+    // A user's token gets the Action's hint, not a stored verification.
+    const refused = await postVerification(
+      base,
+      mockCredentials.user.token('user:default/admin'),
+      body,
+    ).catch((e: Error) => e);
+    expect((refused as Error).message).toMatch(/Backstage answered 403 .*a user token is refused/);
   });
 });

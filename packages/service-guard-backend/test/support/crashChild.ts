@@ -25,6 +25,8 @@ const backend = await startServiceGuard({
       historyMs: 24 * HOUR,
       shards: 2,
       concurrency: 4,
+      // The killed process's claims are taken over after this long (it renews them while alive).
+      leaseMs: 3_000,
     }),
   },
   knex,
