@@ -58,16 +58,18 @@ class Gen {
   ip(): string {
     return `10.${this.int(256)}.${this.int(256)}.${this.int(256)}`;
   }
-  /** A byte count with or without a unit, glued or not: `512`, `512KB`, `512 KB`, `1.5 MB`. */
+  /** A byte count with or without a unit, glued or not: `512`, `512KB`, `512 KB`, `1.5MB`, `512B`. */
   size(): string {
     const n = this.int(4096);
-    switch (this.int(4)) {
+    switch (this.int(5)) {
       case 0:
         return `${n}`;
       case 1:
         return `${n}KB`;
       case 2:
         return `${(n / 10).toFixed(1)}MB`;
+      case 3:
+        return `${n} KB`;
       default:
         return `${n}B`;
     }

@@ -20,6 +20,7 @@
 import { templateId } from './hash.ts';
 import { createMaskedKeyScanner } from './keyScanner.ts';
 import { WILDCARD } from './masking.ts';
+import { isLengthVariant, wordsOf } from './produce.ts';
 
 /** Settings of the miner. The defaults are the one configuration used for every log source. */
 export interface TemplateMinerOptions {
@@ -93,6 +94,13 @@ interface Group {
   current: TemplateMatch | null;
   /** The final template of every shape when the group did not split, else null (valid with `finalVersion`). */
   whole: TemplateMatch | null;
+  /**
+   * A group of another length whose event this one is (see `lengthVariant`): its messages take that group's
+   * template while it is whole and in memory.
+   */
+  alias: Group | null;
+  /** False once evicted or absorbed. */
+  live: boolean;
 }
 
 /** The online template miner. */
@@ -122,6 +130,10 @@ const DEFAULTS: Required<TemplateMinerOptions> = {
 // and none disagrees: fewer would merge short sibling events (`DMA zone: ...`, `Normal zone: ...`).
 const FIRST_WORD_MIN_CONSTANTS = 6;
 
+// How many tokens more or fewer a length variant of a group may have (a value printed with a unit, a list
+// of one to a few values).
+const LENGTH_VARIANT_SPAN = 3;
+
 const RECENT_MESSAGES = 4096;
 const RECENT_WINDOW = 256;
 
@@ -144,6 +156,8 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
   const byLength = new Map<number, Group[]>();
   let groupCount = 0;
   let tick = 0;
+  // Groups with a variable by their words, for `lengthVariant`.
+  const byWords = new Map<string, Group[]>();
 
   function bucketOf(tokens: string[]): string {
     const first = tokens[0] ?? '';
@@ -255,8 +269,36 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     return g;
   }
 
+  // A group of another length (up to LENGTH_VARIANT_SPAN tokens more or fewer) whose words are all equal to
+  // these and whose variables differ only in how many tokens they span (see `isLengthVariant`).
+  // Groups are indexed by their words (`wordsOf`) when created; a group generalised since then is missed.
+  function lengthVariant(g: Group): Group | null {
+    const tokens = g.tokens;
+    if (!tokens.some((t) => t.includes(WILDCARD))) return null;
+    const words = wordsOf(tokens);
+    let list = byWords.get(words);
+    if (!list) {
+      list = [];
+      byWords.set(words, list);
+    }
+    const n = tokens.length;
+    let found: Group | null = null;
+    let live = 0;
+    for (const h of list) {
+      if (!h.live) continue;
+      list[live++] = h;
+      const m = h.tokens.length;
+      if (found || h.alias || m === n || Math.abs(m - n) > LENGTH_VARIANT_SPAN) continue;
+      if (isLengthVariant(h.tokens, tokens)) found = h;
+    }
+    list.length = live;
+    list.push(g);
+    return found;
+  }
+
   function removeGroups(drop: Set<Group>): void {
     for (const g of drop) {
+      g.live = false;
       const list = buckets.get(g.bucket);
       if (list) {
         const kept = list.filter((x) => x !== g);
@@ -314,6 +356,8 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
         finalVersion: -1,
         current: null,
         whole: null,
+        alias: null,
+        live: true,
       };
       list.push(group);
       const same = byLength.get(tokens.length);
@@ -321,6 +365,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       else byLength.set(tokens.length, [group]);
       groupCount++;
       group = mergeSiblings(group, constants);
+      if (group.shapes.length === 0) group.alias = lengthVariant(group);
       if (groupCount > o.maxClusters) evictGroups();
     }
     const shape: Shape = {
@@ -363,7 +408,10 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       if (kept.length === 0) byLength.delete(length);
       else byLength.set(length, kept);
     }
-    for (const g of drop) for (const s of g.shapes) forget(s);
+    for (const g of drop) {
+      g.live = false;
+      for (const s of g.shapes) forget(s);
+    }
     groupCount -= drop.size;
   }
 
@@ -406,7 +454,9 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       }
     }
     if (!shape) {
-      const hash = scanner.scan(message);
+      // Fields of a JSON object (`{"a":1,"b":"x"}`) are tokens of their own, as words between spaces are.
+      const text = message.includes(',"') ? message.replaceAll(',"', ', "') : message;
+      const hash = scanner.scan(text);
       shape = shapes.get(hash);
       while (shape && !scanner.matches(shape.key)) shape = shape.nextSameHash ?? undefined;
       if (!shape) {
@@ -436,6 +486,11 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
   function resolve(ref: ShapeRef): TemplateMatch {
     const shape = ref as Shape;
     const group = shape.group;
+    const alias = group.alias;
+    if (alias?.live) {
+      finalise(alias);
+      if (alias.whole) return alias.whole;
+    }
     finalise(group);
     if (shape.matchVersion === group.finalVersion) return shape.match!;
     // A forgotten shape: the group's one final template when it did not split (the shapes it kept are like
@@ -448,7 +503,8 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
   return {
     add(message) {
       const shape = addShape(message);
-      const g = shape.group;
+      const own = shape.group;
+      const g = own.alias?.live ? own.alias : own;
       if (!g.current) {
         const template = g.tokens.join(' ');
         g.current = { clusterId: templateId(template), template };
@@ -461,9 +517,8 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       const byId = new Map<string, MinedCluster & { order: number }>();
       for (const list of buckets.values()) {
         for (const g of list) {
-          finalise(g);
           for (const s of g.shapes) {
-            const m = s.match!;
+            const m = resolve(s);
             const c = byId.get(m.clusterId);
             if (c) {
               c.count += s.count;

@@ -10,7 +10,7 @@
  * form. Every word of either template must be met by the same word or by a variable of the other, and at
  * least one word must be shared: a template of variables alone is no evidence.
  */
-import { WILDCARD } from './masking.ts';
+import { isLeading, isTrailing, WILDCARD } from './masking.ts';
 
 // Units that a value is printed with or without, glued to it or not, by kind: a size in `KB` and one in
 // `bytes` are the same variable printed two ways. General to logs, not to one system.
@@ -39,11 +39,25 @@ const UNIT_KINDS: Record<string, readonly string[]> = {
   share: ['%', 'percent'],
 };
 const UNITS = new Map<string, string>();
-for (const [kind, units] of Object.entries(UNIT_KINDS))
-  for (const u of units) for (const t of [u, `${u},`, `${u})`, `${u}.`, `${u};`]) UNITS.set(t, kind);
+for (const [kind, units] of Object.entries(UNIT_KINDS)) for (const u of units) UNITS.set(u, kind);
 
-function unitKind(t: string): string | undefined {
-  return UNITS.get(t.toLowerCase());
+/** The kind of unit a token is, punctuation around it aside (`KB`, `KB)`, `"KB",`). */
+export function unitKind(t: string): string | undefined {
+  let a = 0;
+  let b = t.length;
+  while (a < b && isLeading(t.charCodeAt(a))) a++;
+  while (b > a && isTrailing(t.charCodeAt(b - 1))) b--;
+  return UNITS.get((a === 0 && b === t.length ? t : t.slice(a, b)).toLowerCase());
+}
+
+/**
+ * The words of a template, variables and units left out: length variants of one event (see
+ * `isLengthVariant`) have the same words.
+ */
+export function wordsOf(tokens: readonly string[]): string {
+  let out = '';
+  for (const t of tokens) if (!hasVariable(t) && unitKind(t) === undefined) out += `${t} `;
+  return out;
 }
 
 function hasVariable(t: string): boolean {
@@ -73,6 +87,31 @@ function agree(a: string, b: string): boolean {
 
 /** True when template `known` could have produced the messages of template `other` (tokens split on spaces). */
 export function couldProduce(known: readonly string[], other: readonly string[]): boolean {
+  return produces(known, other, agree);
+}
+
+// Only where both hold a variable, or units of one kind, may two tokens differ: words must be equal.
+function agreeStrictly(a: string, b: string): boolean {
+  if (a === b || (hasVariable(a) && isFiller(b)) || (hasVariable(b) && isFiller(a))) return true;
+  const kind = unitKind(a);
+  return kind !== undefined && kind === unitKind(b);
+}
+
+/**
+ * True when two templates are one event whose variables were printed as different numbers of tokens
+ * (`lifetime <*>` and `lifetime <<*> sec`, `size <*>` and `size <*> KB`, a list of one or two values): every
+ * word equal, variables standing for runs of variables or units. Stricter than `couldProduce`, which also
+ * lets a bare variable stand for any word.
+ */
+export function isLengthVariant(a: readonly string[], b: readonly string[]): boolean {
+  return produces(a, b, agreeStrictly);
+}
+
+function produces(
+  known: readonly string[],
+  other: readonly string[],
+  agree: (a: string, b: string) => boolean,
+): boolean {
   let shared = false;
   for (const t of other) {
     if (!hasVariable(t) && known.includes(t)) {

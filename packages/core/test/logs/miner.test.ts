@@ -137,6 +137,26 @@ describe('parseMessages', () => {
     );
   });
 
+  it('gives one template to a byte count printed with or without its unit, glued or spaced', () => {
+    const sizes = ['512', '512KB', '1.5MB', '512 KB', '12 bytes', '7', '99 KB', '3KB'];
+    const parsed = parseMessages(
+      sizes.map((s) => `Memory usage ${s} exceeds limit for pod checkout-7d9f8b6c5-x2k4p`),
+    );
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
+  });
+
+  it('reads the fields of a JSON object as tokens, so one field varying does not make a new template', () => {
+    const parsed = parseMessages(
+      ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'].map(
+        (u, i) =>
+          `{"level":"warn","msg":"slow query","duration":"${i * 7}ms","user":"${u}","bytes":"${i} KB"}`,
+      ),
+    );
+    expect(new Set(parsed.map((p) => p.template))).toEqual(
+      new Set(['{"level":"warn", "msg":"slow query", "duration":"<*>", "user":"<*>", "bytes":"<*> KB"}']),
+    );
+  });
+
   it('keeps short messages with different first words apart', () => {
     const parsed = parseMessages([
       'DMA zone: 4096 pages, LIFO batch:0',
