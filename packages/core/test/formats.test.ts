@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { csvLine, InputError, parseCsv, parseTimestamp, seriesFromCsv } from '../src/index.ts';
+import {
+  csvLine,
+  InputError,
+  parseCsv,
+  parseNumberText,
+  parseTimestamp,
+  seriesFromCsv,
+} from '../src/index.ts';
 
 describe('CSV', () => {
   it('parses quoted fields with commas, quotes and line breaks', () => {
@@ -44,5 +51,39 @@ describe('seriesFromCsv', () => {
     expect(read('time,value\n1,2\n')).toThrow('b.csv: the first line must be the header');
     expect(read('timestamp,instance,value\n0,a,1\nsoon,a,2\n')).toThrow('b.csv:3: timestamp "soon"');
     expect(read('timestamp,instance,value\n0,a,fast\n')).toThrow('b.csv:2: value "fast" is not a number');
+  });
+});
+
+describe('numbers in CSV', () => {
+  const values = (text: string) =>
+    seriesFromCsv(`timestamp,value\n${text}`, {
+      metric: 'm',
+      group: 'canary',
+      source: 'c.csv',
+    })[0]!.points.map((p) => p.v);
+
+  it('reads every spelling of the infinities and NaN as values, case-insensitive', () => {
+    expect(
+      values('0,+Inf\n60,-Inf\n120,Inf\n180,Infinity\n240,-infinity\n300,+INF\n360,nan\n420,1e3\n480,-.5\n'),
+    ).toEqual([
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
+      Number.NaN,
+      1000,
+      -0.5,
+    ]);
+  });
+
+  it('rejects hex, binary and underscores with the line number', () => {
+    const read = (text: string) => () => values(text);
+    expect(read('0,1\n60,0x10\n')).toThrow('c.csv:3: value "0x10" is not a number');
+    expect(read('0,0b11\n')).toThrow('c.csv:2: value "0b11" is not a number');
+    expect(read('0,1_000\n')).toThrow('c.csv:2: value "1_000" is not a number');
+    expect(parseNumberText('0o7')).toBeUndefined();
+    expect(parseNumberText(' 12.5 ')).toBe(12.5);
   });
 });

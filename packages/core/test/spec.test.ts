@@ -132,3 +132,26 @@ describe('JSON Schema', () => {
     expect(schema.properties.duration!.description).toContain('How long to verify');
   });
 });
+
+describe('the verification window', () => {
+  const withWindow = (window: string) => `${minimal}${window}\n`;
+  it('rejects a duration shorter than two intervals, interval 0, and an interval longer than the duration', () => {
+    expect(problemsOf(withWindow('duration: 0s'))).toEqual([
+      {
+        path: 'interval',
+        message: '1m is longer than the duration 0s; make the interval at most half the duration',
+      },
+    ]);
+    expect(problemsOf(withWindow('duration: 1m\ninterval: 1m'))).toEqual([
+      {
+        path: 'duration',
+        message: '1m is shorter than two intervals (2 x 1m); make it at least 2m or shorten the interval',
+      },
+    ]);
+    expect(problemsOf(withWindow('interval: 0'))).toEqual([
+      { path: 'interval', message: 'must be longer than 0s (got 0s); e.g. "1m"' },
+    ]);
+    expect(problemsOf(withWindow('duration: 2m\ninterval: 5m'))[0]!.path).toBe('interval');
+    expect(loadSpec(withWindow('duration: 2m\ninterval: 1m')).duration).toBe('2m');
+  });
+});

@@ -136,12 +136,15 @@ describe('canary strategy on replayed data', () => {
     for (const [policy, verdict] of [
       ['inconclusive', 'inconclusive'],
       ['fail', 'fail'],
-      ['pass', 'pass'],
+      // The query failed at the provider: `noData: pass` accepts missing data, never provider errors.
+      ['pass', 'inconclusive'],
     ] as const) {
       const { report } = await run(spec(policy), canaryRecording(1));
       const saturation = report.metrics.find((m) => m.metric === 'saturation')!;
       expect(saturation.outcome).toBe('no-data');
+      expect(saturation.dataIssue?.cause).toBe('provider-error');
       expect(report.verdict).toBe(verdict);
+      expect(report.status).toBe('incomplete');
       expect(report.errors[0]!.message).toContain('no recording of "sat{pod=~"b-.*"}"');
       // No metric is critical, so every metric must be judged: whatever the no-data policy says, the
       // verification could not verify saturation, and says why.

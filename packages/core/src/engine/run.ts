@@ -18,7 +18,7 @@ import type {
   MetricSeries,
   Point,
 } from '../model/metric.ts';
-import type { JudgeResult, Judgment, Verdict } from '../model/verdict.ts';
+import type { JudgeResult, Judgment, SideCoverage, Verdict } from '../model/verdict.ts';
 import { formatDuration } from '../spec/duration.ts';
 import type { MetricSpec, Spec } from '../spec/schema.ts';
 import { type Plan, planVerification, queryVars, selects } from './plan.ts';
@@ -49,9 +49,9 @@ export interface RunOptions {
   onProgress?: (progress: Progress) => void;
 }
 
-/** Reported after every step of the run. */
+/** Reported after every step of the run, and at once for each provider error (phase `error`). */
 export interface Progress {
-  phase: 'waiting' | 'baseline' | 'polling' | 'done';
+  phase: 'waiting' | 'baseline' | 'polling' | 'error' | 'done';
   /** Polls done so far, of `polls`. */
   poll: number;
   polls: number;
@@ -63,18 +63,29 @@ export interface Progress {
   score?: number;
   /** Highest metric risk so far, 0..1. */
   risk?: number;
+  /** Lowest coverage of any judged side of a deciding metric so far, 0..1 (see judgment/coverage.ts). */
+  coverage?: number;
+  /** Phase `error`: the fetch that failed (it counts against that metric's coverage). */
+  error?: { metric?: string; group?: Group; message: string };
   message: string;
 }
 
-/** How the run ended. */
-export type RunStatus = 'completed' | 'stopped-early' | 'cancelled';
+/**
+ * How the run ended. `incomplete`: it ran to its planned end, but data is missing (provider errors, or a
+ * deciding metric short of data: see `stopReason`), so it cannot count as a complete verification.
+ */
+export type RunStatus = 'completed' | 'incomplete' | 'stopped-early' | 'cancelled';
 
 export interface VerificationResult {
   plan: Plan;
   status: RunStatus;
   /** Why it ended before the planned end, when it did. */
   stopReason?: string;
-  /** Fraction of the planned duration that was judged, 0..1. */
+  /**
+   * Fraction of the planned data that was judged, 0..1: the share of the planned duration reached, times the
+   * share of the expected points (time steps x known instances, over the deciding metrics and their judged
+   * sides) that arrived usable. A run killed at a third, or whose provider died at a third, says about 0.33.
+   */
   fractionJudged: number;
   startedAt: number;
   finishedAt: number;
@@ -126,13 +137,28 @@ export async function runVerification(options: RunOptions): Promise<Verification
         message: `waiting ${formatDuration(plan.analysisStart - clock.now())} before the first poll (${plan.reason})`,
       });
     }
+    let reported = 0;
+    // Provider errors are evidence: each is reported the moment its fetch fails, not only in the report.
+    const reportErrors = (poll: number) => {
+      for (const e of state.errors.slice(reported)) {
+        progress({
+          phase: 'error',
+          poll,
+          error: e,
+          message: `${e.metric ? `metric "${e.metric}"` : 'logs'}${e.group ? ` (${e.group})` : ''}: ${e.message.replace(/^logs: /, '')}; counted against coverage`,
+        });
+      }
+      reported = state.errors.length;
+    };
     if (plan.baselineWindow || options.storedBaseline) {
       progress({ phase: 'baseline', poll: 0, message: 'reading the baseline' });
       await state.loadBaseline(signal);
+      reportErrors(0);
     }
     for (const [i, pollAt] of plan.polls.entries()) {
       if (clock.now() < pollAt) await clock.sleep(pollAt - clock.now(), signal);
       await state.fetch(judged, pollAt, signal);
+      reportErrors(i + 1);
       judged = pollAt;
       pollsDone = i + 1;
       const refused = state.consecutiveErrors(spec.policy.maxConsecutiveErrors);
@@ -156,13 +182,15 @@ export async function runVerification(options: RunOptions): Promise<Verification
         score: judgment.score,
         risk: maxRisk(judgment),
       });
+      const coverage = lowestCoverage(judgment);
       progress({
         phase: 'polling',
         poll: i + 1,
         verdict: judgment.verdict,
         score: judgment.score,
         risk: maxRisk(judgment),
-        message: `poll ${i + 1}/${plan.polls.length}: ${judgment.verdict} so far (score ${Math.round(judgment.score)}, highest risk ${maxRisk(judgment).toFixed(2)})`,
+        ...(coverage ? { coverage: coverage.fraction } : {}),
+        message: `poll ${i + 1}/${plan.polls.length}: ${judgment.verdict} so far (score ${Math.round(judgment.score)}, highest risk ${maxRisk(judgment).toFixed(2)}${coverage ? `, lowest coverage ${Math.round(coverage.fraction * 100)}% (${coverage.where})` : ''})`,
       });
       if (decision) {
         status = 'stopped-early';
@@ -195,11 +223,20 @@ export async function runVerification(options: RunOptions): Promise<Verification
       reason: `${stopReason}; a cancelled verification never passes. So far: ${judgment.reason}`,
     };
   }
+  const timeFraction = (judged - plan.analysisStart) / (plan.analysisEnd - plan.analysisStart);
+  const dataFraction = judgedDataFraction(judgment);
+  if (status === 'completed') {
+    const gap = dataGap(judgment, state.errors);
+    if (gap) {
+      status = 'incomplete';
+      stopReason = gap;
+    }
+  }
   const result: VerificationResult = {
     plan,
     status,
     ...(stopReason ? { stopReason } : {}),
-    fractionJudged: (judged - plan.analysisStart) / (plan.analysisEnd - plan.analysisStart),
+    fractionJudged: Math.max(0, Math.min(1, timeFraction * dataFraction)),
     startedAt,
     finishedAt: clock.now(),
     judgment,
@@ -241,6 +278,54 @@ export async function runVerification(options: RunOptions): Promise<Verification
 
 function timelinePoint(j: Judgment): { verdict: Verdict; score: number; risk: number } {
   return { verdict: j.verdict, score: j.score, risk: maxRisk(j) };
+}
+
+/** The judged sides of the deciding metrics, with their coverage. */
+function judgedSides(j: Judgment): { where: string; coverage: SideCoverage }[] {
+  const out: { where: string; coverage: SideCoverage }[] = [];
+  for (const m of j.metrics) {
+    if (m.muted || !m.coverage) continue;
+    if (m.coverage.baseline) out.push({ where: `${m.metric}, baseline`, coverage: m.coverage.baseline });
+    out.push({ where: `${m.metric}, canary`, coverage: m.coverage.canary });
+  }
+  return out;
+}
+
+/** The least covered judged side, for progress lines. */
+function lowestCoverage(j: Judgment): { fraction: number; where: string } | undefined {
+  let low: { fraction: number; where: string } | undefined;
+  for (const s of judgedSides(j))
+    if (!low || s.coverage.fraction < low.fraction) low = { fraction: s.coverage.fraction, where: s.where };
+  return low;
+}
+
+/** Usable points over expected points, over every judged side of the deciding metrics (1 when none). */
+function judgedDataFraction(j: Judgment): number {
+  let usable = 0;
+  let expected = 0;
+  for (const s of judgedSides(j)) {
+    usable += Math.min(s.coverage.usable, s.coverage.expected);
+    expected += s.coverage.expected;
+  }
+  return expected > 0 ? usable / expected : 1;
+}
+
+/** Why a run that reached its end is still incomplete (provider errors, metrics short of data), if it is. */
+function dataGap(j: Judgment, errors: VerificationResult['errors']): string | undefined {
+  const short = j.metrics.filter((m) => !m.muted && m.dataIssue);
+  const parts: string[] = [];
+  if (errors.length > 0)
+    parts.push(
+      `${errors.length} provider error${errors.length > 1 ? 's' : ''} (first: ${errors[0]!.message})`,
+    );
+  if (short.length > 0)
+    parts.push(
+      `${short.length} metric${short.length > 1 ? 's' : ''} short of data (${short
+        .slice(0, 3)
+        .map((m) => `${m.metric}: ${m.dataIssue!.detail}`)
+        .join('; ')}${short.length > 3 ? '; ...' : ''})`,
+    );
+  return parts.length > 0 ? `incomplete data: ${parts.join('; ')}` : undefined;
 }
 
 function maxRisk(j: Judgment): number {
@@ -450,11 +535,31 @@ class RunState {
           points: points.filter((p) => p.t < until),
         }))
         .filter((s) => s.points.length > 0);
+    // Coverage is measured on the run's grid: one point per poll interval judged so far and known instance.
+    const steps = Math.max(
+      0,
+      Math.ceil((Math.min(until, this.plan.analysisEnd) - this.plan.analysisStart) / this.plan.step),
+    );
+    const named: Partial<Record<Group, string[]>> = {};
+    for (const group of ['baseline', 'canary'] as const) {
+      const list = this.plan.selectors[group].instances;
+      if (list && (group === 'canary' || this.plan.strategy === 'canary')) named[group] = list;
+    }
     return this.definitions.map((definition) => {
+      const errors: Partial<Record<Group, string[]>> = {};
+      for (const e of this.errors) {
+        if (e.metric !== definition.name || !e.group || e.t > until) continue;
+        errors[e.group] = [...(errors[e.group] ?? []), e.message];
+      }
       const data: MetricData = {
         definition,
         baseline: seriesOf(definition.name, 'baseline'),
         canary: seriesOf(definition.name, 'canary'),
+        expected: {
+          grid: { start: this.plan.analysisStart, step: this.plan.step, steps },
+          instances: named,
+        },
+        ...(errors.baseline || errors.canary ? { errors } : {}),
       };
       if (definition.trafficMetric) {
         data.traffic = {
@@ -486,6 +591,7 @@ class RunState {
       mode: this.spec.policy.judge,
       thresholdOnly: this.plan.strategy === 'threshold',
       noData: this.spec.policy.noData,
+      ...(this.spec.policy.minCoverage !== undefined ? { minCoverage: this.spec.policy.minCoverage } : {}),
       ...(this.logResult ? { logs: this.logResult } : {}),
       ...(this.spec.policy.passScore !== undefined || this.spec.policy.marginalScore !== undefined
         ? {

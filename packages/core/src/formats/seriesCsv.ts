@@ -1,5 +1,6 @@
 import type { Group, MetricSeries } from '../model/metric.ts';
 import { parseCsv } from './csv.ts';
+import { NUMBER_SPELLINGS, parseNumberText } from './number.ts';
 import { parseTimestamp } from './time.ts';
 
 /** A CSV file that cannot be read as series; the message names the line and says what is expected. */
@@ -9,7 +10,8 @@ export class InputError extends Error {
 
 /**
  * Reads `timestamp,instance,value` CSV (header required; several instances per file; timestamps ISO-8601
- * or epoch seconds) into one series per instance, sorted by time. Empty values and "NaN" become NaN gaps.
+ * or epoch seconds) into one series per instance, sorted by time. Empty values and "NaN" become NaN gaps;
+ * infinities (`+Inf`, `Infinity`, ...) are values (see `parseNumberText`).
  */
 export function seriesFromCsv(
   text: string,
@@ -35,9 +37,11 @@ export function seriesFromCsv(
       );
     }
     const raw = (row[vi] ?? '').trim();
-    const v = raw === '' || /^nan$/i.test(raw) ? Number.NaN : Number(raw);
-    if (Number.isNaN(v) && raw !== '' && !/^nan$/i.test(raw)) {
-      throw new InputError(`${options.source}:${line}: value "${raw}" is not a number`);
+    const v = raw === '' ? Number.NaN : parseNumberText(raw);
+    if (v === undefined) {
+      throw new InputError(
+        `${options.source}:${line}: value "${raw}" is not a number (use ${NUMBER_SPELLINGS})`,
+      );
     }
     const instance = ii >= 0 ? (row[ii] ?? '').trim() || 'default' : 'default';
     let series = byInstance.get(instance);

@@ -22,7 +22,13 @@ import { pct } from './decide.ts';
  * |   ratios and percentages (pp)| 0.1 %  | 0.05 % | 0.02 % |
  * |   latency (time units)       | 5 ms   | 2 ms   | 1 ms   |
  * |   throughput, resource, other| none   | none   | none   |
+ * | minData points (per side)    | 12     | 8      | 5      |
+ * |   time steps (per side)      | 5      | 3      | 3      |
+ * |   instances (per side)       | 1      | 1      | 1      |
  *
+ * `minData`: the least a side must hold before its metric may pass (usable points: finite values or the
+ * worse-direction infinity; time steps: distinct poll intervals, minutes at the default 1m interval). Below
+ * it the metric is `no-data` ("too little data (N points, need M)"), never a pass; see docs/engine.md.
  * `alpha` is the family-wise error rate of one metric: the judgment splits it over the statistical judges
  * it runs on that metric (weighted Bonferroni), so adding a judge never raises the false-alarm rate.
  *
@@ -66,6 +72,15 @@ export interface SensitivitySettings {
    * the largest baseline-to-baseline nearest distance looks different.
    */
   shapeFactor: number;
+  /** The least data a side must hold to be judged (usable points, distinct time steps, instances). */
+  minData: MinData;
+}
+
+/** Minimum data per side of a metric; below it the metric cannot pass. */
+export interface MinData {
+  points: number;
+  steps: number;
+  instances: number;
 }
 
 const TABLE: Record<Sensitivity, Omit<SensitivitySettings, 'sensitivity'>> = {
@@ -89,6 +104,7 @@ const TABLE: Record<Sensitivity, Omit<SensitivitySettings, 'sensitivity'>> = {
     tailQuantile: 0.95,
     warnFactor: 5,
     shapeFactor: 2,
+    minData: { points: 12, steps: 5, instances: 1 },
   },
   medium: {
     alpha: 0.01,
@@ -110,6 +126,7 @@ const TABLE: Record<Sensitivity, Omit<SensitivitySettings, 'sensitivity'>> = {
     tailQuantile: 0.9,
     warnFactor: 5,
     shapeFactor: 1.5,
+    minData: { points: 8, steps: 3, instances: 1 },
   },
   high: {
     alpha: 0.03,
@@ -131,6 +148,7 @@ const TABLE: Record<Sensitivity, Omit<SensitivitySettings, 'sensitivity'>> = {
     tailQuantile: 0.9,
     warnFactor: 5,
     shapeFactor: 1.25,
+    minData: { points: 5, steps: 3, instances: 1 },
   },
 };
 
@@ -148,6 +166,7 @@ export function sensitivitySettings(s: Sensitivity): SensitivitySettings {
       resource: [...row.minAbsoluteChange.resource],
       other: [...row.minAbsoluteChange.other],
     },
+    minData: { ...row.minData },
   };
 }
 

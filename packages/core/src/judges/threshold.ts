@@ -42,7 +42,8 @@ export function evaluateFailFast(data: MetricData): FailFastHit | null {
       let total = 0;
       let run = 0;
       for (const p of s.points) {
-        if (!Number.isFinite(p.v)) {
+        // An infinity is a value beyond every limit (+Inf latency breaches any `above`); NaN is a gap.
+        if (Number.isNaN(p.v)) {
           run = 0;
           continue;
         }

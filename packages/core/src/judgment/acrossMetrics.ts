@@ -1,7 +1,7 @@
 import type { MetricJudgment } from '../model/verdict.ts';
 
 /** Judges whose fail comes from a p-value at their share of the metric's alpha. */
-const STATISTICAL = new Set(['paired', 'distribution', 'rank', 'rate']);
+const STATISTICAL = new Set(['paired', 'distribution', 'rank', 'rate', 'infinity']);
 
 /**
  * How far below its own alpha a failing metric's evidence lies: the smallest p / alpha over the statistical

@@ -1,5 +1,6 @@
 import { alignByTime } from '../judges/align.ts';
 import { distributionJudge } from '../judges/distribution.ts';
+import { infinityJudge } from '../judges/infinity.ts';
 import type { Judge, JudgeContext } from '../judges/judge.ts';
 import { kayentaJudge } from '../judges/kayenta.ts';
 import { pairedJudge } from '../judges/paired.ts';
@@ -9,7 +10,8 @@ import { type SensitivitySettings, sensitivitySettings } from '../judges/sensiti
 import { shapeJudge } from '../judges/shape.ts';
 import { thresholdJudge } from '../judges/threshold.ts';
 import type { MetricData } from '../model/metric.ts';
-import type { JudgeResult, MetricJudgment, MetricOutcome } from '../model/verdict.ts';
+import type { DataIssue, JudgeResult, MetricJudgment, MetricOutcome } from '../model/verdict.ts';
+import { DEFAULT_MIN_COVERAGE, dataIssueOf, publicCoverage, sideCoverage } from './coverage.ts';
 import type { JudgmentOptions } from './options.ts';
 import { relativeChange, summarizeSide } from './summary.ts';
 
@@ -51,17 +53,36 @@ export function metricSettings(data: MetricData, options: JudgmentOptions): Sens
   return sensitivitySettings(data.definition.sensitivity ?? options.sensitivity ?? 'medium');
 }
 
+/** Coverage of the sides a metric is judged on, and the data issue that keeps it from passing, if any. */
+export function coverageOf(data: MetricData, options: JudgmentOptions) {
+  const settings = metricSettings(data, options);
+  const minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
+  const canaryCoverage = sideCoverage(data, 'canary');
+  const baselineCoverage = options.thresholdOnly ? undefined : sideCoverage(data, 'baseline');
+  const issue: DataIssue | undefined =
+    dataIssueOf('canary', canaryCoverage, settings.minData, minCoverage) ??
+    (baselineCoverage ? dataIssueOf('baseline', baselineCoverage, settings.minData, minCoverage) : undefined);
+  return { canaryCoverage, baselineCoverage, issue };
+}
+
 /**
- * Judges one metric. Default mode: threshold rules first (fail-fast fails, an ignore rule passes), then the
- * statistical judges, each at its share of alpha (weighted Bonferroni over the judges with a p-value, so
- * the metric's false-alarm rate stays at most alpha), plus the shape judge, which can warn but not fail. The worst outcome
- * decides. Kayenta mode: Kayenta's classification alone.
+ * Judges one metric. First its coverage: a side short of data (provider errors, no data, fewer points, time
+ * steps or instances than the sensitivity's `minData`, or usable points below `minCoverage` of those expected)
+ * cannot pass: the metric is `no-data` with a `dataIssue` naming the cause, unless the data that did arrive
+ * already fails it (a fail on partial data stands, and keeps its `dataIssue`).
+ * Default mode: threshold rules first (fail-fast fails, an ignore rule passes), then the statistical judges,
+ * each at its share of alpha (weighted Bonferroni over the judges with a p-value, so the metric's false-alarm
+ * rate stays at most alpha), plus the infinity judge (worse-direction infinities are values: see
+ * judges/infinity.ts) and the shape judge, which can warn but not fail. The worst outcome decides. Kayenta
+ * mode: Kayenta's classification alone.
  */
 export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): MetricJudgment {
   const { definition } = data;
   const settings = metricSettings(data, options);
   const baseline = summarizeSide(data.baseline);
   const canary = summarizeSide(data.canary);
+  const withBaseline = options.thresholdOnly !== true;
+  const { canaryCoverage, baselineCoverage, issue } = coverageOf(data, options);
   const base = {
     metric: definition.name,
     definition,
@@ -70,19 +91,41 @@ export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): Me
     change: relativeChange(baseline, canary),
     baseline,
     canary,
+    coverage: {
+      canary: publicCoverage(canaryCoverage),
+      ...(baselineCoverage ? { baseline: publicCoverage(baselineCoverage) } : {}),
+    },
+    ...(issue ? { dataIssue: issue } : {}),
   };
   const ctx: JudgeContext = { settings };
+  const noData = (results: JudgeResult[], explanation: string): MetricJudgment => ({
+    ...base,
+    outcome: 'no-data',
+    risk: 0,
+    decidedBy: [],
+    judges: results,
+    explanation,
+  });
+  /** With a data issue, only a fail on the data that arrived stands; anything else cannot be judged. */
+  const unlessShort = (judged: MetricJudgment): MetricJudgment => {
+    if (!issue || judged.outcome === 'fail' || judged.outcome === 'no-data') {
+      return issue && judged.outcome === 'fail'
+        ? { ...judged, explanation: `${judged.explanation} (on partial data: ${issue.detail})` }
+        : judged;
+    }
+    return noData(judged.judges, `cannot judge ${definition.name}: ${issue.detail}`);
+  };
 
   if (options.mode === 'kayenta') {
     const result = kayentaJudge(data, ctx);
-    return {
+    return unlessShort({
       ...base,
       outcome: result.outcome,
       risk: result.risk,
       decidedBy: result.outcome === 'pass' ? [] : ['kayenta'],
       judges: [result],
       explanation: result.explanation,
-    };
+    });
   }
 
   const results: JudgeResult[] = [];
@@ -91,37 +134,35 @@ export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): Me
   if (threshold.outcome === 'fail') {
     return finish(base, results, [threshold]);
   }
+  const infinity = infinityJudge(data, ctx, { withBaseline });
   if (options.thresholdOnly) {
-    // No baseline by design: the rules alone judge, and a metric without rules or data cannot pass.
-    if (canary.points === 0 || threshold.classification === 'nodata') {
-      return {
-        ...base,
-        outcome: 'no-data',
-        risk: 0,
-        decidedBy: [],
-        judges: results,
-        explanation:
-          canary.points === 0
-            ? `no data: the canary returned no values for ${definition.name}`
-            : `${definition.name} has no ignore or fail-fast rules, and the threshold strategy judges by rules alone`,
-      };
+    // No baseline by design: the rules alone judge (and the worst value, +Inf), and a metric without rules
+    // or data cannot pass.
+    if (infinity) results.push(infinity);
+    if (infinity?.outcome === 'fail') return finish(base, results, [infinity]);
+    if (canaryCoverage.usable === 0 || threshold.classification === 'nodata') {
+      return noData(
+        results,
+        canaryCoverage.usable === 0
+          ? `no data: the canary returned no values for ${definition.name}${issue ? ` (${issue.detail})` : ''}`
+          : `${definition.name} has no ignore or fail-fast rules, and the threshold strategy judges by rules alone`,
+      );
     }
-    return finish(base, results, [threshold]);
+    return unlessShort(finish(base, results, [threshold]));
   }
-  if (canary.points === 0 || baseline.points === 0) {
-    const missing = [baseline.points === 0 ? 'baseline' : '', canary.points === 0 ? 'canary' : '']
+  if (canaryCoverage.usable === 0 || baselineCoverage!.usable === 0) {
+    const missing = [
+      baselineCoverage!.usable === 0 ? 'baseline' : '',
+      canaryCoverage.usable === 0 ? 'canary' : '',
+    ]
       .filter(Boolean)
       .join(' and ');
-    return {
-      ...base,
-      outcome: 'no-data',
-      risk: 0,
-      decidedBy: [],
-      judges: results,
-      explanation: `no data: the ${missing} returned no values for ${definition.name}`,
-    };
+    return noData(
+      results,
+      `no data: the ${missing} returned no values for ${definition.name}${issue && issue.cause !== 'no-data' ? ` (${issue.detail})` : ''}`,
+    );
   }
-  if (threshold.evidence.ignored === true) {
+  if (threshold.evidence.ignored === true && !issue) {
     return {
       ...base,
       outcome: 'pass',
@@ -131,23 +172,24 @@ export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): Me
       explanation: threshold.explanation,
     };
   }
-  const { judges } = statisticalJudges(data);
-  const stats = judges.map(({ judge, weight }) =>
-    judge(data, { settings: { ...settings, alpha: settings.alpha * weight } }),
-  );
+  const stats =
+    canary.points > 0 && baseline.points > 0
+      ? statisticalJudges(data).judges.map(({ judge, weight }) =>
+          judge(data, { settings: { ...settings, alpha: settings.alpha * weight } }),
+        )
+      : [];
   results.push(...stats);
-  results.push(shapeJudge(data, ctx));
-  if (stats.every((r) => r.outcome === 'no-data')) {
-    return {
-      ...base,
-      outcome: 'no-data',
-      risk: 0,
-      decidedBy: [],
-      judges: results,
-      explanation: `not enough data to judge ${definition.name}: ${stats.map((r) => r.explanation).join('; ')}`,
-    };
+  if (infinity) results.push(infinity);
+  if (stats.length > 0) results.push(shapeJudge(data, ctx));
+  if (stats.every((r) => r.outcome === 'no-data') && infinity?.outcome !== 'fail') {
+    return noData(
+      results,
+      issue
+        ? `cannot judge ${definition.name}: ${issue.detail}`
+        : `not enough data to judge ${definition.name}: ${stats.map((r) => r.explanation).join('; ')}`,
+    );
   }
-  return finish(base, results, results);
+  return unlessShort(finish(base, results, results));
 }
 
 function finish(

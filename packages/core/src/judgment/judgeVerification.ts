@@ -8,7 +8,8 @@ import {
 import type { MetricData, MetricSeries } from '../model/metric.ts';
 import type { Judgment, LogsJudgment, MetricJudgment, NoDataPolicy } from '../model/verdict.ts';
 import { thresholdJudge } from '../judges/threshold.ts';
-import { judgeMetric, metricSettings } from './judgeMetric.ts';
+import { publicCoverage } from './coverage.ts';
+import { coverageOf, judgeMetric, metricSettings } from './judgeMetric.ts';
 import { endsRunByFailFast } from './precedence.ts';
 import type { JudgmentOptions } from './options.ts';
 import { relativeChange, summarizeSide } from './summary.ts';
@@ -32,7 +33,18 @@ export function judgeVerification(metrics: MetricData[], options: JudgmentOption
   if (options.mode === 'kayenta') return judgeKayenta(metrics, options);
   const noData: NoDataPolicy = options.noData ?? 'inconclusive';
   const alone = metrics.map((m) => judgeMetric(m, options));
-  const judged = options.acrossMetrics === 'none' ? alone : holmAcrossMetrics(alone);
+  // A metric that failed on partial data and lost its fail to Holm was not judged on enough data to pass.
+  const judged = (options.acrossMetrics === 'none' ? alone : holmAcrossMetrics(alone)).map((m) =>
+    m.dataIssue && m.outcome !== 'fail' && m.outcome !== 'no-data'
+      ? {
+          ...m,
+          outcome: 'no-data' as const,
+          risk: 0,
+          decidedBy: [],
+          explanation: `cannot judge ${m.metric}: ${m.dataIssue.detail}`,
+        }
+      : m,
+  );
   const deciding = judged.filter((m) => !m.muted);
   const failing = deciding.filter((m) => m.outcome === 'fail');
   const missing = deciding.filter((m) => m.outcome === 'no-data');
@@ -59,22 +71,32 @@ export function judgeVerification(metrics: MetricData[], options: JudgmentOption
   // Logs that were asked for but had no events are missing data like a metric without data.
   const logsMissing = logs?.outcome === 'no-data';
   if (missing.length > 0 || logsMissing || (judgedCount === 0 && !logs)) {
-    const names = missing.map((m) => m.metric);
+    const names = missing.map((m) =>
+      m.dataIssue && m.dataIssue.cause !== 'no-data' ? `${m.metric}: ${m.dataIssue.detail}` : m.metric,
+    );
     const what = [
       deciding.length === 0
         ? logs
           ? ''
           : 'no metric to judge'
         : missing.length > 0
-          ? `${missing.length} of ${deciding.length} metrics had no data (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`
+          ? `${missing.length} of ${deciding.length} metrics had no data (${names.slice(0, 3).join('; ')}${names.length > 3 ? '; ...' : ''})`
           : '',
       logsMissing ? `the logs had no data (${firstSentence(logs.explanation)})` : '',
     ]
       .filter(Boolean)
       .join(' and ');
+    const providerErrors = missing.filter((m) => m.dataIssue?.cause === 'provider-error');
     if (noData === 'fail')
       return { ...base, verdict: 'fail', reason: `Fail: ${what}, and the no-data policy is fail.` };
-    if (noData === 'inconclusive') {
+    if (noData === 'inconclusive' || providerErrors.length > 0) {
+      // `noData: pass` accepts data that is not there, never data a provider failed to deliver.
+      if (noData === 'pass')
+        return {
+          ...base,
+          verdict: 'inconclusive',
+          reason: `Inconclusive: ${what}; provider errors are never accepted by the no-data policy (score ${score}).`,
+        };
       return {
         ...base,
         verdict: 'inconclusive',
@@ -172,7 +194,33 @@ function judgeKayenta(metrics: MetricData[], options: JudgmentOptions): Judgment
     );
     const baseline = summarizeSide(data.baseline);
     const canary = summarizeSide(data.canary);
+    const { canaryCoverage, baselineCoverage, issue } = coverageOf(data, options);
+    const coverage = {
+      canary: publicCoverage(canaryCoverage),
+      ...(baselineCoverage ? { baseline: publicCoverage(baselineCoverage) } : {}),
+    };
+    if (issue && !failFast && judge.outcome !== 'fail') {
+      // Kayenta would score what arrived; Vigil does not pass a metric it could not judge.
+      return {
+        metric: data.definition.name,
+        definition: data.definition,
+        sensitivity: metricSettings(data, options).sensitivity,
+        outcome: 'no-data' as const,
+        risk: 0,
+        decidedBy: [],
+        muted: data.definition.muted === true,
+        change: relativeChange(baseline, canary),
+        baseline,
+        canary,
+        judges: [judge],
+        explanation: `cannot judge ${data.definition.name}: ${issue.detail}`,
+        coverage,
+        dataIssue: issue,
+      };
+    }
     return {
+      coverage,
+      ...(issue ? { dataIssue: issue } : {}),
       metric: data.definition.name,
       definition: data.definition,
       sensitivity: settings.sensitivity,
@@ -209,8 +257,19 @@ function judgeKayenta(metrics: MetricData[], options: JudgmentOptions): Judgment
     verdict = 'fail';
     reason = `Fail: fail-fast rule of "${failFast.metric}" fired (${firstSentence(failFast.explanation)}); ${reason}`;
   }
-  const logs = options.logs;
+  const short = judged.filter((m) => !m.muted && m.outcome === 'no-data' && m.dataIssue);
   const noData: NoDataPolicy = options.noData ?? 'inconclusive';
+  if (verdict === 'pass' && short.length > 0) {
+    const accepted = noData === 'pass' && !short.some((m) => m.dataIssue!.cause === 'provider-error');
+    if (!accepted) {
+      verdict = noData === 'fail' ? 'fail' : 'inconclusive';
+      reason = `${verdict === 'fail' ? 'Fail' : 'Inconclusive'}: ${short.length} metric${short.length > 1 ? 's' : ''} could not be judged (${short
+        .slice(0, 3)
+        .map((m) => `${m.metric}: ${m.dataIssue!.detail}`)
+        .join('; ')}); ${reason}`;
+    }
+  }
+  const logs = options.logs;
   if (logs?.outcome === 'fail' && verdict !== 'fail') {
     verdict = 'fail';
     reason = `Fail: logs failed (${firstSentence(logs.explanation)}); ${reason}`;

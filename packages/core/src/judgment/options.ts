@@ -25,6 +25,12 @@ export interface JudgmentOptions {
   kayenta?: KayentaScoringOptions;
   /** The log comparison's result; it counts like one more metric. */
   logs?: LogsJudgment;
+  /**
+   * Least fraction (0..1) of a side's expected points that must arrive usable for its metric to pass; below
+   * it the metric is `no-data` with a `dataIssue` (see judgment/coverage.ts). Applies to every metric, not
+   * only critical ones. Default 0.8.
+   */
+  minCoverage?: number;
   /** Threshold-only strategy: there is no baseline, and each metric is judged by its rules alone. */
   thresholdOnly?: boolean;
   /**

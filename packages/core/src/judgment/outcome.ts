@@ -23,7 +23,7 @@ import type { DataIssue, MetricOutcome, Outcome, Verdict } from '../model/verdic
 /** What the outcome is decided from: the fields a judgment, a run and a report all have. */
 export interface OutcomeInput {
   verdict: Verdict;
-  status: 'completed' | 'stopped-early' | 'cancelled';
+  status: 'completed' | 'incomplete' | 'stopped-early' | 'cancelled';
   /** Why the run ended early or was cancelled. */
   stopReason?: string;
   metrics: {

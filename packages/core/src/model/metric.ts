@@ -100,4 +100,22 @@ export interface MetricData {
   canary: MetricSeries[];
   /** Traffic series matching `definition.trafficMetric`, when there is one. */
   traffic?: { baseline: MetricSeries[]; canary: MetricSeries[] };
+  /**
+   * What the run expected of each side, for coverage (see judgment/coverage.ts). Absent (e.g. `vigil compare`),
+   * the time steps are the distinct timestamps of both sides and the instances those that appear.
+   */
+  expected?: ExpectedData;
+  /** Provider errors met while fetching this metric, per side, in order: they count against coverage. */
+  errors?: Partial<Record<Group, string[]>>;
+}
+
+/** The points a run expected: one per time step of the grid and known instance. */
+export interface ExpectedData {
+  /** The time grid judged so far: `steps` steps of `step` ms from `start` (epoch ms). */
+  grid: { start: number; step: number; steps: number };
+  /**
+   * Instances named in the spec, per side: expected at every step. Other instances are expected from the
+   * step they were first seen at.
+   */
+  instances?: Partial<Record<Group, string[]>>;
 }

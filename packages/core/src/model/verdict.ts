@@ -27,21 +27,6 @@ export interface JudgeResult {
   evidence: Evidence;
 }
 
-/** Why a metric could not be judged; set with outcome `no-data` (and kept when a rule decided anyway). */
-export type DataIssueCause =
-  | 'provider-error'
-  | 'no-data'
-  | 'too-little-data'
-  | 'low-coverage'
-  | 'missing-instances'
-  | 'non-finite';
-
-/** A metric's data problem: its cause and one sentence with the numbers (or the provider's error). */
-export interface DataIssue {
-  cause: DataIssueCause;
-  detail: string;
-}
-
 /**
  * What a verification means for the deploy, beside the statistical verdict: `passed` and `failed` are judged
  * answers; `inconclusive` means judged but not decisive; `could-not-verify` means a metric that had to be
@@ -58,6 +43,57 @@ export interface SideSummary {
   median: number | null;
   p95: number | null;
   p99: number | null;
+}
+
+/**
+ * How much of one side's expected data arrived usable: points expected = time steps x known instances
+ * (instances named in the spec at every step, others from the step they were first seen at); usable = a
+ * finite value, or the infinity in the metric's worse direction (`+Inf` latency is the worst value, not a gap).
+ */
+export interface SideCoverage {
+  /** Points expected so far. */
+  expected: number;
+  /** Points that arrived usable (at most one per instance and time step). */
+  usable: number;
+  /** usable / expected, 0..1; 1 when nothing was expected. */
+  fraction: number;
+  /** Time steps judged so far, and how many of them hold at least one usable point. */
+  steps: number;
+  stepsCovered: number;
+  /** Instances with at least one usable point. */
+  instances: number;
+  /** Known instances (named, or seen with no usable value) that never gave a usable point, by name. */
+  missingInstances: string[];
+  /** Points that arrived without a usable value (NaN, or the infinity in the harmless direction). */
+  nonFinite: number;
+  /** Usable points that were infinite in the worse direction (counted as values, judged as the worst). */
+  worstInfinite: number;
+  /** Provider errors met on this side (messages, deduplicated, in order). */
+  errors: string[];
+}
+
+/**
+ * Why a metric could not be judged: set with outcome `no-data`, and kept when the data that did arrive failed
+ * it anyway (a fail on partial data stands, or a rule decided):
+ * `provider-error`: fetches failed (the detail quotes them); never turned into a pass, even by `noData: pass`;
+ * `no-data`: a side returned no series at all;
+ * `too-little-data`: fewer points, time steps or instances than the sensitivity's minimum (see sensitivity.ts);
+ * `low-coverage`: fewer usable points than `minCoverage` of those expected (gaps: points missing in time);
+ * `missing-instances`: known instances (named in the spec, or seen earlier) gave no or too few points;
+ * `non-finite`: the points arrived but as NaN (or the harmless infinity), so coverage is low.
+ */
+export type DataIssueCause =
+  | 'provider-error'
+  | 'no-data'
+  | 'too-little-data'
+  | 'low-coverage'
+  | 'missing-instances'
+  | 'non-finite';
+
+export interface DataIssue {
+  cause: DataIssueCause;
+  /** One sentence with the numbers, e.g. "too little data (4 points, need 8)". */
+  detail: string;
 }
 
 /** The judgment of one metric. */
@@ -77,6 +113,8 @@ export interface MetricJudgment {
   canary: SideSummary;
   judges: JudgeResult[];
   explanation: string;
+  /** Coverage of each side (absent on a side not judged, e.g. the baseline of the threshold strategy). */
+  coverage?: { baseline?: SideCoverage; canary: SideCoverage };
   /** Why the metric could not be judged (or was judged on incomplete data), when it was so. */
   dataIssue?: DataIssue;
 }

@@ -43,6 +43,8 @@ export function buildReport(result: VerificationResult, ctx: ReportContext): Rep
         ),
       })),
       chart: { baseline: perMinuteMean(d?.baseline ?? []), canary: perMinuteMean(d?.canary ?? []) },
+      ...(m.coverage ? { coverage: m.coverage } : {}),
+      ...(m.dataIssue ? { dataIssue: m.dataIssue } : {}),
     };
   });
   return {

@@ -1,5 +1,5 @@
 import type { Report, ReportMetric } from './schema.ts';
-import { formatChange, formatValue } from './text.ts';
+import { formatChange, formatCoverage, formatValue } from './text.ts';
 
 /**
  * A self-contained HTML report: inline CSS and SVG charts, no scripts and no external resources, so it opens
@@ -36,8 +36,8 @@ code { font-size: 12px }
 ${
   report.metrics.length
     ? `<h2>Metrics</h2>
-<table><thead><tr><th>Metric</th><th>Outcome</th><th>Risk</th><th>Baseline mean</th><th>Canary mean</th><th>Change</th><th>Decided by</th></tr></thead><tbody>
-${report.metrics.map((m) => `<tr><td><a href="#m-${slug(m.metric)}">${h(m.metric)}</a>${m.critical ? ' <span class="muted">critical</span>' : ''}</td><td><span class="verdict ${m.outcome}">${m.outcome}</span>${m.muted ? ' <span class="muted">muted</span>' : ''}</td><td>${m.risk.toFixed(2)}</td><td>${h(formatValue(m.baseline.mean, m.unit))}</td><td>${h(formatValue(m.canary.mean, m.unit))}</td><td>${formatChange(m.change)}</td><td>${h(m.decidedBy.join(', ') || '-')}</td></tr>`).join('\n')}
+<table><thead><tr><th>Metric</th><th>Outcome</th><th>Risk</th><th>Baseline mean</th><th>Canary mean</th><th>Change</th><th>Decided by</th><th>Coverage (baseline / canary)</th></tr></thead><tbody>
+${report.metrics.map((m) => `<tr><td><a href="#m-${slug(m.metric)}">${h(m.metric)}</a>${m.critical ? ' <span class="muted">critical</span>' : ''}</td><td><span class="verdict ${m.outcome}">${m.outcome}</span>${m.muted ? ' <span class="muted">muted</span>' : ''}</td><td>${m.risk.toFixed(2)}</td><td>${h(formatValue(m.baseline.mean, m.unit))}</td><td>${h(formatValue(m.canary.mean, m.unit))}</td><td>${formatChange(m.change)}</td><td>${h(m.decidedBy.join(', ') || '-')}</td><td>${m.coverage ? h(`${m.coverage.baseline ? formatCoverage(m.coverage.baseline) : '-'} / ${formatCoverage(m.coverage.canary)}`) : '-'}</td></tr>`).join('\n')}
 </tbody></table>
 ${report.metrics.map(metricSection).join('\n')}`
     : ''
@@ -56,6 +56,7 @@ function metricSection(m: ReportMetric): string {
   return `<section class="metric" id="m-${slug(m.metric)}">
 <h3>${h(m.metric)} <span class="verdict ${m.outcome}">${m.outcome}</span></h3>
 <p>${h(m.explanation)}</p>
+${m.dataIssue ? `<p class="muted">Data: ${h(m.dataIssue.cause)}: ${h(m.dataIssue.detail)}</p>` : ''}
 ${chart(m)}
 <div class="legend"><span class="b">━ baseline (mean of ${m.baseline.instances} instances)</span><span class="c">━ canary (mean of ${m.canary.instances} instances)</span></div>
 <table><thead><tr><th>Judge</th><th>Outcome</th><th>Risk</th><th>Explanation</th></tr></thead><tbody>

@@ -1,6 +1,6 @@
 import type { Report, ReportMetric } from './schema.ts';
 import { downsample, sparkline } from './sparkline.ts';
-import { formatChange, formatValue } from './text.ts';
+import { formatChange, formatCoverage, formatValue } from './text.ts';
 
 const ICON: Record<string, string> = {
   pass: '✅',
@@ -40,18 +40,21 @@ export function renderMarkdown(report: Report): string {
       : []),
     `<sub>${SCORE_AND_RISK}</sub>`,
     '',
-    `Strategy: ${report.strategy.type} (${md(report.strategy.reason)}) · window ${report.window.start.slice(0, 16).replace('T', ' ')}–${report.window.end.slice(11, 16)} UTC (${Math.round(report.window.fractionJudged * 100)}% judged${report.status === 'stopped-early' ? ', stopped early' : report.status === 'cancelled' ? ', cancelled' : ''}) · sensitivity ${report.sensitivity} · judge ${report.judge}`,
+    `Strategy: ${report.strategy.type} (${md(report.strategy.reason)}) · window ${report.window.start.slice(0, 16).replace('T', ' ')}–${report.window.end.slice(11, 16)} UTC (${Math.round(report.window.fractionJudged * 100)}% judged${report.status === 'stopped-early' ? ', stopped early' : report.status === 'cancelled' ? ', cancelled' : report.status === 'incomplete' ? ', incomplete data' : ''}) · sensitivity ${report.sensitivity} · judge ${report.judge}`,
     '',
   ];
   if (report.metrics.length > 0) {
     out.push(
-      '| Metric | Outcome | Baseline | Canary | Change | Decided by | Trend (baseline / canary) |',
-      '|---|---|---|---|---|---|---|',
+      '| Metric | Outcome | Baseline | Canary | Change | Decided by | Coverage (baseline / canary) | Trend (baseline / canary) |',
+      '|---|---|---|---|---|---|---|---|',
     );
     for (const m of report.metrics) out.push(metricRow(m));
     out.push('');
     const explained = report.metrics.filter((m) => m.outcome !== 'pass');
-    for (const m of explained) out.push(`- **${md(m.metric)}** (${m.outcome}): ${md(m.explanation)}`);
+    for (const m of explained) {
+      out.push(`- **${md(m.metric)}** (${m.outcome}): ${md(m.explanation)}`);
+      if (m.dataIssue) out.push(`  - data: ${m.dataIssue.cause}: ${md(m.dataIssue.detail)}`);
+    }
     if (explained.length > 0) out.push('');
     const tested = explained.filter((m) => m.judges.some((j) => j.outcome !== 'pass'));
     if (tested.length > 0) {
@@ -189,7 +192,10 @@ function metricRow(m: ReportMetric): string {
   const name = `${md(m.metric)}${m.unit ? ` (${md(m.unit)})` : ''}${m.critical ? ' · critical' : ''}`;
   const outcome = `${ICON[m.outcome]} ${m.outcome}${m.muted ? ' (muted)' : ''} · risk ${m.risk.toFixed(2)}`;
   const trend = values.length > 0 ? `\`${line(m.chart.baseline)}\` / \`${line(m.chart.canary)}\`` : '';
-  return `| ${name} | ${outcome} | ${formatValue(m.baseline.mean)} | ${formatValue(m.canary.mean)} | ${formatChange(m.change)} | ${m.decidedBy.join(', ') || '-'} | ${trend} |`;
+  const coverage = m.coverage
+    ? `${m.coverage.baseline ? formatCoverage(m.coverage.baseline) : '-'} / ${formatCoverage(m.coverage.canary)}`
+    : '-';
+  return `| ${name} | ${outcome} | ${formatValue(m.baseline.mean)} | ${formatValue(m.canary.mean)} | ${formatChange(m.change)} | ${m.decidedBy.join(', ') || '-'} | ${coverage} | ${trend} |`;
 }
 
 /**

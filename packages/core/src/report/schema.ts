@@ -25,6 +25,20 @@ const sideSummarySchema = z.object({
   p99: num,
 });
 
+/** How much of a side's expected data arrived usable (see SideCoverage in model/verdict.ts). */
+const sideCoverageSchema = z.object({
+  expected: z.number().int().describe('Points expected: time steps x known instances.'),
+  usable: z.number().int().describe('Points that arrived finite (or as the worse-direction infinity).'),
+  fraction: z.number().min(0).max(1),
+  steps: z.number().int(),
+  stepsCovered: z.number().int(),
+  instances: z.number().int(),
+  missingInstances: z.array(z.string()),
+  nonFinite: z.number().int(),
+  worstInfinite: z.number().int(),
+  errors: z.array(z.string()).describe('Provider errors met on this side.'),
+});
+
 /** Per-minute mean of a group, for charts: `[epochMs, value | null]`. */
 const chartSeriesSchema = z.array(z.tuple([z.number(), num]));
 
@@ -45,6 +59,26 @@ export const reportMetricSchema = z.object({
   explanation: z.string(),
   judges: z.array(judgeResultSchema),
   chart: z.object({ baseline: chartSeriesSchema, canary: chartSeriesSchema }),
+  coverage: z
+    .object({ baseline: sideCoverageSchema.optional(), canary: sideCoverageSchema })
+    .optional()
+    .describe('Coverage of each judged side.'),
+  dataIssue: z
+    .object({
+      cause: z.enum([
+        'provider-error',
+        'no-data',
+        'too-little-data',
+        'low-coverage',
+        'missing-instances',
+        'non-finite',
+      ]),
+      detail: z.string(),
+    })
+    .optional()
+    .describe(
+      'Why the data was not enough to judge this metric (it has no data, or failed on partial data).',
+    ),
 });
 
 export const reportLogClusterSchema = z.object({
@@ -78,7 +112,9 @@ export const reportSchema = z.object({
     .describe('For could-not-verify and cancelled: what could not be judged and why (the provider error).'),
   score: z.number().min(0).max(100),
   reason: z.string(),
-  status: z.enum(['completed', 'stopped-early', 'cancelled']),
+  status: z
+    .enum(['completed', 'incomplete', 'stopped-early', 'cancelled'])
+    .describe('incomplete: ran to its end with data missing (provider errors, metrics short of data).'),
   stopReason: z.string().optional(),
   strategy: z.object({ type: z.string(), reason: z.string() }),
   window: z.object({

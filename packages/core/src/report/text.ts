@@ -1,4 +1,9 @@
-import type { Judgment, MetricJudgment } from '../model/verdict.ts';
+import type { Judgment, MetricJudgment, SideCoverage } from '../model/verdict.ts';
+
+/** "33% (6/18)": the share of expected points that arrived usable, with the counts. */
+export function formatCoverage(c: SideCoverage): string {
+  return `${Math.round(c.fraction * 100)}% (${c.usable}/${c.expected})`;
+}
 
 /** Formats a number for people: 3 significant digits, no exponent for everyday magnitudes. */
 export function formatValue(v: number | null | undefined, unit?: string): string {
@@ -34,8 +39,20 @@ export function formatJudgmentText(judgment: Judgment): string {
     formatValue(m.canary.mean, m.definition.unit),
     formatChange(m.change),
     m.decidedBy.join(', ') || '-',
+    m.coverage
+      ? `${m.coverage.baseline ? formatCoverage(m.coverage.baseline) : '-'} / ${formatCoverage(m.coverage.canary)}`
+      : '-',
   ]);
-  const header = ['metric', 'outcome', 'risk', 'baseline mean', 'canary mean', 'change', 'decided by'];
+  const header = [
+    'metric',
+    'outcome',
+    'risk',
+    'baseline mean',
+    'canary mean',
+    'change',
+    'decided by',
+    'coverage (baseline / canary)',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) =>
     r
@@ -58,6 +75,7 @@ function metricDetails(m: MetricJudgment): string[] {
   return [
     '',
     `${m.metric}: ${m.explanation}`,
+    ...(m.dataIssue ? [`  data [${m.dataIssue.cause}]: ${m.dataIssue.detail}`] : []),
     ...shown.map((j) => `  ${j.judge} [${j.outcome}, risk ${j.risk.toFixed(2)}]: ${j.explanation}`),
   ];
 }

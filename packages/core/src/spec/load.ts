@@ -2,6 +2,7 @@ import { isMap, isPair, isSeq, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { parseUnit, unknownUnitMessage } from '../units/unit.ts';
 import { type LimitValue, resolveLimit } from '../units/limit.ts';
+import { formatDuration, parseDuration } from './duration.ts';
 import { type Spec, specSchema } from './schema.ts';
 
 /** One thing wrong with a spec, located by its field path (`metrics[2].direction`). */
@@ -163,6 +164,33 @@ function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
+/**
+ * A window must hold at least two polls: one point per instance cannot show a change, `interval: 0` would
+ * poll without end, and an interval longer than the duration would silently stretch the window.
+ */
+function windowProblems(spec: Spec): SpecProblem[] {
+  const interval = parseDuration(spec.interval);
+  const duration = parseDuration(spec.duration);
+  const shown = (v: number | string) => (typeof v === 'number' ? `${v}s` : v);
+  if (!(interval > 0))
+    return [{ path: 'interval', message: `must be longer than 0s (got ${shown(spec.interval)}); e.g. "1m"` }];
+  if (interval > duration)
+    return [
+      {
+        path: 'interval',
+        message: `${shown(spec.interval)} is longer than the duration ${shown(spec.duration)}; make the interval at most half the duration`,
+      },
+    ];
+  if (duration < 2 * interval)
+    return [
+      {
+        path: 'duration',
+        message: `${shown(spec.duration)} is shorter than two intervals (2 x ${shown(spec.interval)}); make it at least ${formatDuration(2 * interval)} or shorten the interval`,
+      },
+    ];
+  return [];
+}
+
 function crossFieldProblems(spec: Spec): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const providerNames = Object.keys(spec.providers);
@@ -181,6 +209,7 @@ function crossFieldProblems(spec: Spec): SpecProblem[] {
       });
     }
   };
+  problems.push(...windowProblems(spec));
   const seen = new Set<string>();
   spec.metrics.forEach((m, i) => {
     checkProvider(m.provider, `metrics[${i}].provider`);

@@ -332,7 +332,17 @@ export const policySpecSchema = z.strictObject({
   noData: z
     .enum(['fail', 'inconclusive', 'pass'])
     .default('inconclusive')
-    .describe('Verdict when a metric or the whole verification has no data.'),
+    .describe(
+      'Verdict when a metric or the whole verification has no data (or too little: see minCoverage). `pass` never accepts provider errors.',
+    ),
+  minCoverage: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      'Least fraction of the expected points (time steps x known instances, per metric and side) that must arrive usable for a metric to pass; below it the metric has no data, with the cause named. Applies to every metric. Default 0.8.',
+    ),
   judge: z
     .enum(['default', 'kayenta'])
     .default('default')
