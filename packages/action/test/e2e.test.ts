@@ -4,9 +4,15 @@
  * scrapes a demo service in two versions, and a local GitHub API validated against GitHub's OpenAPI file.
  * The bad version must fail and dispatch the rollback exactly once although the step runs twice; the good
  * version must pass without a dispatch. Both set their deployment's status and the step outputs.
+ *
+ * "A deploy gate" (issue 15): one case per thing a gate must not do, each seen on the bundle before it:
+ * a green step whose queries all failed, a verdict on a window too short to judge, matrix legs sharing one
+ * rollback, a 5xx that cancels a rollback or blames the wrong call, a rollback workflow nobody checks, a
+ * cancelled job that passes, a log sample that breaks out of the summary, an early stop that zeroes the
+ * score, and a bundle with two copies of undici.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +29,13 @@ const runId = 7_000_123;
 const rollbackWorkflow = {
   id: 4242,
   path: '.github/workflows/rollback.yml',
-  inputs: ['version', 'reason', 'run-url', 'vigil-key'],
+  inputs: ['version', 'reason', 'run-url', 'vigil-key', 'region'],
   runName: (i: Record<string, string>) => `Rollback ${i.version} (${i['vigil-key']})`,
 };
+/** The same workflow under another name, for the cases that inject GitHub faults on its routes alone. */
+const flakyWorkflow = { ...rollbackWorkflow, id: 4343, path: '.github/workflows/rollback-flaky.yml' };
+/** A token the job's `permissions:` left without `actions: write`. */
+const readOnlyToken = 'ghs_e2eReadOnlyToken0000000000';
 
 let pods: DemoPod[] = [];
 let prom: RunningPrometheus;
@@ -42,8 +52,9 @@ beforeAll(async () => {
   github = await startFakeGitHub({
     owner: 'acme',
     repo: 'shop',
-    workflows: { rollback: rollbackWorkflow },
+    workflows: { rollback: rollbackWorkflow, flaky: flakyWorkflow },
     deployments: [501, 502],
+    tokens: { [readOnlyToken]: { actions: 'read' } },
   });
   work = await mkdtemp(join(tmpdir(), 'vigil-action-e2e-'));
   await writeFile(
@@ -98,9 +109,16 @@ const metrics = `
   direction: lower-is-worse
 `;
 
-/** Runs the bundle once, as one attempt of one step of a job. */
-async function runStep(name: string, attempt: number, inputs: Record<string, string>): Promise<StepRun> {
-  const dir = join(work, `${name}-${attempt}`);
+/** Runs the bundle once, as one attempt of one step of a job; `onOutput` sees stdout as it comes. */
+async function runStep(
+  name: string,
+  attempt: number,
+  inputs: Record<string, string>,
+  onOutput?: (stdout: string, child: ChildProcess) => void,
+  /** Tells apart the folders of matrix legs, which share job name and attempt. */
+  leg = '',
+): Promise<StepRun> {
+  const dir = join(work, `${name}-${attempt}${leg}`);
   const output = join(dir, 'output');
   const summary = join(dir, 'summary.md');
   await rm(dir, { recursive: true, force: true });
@@ -135,6 +153,7 @@ async function runStep(name: string, attempt: number, inputs: Record<string, str
   let stderr = '';
   child.stdout.on('data', (c) => {
     stdout += c;
+    onOutput?.(stdout, child);
   });
   child.stderr.on('data', (c) => {
     stderr += c;
@@ -203,6 +222,7 @@ describe('the built Action on a runner', () => {
   it('fails the bad version, dispatches the rollback once with its inputs, and sets the outputs', () => {
     expect(bad1.code, explain(bad1)).toBe(1);
     expect(bad1.outputs.verdict).toBe('fail');
+    expect(bad1.outputs.outcome).toBe('failed');
     expect(Number(bad1.outputs.score)).toBeLessThan(50);
     const badDispatches = github.dispatches.filter((d) => d.body.inputs?.version === '2.0.0-bad');
     expect(badDispatches).toHaveLength(1);
@@ -216,6 +236,7 @@ describe('the built Action on a runner', () => {
       version: '2.0.0-bad',
       deploymentId: 501,
       workflow: 'rollback.yml',
+      inputs: {},
     });
     expect(badDispatches[0]).toEqual({
       workflow: 'rollback.yml',
@@ -275,9 +296,9 @@ describe('the built Action on a runner', () => {
   it('passes the good version without a rollback and marks its deployment successful', () => {
     expect(good.code, explain(good)).toBe(0);
     expect(good.outputs.verdict).toBe('pass');
+    expect(good.outputs.outcome).toBe('passed');
     expect(good.outputs['rollback-run-id']).toBeUndefined();
     expect(github.dispatches.filter((d) => d.body.inputs?.version === '2.0.0-good')).toHaveLength(0);
-    expect(github.dispatches).toHaveLength(1);
     expect(github.statuses.get(502)!.map((s) => s.state)).toEqual(['success']);
     expect(good.summary.split('\n')[0]).toMatch(/^## ✅ Vigil: demo 2\.0\.0-good passed verification/);
     expect(good.stdout).not.toMatch(/^::error/m);
@@ -297,5 +318,273 @@ describe('the built Action on a runner', () => {
   it('spoke to GitHub only as its OpenAPI description allows', () => {
     expect(github.server.violations).toEqual([]);
     expect(github.server.requests.length).toBeGreaterThan(0);
+  });
+});
+
+/** Common inputs of the gate cases: the demo through Prometheus, no rollback unless a case adds one. */
+function gateInputs(canary: 'bad' | 'good', version: string, extra: Record<string, string> = {}) {
+  const { 'deployment-id': _d, 'on-inconclusive': _i, ...rest } = verifyInputs(canary, version, 0);
+  return { ...rest, 'on-failure': 'fail', 'rollback-workflow': '', ...extra };
+}
+
+/** A query Prometheus refuses with HTTP 400 bad_data (a missing parenthesis) for every metric. */
+const refusedMetrics = `
+- name: p99 latency
+  query: 'histogram_quantile(0.99, sum by (le, pod) (rate(demo_request_duration_seconds_bucket{pod=~"{{instances}}"}[5s]))'
+  kind: latency
+  unit: ms
+`;
+
+/** Lines of the summary outside <pre> blocks, where Markdown is rendered. */
+const rendered = (summary: string) => summary.replace(/<pre>[\s\S]*?<\/pre>/g, '');
+
+describe('the built Action as a deploy gate', () => {
+  const runs: Record<string, StepRun> = {};
+  const explain = (r: StepRun) => `exit ${r.code}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`;
+
+  beforeAll(async () => {
+    const demo = join(repoRoot, 'examples/checkout/vigil.yaml');
+    // A copy of the checkout demo whose new canary exception carries a Markdown payload in its message.
+    const hostile = join(work, 'hostile');
+    await cp(join(repoRoot, 'examples/checkout'), hostile, { recursive: true });
+    const recording = JSON.parse(await readFile(join(hostile, 'recording.json'), 'utf8')) as {
+      logs: { group: string; events: { t: number; level: string; instance: string; message: string }[] }[];
+    };
+    const canaryLogs = recording.logs.find((l) => l.group === 'canary')!;
+    const payload =
+      'PaymentGatewayException: refused\n```\n# Owned\n[click here](https://evil.example)\n![pixel](https://evil.example/p.png)';
+    const t0 = canaryLogs.events[0]!.t;
+    for (let i = 0; i < 40; i++) {
+      canaryLogs.events.push({
+        t: t0 + i * 30_000 + 7,
+        level: 'error',
+        instance: canaryLogs.events[i % canaryLogs.events.length]!.instance,
+        message: payload,
+      });
+    }
+    canaryLogs.events.sort((a, b) => a.t - b.t);
+    await writeFile(join(hostile, 'recording.json'), JSON.stringify(recording));
+
+    const rollback = (workflow: string, extra: Record<string, string> = {}) => ({
+      'on-failure': 'rollback',
+      'rollback-workflow': workflow,
+      'github-token': 'ghs_e2eFakeInstallationToken000',
+      ...extra,
+    });
+    const cases: [string, Promise<StepRun>][] = [
+      ['refused', runStep('refused', 1, gateInputs('good', '3.0.0', { metrics: refusedMetrics }))],
+      [
+        'refusedNoPreflight',
+        runStep(
+          'refused-np',
+          1,
+          gateInputs('good', '3.0.1', { metrics: refusedMetrics, preflight: 'false' }),
+        ),
+      ],
+      ...(['1m', '1s', '0s'] as const).map(
+        (d) =>
+          [
+            `short${d}`,
+            runStep(`short-${d}`, 1, {
+              spec: demo,
+              duration: d,
+              'github-token': 'ghs_e2eFakeInstallationToken000',
+            }),
+          ] as [string, Promise<StepRun>],
+      ),
+      ...(['us', 'eu'] as const).map(
+        (region) =>
+          [
+            `leg-${region}`,
+            runStep(
+              'matrix',
+              1,
+              gateInputs(
+                'bad',
+                '3.1.0-bad',
+                rollback('rollback.yml', {
+                  'rollback-inputs': `{"region": "${region}"}`,
+                  'matrix-key': `{\n  "region": "${region}"\n}`,
+                }),
+              ),
+              undefined,
+              region,
+            ),
+          ] as [string, Promise<StepRun>],
+      ),
+      [
+        'wrongWorkflow',
+        runStep('wrong-wf', 1, gateInputs('good', '3.3.0', rollback('Roll back production'))),
+      ],
+      [
+        'noPermission',
+        runStep(
+          'no-perm',
+          1,
+          gateInputs('good', '3.4.0', rollback('rollback.yml', { 'github-token': readOnlyToken })),
+        ),
+      ],
+      ['hostile', runStep('hostile', 1, { spec: join(hostile, 'vigil.yaml'), 'on-failure': 'fail' })],
+      ['early', runStep('early', 1, { spec: demo, 'on-failure': 'fail' })],
+      [
+        'cancelled',
+        runStep('cancelled', 1, gateInputs('good', '3.5.0', { duration: '60s' }), (out, child) => {
+          if (/poll 2\/\d+/.test(out) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+        }),
+      ],
+    ];
+    for (const [name, run] of cases) runs[name] = await run;
+    // The matrix legs again, as "re-run failed jobs" (next attempt of each leg).
+    for (const region of ['us', 'eu']) {
+      runs[`leg-${region}-rerun`] = await runStep(
+        'matrix',
+        2,
+        gateInputs(
+          'bad',
+          '3.1.0-bad',
+          rollback('rollback.yml', {
+            'rollback-inputs': `{"region": "${region}"}`,
+            'matrix-key': `{\n  "region": "${region}"\n}`,
+          }),
+        ),
+        undefined,
+        region,
+      );
+    }
+    // One 502 on the dispatch and one 500 on the duplicate check: retried, the rollback still goes out.
+    // (The dispatch on `main`, not the permission check at the start, which dispatches on a ref that cannot exist.)
+    github.failNext(
+      (q) =>
+        q.method === 'POST' &&
+        q.path.endsWith('/rollback-flaky.yml/dispatches') &&
+        (q.body as { ref?: string })?.ref === 'main',
+      502,
+    );
+    github.failNext((q) => q.method === 'GET' && q.path.endsWith('/rollback-flaky.yml/runs'), 500, 4);
+    runs.flaky = await runStep('flaky', 1, gateInputs('bad', '3.2.0-bad', rollback('rollback-flaky.yml')));
+  }, 400_000);
+
+  it("fails the step at once, naming Prometheus' error, when every query is refused (400 bad_data)", () => {
+    const r = runs.refused!;
+    expect(r.code, explain(r)).toBe(1);
+    expect(r.outputs.outcome).toBe('could-not-verify');
+    expect(r.stdout).toMatch(
+      /^::error title=Vigil preflight%3A query p99 latency \[(baseline|canary)\]::.*bad_data/m,
+    );
+    expect(r.summary).toContain('could not be verified');
+    expect(r.summary).not.toMatch(/passed/i);
+  });
+
+  it('without preflight, ends early as could-not-verify after 3 polls of refused queries, with an annotation', () => {
+    const r = runs.refusedNoPreflight!;
+    expect(r.code, explain(r)).toBe(1);
+    expect(r.outputs.outcome).toBe('could-not-verify');
+    expect(r.outputs.reason).toMatch(/failed at 3 polls in a row/);
+    expect(r.stdout).toMatch(/^::error title=Vigil%3A could not verify::.*p99 latency.*bad_data/m);
+    expect(r.stdout).toMatch(
+      /^::error title=Vigil%3A provider error on p99 latency \(\d+ times\)::.*bad_data/m,
+    );
+    expect(r.summary.split('\n')[0]).toMatch(/^## ⛔ Vigil: demo 3\.0\.1 could not be verified/);
+  });
+
+  it('never passes the failing demo on a window too short to judge (duration 1m, 1s, 0s)', () => {
+    for (const d of ['1m', '1s', '0s']) {
+      const r = runs[`short${d}`]!;
+      expect(r.code, `${d}: ${explain(r)}`).not.toBe(0);
+      expect(r.outputs.outcome ?? '', d).not.toBe('passed');
+      expect(r.summary, d).not.toContain('passed verification');
+      expect(r.stdout, d).toMatch(/^::error/m);
+    }
+  });
+
+  it('dispatches one rollback per matrix leg, and nothing new when a leg is re-run', () => {
+    const legs = github.dispatches.filter((d) => d.body.inputs?.version === '3.1.0-bad');
+    expect(legs.map((d) => d.body.inputs?.region).sort()).toEqual(['eu', 'us']);
+    expect(new Set(legs.map((d) => d.body.inputs?.['vigil-key'])).size).toBe(2);
+    for (const region of ['us', 'eu']) {
+      const first = runs[`leg-${region}`]!;
+      const again = runs[`leg-${region}-rerun`]!;
+      expect(first.code, explain(first)).toBe(1);
+      expect(first.stdout).not.toContain('already dispatched');
+      expect(again.outputs['rollback-run-id']).toBe(first.outputs['rollback-run-id']);
+      expect(again.summary).toContain('already dispatched for this verification by an earlier attempt');
+    }
+  });
+
+  it('retries a 502 on the dispatch and a 500 on the duplicate check, and names the call that failed', () => {
+    const r = runs.flaky!;
+    expect(r.code, explain(r)).toBe(1);
+    const sent = github.dispatches.filter((d) => d.body.inputs?.version === '3.2.0-bad');
+    expect(sent).toHaveLength(1);
+    expect(r.outputs['rollback-run-id']).toBe(String(sent[0]!.runId));
+    expect(r.stdout).toMatch(
+      /^::warning title=Vigil::could not check whether an earlier attempt already dispatched this rollback \(GET \/repos\/acme\/shop\/actions\/workflows\/rollback-flaky\.yml\/runs answered 500/m,
+    );
+    expect(r.stdout).not.toMatch(/dispatching the rollback workflow .* failed/);
+  });
+
+  it('checks the rollback workflow at the start: a wrong name or a token without actions: write fails early', () => {
+    const wrong = runs.wrongWorkflow!;
+    expect(wrong.code, explain(wrong)).toBe(1);
+    expect(wrong.stdout).toMatch(
+      /^::error title=Vigil%3A rollback workflow::rollback-workflow "Roll back production" was not found in acme\/shop/m,
+    );
+    expect(wrong.stdout).not.toMatch(/poll \d+\//);
+    const denied = runs.noPermission!;
+    expect(denied.code, explain(denied)).toBe(1);
+    expect(denied.stdout).toMatch(
+      /^::error title=Vigil%3A rollback workflow::the token may not dispatch rollback-workflow "rollback\.yml".*actions: write/m,
+    );
+    expect(denied.stdout).not.toMatch(/poll \d+\//);
+    expect(
+      github.dispatches.filter((d) => ['3.3.0', '3.4.0'].includes(d.body.inputs?.version ?? '')),
+    ).toEqual([]);
+  });
+
+  it('ends a cancelled job as cancelled: non-zero exit, never "passed" in the summary or outputs', () => {
+    const r = runs.cancelled!;
+    expect(r.code, explain(r)).not.toBe(0);
+    expect(r.code).not.toBeNull();
+    expect(r.outputs.outcome).toBe('cancelled');
+    expect(r.outputs.verdict).not.toBe('pass');
+    expect(r.summary).not.toMatch(/Passed the step|passed verification/);
+    expect(r.summary).toContain('verification cancelled');
+    expect(r.stdout).toMatch(/^::error::Vigil: cancelled/m);
+  });
+
+  it('keeps a log sample with a line of three backticks inside its block in the summary', () => {
+    const r = runs.hostile!;
+    expect(r.code, explain(r)).toBe(1);
+    expect(r.summary).toContain('PaymentGatewayException');
+    const outside = rendered(r.summary);
+    expect(outside).not.toMatch(/^# Owned/m);
+    expect(outside).not.toMatch(/(^|[^\\])!\[pixel\]/);
+    expect(outside).not.toMatch(/(^|[^\\])\[click here\]\(/);
+    expect(outside).not.toMatch(/^```/m);
+  });
+
+  it('an early stop names the deciding metric, keeps a meaningful score, explains score and risk, folds the statistics', () => {
+    const r = runs.early!;
+    expect(r.code, explain(r)).toBe(1);
+    expect(r.outputs.reason).toMatch(
+      /^stopped early after \d+ of 30 polls: critical metric "p99 latency" failed: /,
+    );
+    expect(Number(r.outputs.score)).toBeGreaterThan(0);
+    expect(r.summary).toMatch(/Score: 0–100, higher is healthier.*Risk: 0–1 per metric/);
+    expect(r.summary).toContain('<details><summary>Statistics behind each judgment</summary>');
+    expect(r.summary).not.toContain('<details open>');
+  });
+
+  it('ships one minified bundle under 1.5 MB with one copy of undici and of @actions/http-client', async () => {
+    const dist = dirname(bundle);
+    const files = (await readdir(dist)).filter((f) => f.endsWith('.js'));
+    const code = (await Promise.all(files.map((f) => readFile(join(dist, f), 'utf8')))).join('\n');
+    expect(Buffer.byteLength(code)).toBeLessThanOrEqual(1.5 * 1024 * 1024);
+    expect(code.match(/undici\.error\.UND_ERR["']/g)).toHaveLength(1);
+    expect(code.match(/name ?= ?["']HttpClientError["']/g)).toHaveLength(1);
+  });
+
+  it('still spoke to GitHub only as its OpenAPI description allows', () => {
+    expect(github.server.violations).toEqual([]);
   });
 });

@@ -41,6 +41,13 @@ export interface FakeWorkflow {
   inputs: string[];
   /** Renders the workflow's `run-name` from the dispatch inputs. */
   runName: (inputs: Record<string, string>) => string;
+  /** The workflow file as committed (served by the contents API); default one built from `inputs`. */
+  file?: string;
+}
+
+/** What a token may do, as GitHub decides from the job's `permissions:`. */
+export interface FakeToken {
+  actions: 'write' | 'read' | 'none';
 }
 
 export interface FakeGitHub {
@@ -52,6 +59,8 @@ export interface FakeGitHub {
     runId: number;
   }[];
   statuses: Map<number, Record<string, unknown>[]>;
+  /** The next `times` requests that `match` accepts answer `status` instead (a 5xx, a rate limit). */
+  failNext(match: (req: FakeRequest) => boolean, status: number, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +71,10 @@ export async function startFakeGitHub(options: {
   repo: string;
   workflows: Record<string, FakeWorkflow>;
   deployments: number[];
+  /** Branches that exist; a dispatch on another ref is refused with 422 (after the permission check). */
+  branches?: string[];
+  /** Tokens and what they may do; a token not listed may do everything. */
+  tokens?: Record<string, FakeToken>;
 }): Promise<FakeGitHub> {
   const { owner, repo } = options;
   const api = 'https://api.github.com';
@@ -80,12 +93,42 @@ export async function startFakeGitHub(options: {
   const workflowOf = (id: string) =>
     Object.values(options.workflows).find((w) => String(w.id) === id || w.path.endsWith(`/${id}`));
 
+  const branches = options.branches ?? ['main'];
+  const failures: { match: (req: FakeRequest) => boolean; status: number }[] = [];
+  const tokenOf = (req: FakeRequest) => {
+    const auth = String(req.headers.authorization ?? '');
+    return options.tokens?.[auth.replace(/^(token|bearer)\s+/i, '')];
+  };
+  const serverError = (status: number): FakeReply => ({
+    status,
+    body: {
+      message: status === 403 ? 'You have exceeded a secondary rate limit' : 'Server Error',
+      documentation_url: 'x',
+      status: String(status),
+    },
+  });
+
   const handler = (req: FakeRequest): FakeReply => {
     const p = req.path;
+    const failure = failures.findIndex((f) => f.match(req));
+    if (failure >= 0) return serverError(failures.splice(failure, 1)[0]!.status);
     let m = new RegExp(`^${prefix}/actions/workflows/([^/]+)/dispatches$`).exec(p);
     if (m && req.method === 'POST') {
+      if (tokenOf(req) && tokenOf(req)!.actions !== 'write') {
+        return {
+          status: 403,
+          body: { message: 'Resource not accessible by integration', documentation_url: 'x', status: '403' },
+        };
+      }
       const wf = workflowOf(decodeURIComponent(m[1]!));
       if (!wf) return notFound;
+      const ref = (req.body as { ref?: string }).ref ?? '';
+      if (!branches.includes(ref.replace(/^refs\/heads\//, ''))) {
+        return {
+          status: 422,
+          body: { message: `No ref found for: ${ref}`, documentation_url: 'x', status: '422' },
+        };
+      }
       const body = req.body as FakeGitHub['dispatches'][number]['body'];
       const unexpected = Object.keys(body.inputs ?? {}).filter((k) => !wf.inputs.includes(k));
       if (unexpected.length > 0) {
@@ -120,6 +163,25 @@ export async function startFakeGitHub(options: {
       const perPage = Number(req.query.get('per_page') ?? 30);
       return { status: 200, body: { total_count: list.length, workflow_runs: list.slice(0, perPage) } };
     }
+    m = new RegExp(`^${prefix}/actions/workflows/([^/]+)$`).exec(p);
+    if (m && req.method === 'GET') {
+      if (tokenOf(req)?.actions === 'none') {
+        return {
+          status: 403,
+          body: { message: 'Resource not accessible by integration', documentation_url: 'x', status: '403' },
+        };
+      }
+      const wf = workflowOf(decodeURIComponent(m[1]!));
+      if (!wf) return notFound;
+      return { status: 200, body: workflowObject(wf) };
+    }
+    m = new RegExp(`^${prefix}/contents/(.+)$`).exec(p);
+    if (m && req.method === 'GET') {
+      const path = decodeURIComponent(m[1]!);
+      const wf = Object.values(options.workflows).find((w) => w.path === path);
+      if (!wf) return notFound;
+      return { status: 200, body: contentFile(path, wf.file ?? workflowFile(wf)) };
+    }
     m = new RegExp(`^${prefix}/actions/runs/(\\d+)$`).exec(p);
     if (m && req.method === 'GET') {
       const run = runs.find((r) => r.id === Number(m![1]));
@@ -138,6 +200,51 @@ export async function startFakeGitHub(options: {
     }
     return notFound;
   };
+
+  function workflowFile(wf: FakeWorkflow): string {
+    const inputs = wf.inputs
+      .map((i) => `      ${i}:\n        type: string\n        required: false`)
+      .join('\n');
+    return `name: Rollback\nrun-name: Rollback \${{ inputs.version }} (\${{ inputs.vigil-key }})\non:\n  workflow_dispatch:\n    inputs:\n${inputs}\njobs:\n  rollback:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./rollback.sh\n`;
+  }
+
+  function workflowObject(wf: FakeWorkflow): Record<string, unknown> {
+    return {
+      id: wf.id,
+      node_id: `W_${wf.id}`,
+      name: 'Rollback',
+      path: wf.path,
+      state: 'active',
+      created_at: now(),
+      updated_at: now(),
+      url: `${api}${prefix}/actions/workflows/${wf.id}`,
+      html_url: `${html}/${owner}/${repo}/blob/main/${wf.path}`,
+      badge_url: `${html}/${owner}/${repo}/workflows/Rollback/badge.svg`,
+    };
+  }
+
+  function contentFile(path: string, text: string): Record<string, unknown> {
+    const url = `${api}${prefix}/contents/${path}?ref=main`;
+    const sha = 'c'.repeat(40);
+    return {
+      type: 'file',
+      encoding: 'base64',
+      size: Buffer.byteLength(text),
+      name: path.split('/').at(-1),
+      path,
+      content: Buffer.from(text).toString('base64'),
+      sha,
+      url,
+      git_url: `${api}${prefix}/git/blobs/${sha}`,
+      html_url: `${html}/${owner}/${repo}/blob/main/${path}`,
+      download_url: `https://raw.githubusercontent.com/${owner}/${repo}/main/${path}`,
+      _links: {
+        self: url,
+        git: `${api}${prefix}/git/blobs/${sha}`,
+        html: `${html}/${owner}/${repo}/blob/main/${path}`,
+      },
+    };
+  }
 
   function workflowRun(id: number, wf: FakeWorkflow, title: string, ref: string): Record<string, unknown> {
     const runApi = `${api}${prefix}/actions/runs/${id}`;
@@ -278,5 +385,14 @@ export async function startFakeGitHub(options: {
 
   const validator = await githubValidator();
   const server = await startFake(handler, validator);
-  return { url: server.url, server, dispatches, statuses, close: () => server.close() };
+  return {
+    url: server.url,
+    server,
+    dispatches,
+    statuses,
+    failNext(match, status, times = 1) {
+      for (let i = 0; i < times; i++) failures.push({ match, status });
+    },
+    close: () => server.close(),
+  };
 }
