@@ -83,6 +83,52 @@ describe('example workflows', () => {
     expect(wf.permissions).toMatchObject({ actions: 'write', deployments: 'write' });
   });
 
+  it('the matrix example gives each leg its own key and region, with inputs that rollback.yml declares', async () => {
+    const action = (await yamlFile('action.yml')) as ActionYml;
+    const wf = (await yamlFile('examples/workflows/deploy-matrix.yml')) as {
+      permissions: Record<string, string>;
+      jobs: Record<
+        string,
+        {
+          strategy?: { matrix: Record<string, unknown> };
+          steps: { uses?: string; with?: Record<string, string> }[];
+        }
+      >;
+    };
+    const job = Object.values(wf.jobs)[0]!;
+    expect(job.strategy?.matrix).toBeDefined();
+    const vigil = job.steps.find((s) => s.uses?.includes('/vigil@'))!;
+    for (const k of Object.keys(vigil.with ?? {})) expect(Object.keys(action.inputs), k).toContain(k);
+    expect(vigil.with!['matrix-key']).toBe('${{ toJSON(matrix) }}');
+    const rollback = (await yamlFile('examples/workflows/rollback.yml')) as {
+      on: { workflow_dispatch: { inputs: Record<string, unknown> } };
+    };
+    const extra = JSON.parse(vigil.with!['rollback-inputs']!) as Record<string, string>;
+    for (const k of Object.keys(extra))
+      expect(Object.keys(rollback.on.workflow_dispatch.inputs)).toContain(k);
+    expect(wf.permissions).toMatchObject({ actions: 'write', contents: 'read' });
+  });
+
+  it('runs the rollback in its own concurrency group, so a queued deploy cannot cancel it', async () => {
+    const rollback = (await yamlFile('examples/workflows/rollback.yml')) as {
+      concurrency: { group: string };
+    };
+    for (const file of ['deploy-and-verify.yml', 'deploy-matrix.yml']) {
+      const deploy = (await yamlFile(`examples/workflows/${file}`)) as { concurrency: { group: string } };
+      const groupOf = (g: string) => g.replace(/\$\{\{ *inputs\.environment *\}\}/, 'production');
+      expect(groupOf(rollback.concurrency.group), file).not.toBe(groupOf(deploy.concurrency.group));
+    }
+  });
+
+  it('docs/github-action.md names every input and output, and shows timeout-minutes and continue-on-error', async () => {
+    const action = (await yamlFile('action.yml')) as ActionYml;
+    const docs = await readFile(join(repoRoot, 'docs/github-action.md'), 'utf8');
+    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)])
+      expect(docs, name).toContain(`\`${name}\``);
+    expect(docs).toMatch(/^\s+timeout-minutes: \d+/m);
+    expect(docs).toMatch(/^\s+continue-on-error: /m);
+  });
+
   it('rollback.yml takes every input Vigil sends and shows the key in its run-name', async () => {
     const wf = (await yamlFile('examples/workflows/rollback.yml')) as {
       'run-name': string;
