@@ -1,0 +1,158 @@
+import { binomialSf } from '../stats/distributions.ts';
+import type { CellFrame } from './frame.ts';
+import { quantileInPlace, scratchArray } from './select.ts';
+import { scoreTestOfFrame } from './stratifiedRank.ts';
+
+/**
+ * Two tail tests for what the score-based tail test misses (see distribution.ts):
+ * - {@link upperTailCountTest}: how many canary points lie above high pooled quantiles. Counts, not sizes, so
+ *   the trace's own rare giant values (heavy-tailed noise) cannot drown a shift of a few percent of the points.
+ * - {@link exceedanceTest}: how many canary points lie beyond the baseline's maximum, and how far. A handful of
+ *   spikes far outside anything the baseline showed (4 spikes of ~30 sd in 180 points).
+ */
+
+/** Pooled quantiles whose exceedances the count test compares (Bonferroni over them). */
+export const COUNT_QUANTILES = [0.9, 0.95, 0.975, 0.99] as const;
+
+/** Result of a tail count: the smallest p-value over the quantiles (Bonferroni-adjusted) and where it was. */
+export interface TailCount {
+  p: number;
+  /** Pooled quantile (0.9 = 90th percentile) of the harmful residuals where the evidence was strongest. */
+  quantile: number;
+  threshold: number;
+  canaryAbove: number;
+  baselineAbove: number;
+}
+
+/**
+ * Canary vs baseline counts of harmful residuals above the pooled 90th, 95th, 97.5th and 99th percentiles,
+ * each compared within cells by the stratified permutation test (0/1 scores, label-free, so valid whatever
+ * the noise); the smallest p-value times the number of quantiles (Bonferroni). Null when too few points.
+ */
+export function upperTailCountTest(f: CellFrame, residuals: Float64Array): TailCount | null {
+  const n = residuals.length;
+  if (n < 20) return null;
+  const pooled = scratchArray('count.pooled', n);
+  pooled.set(residuals);
+  const scores = scratchArray('count.scores', n);
+  let best: TailCount | null = null;
+  for (const q of COUNT_QUANTILES) {
+    const t = quantileInPlace(pooled, q);
+    let kc = 0;
+    let kb = 0;
+    for (let i = 0; i < n; i++) {
+      const above = residuals[i]! > t;
+      scores[i] = above ? 1 : 0;
+      if (above) {
+        if (f.side[i] === 1) kc++;
+        else kb++;
+      }
+    }
+    if (kc + kb === 0) continue;
+    const r = scoreTestOfFrame(f, scores, 'greater');
+    if (r.strata === 0) continue;
+    const p = Math.min(1, r.p * COUNT_QUANTILES.length);
+    if (!best || p < best.p) best = { p, quantile: q, threshold: t, canaryAbove: kc, baselineAbove: kb };
+  }
+  return best;
+}
+
+/** Counts of canary exceedances the exceedance test looks at (Bonferroni over them). */
+export const EXCEEDANCE_COUNTS = [3, 4, 6, 8, 12, 16] as const;
+
+/**
+ * Tail index of the Pareto tail assumed beyond the baseline's maximum: P(X > M + d w | X > M) = (1 + d)^-0.8,
+ * heavier than any noise with a finite mean, so that the size of an exceedance counts only when it lies far
+ * beyond the baseline's top width w. The index trades power on a few huge spikes against false fails on
+ * noise with rare giant values that the baseline happened not to draw (which no test can tell from spikes):
+ * on 12,000 A/A bench cases an index of 1 failed 3-4x the test's level on such traces, 0.8 about 1.4x, 0.7
+ * at the level but with half the power on 4 spikes of 30 sd in 180 points (see docs/engine.md).
+ */
+export const EXCEEDANCE_TAIL_INDEX = 0.8;
+
+/** Baseline quantile that, with the baseline's maximum, anchors the tail: the top width is M - q95. */
+export const EXCEEDANCE_ANCHOR = 0.95;
+
+/** Result of the exceedance test. */
+export interface Exceedance {
+  p: number;
+  /** Canary residuals beyond the baseline's largest residual. */
+  beyond: number;
+  /** The count k whose evidence was strongest (0 when none), and the k-th largest canary residual. */
+  k: number;
+  kthResidual: number;
+  baselineMax: number;
+  /** The baseline's top width: its largest residual minus its 95th percentile (0: no tail model). */
+  width: number;
+}
+
+/**
+ * Exceedances beyond the baseline's maximum M. Under no change the residuals of both sides are exchangeable,
+ * so the number K of canary residuals above every baseline residual has the exact law
+ * P(K >= j) = C(n_c, j) / C(N, j) (the j largest of N all canary). Beyond M the sizes are scored against a
+ * Pareto tail anchored at the baseline's own top (M and its 95th percentile u, width w = M - u): an exceedance
+ * d widths beyond M has tail probability g = (1 + d)^-index given that it exceeds M. For each k in
+ * EXCEEDANCE_COUNTS up to K, with g_k the value of the k-th largest canary residual,
+ * p_k = sum_j P(K = j) P(Binomial(j, g_k) >= k): at least k exceedances that far out. The smallest p_k times
+ * the number of counts tried (Bonferroni) is the p-value. Without a usable width (fewer than three distinct
+ * baseline values above u) every g is 1 and the test is the exact exchangeability test alone. Under no change
+ * the count law is exact; the sizes' law holds when the noise beyond the baseline's maximum is no heavier
+ * than the assumed tail.
+ */
+export function exceedanceTest(f: CellFrame, residuals: Float64Array): Exceedance | null {
+  const n = residuals.length;
+  let nc = 0;
+  for (let i = 0; i < n; i++) nc += f.side[i]!;
+  const nb = n - nc;
+  if (nb < 10 || nc < 10) return null;
+  const base = scratchArray('exceedance.baseline', nb);
+  let m = Number.NEGATIVE_INFINITY;
+  for (let i = 0, k = 0; i < n; i++) {
+    if (f.side[i] === 1) continue;
+    const r = residuals[i]!;
+    base[k++] = r;
+    if (r > m) m = r;
+  }
+  const u = quantileInPlace(base, EXCEEDANCE_ANCHOR);
+  // quantileInPlace leaves the values above the anchor quantile to its right: count the distinct ones.
+  const tail = base.subarray(Math.floor((nb - 1) * EXCEEDANCE_ANCHOR) + 1).sort();
+  let distinct = 0;
+  for (let i = 0; i < tail.length; i++) if (tail[i]! > u && (i === 0 || tail[i] !== tail[i - 1])) distinct++;
+  const width = distinct >= 3 && m > u ? m - u : 0;
+  let beyond = 0;
+  const over = scratchArray('exceedance.canary', nc);
+  for (let i = 0; i < n; i++) if (f.side[i] === 1 && residuals[i]! > m) over[beyond++] = residuals[i]!;
+  const result: Exceedance = { p: 1, beyond, k: 0, kthResidual: Number.NaN, baselineMax: m, width };
+  if (beyond < EXCEEDANCE_COUNTS[0]) return result;
+  const top = over.subarray(0, beyond).sort().reverse();
+  for (const k of EXCEEDANCE_COUNTS) {
+    if (k > beyond) break;
+    const x = top[k - 1]!;
+    const g = width > 0 ? (1 + (x - m) / width) ** -EXCEEDANCE_TAIL_INDEX : 1;
+    const p = Math.min(1, exceedanceP(k, g, nc, n) * EXCEEDANCE_COUNTS.length);
+    if (p < result.p) {
+      result.p = p;
+      result.k = k;
+      result.kthResidual = x;
+    }
+  }
+  return result;
+}
+
+/**
+ * P(at least k of the canary's exceedances beyond the baseline maximum have tail probability <= g), with
+ * K ~ the exact exchangeable law (nc canary of n values) and each exceedance's g uniform given K.
+ */
+export function exceedanceP(k: number, g: number, nc: number, n: number): number {
+  // h = P(K >= j), from P(K >= j + 1) = P(K >= j) (nc - j) / (n - j).
+  let h = 1;
+  for (let j = 0; j < k; j++) h *= (nc - j) / (n - j);
+  let p = 0;
+  for (let j = k; j <= nc && h > 1e-300; j++) {
+    const next = (h * (nc - j)) / (n - j);
+    p += (h - next) * (g >= 1 ? 1 : binomialSf(k - 1, j, g));
+    if (h < 1e-18 * p) break;
+    h = next;
+  }
+  return p;
+}
