@@ -1,7 +1,6 @@
-import { binomialSf } from '../stats/distributions.ts';
+import { binomialSf, normalSf } from '../stats/distributions.ts';
 import type { CellFrame } from './frame.ts';
 import { quantileInPlace, scratchArray } from './select.ts';
-import { scoreTestOfFrame } from './stratifiedRank.ts';
 
 /**
  * Two tail tests for what the score-based tail test misses (see distribution.ts):
@@ -26,33 +25,72 @@ export interface TailCount {
 
 /**
  * Canary vs baseline counts of harmful residuals above the pooled 90th, 95th, 97.5th and 99th percentiles,
- * each compared within cells by the stratified permutation test (0/1 scores, label-free, so valid whatever
- * the noise); the smallest p-value times the number of quantiles (Bonferroni). Null when too few points.
+ * each compared within cells by the stratified permutation test of 0/1 scores (label-free, so valid whatever
+ * the noise; the same test as scoreTestOfFrame, all four thresholds in one pass over the cells); the smallest
+ * p-value times the number of quantiles (Bonferroni). Null when too few points.
  */
 export function upperTailCountTest(f: CellFrame, residuals: Float64Array): TailCount | null {
   const n = residuals.length;
   if (n < 20) return null;
+  const Q = COUNT_QUANTILES.length;
   const pooled = scratchArray('count.pooled', n);
   pooled.set(residuals);
-  const scores = scratchArray('count.scores', n);
-  let best: TailCount | null = null;
-  for (const q of COUNT_QUANTILES) {
-    const t = quantileInPlace(pooled, q);
-    let kc = 0;
-    let kb = 0;
-    for (let i = 0; i < n; i++) {
-      const above = residuals[i]! > t;
-      scores[i] = above ? 1 : 0;
-      if (above) {
-        if (f.side[i] === 1) kc++;
-        else kb++;
+  const thresholds = new Float64Array(Q);
+  // One selection of the lowest quantile leaves everything above it to its right; sorting those few values
+  // gives the higher quantiles (type 7, as quantileInPlace) by index.
+  thresholds[0] = quantileInPlace(pooled, COUNT_QUANTILES[0]!);
+  const first = Math.floor((n - 1) * COUNT_QUANTILES[0]!);
+  const top = pooled.subarray(first).sort();
+  for (let q = 1; q < Q; q++) {
+    const h = (n - 1) * COUNT_QUANTILES[q]! - first;
+    const lo = Math.floor(h);
+    thresholds[q] = lo + 1 < top.length ? top[lo]! + (h - lo) * (top[lo + 1]! - top[lo]!) : top[lo]!;
+  }
+  const num = new Float64Array(Q);
+  const varSum = new Float64Array(Q);
+  const above = new Int32Array(Q);
+  const aboveC = new Int32Array(Q);
+  const totalC = new Int32Array(Q);
+  const totalB = new Int32Array(Q);
+  for (let c = 0; c < f.cells; c++) {
+    const from = f.start[c]!;
+    const to = f.start[c + 1]!;
+    const N = to - from;
+    const mb = f.nb[c]!;
+    const nc = N - mb;
+    above.fill(0);
+    aboveC.fill(0);
+    for (let i = from; i < to; i++) {
+      const r = residuals[i]!;
+      const canary = f.side[i] === 1;
+      for (let q = 0; q < Q && r > thresholds[q]!; q++) {
+        above[q]!++;
+        if (canary) aboveC[q]!++;
       }
     }
-    if (kc + kb === 0) continue;
-    const r = scoreTestOfFrame(f, scores, 'greater');
-    if (r.strata === 0) continue;
-    const p = Math.min(1, r.p * COUNT_QUANTILES.length);
-    if (!best || p < best.p) best = { p, quantile: q, threshold: t, canaryAbove: kc, baselineAbove: kb };
+    for (let q = 0; q < Q; q++) {
+      const a = above[q]!;
+      totalC[q]! += aboveC[q]!;
+      totalB[q]! += a - aboveC[q]!;
+      if (a === 0 || a === N) continue;
+      // 0/1 scores: sum of squared deviations a (1 - a / N); canary sum aboveC against its mean nc a / N.
+      num[q]! += aboveC[q]! - (nc * a) / N;
+      varSum[q]! += ((mb * nc) / (N * (N - 1))) * a * (1 - a / N);
+    }
+  }
+  let best: TailCount | null = null;
+  for (let q = 0; q < Q; q++) {
+    if (varSum[q]! <= 0) continue;
+    const p = Math.min(1, normalSf(num[q]! / Math.sqrt(varSum[q]!)) * Q);
+    if (!best || p < best.p) {
+      best = {
+        p,
+        quantile: COUNT_QUANTILES[q]!,
+        threshold: thresholds[q]!,
+        canaryAbove: totalC[q]!,
+        baselineAbove: totalB[q]!,
+      };
+    }
   }
   return best;
 }
