@@ -20,7 +20,7 @@
 import { templateId } from './hash.ts';
 import { createMaskedKeyScanner } from './keyScanner.ts';
 import { WILDCARD } from './masking.ts';
-import { isLengthVariant, wordsOf } from './produce.ts';
+import { collapseRepeats, isLengthVariant, wordsOf } from './produce.ts';
 
 /** Settings of the miner. The defaults are the one configuration used for every log source. */
 export interface TemplateMinerOptions {
@@ -282,13 +282,17 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       byWords.set(words, list);
     }
     const n = tokens.length;
+    const collapsed = collapseRepeats(tokens).length;
     let found: Group | null = null;
     let live = 0;
     for (const h of list) {
       if (!h.live) continue;
       list[live++] = h;
       const m = h.tokens.length;
-      if (found || h.alias || m === n || Math.abs(m - n) > LENGTH_VARIANT_SPAN) continue;
+      if (found || h.alias || m === n) continue;
+      // A list of values may be any length; other variants differ by a few tokens.
+      if (Math.abs(m - n) > LENGTH_VARIANT_SPAN && collapseRepeats(h.tokens).length === m && collapsed === n)
+        continue;
       if (isLengthVariant(h.tokens, tokens)) found = h;
     }
     list.length = live;

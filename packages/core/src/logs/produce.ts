@@ -56,7 +56,7 @@ export function unitKind(t: string): string | undefined {
  */
 export function wordsOf(tokens: readonly string[]): string {
   let out = '';
-  for (const t of tokens) if (!hasVariable(t) && unitKind(t) === undefined) out += `${t} `;
+  for (const t of collapseRepeats(tokens)) if (!hasVariable(t) && unitKind(t) === undefined) out += `${t} `;
   return out;
 }
 
@@ -87,7 +87,45 @@ function agree(a: string, b: string): boolean {
 
 /** True when template `known` could have produced the messages of template `other` (tokens split on spaces). */
 export function couldProduce(known: readonly string[], other: readonly string[]): boolean {
-  return produces(known, other, agree);
+  return produces(collapseRepeats(known), collapseRepeats(other), agree);
+}
+
+// Longest run of tokens that a list repeats (`node-<*> <*> <ok>`).
+const REPEAT_MAX = 4;
+
+/**
+ * A list of values printed as a run of one repeated pattern with a variable (`node-<*> <*> <ok> node-<*> <*>
+ * <ok> ...`), the pattern once: lists of different lengths are one event.
+ */
+export function collapseRepeats(tokens: readonly string[]): readonly string[] {
+  let out: string[] | null = null;
+  let i = 0;
+  const n = tokens.length;
+  while (i < n) {
+    let skipped = false;
+    for (let p = 1; p <= REPEAT_MAX && i + 2 * p <= n; p++) {
+      let same = true;
+      let variable = false;
+      for (let k = 0; k < p; k++) {
+        const t = tokens[i + k]!;
+        if (t !== tokens[i + p + k]) {
+          same = false;
+          break;
+        }
+        if (t.includes(WILDCARD)) variable = true;
+      }
+      if (!same || !variable) continue;
+      // tokens[i..i+p) repeats at i+p: keep the later copy only.
+      out ??= tokens.slice(0, i) as string[];
+      i += p;
+      skipped = true;
+      break;
+    }
+    if (skipped) continue;
+    out?.push(tokens[i]!);
+    i++;
+  }
+  return out ?? tokens;
 }
 
 // Only where both hold a variable, or units of one kind, may two tokens differ: words must be equal.
@@ -104,7 +142,7 @@ function agreeStrictly(a: string, b: string): boolean {
  * lets a bare variable stand for any word.
  */
 export function isLengthVariant(a: readonly string[], b: readonly string[]): boolean {
-  return produces(a, b, agreeStrictly);
+  return produces(collapseRepeats(a), collapseRepeats(b), agreeStrictly);
 }
 
 function produces(

@@ -145,6 +145,17 @@ describe('parseMessages', () => {
     expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
   });
 
+  it('gives one template to a list of values whatever its length', () => {
+    const list = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => `node-${from + i} 0x${(from * 7 + i).toString(16)}fe <ok>`).join(
+        ' ',
+      );
+    const parsed = parseMessages(
+      [2, 4, 4, 5, 13, 2, 3].map((n, k) => `inconsistent nodesets ${list(n, 10 * k)}`),
+    );
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
+  });
+
   it('reads the fields of a JSON object as tokens, so one field varying does not make a new template', () => {
     const parsed = parseMessages(
       ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'].map(

@@ -13,6 +13,7 @@ describe('couldProduce', () => {
     ['close, lifetime <*>', 'close, lifetime <<*> sec'],
     ['connect to <*> failed', 'connect to db failed'],
     ['connect to db failed', 'connect to <*> failed'],
+    ['nodes node-<*> <ok> node-<*> <ok>', 'nodes node-<*> <ok> node-<*> <ok> node-<*> <ok> node-<*> <ok>'],
   ])('%s produces %s', (known, other) => {
     expect(couldProduce(t(known), t(other))).toBe(true);
   });
