@@ -143,6 +143,59 @@ describe('vigil compare', () => {
   });
 });
 
+describe('vigil compare on infinities, gaps and odd numbers', () => {
+  /** The healthy canary with every line whose index `pick` selects given `value`. */
+  async function canaryWith(value: string, pick: (i: number) => boolean): Promise<string> {
+    const lines = (await readFile(join(root, 'examples/compare/canary-healthy.csv'), 'utf8'))
+      .trimEnd()
+      .split('\n');
+    const out = lines.map((line, i) => (i > 0 && pick(i) ? line.replace(/,[^,]*$/, `,${value}`) : line));
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));
+    const file = join(dir, 'canary.csv');
+    await writeFile(file, `${out.join('\n')}\n`);
+    return file;
+  }
+  const compare = (canary: string) =>
+    vigil([
+      'compare',
+      '--baseline',
+      'examples/compare/baseline.csv',
+      '--canary',
+      canary,
+      '--kind',
+      'latency',
+      '--unit',
+      'ms',
+    ]);
+
+  it('fails a latency canary that is Infinity half the time, in every spelling (it passed, score 45)', async () => {
+    for (const spelling of ['Infinity', '+Inf', 'inf']) {
+      const { code, stdout } = await compare(await canaryWith(spelling, (i) => i % 2 === 0));
+      expect(code, stdout).toBe(1);
+      expect(stdout).toMatch(
+        /infinity: the canary reported \+Inf \(worse than any finite value\) in 90 of 180 points/,
+      );
+    }
+  });
+
+  it('does not pass a canary that is 90% NaN (it passed, score 70): inconclusive, exit 2, the cause named', async () => {
+    const { code, stdout } = await compare(await canaryWith('NaN', (i) => i % 10 !== 0));
+    expect(code).toBe(2);
+    expect(stdout).toContain(
+      'canary coverage 18 of 180 expected points, 10% (need 80%): 162 points were NaN',
+    );
+  });
+
+  it('rejects hex with the line number, exit 3', async () => {
+    const file = await canaryWith('0x10', (i) => i === 4);
+    const { code, stderr } = await compare(file);
+    expect(code).toBe(3);
+    expect(stderr).toBe(
+      `vigil: ${file}:5: value "0x10" is not a number (use a decimal number, +Inf, -Inf, Inf, Infinity or NaN)\n`,
+    );
+  });
+});
+
 describe('vigil verify, record, replay', () => {
   it('verifies the demo: exit 1, the explained verdict, and the three reports', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-'));

@@ -25,7 +25,8 @@ export const compareCommand: Command = {
 
 Judges one metric of a canary against its baseline and explains the verdict.
 Input CSV files have the header "timestamp,instance,value" (timestamps ISO-8601 or epoch seconds;
-several instances per file; empty or NaN values are gaps).
+several instances per file; empty or NaN values are gaps; +Inf, -Inf, Inf and Infinity are values,
+the worst there is in the bad direction; hex such as 0x10 is rejected).
 
 Options:
   --baseline FILE     baseline series (required)

@@ -36,6 +36,10 @@ export interface RunningPrometheus {
   /** Lines Prometheus logged so far, for diagnosing a failed test. */
   logs: string[];
   stop(): Promise<void>;
+  /** Kills the server (SIGKILL, as a crash or an OOM kill would), keeping its data for `restart`. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and data; resolves when it serves requests. */
+  restart(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -86,7 +90,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     const port = await freePort();
     args[3] = `--web.listen-address=127.0.0.1:${port}`;
     const logs: string[] = [];
-    const child = spawn(prometheusBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let child = spawn(prometheusBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const ready = await waitReady(child, logs);
     if (ready) {
       return {
@@ -97,6 +101,17 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
         stop: async () => {
           await stopChild(child);
           await rm(dir, { recursive: true, force: true });
+        },
+        kill: async () => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+          child.kill('SIGKILL');
+          await exited;
+        },
+        restart: async () => {
+          child = spawn(prometheusBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+          if (!(await waitReady(child, logs)))
+            throw new Error(`prometheus did not restart:\n${logs.slice(-20).join('\n')}`);
         },
       };
     }
