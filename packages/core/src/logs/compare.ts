@@ -339,6 +339,9 @@ function summariseUnattributed(
   return { field: u.field, events: seen.size, samples };
 }
 
+// Known clusters tried as the source of one canary-only cluster: enough for any real log, bounded for hostile input.
+const VARIANT_CANDIDATES = 64;
+
 /**
  * Counts each canary-only cluster that a baseline cluster could have produced with other variable values
  * as that cluster (the one sharing the most tokens with it; then the larger in the baseline).
@@ -360,8 +363,14 @@ function foldVariants(byId: Map<string, Acc>, maxSamples: number): void {
   for (const a of [...byId.values()]) {
     if (a.baseline > 0 || a.canary === 0) continue;
     const tokens = a.template.split(' ');
-    const candidates = new Set<number>();
-    for (const t of tokens) for (const k of byWord.get(t) ?? []) candidates.add(k);
+    // The known clusters sharing the most words with it, at most VARIANT_CANDIDATES of them.
+    const sharedWords = new Map<number, number>();
+    for (const t of new Set(tokens))
+      for (const k of byWord.get(t) ?? []) sharedWords.set(k, (sharedWords.get(k) ?? 0) + 1);
+    const candidates = [...sharedWords]
+      .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+      .slice(0, VARIANT_CANDIDATES)
+      .map(([k]) => k);
     let best = -1;
     let bestShared = -1;
     for (const k of candidates) {

@@ -145,11 +145,16 @@ export function isLengthVariant(a: readonly string[], b: readonly string[]): boo
   return produces(collapseRepeats(a), collapseRepeats(b), agreeStrictly);
 }
 
+// Templates longer than this are compared only when equal: the comparison's table grows with the product of
+// the lengths, and its recursion with their sum.
+const MAX_TOKENS = 400;
+
 function produces(
   known: readonly string[],
   other: readonly string[],
   agree: (a: string, b: string) => boolean,
 ): boolean {
+  if (known.length > MAX_TOKENS || other.length > MAX_TOKENS) return false;
   let shared = false;
   for (const t of other) {
     if (!hasVariable(t) && known.includes(t)) {

@@ -246,6 +246,22 @@ describe('compareLogs', () => {
     }
   });
 
+  it('compares very long messages and many new clusters without failing', () => {
+    const long = (n: number, w: string) => Array.from({ length: n }, (_, i) => `${w}${i % 7} ${i}`).join(' ');
+    const baseline = [...events(50, traffic), ...events(3, (i) => long(20_000 + i * 3, 'x'))];
+    const canary = [
+      ...events(50, traffic),
+      ...events(3, (i) => long(20_001 + i * 5, 'x'), 'error'),
+      ...events(
+        2000,
+        (i) => `unique event ${i.toString(36).replace(/[0-9]/g, 'q')} happened for the first time`,
+      ),
+    ];
+    const r = compareLogs(baseline, canary);
+    expect(r.totals.canary).toBe(2053);
+    expect(r.clusters.length).toBeGreaterThan(1);
+  });
+
   it('is inconclusive without canary logs', () => {
     const r = compareLogs(events(10, traffic), []);
     expect(r.outcome).toBe('no-data');
