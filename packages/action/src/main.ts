@@ -7,8 +7,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
-import { escapeMarkdown, formatDuration, type Progress, type Report, type Spec } from '@vigil/core';
-import { type ProviderConfig, redact, secretsOf } from '@vigil/providers';
+import {
+  escapeMarkdown,
+  formatDuration,
+  type Progress,
+  type Report,
+  Secrets,
+  type Spec,
+  secretsOfSpec,
+} from '@vigil/core';
+import { redact } from '@vigil/providers';
 import { doctor, verify } from '@vigil/runtime';
 import { defaultEntityRef, postVerification, verificationInput } from './backstage.ts';
 import { decide } from './decision.ts';
@@ -36,8 +44,10 @@ import { checkRollbackWorkflow, type WorkflowCheckApi } from './workflowCheck.ts
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const getInput = (name: string) => core.getInput(name);
   // Masked first: nothing below may print a credential, not even inside an error about a bad input.
-  const secrets = secretInputValues(getInput);
-  for (const s of secrets) core.setSecret(s);
+  // One registry of secret values (core's secrets.ts): the secret inputs, then every value the spec took from
+  // the environment or holds in a secret field, with their parts (the token after "Bearer ").
+  const secrets = new Secrets().addAll(secretInputValues(getInput));
+  for (const s of secrets.values()) core.setSecret(s);
   // Cancellation (the runner sends SIGINT, then SIGTERM) is caught from the start: whatever phase it hits
   // ends as outcome `cancelled` with a failed step, never as a pass. Without a listener Node would die
   // on the signal before writing anything.
@@ -54,13 +64,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       workspace,
       env: specEnv(inputs.inline, env),
     });
-    for (const config of Object.values(spec.providers)) {
-      for (const s of secretsOf(config as ProviderConfig)) {
-        if (secrets.includes(s)) continue;
-        core.setSecret(s);
-        secrets.push(s);
-      }
-    }
+    const known = new Set(secrets.values());
+    secrets.addAll(secretsOfSpec(spec));
+    for (const s of secrets.values()) if (!known.has(s)) core.setSecret(s);
     await verifyAndAct(inputs, spec, specDir, env, secrets, controller.signal);
   } catch (e) {
     if (controller.signal.aborted) {
@@ -84,7 +90,7 @@ async function verifyAndAct(
   spec: Spec,
   specDir: string,
   env: NodeJS.ProcessEnv,
-  secrets: string[],
+  secrets: Secrets,
   signal: AbortSignal,
 ): Promise<void> {
   const octokit = inputs.githubToken ? githubClient(inputs.githubToken, (m) => core.info(m)) : undefined;
@@ -276,7 +282,7 @@ async function verifyAndAct(
 
   for (const w of done.warnings ?? []) core.warning(w, { title: 'Vigil' });
   if (rollbackFailure) done.outcome = 'fail';
-  await writeSummary(core, summaryMarkdown(report, done));
+  await writeSummary(core, secrets.scrub(summaryMarkdown(report, done)));
   finish(report, decision.outcome, rollbackFailure);
 }
 
@@ -306,7 +312,7 @@ function finish(
 async function preflight(
   spec: Spec,
   specDir: string,
-  secrets: string[],
+  secrets: Secrets,
   signal: AbortSignal,
 ): Promise<string[]> {
   const problems: string[] = [];
@@ -337,7 +343,7 @@ async function startCheckOfRollback(
   owner: string,
   repo: string,
   ref: string,
-  secrets: string[],
+  secrets: Secrets,
 ): Promise<void> {
   const settings = inputs.rollback!;
   const sent = Object.entries({ ...defaultRollbackInputs, ...settings.inputs })

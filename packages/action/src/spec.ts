@@ -3,7 +3,7 @@
  * Spec problems are reported with the input that caused them, so a workflow author knows what to change.
  */
 import { dirname, resolve } from 'node:path';
-import { type Spec, SpecError, validateSpec } from '@vigil/core';
+import { keepEnvSecrets, type Spec, SpecError, validateSpec } from '@vigil/core';
 import { loadSpecFile } from '@vigil/runtime';
 import type { InlineSettings } from './inputs.ts';
 
@@ -33,7 +33,11 @@ export async function resolveSpec(
     }
     const merged = applyOverrides(base as unknown as Record<string, unknown>, inline);
     return {
-      spec: validate(merged, `${specPath} with the action's inputs`, options.env, inline, true),
+      // The file's values from the environment stay secrets in the merged spec (see core's secrets.ts).
+      spec: keepEnvSecrets(
+        base,
+        validate(merged, `${specPath} with the action's inputs`, options.env, inline, true),
+      ),
       specDir: dirname(path),
     };
   }

@@ -1,3 +1,5 @@
+import type { Secrets } from '@vigil/core';
+
 /**
  * The contract of a `vigil` subcommand. Commands are thin: they parse arguments, call the core, print.
  */
@@ -9,6 +11,11 @@ export interface CommandIO {
   env: NodeJS.ProcessEnv;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
+  /**
+   * The run's secret values: everything written to `stdout` and `stderr` is scrubbed of them. Commands that
+   * load a spec register its secrets here (see spec.ts); `main` creates it when absent.
+   */
+  secrets?: Secrets;
 }
 
 export interface Command {

@@ -1,10 +1,20 @@
+import { Writable } from 'node:stream';
+import { Secrets } from '@vigil/core';
 import { type Command, type CommandIO, UsageError } from './command.ts';
 import { commands } from './commands/index.ts';
 
 import { VERSION } from './version.ts';
 
 /** Exit codes: 0 pass, 1 fail, 2 inconclusive, 3 usage or input error, 4 internal error. */
-export async function main(argv: string[], io: CommandIO): Promise<number> {
+export async function main(argv: string[], given: CommandIO): Promise<number> {
+  // Everything printed goes through the run's secret registry, filled when a command loads its spec.
+  const secrets = given.secrets ?? new Secrets();
+  const io: CommandIO = {
+    ...given,
+    secrets,
+    stdout: scrubbing(given.stdout, secrets),
+    stderr: scrubbing(given.stderr, secrets),
+  };
   const write = (s: string) => io.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     const target = argv[0] === 'help' ? find(argv.slice(1)) : undefined;
@@ -61,4 +71,16 @@ function overview(): string {
     'Exit codes: 0 pass, 1 fail, 2 inconclusive, 3 usage or input error, 4 internal error.',
     '',
   ].join('\n');
+}
+
+/** A stream that writes to `target` with every secret of `secrets` scrubbed, keeping its back-pressure. */
+function scrubbing(target: NodeJS.WritableStream, secrets: Secrets): NodeJS.WritableStream {
+  return new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, done) {
+      const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+      if (target.write(secrets.scrub(text))) done();
+      else target.once('drain', () => done());
+    },
+  });
 }

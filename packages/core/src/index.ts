@@ -48,3 +48,11 @@ export {
   kayentaToJudgeResult,
 } from './judges/kayenta.ts';
 export { seededRandom } from './random.ts';
+export {
+  attachEnvSecrets,
+  keepEnvSecrets,
+  MIN_SECRET_LENGTH,
+  Secrets,
+  secretsOfProvider,
+  secretsOfSpec,
+} from './secrets.ts';

@@ -1,50 +1,21 @@
+import { Secrets, secretsOfProvider } from '@vigil/core';
 import type { ProviderConfig } from './config.ts';
 
-/** Secrets shorter than this are not redacted (they would blank out ordinary words). */
-const minSecretLength = 4;
-
 /**
- * Replaces every occurrence of each secret (and its URL-encoded and base64 forms, as they appear in
- * query strings and basic-auth headers) with `***`.
+ * Replaces every occurrence of each secret, in any case and in its URL-encoded and base64 forms (as servers
+ * echo query strings and basic-auth headers), with `***`. The registry and its rules live in core's
+ * secrets.ts, one place for every output.
  */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  const forms = new Set<string>();
-  for (const s of secrets) {
-    if (s.length < minSecretLength) continue;
-    forms.add(s);
-    forms.add(encodeURIComponent(s));
-    forms.add(Buffer.from(s).toString('base64'));
-  }
-  // Longest first, so a secret that contains another is removed whole.
-  for (const f of [...forms].sort((a, b) => b.length - a.length)) out = out.split(f).join('***');
-  return out;
+export function redact(text: string, secrets: readonly string[] | Secrets): string {
+  return (secrets instanceof Secrets ? secrets : new Secrets().addAll(secrets)).scrub(text);
 }
 
-/** The secret values of a config (keys, tokens, passwords, secret headers), for redaction and flares. */
+/**
+ * The secret values of a config (keys, tokens, passwords, secret headers, and their parts: the token after
+ * `Bearer `, the password of a basic-auth pair), for redaction and flares.
+ */
 export function secretsOf(config: ProviderConfig): string[] {
-  const out: string[] = [];
-  switch (config.type) {
-    case 'prometheus':
-      if (config.auth?.type === 'basic') {
-        out.push(config.auth.password, `${config.auth.username}:${config.auth.password}`);
-      }
-      if (config.auth?.type === 'bearer') out.push(config.auth.token);
-      out.push(...Object.values(config.secretHeaders ?? {}));
-      break;
-    case 'datadog':
-      out.push(config.apiKey, config.appKey);
-      break;
-    case 'dynatrace':
-      out.push(config.token);
-      break;
-    case 'http':
-      out.push(...Object.values(config.secretHeaders ?? {}));
-      break;
-    case 'replay':
-      break;
-  }
-  return out.filter((s) => typeof s === 'string' && s.length > 0);
+  return secretsOfProvider(config).values();
 }
 
 /** A copy of the config with secret fields replaced by `***`, for flare bundles and debug output. */

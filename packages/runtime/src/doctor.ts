@@ -1,4 +1,12 @@
-import { type Group, parseDuration, planVerification, queryVars, selects, type Spec } from '@vigil/core';
+import {
+  type Group,
+  parseDuration,
+  planVerification,
+  queryVars,
+  secretsOfSpec,
+  selects,
+  type Spec,
+} from '@vigil/core';
 import type { CheckResult } from '@vigil/providers';
 import { checkRecordings, recordedRange } from './replayRange.ts';
 import { openSources } from './sources.ts';
@@ -93,7 +101,9 @@ export async function doctor(
   } finally {
     await sources.close();
   }
-  return lines;
+  // A server may echo a credential into an error or a detail: every line is scrubbed of the spec's secrets.
+  const secrets = secretsOfSpec(spec);
+  return lines.map((l) => ({ ...l, detail: secrets.scrub(l.detail), hint: secrets.scrub(l.hint) }));
 }
 
 /** Renders doctor lines like a status command: one line per check, hints under failures. */

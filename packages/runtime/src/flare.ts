@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Spec } from '@vigil/core';
-import { type ProviderConfig, redact, redactConfig, secretsOf } from '@vigil/providers';
+import { type Spec, secretsOfSpec } from '@vigil/core';
+import { type ProviderConfig, redactConfig } from '@vigil/providers';
 import { writeFileAtomic } from './files.ts';
 import { type ArchiveEntry, tarGz } from './tar.ts';
 
@@ -22,9 +22,10 @@ export interface FlareOptions {
  * leaked into an error message or a report is removed too.
  */
 export async function createFlare(options: FlareOptions): Promise<{ path: string; files: string[] }> {
-  const configs = Object.values(options.spec.providers) as ProviderConfig[];
-  const secrets = configs.flatMap(secretsOf);
-  const clean = (text: string) => redact(text, secrets);
+  // Every value that came from the environment or a secret field, wherever it sits (a URL's query, a plain
+  // header), is scrubbed from every file of the bundle, the spec included.
+  const secrets = secretsOfSpec(options.spec);
+  const clean = (text: string) => secrets.scrub(text);
   const spec = {
     ...options.spec,
     providers: Object.fromEntries(
@@ -33,7 +34,7 @@ export async function createFlare(options: FlareOptions): Promise<{ path: string
   };
   const entries: ArchiveEntry[] = [
     { name: 'vigil-flare/spec.redacted.json', content: clean(`${JSON.stringify(spec, null, 2)}\n`) },
-    { name: 'vigil-flare/versions.json', content: `${JSON.stringify(options.versions, null, 2)}\n` },
+    { name: 'vigil-flare/versions.json', content: clean(`${JSON.stringify(options.versions, null, 2)}\n`) },
     { name: 'vigil-flare/doctor.txt', content: clean(options.doctor) },
   ];
   if (options.reportDir) {

@@ -1,5 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { LogEvent, ProviderSpec, Spec, VerificationSource } from '@vigil/core';
+import {
+  keepEnvSecrets,
+  type LogEvent,
+  type ProviderSpec,
+  type Spec,
+  type VerificationSource,
+} from '@vigil/core';
 import {
   createProvider,
   type Provider,
@@ -134,7 +140,7 @@ export function openSources(spec: Spec, options: OpenSourcesOptions): OpenSource
 
 /** The spec with every provider answered from a recording made by `vigil record` (same names, same queries). */
 export function replaySpec(spec: Spec, recordingPath: string): Spec {
-  return {
+  return keepEnvSecrets(spec, {
     ...spec,
     providers: Object.fromEntries(
       Object.keys(spec.providers).map((name) => [
@@ -142,7 +148,7 @@ export function replaySpec(spec: Spec, recordingPath: string): Spec {
         { type: 'replay' as const, file: recordingPath, source: name },
       ]),
     ),
-  };
+  });
 }
 
 /** File paths in provider configs are relative to the spec, as a person reading the spec expects. */

@@ -11,6 +11,7 @@ import {
   type Progress,
   type Report,
   runVerification,
+  secretsOfSpec,
   type Spec,
   type VerificationResult,
   virtualClock,
@@ -73,6 +74,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   if (options.reportDir) await checkWritableDir(options.reportDir, 'report folder');
   if (options.record) await checkOutputFile(options.record, 'recording');
   await checkRecordings(spec, options.specDir);
+  // Every output of the run (progress, reports, recording) is scrubbed of every secret the spec holds.
+  const secrets = secretsOfSpec(spec);
+  const onProgress = options.onProgress;
   const sources = openSources(spec, {
     specDir: options.specDir,
     ...(options.providerDeps ? { deps: options.providerDeps } : {}),
@@ -105,7 +109,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       ...(storedBaseline ? { storedBaseline } : {}),
       feedback,
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(onProgress
+        ? { onProgress: (p: Progress) => onProgress({ ...p, message: secrets.scrub(p.message) }) }
+        : {}),
     });
     if (store && result.judgment.verdict === 'pass' && result.status === 'completed') {
       await store.save(spec.service, {
@@ -114,7 +120,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
         metrics: Object.fromEntries(result.data.map((d) => [d.metric, d.canary])),
       });
     }
-    const report = buildReport(result, {
+    const built = buildReport(result, {
       id,
       service: spec.service,
       ...(spec.environment ? { environment: spec.environment } : {}),
@@ -124,6 +130,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       usage: sources.usage(),
       ...(options.links ? { links: options.links } : {}),
     });
+    const report = secrets.scrubDeep(built);
     await mark(
       spec,
       sources.providers,
@@ -132,10 +139,14 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       markerErrors,
       clock.now(),
     );
-    report.errors.push(...markerErrors.map((e) => ({ t: new Date(e.t).toISOString(), message: e.message })));
+    report.errors.push(
+      ...markerErrors.map((e) => ({ t: new Date(e.t).toISOString(), message: secrets.scrub(e.message) })),
+    );
     const recording = sources.recording();
-    if (options.record && recording) await writeFileAtomic(options.record, `${JSON.stringify(recording)}\n`);
-    const files = options.reportDir ? await writeReports(options.reportDir, report) : undefined;
+    if (options.record && recording) {
+      await writeFileAtomic(options.record, secrets.scrub(`${JSON.stringify(recording)}\n`));
+    }
+    const files = options.reportDir ? await writeReports(options.reportDir, report, secrets) : undefined;
     return { result, report, ...(files ? { files } : {}) };
   } finally {
     await sources.close();

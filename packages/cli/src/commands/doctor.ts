@@ -1,7 +1,8 @@
 import { dirname, resolve } from 'node:path';
-import { doctor, formatDoctor, loadSpecFile } from '@vigil/runtime';
+import { doctor, formatDoctor } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
 import type { Command } from '../command.ts';
+import { loadSpec } from '../spec.ts';
 
 export const doctorCommand: Command = {
   path: ['doctor'],
@@ -25,7 +26,7 @@ Exit codes: 0 all checks passed, 1 a check failed, 3 usage or spec error.
       json: { type: 'boolean' },
     });
     const specPath = resolve(io.cwd, required('doctor', 'config', values.config));
-    const spec = await loadSpecFile(specPath, io.env);
+    const spec = await loadSpec(specPath, io);
     const lines = await doctor(spec, { specDir: dirname(specPath), signal: io.signal });
     io.stdout.write(values.json ? `${JSON.stringify(lines, null, 2)}\n` : formatDoctor(lines));
     return lines.every((l) => l.ok) ? 0 : 1;

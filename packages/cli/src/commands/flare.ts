@@ -1,7 +1,8 @@
 import { dirname, resolve } from 'node:path';
-import { checkOutputFile, createFlare, doctor, formatDoctor, loadSpecFile } from '@vigil/runtime';
+import { checkOutputFile, createFlare, doctor, formatDoctor } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
 import type { Command } from '../command.ts';
+import { loadSpec } from '../spec.ts';
 import { VERSION } from '../version.ts';
 
 export const flareCommand: Command = {
@@ -26,7 +27,7 @@ Options:
       output: { type: 'string' },
     });
     const specPath = resolve(io.cwd, required('flare', 'config', values.config));
-    const spec = await loadSpecFile(specPath, io.env);
+    const spec = await loadSpec(specPath, io);
     const output = resolve(
       io.cwd,
       (values.output as string | undefined) ??

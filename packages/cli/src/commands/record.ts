@@ -1,8 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { formatJudgmentText } from '@vigil/core';
-import { checkOutputFile, checkWritableDir, loadSpecFile, replaySpec, verify } from '@vigil/runtime';
+import { checkOutputFile, checkWritableDir, replaySpec, verify } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
 import type { Command } from '../command.ts';
+import { loadSpec } from '../spec.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
 import { readInput } from '../input.ts';
 import { progressLine } from './verify.ts';
@@ -33,7 +34,7 @@ Exit codes: as "vigil verify".
     });
     const specPath = resolve(io.cwd, required('record', 'config', values.config));
     const output = resolve(io.cwd, required('record', 'output', values.output));
-    const spec = await loadSpecFile(specPath, io.env);
+    const spec = await loadSpec(specPath, io);
     const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
     await checkOutputFile(output, '--output', [{ option: '-c', path: specPath }]);
     if (reportDir) await checkWritableDir(reportDir, '--report-dir');
@@ -80,7 +81,7 @@ Exit codes: as "vigil verify".
     const specPath = resolve(io.cwd, required('replay', 'config', values.config));
     const recording = resolve(io.cwd, required('replay', 'recording', values.recording));
     await readInput(recording, '--recording');
-    const spec = replaySpec(await loadSpecFile(specPath, io.env), recording);
+    const spec = replaySpec(await loadSpec(specPath, io), recording);
     const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
     if (reportDir) await checkWritableDir(reportDir, '--report-dir');
     const { report, result } = await verify({

@@ -1,8 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import { formatDuration, formatJudgmentText, type Progress } from '@vigil/core';
-import { checkWritableDir, loadSpecFile, verify } from '@vigil/runtime';
+import { checkWritableDir, verify } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
 import type { Command } from '../command.ts';
+import { loadSpec } from '../spec.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
 
 export const verifyCommand: Command = {
@@ -36,7 +37,7 @@ Example:
       quiet: { type: 'boolean' },
     });
     const specPath = resolve(io.cwd, required('verify', 'config', values.config));
-    const spec = await loadSpecFile(specPath, io.env);
+    const spec = await loadSpec(specPath, io);
     const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
     if (reportDir) await checkWritableDir(reportDir, '--report-dir');
     const log = (line: string) => {

@@ -1,5 +1,6 @@
 import { isMap, isPair, isSeq, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { attachEnvSecrets } from '../secrets.ts';
 import { parseUnit, unknownUnitMessage } from '../units/unit.ts';
 import { type LimitValue, resolveLimit } from '../units/limit.ts';
 import { formatDuration, parseDuration } from './duration.ts';
@@ -107,14 +108,16 @@ function depthOf(node: unknown): number {
 export function validateSpec(raw: unknown, options: LoadSpecOptions = {}): Spec {
   const source = options.source ?? 'spec';
   const problems: SpecProblem[] = [];
-  const interpolated = interpolateEnv(raw, options.env ?? {}, [], problems);
+  const fromEnv: string[] = [];
+  const interpolated = interpolateEnv(raw, options.env ?? {}, [], problems, fromEnv);
   const result = specSchema.safeParse(interpolated);
   if (!result.success) problems.push(...result.error.issues.flatMap(describeIssue));
   if (problems.length > 0) throw new SpecError(source, problems);
   const spec = result.data!;
   problems.push(...crossFieldProblems(spec));
   if (problems.length > 0) throw new SpecError(source, problems);
-  return spec;
+  // Every value taken from the environment is a secret wherever it is used (see secrets.ts).
+  return attachEnvSecrets(spec, fromEnv);
 }
 
 /** Renders a field path the way a person finds it in the YAML file. */
@@ -275,10 +278,12 @@ function interpolateEnv(
   env: Record<string, string | undefined>,
   path: (string | number)[],
   problems: SpecProblem[],
+  fromEnv: string[],
 ): unknown {
   if (typeof value === 'string') {
     return value.replace(ENV_REF, (_, name: string) => {
       const v = env[name];
+      if (v) fromEnv.push(v);
       if (v === undefined || v === '') {
         problems.push({
           path: formatPath(path),
@@ -289,10 +294,11 @@ function interpolateEnv(
       return v;
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems));
+  if (Array.isArray(value))
+    return value.map((v, i) => interpolateEnv(v, env, [...path, i], problems, fromEnv));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, [...path, k], problems)]),
+      Object.entries(value).map(([k, v]) => [k, interpolateEnv(v, env, [...path, k], problems, fromEnv)]),
     );
   }
   return value;
