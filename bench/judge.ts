@@ -10,6 +10,7 @@ import type { Sensitivity } from '../packages/core/src/model/metric.ts';
 import { type BenchCase, CLASSES, INSTANCE_SETS, INSTANCES, makeCase, POINTS } from './judge/cases.ts';
 import { loadTraces, type Trace } from './judge/nab.ts';
 import { mulberry32 } from './judge/prng.ts';
+import { LEVELS, scaleDiversity } from './judge/scales.ts';
 import { timingWorkload } from './judge/timing.ts';
 import { printTable } from './table.ts';
 
@@ -70,6 +71,8 @@ export default function run(args: string[]): void {
   console.log(
     `(${((performance.now() - started) / 1000).toFixed(1)} s; kayenta mode has no sensitivity: same column)`,
   );
+
+  scaleTables(traces, seed, Math.max(20, Math.round(cases / 5)));
 
   printTable(
     [
@@ -251,4 +254,34 @@ function manyMetrics(traces: Trace[], seed: number, verifications: number): (str
     ]);
   }
   return rows;
+}
+
+/**
+ * Scale diversity at medium: the continuous classes (3+3 instances, kind latency, own seeds) at baseline
+ * levels 1e-3 to 1e6 without a unit, and one physical latency written in several units. Identical rates
+ * across a row, and 0 cases whose verdict differs between scales, is the target.
+ */
+function scaleTables(traces: Trace[], seed: number, cases: number): void {
+  const started = performance.now();
+  const { unitless, families } = scaleDiversity(
+    (cls, i) => makeCase(cls, traces, mulberry32(seed + 1000 * CLASSES.indexOf(cls) + 31 * i + 555), i).data,
+    cases,
+    (data) => judgeVerification([data], { sensitivity: 'medium' }).verdict === 'fail',
+  );
+  printTable(
+    [
+      'scale diversity, no unit (medium)',
+      ...LEVELS.map((l) => l.toExponential(0)),
+      'cases',
+      'verdicts differing',
+    ],
+    unitless.map((r) => [r.label, ...r.rates, r.cases, r.differing]),
+  );
+  for (const f of families) {
+    printTable(
+      [`${f.name} in other units (medium)`, ...f.units, 'cases', 'verdicts differing'],
+      f.rows.map((r) => [r.label, ...r.rates, r.cases, r.differing]),
+    );
+  }
+  console.log(`(scale diversity: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }

@@ -26,6 +26,7 @@ import { bettingTest, countExcessTest, msprt } from './sequential.ts';
 import type { Clock, MetricFetch, VerificationSource } from './source.ts';
 import { type LimitValue, resolveLimit } from '../units/limit.ts';
 import { parseUnit } from '../units/unit.ts';
+import { readsAsCounts } from '../judges/rate.ts';
 
 /** A baseline kept from an earlier passing verification (strategy `previous`). */
 export interface StoredBaseline {
@@ -660,13 +661,14 @@ class RunState {
 }
 
 /**
- * Anytime-valid evidence of a regression in one metric: for counts (kind error), the canary's share of events
- * vs its share of instances; otherwise the per-minute canary-minus-baseline difference relative to the baseline
- * level, which removes the signal both groups share.
+ * Anytime-valid evidence of a regression in one metric: for error counts (whole numbers of a count or unknown
+ * unit, see `readsAsCounts`), the canary's share of events vs its share of instances; otherwise (error ratios
+ * too) the per-minute canary-minus-baseline difference relative to the baseline level, which removes the
+ * signal both groups share.
  */
 export function sequentialEvidence(d: MetricData, minChange: number, alpha: number): JudgeResult | undefined {
   const dir = d.definition.direction;
-  if (d.definition.kind === 'error') {
+  if (d.definition.kind === 'error' && readsAsCounts(d)) {
     const sum = (ss: MetricSeries[]) =>
       ss.reduce((a, s) => a + s.points.reduce((b, p) => b + (Number.isFinite(p.v) ? p.v : 0), 0), 0);
     const c = sum(d.canary);

@@ -14,6 +14,16 @@ export function isCountSeries(series: MetricSeries[]): boolean {
   return true;
 }
 
+/**
+ * Whether an error metric's values are counts per interval, the rate judge's input: whole non-negative
+ * numbers, and a unit that is a count (or count rate) or unknown. Whole numbers in ms or % are not counts.
+ */
+export function readsAsCounts(data: MetricData): boolean {
+  const unit = parseUnit(data.definition.unit);
+  if (unit && unit.dimension !== 'count' && unit.dimension !== 'count/time') return false;
+  return isCountSeries(data.baseline) && isCountSeries(data.canary);
+}
+
 function sumFinite(series: MetricSeries[]): { sum: number; points: number } {
   let sum = 0;
   let points = 0;

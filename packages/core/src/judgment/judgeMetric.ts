@@ -5,7 +5,7 @@ import type { Judge, JudgeContext } from '../judges/judge.ts';
 import { kayentaJudge } from '../judges/kayenta.ts';
 import { pairedJudge } from '../judges/paired.ts';
 import { rankJudge } from '../judges/rank.ts';
-import { isCountSeries, rateJudge } from '../judges/rate.ts';
+import { rateJudge, readsAsCounts } from '../judges/rate.ts';
 import { type SensitivitySettings, sensitivitySettings } from '../judges/sensitivity.ts';
 import { shapeJudge } from '../judges/shape.ts';
 import { thresholdJudge } from '../judges/threshold.ts';
@@ -25,7 +25,7 @@ export interface WeightedJudge {
 
 /**
  * The statistical judges that apply to this data, with their shares of the metric's alpha (weighted
- * Bonferroni, shares sum to 1): error counts go to the rate judge; time-aligned data to the paired (0.25)
+ * Bonferroni, shares sum to 1): error counts (whole numbers of a count or unknown unit) go to the rate judge; time-aligned data to the paired (0.25)
  * and distribution (0.75) judges; data whose timestamps do not line up (before/after) to the pooled rank
  * (0.25) and distribution (0.75) judges. The distribution judge spends 40% of its share on variance and
  * 60% on the tail: sparse spikes can never be more significant than about 0.5^(number of spikes) under
@@ -34,7 +34,7 @@ export interface WeightedJudge {
  * (mean +20%: 95% detected at a share of 0.4 and at 0.25).
  */
 export function statisticalJudges(data: MetricData): { judges: WeightedJudge[]; aligned: boolean } {
-  if (data.definition.kind === 'error' && isCountSeries(data.baseline) && isCountSeries(data.canary)) {
+  if (data.definition.kind === 'error' && readsAsCounts(data)) {
     return { judges: [{ judge: rateJudge, weight: 1 }], aligned: false };
   }
   const aligned = alignByTime(data.baseline, data.canary) !== null;

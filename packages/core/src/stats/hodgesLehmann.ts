@@ -157,13 +157,17 @@ export function hodgesLehmann(
   // observation ties, where R stops with an error. The shift is then known exactly.
   if (xMin === xMax && yMin === yMax) return { estimate: muMin, lower: muMin, upper: muMin, confidence };
 
+  // R's uniroot tolerance (1e-4) is absolute: on data in seconds (shifts of 1e-4 and less) it stops far from
+  // the root, and the interval can even exclude the estimate. Relative to the search range below 1, so a
+  // verdict does not depend on the unit; unchanged (R's) for ranges of 1 and more.
+  const tol = ROOT_TOLERANCE * Math.min(1, muMax - muMin);
   const root = (zq: number): number => {
     // In extreme cases the interval end is the end of the search range (R does the same).
     const fLower = wdiff(muMin, zq, correct);
     const fUpper = wdiff(muMax, zq, correct);
     if (fLower <= 0) return muMin;
     if (fUpper >= 0) return muMax;
-    return zeroin((d) => wdiff(d, zq, correct), muMin, muMax, fLower, fUpper, ROOT_TOLERANCE);
+    return zeroin((d) => wdiff(d, zq, correct), muMin, muMax, fLower, fUpper, tol);
   };
 
   const alpha = 1 - confidence;
@@ -173,7 +177,6 @@ export function hodgesLehmann(
   const f0 = (d: number) => wdiff(d, 0, opts.correctEstimate ?? false);
   const fLo = f0(muMin);
   const fHi = f0(muMax);
-  const estimate =
-    fLo * fHi > 0 ? (fLo <= 0 ? muMin : muMax) : zeroin(f0, muMin, muMax, fLo, fHi, ROOT_TOLERANCE);
+  const estimate = fLo * fHi > 0 ? (fLo <= 0 ? muMin : muMax) : zeroin(f0, muMin, muMax, fLo, fHi, tol);
   return { estimate, lower, upper, confidence };
 }
