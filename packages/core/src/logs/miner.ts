@@ -8,10 +8,16 @@
  *    tree in the spirit of Drain) when enough positions agree; positions that differ become variables.
  *    A shape whose first word is new joins a group of another first word when every other constant word
  *    agrees and there are at least six of them (`com.apple.X: scheduler ... Ignoring.`).
+ *    Variability is also decided from the messages: when a new group and `siblings` others of its length
+ *    differ at one and the same word position, that position is a variable and they become one group (stack
+ *    frames, program names); a shape joins a group whose only differences from it are the group's variables;
+ *    a new group whose words equal another's and whose variables span different numbers of tokens (a size
+ *    printed with its unit, a list of values of any length) takes that group's template.
  *
  * When the templates are read (`clusters()`, `resolve()`), each group is finalised, splitting it where the
- * differences are part of the event rather than data in it: different structure (`LOGIN(uid=<*>)` vs
- * `(uid=<*>)`, `rhost=` vs `rhost=<*>`), code constants (RUNNING, FAIL_TASK_CLEANUP), word positions that
+ * differences are part of the event rather than data in it: different structure when a position holds at
+ * most two structural forms (`LOGIN(uid=<*>)` vs `(uid=<*>)`, `rhost=` vs `rhost=<*>`; more forms are data, as
+ * pod names with random suffixes), code constants (RUNNING, FAIL_TASK_CLEANUP), word positions that
  * vary together, and a position whose few distinct words each recur (a state), unless that position
  * already varied freely in the enclosing group (user names). The cluster id is a hash of the final
  * template text, so it is the same in every run and on both sides of a comparison, however the template
