@@ -34,6 +34,7 @@ describe('loadSpec', () => {
       judge: 'default',
       earlyStop: true,
       maxConsecutiveErrors: 3,
+      evidence: 'warn',
     });
     expect(spec.metrics[0]).toMatchObject({
       direction: 'higher-is-worse',

@@ -105,7 +105,10 @@ export interface DynatraceConfig extends BaseConfig {
   token: string;
   /** Default entity selector for metric queries and deployment events, e.g. `type(SERVICE),tag("app:web")`. */
   entitySelector?: string;
-  /** Problems selector for `problems()`, e.g. `status("open")`. */
+  /**
+   * Problems selector for `problems()`, e.g. `status("open")`. With neither it nor `entitySelector`,
+   * `problems()` reads the problems of the service entity named like the spec's service.
+   */
   problemSelector?: string;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Datadog: metrics through `/api/v1/query` (or `/api/v2/query/timeseries`) grouped by the instance tag,
- * logs through `/api/v2/logs/events/search` with cursor pagination, deployment events through
- * `/api/v1/events` with unified service tags, and key validation through `/api/v1/validate`.
+ * logs through `/api/v2/logs/events/search` with cursor pagination, monitors in alert on the service through
+ * `/api/v1/monitor`, deployment events through `/api/v1/events` with unified service tags, and key validation
+ * through `/api/v1/validate`.
  */
 import { type LogEvent, normaliseLevel, type Point } from '@vigil/core';
 import { runChecks } from './check.ts';
@@ -15,6 +16,8 @@ import type {
   InstanceSeries,
   LogQuery,
   MetricQuery,
+  Problem,
+  ProblemOptions,
   Provider,
   ProviderDeps,
   ProviderUsage,
@@ -49,6 +52,60 @@ export function datadogApiUrl(site: DatadogSite = 'datadoghq.com'): string {
 }
 
 const maxLogPage = 1000;
+/** Monitors per page of `GET /api/v1/monitor` (the API's maximum). */
+const maxMonitorPage = 1000;
+
+/** The fields of a Datadog monitor that `problems()` reads (group timestamps are epoch seconds). */
+interface DatadogMonitor {
+  id?: number;
+  name?: string;
+  overall_state?: string;
+  priority?: number | null;
+  state?: {
+    groups?: Record<
+      string,
+      { name?: string; status?: string; last_triggered_ts?: number; last_resolved_ts?: number }
+    >;
+  };
+}
+
+/** The monitor as an alert open at some time in the range, or undefined. */
+function monitorAlert(m: DatadogMonitor, range: TimeRange): Problem | undefined {
+  if (typeof m.id !== 'number') return undefined;
+  const groups = Object.entries(m.state?.groups ?? {});
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  let open = false;
+  const entities: string[] = [];
+  for (const [key, g] of groups) {
+    const triggered = typeof g.last_triggered_ts === 'number' ? g.last_triggered_ts * 1000 : undefined;
+    const resolved = typeof g.last_resolved_ts === 'number' ? g.last_resolved_ts * 1000 : undefined;
+    if (triggered === undefined || triggered <= 0 || triggered >= range.end) continue;
+    const alerting = g.status === 'Alert';
+    const resolvedInRange = resolved !== undefined && resolved >= triggered && resolved > range.start;
+    if (!alerting && !resolvedInRange) continue;
+    start = Math.min(start, triggered);
+    if (alerting) open = true;
+    else end = Math.max(end, resolved!);
+    entities.push(g.name ?? key);
+  }
+  if (entities.length === 0) {
+    // No group detail: a monitor alerting as a whole is taken as alerting through the range.
+    if (groups.length > 0 || m.overall_state !== 'Alert') return undefined;
+    start = range.start;
+    open = true;
+  }
+  return {
+    kind: 'monitor',
+    id: String(m.id),
+    title: m.name ?? `monitor ${m.id}`,
+    status: open ? 'open' : 'closed',
+    ...(typeof m.priority === 'number' ? { severity: `P${m.priority}` } : {}),
+    start,
+    ...(open ? {} : { end }),
+    entities,
+  };
+}
 
 interface V1Series {
   pointlist?: [number, number | null][];
@@ -352,6 +409,55 @@ export class DatadogProvider implements Provider {
         seenCursors.add(cursor);
       }
     } while (cursor && emitted < limit);
+  }
+
+  /**
+   * Monitors tagged `service:<service>` whose groups were in alert at some time in the range, one `Problem`
+   * per monitor (`kind: monitor`), through `GET /api/v1/monitor` with every group's state. A group counts
+   * when it is alerting now and triggered before the range ends, or when its last alert triggered before
+   * the range ends and resolved after it began. Datadog keeps only a group's last trigger and resolution,
+   * so an alert that fired and resolved in the range and has fired again since is seen as its latest one.
+   */
+  async problems(range: TimeRange, options: ProblemOptions = {}): Promise<Problem[]> {
+    if (!options.service) {
+      throw new ProviderError('bad-query', this.name, 'monitors: no service to read the monitors of', {
+        hint: 'set service in the spec: monitors tagged service:<service> are read',
+      });
+    }
+    const out: Problem[] = [];
+    for (let page = 0; ; page++) {
+      const res = await this.http.send({
+        method: 'GET',
+        path: '/api/v1/monitor',
+        query: {
+          monitor_tags: `service:${options.service}`,
+          group_states: 'all',
+          page,
+          page_size: maxMonitorPage,
+        },
+        what: 'monitors',
+        signal: options.signal,
+      });
+      const body = res.body as DatadogMonitor[] | null;
+      if (!Array.isArray(body)) {
+        throw new ProviderError('malformed', this.name, 'monitors: the response is not a list of monitors');
+      }
+      for (const m of body) {
+        const p = monitorAlert(m, range);
+        if (p) out.push(p);
+      }
+      if (body.length < maxMonitorPage) return out;
+      if (page >= 100) {
+        throw new ProviderError(
+          'malformed',
+          this.name,
+          `monitors: more than ${100 * maxMonitorPage} monitors`,
+          {
+            hint: 'tag fewer monitors with the service, or set evidence: ignore',
+          },
+        );
+      }
+    }
   }
 
   async markDeployment(event: DeploymentEvent, options: CallOptions = {}): Promise<void> {

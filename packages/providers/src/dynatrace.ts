@@ -20,6 +20,7 @@ import type {
   LogQuery,
   MetricQuery,
   Problem,
+  ProblemOptions,
   Provider,
   ProviderDeps,
   ProviderUsage,
@@ -283,10 +284,20 @@ export class DynatraceProvider implements Provider {
     }
   }
 
-  async problems(range: TimeRange, options: CallOptions = {}): Promise<Problem[]> {
+  /**
+   * Problems open at any time in the range, scoped by the config's `problemSelector` / `entitySelector`; when
+   * neither is set, by the service entity named like the spec's service (never the whole environment, whose
+   * unrelated problems would then count against every deploy).
+   */
+  async problems(range: TimeRange, options: ProblemOptions = {}): Promise<Problem[]> {
     const out: Problem[] = [];
     let pageKey: string | undefined;
     const seen = new Set<string>();
+    const entitySelector =
+      this.config.entitySelector ??
+      (this.config.problemSelector || !options.service
+        ? undefined
+        : `type("SERVICE"),entityName.equals("${options.service.replace(/[~"]/g, (c) => `~${c}`)}")`);
     do {
       const res = await this.http.send({
         method: 'GET',
@@ -298,7 +309,7 @@ export class DynatraceProvider implements Provider {
               to: range.end,
               pageSize: 500,
               ...(this.config.problemSelector ? { problemSelector: this.config.problemSelector } : {}),
-              ...(this.config.entitySelector ? { entitySelector: this.config.entitySelector } : {}),
+              ...(entitySelector ? { entitySelector } : {}),
             },
         what: 'problems',
         signal: options.signal,
@@ -328,6 +339,7 @@ export class DynatraceProvider implements Provider {
         // Open at some time in [start, end): began before the end, and not closed before the start.
         if (p.startTime >= range.end || (end !== undefined && end <= range.start)) continue;
         out.push({
+          kind: 'problem',
           id: p.problemId,
           ...(p.displayId ? { displayId: p.displayId } : {}),
           title: p.title ?? p.problemId,

@@ -88,8 +88,13 @@ export interface DeploymentEvent {
   entitySelector?: string;
 }
 
-/** A vendor problem (Dynatrace) that was open during the window; becomes evidence in the verdict. */
+/**
+ * An alert raised on the service that was open during the window: a Dynatrace problem, or a Datadog monitor
+ * in alert. Becomes evidence in the report (`policy.evidence`).
+ */
 export interface Problem {
+  /** `problem` (Dynatrace, the default when absent) or `monitor` (Datadog). */
+  kind?: 'problem' | 'monitor';
   id: string;
   displayId?: string;
   title: string;
@@ -136,9 +141,19 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Which service's alerts `problems()` reads. */
+export interface ProblemOptions extends CallOptions {
+  /**
+   * The spec's service. Datadog: monitors tagged `service:<service>` (required). Dynatrace: problems on the
+   * service entity of that name, unless the provider config sets `problemSelector` or `entitySelector`.
+   */
+  service?: string;
+  environment?: string;
+}
+
 /**
  * A monitoring backend. Optional methods are absent when the vendor has no such API
- * (Prometheus has no logs; only Dynatrace has problems).
+ * (Prometheus has no logs; Prometheus and generic HTTP have no alerts).
  */
 export interface Provider {
   readonly name: string;
@@ -159,8 +174,8 @@ export interface Provider {
   fetchLogs?(query: LogQuery, range: TimeRange, options?: CallOptions): AsyncIterable<LogEvent>;
   /** Writes a deployment marker (Datadog event, Dynatrace CUSTOM_DEPLOYMENT). */
   markDeployment?(event: DeploymentEvent, options?: CallOptions): Promise<void>;
-  /** Problems open at any time in the range. */
-  problems?(range: TimeRange, options?: CallOptions): Promise<Problem[]>;
+  /** Alerts on the service open at any time in the range (Dynatrace problems, Datadog monitors in alert). */
+  problems?(range: TimeRange, options?: ProblemOptions): Promise<Problem[]>;
   /** Connectivity, credentials and permissions, for `vigil doctor`. Never throws. */
   check(options?: CallOptions): Promise<CheckResult[]>;
   usage(): ProviderUsage;

@@ -12,6 +12,7 @@ import type {
   LogQuery,
   MetricQuery,
   Problem,
+  ProblemOptions,
   Provider,
   ProviderUsage,
   TimeRange,
@@ -43,6 +44,7 @@ export function recordProvider(inner: Provider, options: { description?: string 
   const problems = new Map<string, Problem>();
   /** Units reported by `metricUnit`, by query key. */
   const units = new Map<string, string>();
+  let askedProblems = false;
   const keyOf = (query: string, group: string | undefined) => JSON.stringify([query, group ?? null]);
 
   const recording = (): ReplayFile => ({
@@ -57,7 +59,8 @@ export function recordProvider(inner: Provider, options: { description?: string 
       })),
     })),
     logs: [...logs.values()].map((l) => ({ ...l, events: [...l.events].sort((a, b) => a.t - b.t) })),
-    problems: problems.size ? [{ provider: inner.name, problems: [...problems.values()] }] : [],
+    // An entry, even an empty one, says the provider was asked: a replay then answers "no alerts" for it.
+    problems: askedProblems ? [{ provider: inner.name, problems: [...problems.values()] }] : [],
   });
 
   const wrapper: RecordingProvider = {
@@ -130,8 +133,9 @@ export function recordProvider(inner: Provider, options: { description?: string 
   }
   if (inner.problems) {
     const get = inner.problems.bind(inner);
-    wrapper.problems = async (range: TimeRange, opts?: CallOptions) => {
+    wrapper.problems = async (range: TimeRange, opts?: ProblemOptions) => {
       const ps = await get(range, opts);
+      askedProblems = true;
       for (const p of ps) problems.set(p.id, p);
       return ps;
     };

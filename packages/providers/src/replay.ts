@@ -15,6 +15,7 @@ import type {
   LogQuery,
   MetricQuery,
   Problem,
+  ProblemOptions,
   Provider,
   ProviderUsage,
   TimeRange,
@@ -138,6 +139,12 @@ export class ReplayProvider implements Provider {
   private readonly file: ReplayFile;
   private readonly source: string;
   private readonly counts = { requests: 0, failures: 0 };
+  /**
+   * Alerts, as recorded: present only when the recording holds a `problems` entry for this source (the
+   * recorded provider had an alerting API and was asked), so that a replayed Prometheus run does not claim
+   * "no alerts".
+   */
+  readonly problems?: (range: TimeRange, options?: ProblemOptions) => Promise<Problem[]>;
   /** Deployment markers "written" during the run, for tests and dry runs. */
   readonly deployments: DeploymentEvent[] = [];
 
@@ -191,6 +198,15 @@ export class ReplayProvider implements Provider {
           hint: 'set source to the one this provider replays',
         },
       );
+    }
+    const recorded = (this.file.problems ?? []).filter((p) => p.provider === this.source);
+    if (recorded.length > 0) {
+      this.problems = async (range) => {
+        this.counts.requests++;
+        return recorded
+          .flatMap((p) => p.problems)
+          .filter((p) => p.start < range.end && (p.end === undefined || p.end > range.start));
+      };
     }
   }
 
@@ -251,14 +267,6 @@ export class ReplayProvider implements Provider {
       yield { ...e, ...(query.group ? { group: query.group } : {}) };
       if (++n >= limit) return;
     }
-  }
-
-  async problems(range: TimeRange, _options?: CallOptions): Promise<Problem[]> {
-    this.counts.requests++;
-    return (this.file.problems ?? [])
-      .filter((p) => p.provider === this.source)
-      .flatMap((p) => p.problems)
-      .filter((p) => p.start < range.end && (p.end === undefined || p.end > range.start));
   }
 
   async markDeployment(event: DeploymentEvent, _options?: CallOptions): Promise<void> {

@@ -2,7 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DatadogProvider, datadogApiUrl, datadogSites } from '../src/datadog.ts';
 import { isProviderError, type ProviderError } from '../src/errors.ts';
 import type { LogEvent } from '@vigil/core';
-import { type DatadogFake, type DatadogSeriesData, startDatadogFake } from './support/datadog-fake.ts';
+import {
+  type DatadogFake,
+  type DatadogMonitorData,
+  type DatadogSeriesData,
+  startDatadogFake,
+} from './support/datadog-fake.ts';
 
 const T0 = 1_699_999_980_000;
 const apiKey = 'dd-api-key-0123456789abcdef';
@@ -34,6 +39,51 @@ const logs = Array.from({ length: 2500 }, (_, i) => ({
   tags: [`pod_name:${pods[i % 3]}`, `version:${version[pods[i % 3]!]}`],
 }));
 
+const s0 = T0 / 1000;
+/** Monitor groups in Datadog's epoch seconds, around the window [T0, T0 + 10 min). */
+const monitors: DatadogMonitorData[] = [
+  {
+    id: 101,
+    name: 'web error rate',
+    tags: ['service:web', 'team:a'],
+    priority: 2,
+    groups: {
+      'pod_name:web-3': { status: 'Alert', triggered: s0 + 120 },
+      'pod_name:web-1': { status: 'OK', triggered: s0 - 7200, resolved: s0 - 3600 },
+    },
+  },
+  {
+    id: 102,
+    name: 'web latency',
+    tags: ['service:web'],
+    groups: { '*': { status: 'OK', triggered: s0 + 60, resolved: s0 + 300 } },
+  },
+  {
+    id: 103,
+    name: 'web alert long resolved',
+    tags: ['service:web'],
+    groups: { '*': { status: 'OK', triggered: s0 - 7200, resolved: s0 - 3600 } },
+  },
+  {
+    id: 104,
+    name: 'web alert after the window',
+    tags: ['service:web'],
+    groups: { '*': { status: 'Alert', triggered: s0 + 3600 } },
+  },
+  {
+    id: 105,
+    name: 'api errors',
+    tags: ['service:api'],
+    groups: { '*': { status: 'Alert', triggered: s0 } },
+  },
+  {
+    id: 106,
+    name: 'web warning only',
+    tags: ['service:web'],
+    groups: { '*': { status: 'Warn', triggered: s0 + 60 } },
+  },
+];
+
 async function caught(p: Promise<unknown>): Promise<ProviderError> {
   try {
     await p;
@@ -55,7 +105,7 @@ describe('Datadog adapter against an OpenAPI-validated fake', () => {
   let fake: DatadogFake;
   let dd: DatadogProvider;
   beforeAll(async () => {
-    fake = await startDatadogFake({ apiKey, appKey, series, logs });
+    fake = await startDatadogFake({ apiKey, appKey, series, logs, monitors });
     dd = new DatadogProvider({ type: 'datadog', name: 'dd', baseUrl: fake.url, apiKey, appKey });
   }, 120_000);
   afterEach(() => {
@@ -122,6 +172,54 @@ describe('Datadog adapter against an OpenAPI-validated fake', () => {
     });
     expect(got).toEqual([]);
     expect(fake.requests.at(-1)!.query.get('query')).toContain('version:v1__by__pod_name_');
+  });
+
+  it("reads the service's monitors that were in alert during the window, one request, as evidence", async () => {
+    const before = fake.requests.length;
+    const got = await dd.problems({ start: T0, end: T0 + 600_000 }, { service: 'web' });
+    expect(fake.requests.length - before).toBe(1);
+    const sent = fake.requests.at(-1)!;
+    expect(sent.path).toBe('/api/v1/monitor');
+    expect(sent.query.get('monitor_tags')).toBe('service:web');
+    expect(sent.query.get('group_states')).toBe('all');
+    expect(got).toEqual([
+      {
+        kind: 'monitor',
+        id: '101',
+        title: 'web error rate',
+        status: 'open',
+        severity: 'P2',
+        start: T0 + 120_000,
+        entities: ['pod_name:web-3'],
+      },
+      {
+        kind: 'monitor',
+        id: '102',
+        title: 'web latency',
+        status: 'closed',
+        start: T0 + 60_000,
+        end: T0 + 300_000,
+        entities: ['*'],
+      },
+    ]);
+    // Another service, a window with no alert: nothing, which is a real answer (the request succeeded).
+    expect(await dd.problems({ start: T0 - 900_000, end: T0 - 600_000 }, { service: 'web' })).toEqual([]);
+  });
+
+  it('refuses to read monitors without a service, and reports a refused request as an error', async () => {
+    const none = await caught(dd.problems({ start: T0, end: T0 + 1 }));
+    expect(none.kind).toBe('bad-query');
+    expect(none.message).toMatch(/no service/);
+    const noApp = new DatadogProvider({
+      type: 'datadog',
+      baseUrl: fake.url,
+      apiKey,
+      appKey: 'wrong-app-key-0000',
+      http: { retries: 0 },
+    });
+    const denied = await caught(noApp.problems({ start: T0, end: T0 + 1 }, { service: 'web' }));
+    expect(denied.status).toBe(403);
+    await noApp.close();
   });
 
   it('pages through logs with the cursor and stops at the cap', async () => {

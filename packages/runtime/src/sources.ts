@@ -116,6 +116,16 @@ export function openSources(spec: Spec, options: OpenSourcesOptions): OpenSource
       }
       return events;
     },
+    async fetchEvidence(req, signal) {
+      const p = get(req.provider);
+      if (!p.problems) return undefined;
+      const found = await p.problems(req.window, {
+        service: req.service,
+        ...(req.environment ? { environment: req.environment } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      return found.map(({ kind, ...rest }) => ({ provider: req.provider, kind: kind ?? 'problem', ...rest }));
+    },
   };
   return {
     source,

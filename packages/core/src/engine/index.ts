@@ -27,6 +27,7 @@ export {
 } from './sequential.ts';
 export {
   type Clock,
+  type EvidenceFetch,
   type LogFetch,
   type MetricFetch,
   type VerificationSource,

@@ -4,7 +4,13 @@
  * verdict. Time and data come in through `Clock` and `VerificationSource`, so replays run instantly and the
  * loop is deterministic for the same inputs.
  */
-import { endsRunByFailFast, judgeVerification, mayStopEarly, scoreOf } from '../judgment/index.ts';
+import {
+  type EvidenceInput,
+  endsRunByFailFast,
+  judgeVerification,
+  mayStopEarly,
+  scoreOf,
+} from '../judgment/index.ts';
 import { type VerificationOutcome, verificationOutcome } from '../judgment/outcome.ts';
 import { sensitivitySettings } from '../judges/sensitivity.ts';
 import { compareLogs, type FeedbackRule, type LogComparison } from '../logs/index.ts';
@@ -205,6 +211,7 @@ export async function runVerification(options: RunOptions): Promise<Verification
     stopReason = `cancelled after ${formatDuration(judged - plan.analysisStart)} of ${formatDuration(plan.analysisEnd - plan.analysisStart)} (${String((signal.reason as Error)?.message ?? signal.reason)})`;
   }
 
+  if (status !== 'cancelled') await state.readEvidence(judged, signal);
   let judgment = state.judge(judged);
   if (errorStop) {
     // The data that did arrive may still show a regression: that stays a fail. Anything else is not a pass.
@@ -254,6 +261,7 @@ export async function runVerification(options: RunOptions): Promise<Verification
         ...(m.dataIssue ? { dataIssue: m.dataIssue } : {}),
       })),
       ...(judgment.logs ? { logs: judgment.logs } : {}),
+      ...(judgment.evidence ? { evidence: judgment.evidence } : {}),
       errors: state.errors,
     }),
     data: state.metricData(judged).map((d) => ({
@@ -346,6 +354,8 @@ class RunState {
   private readonly logs: Record<Group, LogEvent[]> = { baseline: [], canary: [] };
   /** Log events without the instance field where the groups are told apart by instance: judged in neither. */
   private readonly unattributedLogs: LogEvent[] = [];
+  /** Alerts read at the end of the run (readEvidence). */
+  private evidence: EvidenceInput | undefined;
   private readonly spec: Spec;
   private readonly plan: Plan;
   private readonly options: RunOptions;
@@ -477,6 +487,37 @@ class RunState {
     }
   }
 
+  /**
+   * Reads the alerts every provider with an alerting API raised on the service during the judged window, once,
+   * at the end (`policy.evidence`; not under `ignore`). A provider that cannot be read is recorded as such.
+   */
+  async readEvidence(until: number, signal?: AbortSignal): Promise<void> {
+    const policy = this.spec.policy.evidence;
+    const source = this.options.source;
+    if (policy === 'ignore' || !source.fetchEvidence) return;
+    const input: EvidenceInput = { policy, items: [], providers: [], errors: [] };
+    for (const provider of Object.keys(this.spec.providers)) {
+      const req = {
+        provider,
+        service: this.spec.service,
+        ...(this.spec.environment ? { environment: this.spec.environment } : {}),
+        window: { start: this.plan.analysisStart, end: until },
+      };
+      try {
+        const items = await source.fetchEvidence(req, signal);
+        if (items === undefined) continue;
+        input.providers.push(provider);
+        input.items.push(...items);
+      } catch (e) {
+        const message = (e as Error).message;
+        input.providers.push(provider);
+        input.errors.push({ provider, message });
+        this.errors.push({ t: until, message: `evidence: ${provider}: ${message}` });
+      }
+    }
+    if (input.providers.length > 0) this.evidence = input;
+  }
+
   /** The attribute that names a log event's instance: `logs.instanceField`, else the metrics' label. */
   private logInstanceField(): string {
     return this.spec.logs?.instanceField ?? this.spec.strategy.instanceLabel;
@@ -594,6 +635,7 @@ class RunState {
       noData: this.spec.policy.noData,
       ...(this.spec.policy.minCoverage !== undefined ? { minCoverage: this.spec.policy.minCoverage } : {}),
       ...(this.logResult ? { logs: this.logResult } : {}),
+      ...(this.evidence ? { evidence: this.evidence } : {}),
       ...(this.spec.policy.passScore !== undefined || this.spec.policy.marginalScore !== undefined
         ? {
             kayenta: {

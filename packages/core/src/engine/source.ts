@@ -2,6 +2,7 @@
  * What the engine needs from the outside world. Providers (@vigil/providers) are adapted to this by the
  * runtime; tests and replays give their own. Keeping it here keeps the engine free of network code.
  */
+import type { EvidenceItem } from '../model/evidence.ts';
 import type { LogEvent } from '../model/log.ts';
 import type { Group, Point } from '../model/metric.ts';
 
@@ -31,6 +32,14 @@ export interface LogFetch {
   limit: number;
 }
 
+/** Alerts a provider raised on the service over `[start, end)` (Dynatrace problems, Datadog monitors). */
+export interface EvidenceFetch {
+  provider: string;
+  service: string;
+  environment?: string;
+  window: { start: number; end: number };
+}
+
 export interface VerificationSource {
   /** One series per instance; an empty list when the backend has no data. Throws on errors. */
   fetchMetric(req: MetricFetch, signal?: AbortSignal): Promise<{ instance: string; points: Point[] }[]>;
@@ -40,6 +49,11 @@ export interface VerificationSource {
    */
   metricUnit?(req: MetricFetch, signal?: AbortSignal): Promise<string | undefined>;
   fetchLogs?(req: LogFetch, signal?: AbortSignal): Promise<LogEvent[]>;
+  /**
+   * Alerts raised during the window; `undefined` when this provider has no alerting API (Prometheus, HTTP).
+   * Throws when it has one and it cannot be read.
+   */
+  fetchEvidence?(req: EvidenceFetch, signal?: AbortSignal): Promise<EvidenceItem[] | undefined>;
 }
 
 /** Time as the engine sees it. Live runs use the wall clock; replays a virtual one that never waits. */

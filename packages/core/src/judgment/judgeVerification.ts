@@ -14,6 +14,7 @@ import { endsRunByFailFast } from './precedence.ts';
 import type { JudgmentOptions } from './options.ts';
 import { relativeChange, summarizeSide } from './summary.ts';
 import { holmAcrossMetrics } from './acrossMetrics.ts';
+import { applyEvidence } from './evidence.ts';
 
 /**
  * Judges a verification: every metric (and the logs, when given), then one verdict.
@@ -26,11 +27,21 @@ import { holmAcrossMetrics } from './acrossMetrics.ts';
  * policy decides alone. The score (0..100, higher is healthier) is the weighted mean of 100 x (1 - risk)
  * over the deciding metrics with data (logs weigh 1); under the `fail` policy a metric without data scores 0.
  *
+ * In both modes, alerts the providers raised during the window (`options.evidence`) are then applied by
+ * their policy (evidence.ts).
+ *
  * Kayenta mode: each metric classified as Kayenta's NetflixACAJudge does, the score from Kayenta's weighted
  * group scorer, pass at or above `passThreshold`, fail below `marginalThreshold`, inconclusive in between.
  */
 export function judgeVerification(metrics: MetricData[], options: JudgmentOptions = {}): Judgment {
-  if (options.mode === 'kayenta') return judgeKayenta(metrics, options);
+  const judgment =
+    options.mode === 'kayenta' ? judgeKayenta(metrics, options) : judgeDefault(metrics, options);
+  return options.evidence
+    ? applyEvidence(judgment, options.evidence, options.noData ?? 'inconclusive')
+    : judgment;
+}
+
+function judgeDefault(metrics: MetricData[], options: JudgmentOptions): Judgment {
   const noData: NoDataPolicy = options.noData ?? 'inconclusive';
   const alone = metrics.map((m) => judgeMetric(m, options));
   // A metric that failed on partial data and lost its fail to Holm was not judged on enough data to pass.

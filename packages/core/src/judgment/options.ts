@@ -1,4 +1,5 @@
 import type { Sensitivity } from '../model/metric.ts';
+import type { EvidenceInput } from './evidence.ts';
 import type { LogsJudgment, NoDataPolicy } from '../model/verdict.ts';
 
 /** Kayenta-compatible scoring options (see judges/kayenta.ts). */
@@ -31,6 +32,8 @@ export interface JudgmentOptions {
    * only critical ones. Default 0.8.
    */
   minCoverage?: number;
+  /** Alerts the providers raised during the window, and the policy that says what they do (evidence.ts). */
+  evidence?: EvidenceInput;
   /** Threshold-only strategy: there is no baseline, and each metric is judged by its rules alone. */
   thresholdOnly?: boolean;
   /**

@@ -6,9 +6,9 @@
  * answer from no answer. In order of precedence:
  *
  * 1. `cancelled`: the run was cancelled. It never passes, whatever the data so far showed.
- * 2. `failed`: the verdict is fail on judged evidence (a metric or the logs failed). A regression that was
- *    seen stays a failure even when another metric could not be judged: the deploy is bad either way, and
- *    the configured failure action (a rollback) must happen.
+ * 2. `failed`: the verdict is fail on judged evidence (a metric or the logs failed, or an alert under
+ *    `policy.evidence: fail`). A regression that was seen stays a failure even when another metric could not
+ *    be judged: the deploy is bad either way, and the configured failure action (a rollback) must happen.
  * 3. `could-not-verify`: a required metric could not be judged. Required are the critical metrics; when no
  *    metric is marked critical, every metric that is not muted is required (the safe reading: nothing was
  *    declared unimportant, so everything is). A metric could not be judged when its outcome is `no-data`,
@@ -35,6 +35,8 @@ export interface OutcomeInput {
     dataIssue?: DataIssue;
   }[];
   logs?: { outcome: MetricOutcome; explanation: string };
+  /** Alerts raised during the window; a `fail` outcome (policy.evidence fail) is judged evidence of failure. */
+  evidence?: { outcome: MetricOutcome };
   /** Fetches that failed during the run (the provider's error message). */
   errors: { metric?: string; message: string }[];
 }
@@ -59,7 +61,10 @@ export function verificationOutcome(input: OutcomeInput): VerificationOutcome {
     };
   }
   const deciding = input.metrics.filter((m) => !m.muted);
-  const evidenceOfFailure = deciding.some((m) => m.outcome === 'fail') || input.logs?.outcome === 'fail';
+  const evidenceOfFailure =
+    deciding.some((m) => m.outcome === 'fail') ||
+    input.logs?.outcome === 'fail' ||
+    input.evidence?.outcome === 'fail';
   if (input.verdict === 'fail' && evidenceOfFailure) return { outcome: 'failed' };
 
   const critical = deciding.filter((m) => m.critical);

@@ -2,6 +2,7 @@
  * What judges and the judgment return. Every result carries the numbers it was decided on, so that a
  * person can check the verdict instead of trusting it.
  */
+import type { EvidenceJudgment } from './evidence.ts';
 import type { MetricDefinition, Sensitivity } from './metric.ts';
 
 /** Per-metric outcome. `no-data` is its own outcome: missing data never passes silently. */
@@ -132,6 +133,8 @@ export interface Judgment {
   metrics: MetricJudgment[];
   /** Log comparison, when logs were analysed (see logs/). */
   logs?: LogsJudgment;
+  /** Alerts the providers raised during the window (Dynatrace problems, Datadog monitors), when read. */
+  evidence?: EvidenceJudgment;
 }
 
 /**

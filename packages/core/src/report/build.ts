@@ -1,4 +1,5 @@
 import type { VerificationResult } from '../engine/run.ts';
+import type { EvidenceJudgment } from '../model/evidence.ts';
 import type { MetricSeries } from '../model/metric.ts';
 import { logsForReport } from './logs.ts';
 import type { Report, ReportMetric } from './schema.ts';
@@ -72,10 +73,27 @@ export function buildReport(result: VerificationResult, ctx: ReportContext): Rep
     judge: ctx.judge,
     metrics,
     ...(result.logs ? { logs: logsForReport(result.logs) } : {}),
+    ...(result.judgment.evidence ? { evidence: evidenceForReport(result.judgment.evidence) } : {}),
     timeline: result.timeline.map((p) => ({ t: iso(p.t), verdict: p.verdict, score: p.score, risk: p.risk })),
     errors: result.errors.map((e) => ({ ...e, t: iso(e.t) })),
     usage: ctx.usage ?? [],
     ...(ctx.links ? { links: ctx.links } : {}),
+  };
+}
+
+function evidenceForReport(e: EvidenceJudgment): NonNullable<Report['evidence']> {
+  const iso = (t: number) => new Date(t).toISOString();
+  return {
+    policy: e.policy,
+    outcome: e.outcome,
+    explanation: e.explanation,
+    providers: e.providers,
+    items: e.items.map(({ start, end, ...i }) => ({
+      ...i,
+      start: iso(start),
+      ...(end !== undefined ? { end: iso(end) } : {}),
+    })),
+    errors: e.errors,
   };
 }
 

@@ -43,6 +43,7 @@ ${report.metrics.map(metricSection).join('\n')}`
     : ''
 }
 ${report.logs ? logsSection(report.logs) : ''}
+${report.evidence ? evidenceSection(report.evidence) : ''}
 ${report.errors.length ? `<h2>Data problems</h2><ul>${report.errors.map((e) => `<li>${h(e.t)} ${h(e.metric ?? '')} ${h(e.group ?? '')}: ${h(e.message)}</li>`).join('')}</ul>` : ''}
 ${report.usage.length ? `<h2>Requests spent</h2><table><thead><tr><th>Provider</th><th>Requests</th><th>HTTP calls</th><th>Retries</th><th>Rate-limited</th><th>Failures</th></tr></thead><tbody>${report.usage.map((u) => `<tr><td>${h(u.provider)} (${h(u.type)})</td><td>${u.requests}</td><td>${u.calls}</td><td>${u.retries}</td><td>${u.rateLimited}</td><td>${u.failures}</td></tr>`).join('')}</tbody></table>` : ''}
 </main>
@@ -108,6 +109,19 @@ ${l.unattributed ? `<p>${l.unattributed.events} event(s) had no <code>${h(l.unat
 <table><thead><tr><th>Cluster</th><th>Class</th><th>Level</th><th>Baseline</th><th>Canary</th><th>Risk</th></tr></thead><tbody>
 ${l.clusters.map((c) => `<tr><td><code>${h(c.template)}</code>${c.samples.length ? `<details><summary>samples</summary><pre>${c.samples.slice(0, 5).map(h).join('\n')}</pre></details>` : ''}</td><td>${h(c.classification)}${c.feedback ? `<br><span class="muted">${h(c.feedback)}</span>` : ''}</td><td>${h(c.level)}</td><td>${c.baselineCount}</td><td>${c.canaryCount}</td><td>${c.risk.toFixed(2)}</td></tr>`).join('\n')}
 </tbody></table>`;
+}
+
+function evidenceSection(e: NonNullable<Report['evidence']>): string {
+  return `<h2>Alerts during the window <span class="verdict ${e.outcome}">${e.outcome}</span></h2>
+<p>${h(e.explanation)}</p>
+${
+  e.items.length
+    ? `<table><thead><tr><th>Provider</th><th>Kind</th><th>Id</th><th>Title</th><th>Status</th><th>Started</th><th>Closed</th><th>Entities</th></tr></thead><tbody>
+${e.items.map((i) => `<tr><td>${h(i.provider)}</td><td>${i.kind}</td><td>${h(i.displayId ?? i.id)}</td><td>${h(i.title)}</td><td>${i.status}${i.severity ? ` <span class="muted">${h(i.severity)}</span>` : ''}</td><td>${h(i.start)}</td><td>${h(i.end ?? '-')}</td><td>${h(i.entities.join(', '))}</td></tr>`).join('\n')}
+</tbody></table>`
+    : ''
+}
+${e.errors.length ? `<ul>${e.errors.map((x) => `<li>could not read ${h(x.provider)}: ${h(x.message)}</li>`).join('')}</ul>` : ''}`;
 }
 
 function slug(s: string): string {

@@ -117,6 +117,7 @@ export function renderMarkdown(report: Report): string {
       out.push('</details>', '');
     }
   }
+  if (report.evidence) out.push(...evidenceSection(report.evidence));
   if (report.errors.length > 0) {
     out.push(
       '### Data problems',
@@ -157,6 +158,26 @@ export function renderMarkdown(report: Report): string {
     );
   }
   return out.join('\n');
+}
+
+/** Alerts the monitoring raised during the window, in their own section. */
+function evidenceSection(e: NonNullable<Report['evidence']>): string[] {
+  const out = [`### Alerts during the window ${ICON[e.outcome]} ${e.outcome}`, '', md(e.explanation), ''];
+  if (e.items.length > 0) {
+    out.push(
+      '| Provider | Kind | Id | Title | Status | Started | Entities |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const i of e.items.slice(0, 20)) {
+      out.push(
+        `| ${md(i.provider)} | ${i.kind} | ${md(i.displayId ?? i.id)} | ${md(i.title)} | ${i.status}${i.end ? ` (closed ${i.end.slice(11, 16)})` : ''} | ${i.start.slice(0, 16).replace('T', ' ')} | ${md(i.entities.slice(0, 5).join(', '))} |`,
+      );
+    }
+    out.push('');
+  }
+  for (const err of e.errors) out.push(`- could not read ${md(err.provider)}: ${md(err.message)}`);
+  if (e.errors.length > 0) out.push('');
+  return out;
 }
 
 function outcomeWords(report: Report): string {

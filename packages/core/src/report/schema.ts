@@ -145,6 +145,39 @@ export const reportSchema = z.object({
         .describe('Events without the instance field: placed in neither group, so never judged.'),
     })
     .optional(),
+  evidence: z
+    .object({
+      policy: z
+        .enum(['fail', 'warn', 'ignore'])
+        .describe('policy.evidence: what an alert does to the verdict.'),
+      outcome: z
+        .enum(['pass', 'warn', 'fail', 'no-data'])
+        .describe(
+          'pass: none raised; warn/fail: raised, by the policy; no-data: a provider could not be read.',
+        ),
+      explanation: z.string(),
+      providers: z.array(z.string()).describe('Providers asked (those with an alerting API).'),
+      items: z.array(
+        z.object({
+          provider: z.string(),
+          kind: z.enum(['problem', 'monitor']).describe('Dynatrace problem or Datadog monitor in alert.'),
+          id: z.string(),
+          displayId: z.string().optional(),
+          title: z.string(),
+          status: z.enum(['open', 'closed']),
+          severity: z.string().optional(),
+          impact: z.string().optional(),
+          start: z.string().describe('ISO-8601 time it started (triggered).'),
+          end: z.string().optional().describe('ISO-8601 time it closed; absent while open.'),
+          entities: z.array(z.string()).describe('Affected entities, or the alerting monitor groups.'),
+        }),
+      ),
+      errors: z
+        .array(z.object({ provider: z.string(), message: z.string() }))
+        .describe('Providers whose alerts could not be read: never taken for "no alerts".'),
+    })
+    .optional()
+    .describe('Alerts the monitoring raised on the service during the window (policy.evidence).'),
   timeline: z.array(
     z.object({
       t: z.string(),

@@ -1,3 +1,4 @@
+import { describeEvidenceItem } from '../judgment/evidence.ts';
 import type { Judgment, MetricJudgment, SideCoverage } from '../model/verdict.ts';
 
 /** "33% (6/18)": the share of expected points that arrived usable, with the counts. */
@@ -66,6 +67,11 @@ export function formatJudgmentText(judgment: Judgment): string {
       '',
       `logs: ${judgment.logs.outcome} (risk ${judgment.logs.risk.toFixed(2)}): ${judgment.logs.explanation}`,
     );
+  if (judgment.evidence) {
+    const e = judgment.evidence;
+    lines.push('', `alerts during the window: ${e.outcome}: ${e.explanation}`);
+    for (const i of e.items) lines.push(`  ${describeEvidenceItem(i)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

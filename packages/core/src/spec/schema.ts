@@ -218,7 +218,9 @@ export const providerSpecSchema = z.discriminatedUnion('type', [
       .describe('Your Datadog site (default datadoghq.com).'),
     baseUrl: z.string().optional().describe('Overrides the API host derived from the site (proxies, tests).'),
     apiKey: secretString.describe('Datadog API key (DD-API-KEY). Write "${env:DD_API_KEY}".'),
-    appKey: secretString.describe('Datadog application key (DD-APPLICATION-KEY). Write "${env:DD_APP_KEY}".'),
+    appKey: secretString.describe(
+      'Datadog application key (DD-APPLICATION-KEY; scopes timeseries_query, logs_read_data, monitors_read). Write "${env:DD_APP_KEY}".',
+    ),
     metricsApi: z
       .enum(['v1', 'v2'])
       .optional()
@@ -240,7 +242,12 @@ export const providerSpecSchema = z.discriminatedUnion('type', [
       .string()
       .optional()
       .describe('Default entity selector, e.g. type(SERVICE),tag("app:web").'),
-    problemSelector: z.string().optional().describe('Problem selector for problems in the window.'),
+    problemSelector: z
+      .string()
+      .optional()
+      .describe(
+        "Problem selector for the problems read as evidence (policy.evidence); with neither it nor entitySelector, the problems of the service entity named like the spec's service.",
+      ),
     ...common,
   }),
   z.strictObject({
@@ -359,6 +366,12 @@ export const policySpecSchema = z.strictObject({
     .describe(
       'End the run early as could-not-verify when the queries of a required metric (a critical one; any metric when none is critical) fail at this many polls in a row: a provider that keeps refusing will not answer by the end of the window.',
     ),
+  evidence: z
+    .enum(['fail', 'warn', 'ignore'])
+    .default('warn')
+    .describe(
+      'Alerts the providers raised on the service during the window (Dynatrace problems, Datadog monitors in alert): fail fails the verification, warn names them in the reason, ignore does not read them. A provider that cannot be read is reported; under fail, a verdict that would pass then follows noData.',
+    ),
   passScore: z
     .number()
     .min(0)
@@ -400,6 +413,7 @@ export const specSchema = z
       judge: 'default',
       earlyStop: true,
       maxConsecutiveErrors: 3,
+      evidence: 'warn',
     }),
     markers: z
       .array(z.string())

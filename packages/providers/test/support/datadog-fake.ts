@@ -1,7 +1,7 @@
 /**
  * A Datadog API fake with real query semantics for the subset Vigil sends
- * (`<agg>:<metric>{<tag filters>} by {<tag>}.rollup(<agg>, <s>)`), logs search with cursors, events and
- * key validation. Requests and responses are validated against ../shared/specs/datadog.
+ * (`<agg>:<metric>{<tag filters>} by {<tag>}.rollup(<agg>, <s>)`), logs search with cursors, monitors with
+ * their group states, events and key validation. Requests and responses are validated against ../shared/specs/datadog.
  */
 import { type FakeReply, type FakeRequest, type FakeServer, startFake } from './fake-server.ts';
 import { loadOpenApi, type OpenApiValidator } from './openapi.ts';
@@ -22,6 +22,18 @@ export interface DatadogLogData {
   tags: string[];
 }
 
+export interface DatadogMonitorData {
+  id: number;
+  name: string;
+  tags: string[];
+  priority?: number;
+  /** Per group: status and last trigger/resolution in epoch SECONDS, as Datadog keeps them. */
+  groups: Record<
+    string,
+    { status: 'Alert' | 'Warn' | 'OK' | 'No Data'; triggered?: number; resolved?: number }
+  >;
+}
+
 export interface DatadogFakeOptions {
   apiKey: string;
   appKey: string;
@@ -29,6 +41,7 @@ export interface DatadogFakeOptions {
   logs?: DatadogLogData[];
   /** Metric metadata (`GET /api/v1/metrics/{metric_name}`) by metric name; others answer 404. */
   metadata?: Record<string, { unit?: string; per_unit?: string; type?: string }>;
+  monitors?: DatadogMonitorData[];
   /** Validate against the OpenAPI files (default true). */
   validate?: boolean;
 }
@@ -253,6 +266,65 @@ export async function startDatadogFake(o: DatadogFakeOptions): Promise<DatadogFa
             },
           },
         },
+      };
+    }
+    if (req.path === '/api/v1/monitor' && req.method === 'GET') {
+      // monitor_tags: every listed tag must be on the monitor; group_states: which groups' states to include.
+      const tags = (req.query.get('monitor_tags') ?? '').split(',').filter(Boolean);
+      const states = (req.query.get('group_states') ?? '').split(',').filter(Boolean);
+      const wanted = (status: string) =>
+        states.includes('all') || states.some((s) => s === status.toLowerCase());
+      const matching = (o.monitors ?? []).filter((m) => tags.every((t) => m.tags.includes(t)));
+      const page = req.query.get('page');
+      const size = Number(req.query.get('page_size') ?? 100);
+      const shown = page === null ? matching : matching.slice(Number(page) * size, (Number(page) + 1) * size);
+      const worst = (m: DatadogMonitorData) => {
+        const all = Object.values(m.groups).map((g) => g.status);
+        return all.includes('Alert')
+          ? 'Alert'
+          : all.includes('Warn')
+            ? 'Warn'
+            : all.includes('No Data')
+              ? 'No Data'
+              : 'OK';
+      };
+      return {
+        status: 200,
+        body: shown.map((m) => ({
+          id: m.id,
+          name: m.name,
+          type: 'query alert',
+          query: `avg(last_5m):avg:trace.http.request.errors{${m.tags.join(',')}} > 5`,
+          message: 'errors are up',
+          tags: m.tags,
+          ...(m.priority !== undefined ? { priority: m.priority } : {}),
+          overall_state: worst(m),
+          multi: true,
+          options: { notify_no_data: false },
+          created: '2026-01-01T00:00:00.000Z',
+          modified: '2026-01-01T00:00:00.000Z',
+          ...(states.length > 0
+            ? {
+                state: {
+                  groups: Object.fromEntries(
+                    Object.entries(m.groups)
+                      .filter(([, g]) => wanted(g.status))
+                      .map(([name, g]) => [
+                        name,
+                        {
+                          name,
+                          status: g.status,
+                          ...(g.triggered !== undefined ? { last_triggered_ts: g.triggered } : {}),
+                          ...(g.resolved !== undefined ? { last_resolved_ts: g.resolved } : {}),
+                          last_notified_ts: g.triggered ?? 0,
+                          last_nodata_ts: 0,
+                        },
+                      ]),
+                  ),
+                },
+              }
+            : {}),
+        })),
       };
     }
     if (req.path === '/api/v2/logs/events/search') {
