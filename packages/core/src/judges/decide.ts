@@ -33,7 +33,8 @@ export function decide(
   if (harmful && bigEnough && p < alpha * warnFactor) {
     return { outcome: 'warn', risk: 0.5 + 0.3 * ((lp - lw) / (la - lw)), classification: direction };
   }
-  const risk = harmful ? Math.min(0.49, (0.5 * lp) / lw) : 0;
+  // p = 1 gives lp = -0, and a risk of -0 does not survive a JSON round trip as itself: keep it +0.
+  const risk = harmful ? Math.max(0, Math.min(0.49, (0.5 * lp) / lw)) : 0;
   return { outcome: 'pass', risk, classification: 'pass' };
 }
 
