@@ -15,6 +15,7 @@ export {
   ReplayProvider,
   parseReplayFile,
   replayQueryKey,
+  type ReplayCompleteness,
   replayFormatVersion,
   type ReplayFile,
   type ReplayMetricEntry,

@@ -55,11 +55,33 @@ export interface ReplayProblemEntry {
   problems: Problem[];
 }
 
+/**
+ * How much of its run a recording holds, written by `vigil record` when the run ends. A replay asked for data
+ * past `covered.end` fails that fetch with an error naming the gap, so a replay of a cancelled or cut-short
+ * recording is judged on what it holds and can never pass on the rest.
+ */
+export interface ReplayCompleteness {
+  /** The recorded run's planned judged window, epoch ms, `[start, end)`. */
+  planned: { start: number; end: number };
+  /** The part of the planned window the recording holds: every poll up to (excluding) `end`. */
+  covered: { start: number; end: number };
+  /** How the recorded run ended: `completed`, `incomplete`, `stopped-early` or `cancelled`. */
+  status: string;
+  /** True when the run was cancelled (Ctrl-C, SIGTERM) before its planned end. */
+  cancelled: boolean;
+  /** The recorded run's `fractionJudged`: the share of the planned points that arrived usable, 0..1. */
+  fractionJudged: number;
+  /** Why the run ended early or incomplete, when it did. */
+  stopReason?: string;
+}
+
 /** The replay file. */
 export interface ReplayFile {
   version: 1;
   /** Free text: where and when it was recorded. */
   description?: string;
+  /** What part of its run the recording covers; absent in files written by hand or by older versions. */
+  completeness?: ReplayCompleteness;
   metrics: ReplayMetricEntry[];
   logs?: ReplayLogEntry[];
   problems?: ReplayProblemEntry[];
@@ -121,6 +143,21 @@ export function parseReplayFile(text: string, source = 'replay file'): ReplayFil
       });
     });
   });
+  const c = f.completeness;
+  if (c !== undefined) {
+    const span = (x: unknown) =>
+      !!x &&
+      typeof (x as { start: unknown }).start === 'number' &&
+      typeof (x as { end: unknown }).end === 'number';
+    if (!c || typeof c !== 'object' || !span(c.planned) || !span(c.covered))
+      throw bad('completeness', 'needs planned and covered as { start, end } in epoch ms');
+    if (
+      typeof c.cancelled !== 'boolean' ||
+      typeof c.status !== 'string' ||
+      typeof c.fractionJudged !== 'number'
+    )
+      throw bad('completeness', 'needs status (string), cancelled (boolean) and fractionJudged (number)');
+  }
   (f.logs ?? []).forEach((l, i) => {
     if (typeof l?.provider !== 'string' || typeof l.query !== 'string' || !Array.isArray(l.events)) {
       throw bad(`logs[${i}]`, 'needs provider, query and events');
@@ -242,6 +279,7 @@ export class ReplayProvider implements Provider {
       );
     }
     const end = aligned.last + aligned.step;
+    this.checkCovered(end);
     return entry.series
       .map((s) => ({
         instance: s.instance,
@@ -253,8 +291,30 @@ export class ReplayProvider implements Provider {
       .filter((s) => s.points.length > 0);
   }
 
+  /**
+   * Refuses a window that runs past what an incomplete recording holds: "no data there" would be a lie, the
+   * recorded run never got there.
+   */
+  private checkCovered(end: number): void {
+    const c = this.file.completeness;
+    if (!c || end <= c.covered.end) return;
+    this.counts.failures++;
+    const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
+    const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+    const how = c.cancelled
+      ? `cancelled after ${seconds(c.covered.end - c.planned.start)} of ${seconds(c.planned.end - c.planned.start)}`
+      : `${c.status}${c.stopReason ? ` (${c.stopReason})` : ''}`;
+    throw new ProviderError(
+      'unavailable',
+      this.name,
+      `the recording holds data up to ${iso(c.covered.end)} only (the recorded run was ${how}); nothing was recorded up to ${iso(end)}`,
+      { hint: 'record the run again, or replay a shorter duration' },
+    );
+  }
+
   async *fetchLogs(query: LogQuery, range: TimeRange, _options?: CallOptions): AsyncIterable<LogEvent> {
     this.counts.requests++;
+    this.checkCovered(range.end);
     const key = replayQueryKey(query);
     const limit = query.limit ?? 10_000;
     const entries = (this.file.logs ?? []).filter(

@@ -144,6 +144,16 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
     );
     const recording = sources.recording();
     if (options.record && recording) {
+      // The recording says how much of its run it holds, so that a replay cannot pass on what it lacks.
+      const coveredEnd = result.timeline.at(-1)?.t ?? result.plan.analysisStart;
+      recording.completeness = {
+        planned: { start: result.plan.analysisStart, end: result.plan.analysisEnd },
+        covered: { start: result.plan.analysisStart, end: coveredEnd },
+        status: result.status,
+        cancelled: result.status === 'cancelled',
+        fractionJudged: result.fractionJudged,
+        ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+      };
       await writeFileAtomic(options.record, secrets.scrub(`${JSON.stringify(recording)}\n`));
     }
     const files = options.reportDir ? await writeReports(options.reportDir, report, secrets) : undefined;

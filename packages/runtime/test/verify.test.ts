@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reportSchema } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
-import { loadSpecFile, verify } from '../src/index.ts';
+import { loadSpecFile, replaySpec, verify } from '../src/index.ts';
 import { series, writeScenario } from './support/recording.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 14, 0);
@@ -203,6 +203,41 @@ describe('canary strategy on replayed data', () => {
       /^cancelled after 3m of 20m \(received SIGTERM\); a cancelled verification never passes/,
     );
     expect(report.window.fractionJudged).toBeCloseTo(3 / 20);
+  });
+
+  it('records how much of a cancelled run it holds, and a replay of it never passes (it was PASS 84)', async () => {
+    const controller = new AbortController();
+    const dir = await writeScenario(canarySpec(), canaryRecording(1));
+    const path = join(dir, 'cancelled.json');
+    await verify({
+      spec: await loadSpecFile(join(dir, 'vigil.yaml'), {}),
+      specDir: dir,
+      record: path,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.poll === 8) controller.abort(new Error('received SIGINT'));
+      },
+    });
+    const recording = JSON.parse(await readFile(path, 'utf8'));
+    expect(recording.completeness).toEqual({
+      planned: { start: T0, end: T0 + 20 * 60_000 },
+      covered: { start: T0, end: T0 + 8 * 60_000 },
+      status: 'cancelled',
+      cancelled: true,
+      fractionJudged: 8 / 20,
+      stopReason: 'cancelled after 8m of 20m (received SIGINT)',
+    });
+    const replayed = await verify({
+      spec: replaySpec(await loadSpecFile(join(dir, 'vigil.yaml'), {}), path),
+      specDir: dir,
+    });
+    expect(replayed.report.verdict).toBe('inconclusive');
+    expect(replayed.report.outcome).toBe('could-not-verify');
+    expect(replayed.report.window.fractionJudged).toBeCloseTo(8 / 20, 10);
+    expect(replayed.report.errors[0]!.message).toContain(
+      'the recording holds data up to 2026-11-20T14:08:00Z only (the recorded run was cancelled after 480 s of 1200 s)',
+    );
+    expect(replayed.report.metrics[0]!.dataIssue?.cause).toBe('provider-error');
   });
 });
 
