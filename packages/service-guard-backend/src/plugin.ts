@@ -1,6 +1,7 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { serviceGuardPermissions } from '@vigil/backstage-plugin-service-guard-common';
+import { Secrets, secretsOfProvider } from '@vigil/core';
 import { type RunObserver, ServiceGuardRunner } from './runner.ts';
 import { createRouter } from './router.ts';
 import { WorkerSchedule } from './schedule.ts';
@@ -39,7 +40,9 @@ export function createServiceGuardPlugin(options: ServiceGuardPluginOptions = {}
           const clock = options.clock ?? Date.now;
           const knex = await database.getClient();
           if (!database.migrations?.skip) await migrateServiceGuard(knex);
-          const store = new ServiceGuardStore(knex);
+          // Filled with the providers' secrets once the settings are read (below).
+          const secrets = new Secrets();
+          const store = new ServiceGuardStore(knex, { secrets });
           deps.permissionsRegistry.addPermissions(serviceGuardPermissions);
           const runner = new ServiceGuardRunner({
             store,
@@ -53,6 +56,7 @@ export function createServiceGuardPlugin(options: ServiceGuardPluginOptions = {}
           deps.lifecycle.addShutdownHook(() => runner.close());
           // Read now so that a broken config stops the backend at start, naming the key.
           const settings = runner.settings();
+          for (const provider of settings.providers.values()) secrets.addAll(secretsOfProvider(provider));
           const workers = new WorkerSchedule({ scheduler, runner, logger });
           await workers.start(config);
           deps.lifecycle.addShutdownHook(() => workers.stop());

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
-import type { DetectorState } from '@vigil/core';
+import { type DetectorState, Secrets } from '@vigil/core';
 import type {
   DeploymentVerification,
   DeploymentVerificationInput,
@@ -117,9 +117,16 @@ async function pageOf<R extends { id: number | string }>(
 
 export class ServiceGuardStore {
   readonly #db: Knex;
+  readonly #secrets: Secrets;
 
-  constructor(db: Knex) {
+  /**
+   * `secrets`: the secret values of the configured providers (see core's secrets.ts); every snapshot and
+   * verification is scrubbed of them before it is stored, so a credential a provider echoed into a reason,
+   * a log sample or an explanation never reaches the database. The registry may grow after construction.
+   */
+  constructor(db: Knex, options: { secrets?: Secrets } = {}) {
     this.#db = db;
+    this.#secrets = options.secrets ?? new Secrets();
   }
 
   get knex(): Knex {
@@ -167,7 +174,7 @@ export class ServiceGuardStore {
    * Returns `duplicate` (and writes nothing) when the period was stored meanwhile.
    */
   async writeAnalysis(record: AnalysisRecord, now: number): Promise<'written' | 'duplicate'> {
-    const s = record.snapshot;
+    const s = this.#secrets.scrubDeep(record.snapshot);
     try {
       await this.#db.transaction(async (tx) => {
         const logs = s.logs ? { ...s.logs, clusters: [] } : null;
@@ -371,6 +378,8 @@ export class ServiceGuardStore {
     createdBy: string,
     now: number,
   ): Promise<DeploymentVerification> {
+    // Posted by the Action, which scrubs its own secrets; the backend's are scrubbed here as well.
+    input = this.#secrets.scrubDeep(input);
     const [row] = await this.#db('sg_verifications').insert(
       {
         entity_ref: input.entityRef,

@@ -1,6 +1,6 @@
 import './support/jestShim.ts';
 import type { HealthSnapshot } from '@vigil/backstage-plugin-service-guard-common';
-import { createDetector } from '@vigil/core';
+import { createDetector, Secrets, secretsOfProvider } from '@vigil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateServiceGuard, ServiceGuardStore } from '../src/store.ts';
 import { sqliteKnex } from './support/backend.ts';
@@ -147,5 +147,46 @@ describe('store', () => {
     expect(
       await knex('sg_log_clusters').whereNotIn('snapshot_id', knex('sg_snapshots').select('id')),
     ).toEqual([]);
+  });
+});
+
+describe('store: secrets', () => {
+  it("scrubs the providers' secrets from snapshots and verifications before storing them, in any case", async () => {
+    const db = sqliteKnex();
+    await migrateServiceGuard(db);
+    const secrets = new Secrets();
+    const scrubbing = new ServiceGuardStore(db, { secrets });
+    // Registered after construction, as the plugin does once the settings are read.
+    secrets.addAll(
+      secretsOfProvider({ type: 'http', secretHeaders: { Authorization: 'Bearer Tok-SeCrEt-991' } }),
+    );
+    const s = snapshot('component:default/leaky', Date.UTC(2026, 0, 1));
+    s.reasons = ['provider said: bad token tok-secret-991'];
+    s.logs!.clusters[0]!.samples = ['GET /?key=Tok-SeCrEt-991'];
+    await scrubbing.writeAnalysis({ snapshot: s, detectors: [] }, Date.UTC(2026, 0, 2));
+    await scrubbing.addVerification(
+      {
+        entityRef: 'component:default/leaky',
+        verdict: 'fail',
+        score: 10,
+        reason: `echo ${Buffer.from('Tok-SeCrEt-991').toString('base64')}`,
+        startedAt: '2026-01-01T00:00:00Z',
+        finishedAt: '2026-01-01T00:10:00Z',
+        metrics: [{ metric: 'm', outcome: 'fail', risk: 1, explanation: 'TOK-SECRET-991 rejected' }],
+      },
+      'user:default/ci',
+      Date.UTC(2026, 0, 2),
+    );
+    const rows = JSON.stringify([
+      await db('sg_snapshots').select(),
+      await db('sg_verifications').select(),
+      await db('sg_log_clusters')
+        .select()
+        .catch(() => []),
+    ]);
+    expect(rows).toContain('***');
+    expect(rows.toLowerCase()).not.toContain('tok-secret-991');
+    expect(rows).not.toContain(Buffer.from('Tok-SeCrEt-991').toString('base64'));
+    await db.destroy();
   });
 });
