@@ -538,6 +538,19 @@ export class DatadogProvider implements Provider {
           return 'application key can query metrics (timeseries_query)';
         },
       },
+      {
+        name: 'permissions',
+        run: async () => {
+          await this.http.send({
+            method: 'GET',
+            path: '/api/v1/monitor',
+            query: { page: 0, page_size: 1 },
+            what: 'monitors read permission',
+            signal: options.signal,
+          });
+          return 'application key can read monitors (monitors_read), for alerts as evidence (policy.evidence)';
+        },
+      },
     ]);
   }
 

@@ -286,10 +286,13 @@ describe('Datadog adapter against an OpenAPI-validated fake', () => {
   });
 
   it('check() validates the key and the query permission, and names what is wrong', async () => {
-    expect((await dd.check()).map((c) => [c.name, c.ok])).toEqual([
+    const good = await dd.check();
+    expect(good.map((c) => [c.name, c.ok])).toEqual([
       ['credentials', true],
       ['permissions', true],
+      ['permissions', true],
     ]);
+    expect(good[2]!.detail).toMatch(/monitors_read/);
     const badApi = new DatadogProvider({
       type: 'datadog',
       baseUrl: fake.url,
@@ -307,6 +310,7 @@ describe('Datadog adapter against an OpenAPI-validated fake', () => {
     const r2 = await badApp.check();
     expect(r2.map((c) => [c.name, c.ok])).toEqual([
       ['credentials', true],
+      ['permissions', false],
       ['permissions', false],
     ]);
     expect(JSON.stringify([r1, r2])).not.toMatch(/wrong-api-key-1|wrong-app-key-2/);
