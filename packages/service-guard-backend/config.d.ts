@@ -145,11 +145,15 @@ export interface Config {
     schedule?: {
       /** How often each shard runs, e.g. { minutes: 5 } or a cron. Default 5 minutes. */
       frequency?: string | { [unit: string]: number } | { cron: string };
-      /** Longest run of a shard before the scheduler releases it. Default 4 minutes. */
+      /** Longest run of a worker; what it could not reach goes first in the next run. Default 4 minutes. */
       timeout?: string | { [unit: string]: number };
       /** Wait before the first run after start. */
       initialDelay?: string | { [unit: string]: number };
-      /** Number of global tasks (`service-guard:shard-<i>`) the entities are split into. Default 1. */
+      /**
+       * Worker tasks per replica (`service-guard:worker-<i>`, local scope). Workers claim entities from a
+       * shared queue in the database (least recently analysed first), so replicas and workers share the
+       * work; changes apply without a restart. Default 1.
+       */
       shards?: number;
       /**
        * Length of an analysed period; a run analyses the last complete one, once per entity. Default the
@@ -158,8 +162,13 @@ export interface Config {
       period?: string | { [unit: string]: number };
       /** How far back metrics are read to train a detector that has no state yet or missed periods. Default 7 days. */
       history?: string | { [unit: string]: number };
-      /** Entities analysed at once within one shard run. Default 4. */
+      /** Entities analysed at once by one worker. Default 4. */
       concurrency?: number;
+      /**
+       * How long a replica's claim on an entity holds without renewal (renewed while it works); the claims
+       * of a replica that died are taken over after this long. Default 1 minute.
+       */
+      lease?: string | { [unit: string]: number };
     };
     /** How long data is kept. */
     retention?: {
