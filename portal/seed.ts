@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { DeploymentVerificationInput } from '@vigil/backstage-plugin-service-guard-common';
 import type { Report } from '@vigil/core';
 import { loadSpecFile, verify } from '@vigil/runtime';
+import { verificationInput } from '../packages/action/src/backstage.ts';
 
 export interface SeedOptions {
   backendUrl: string;
@@ -33,39 +34,13 @@ async function post(options: SeedOptions, path: string, body: unknown): Promise<
 }
 
 /** The Action's verification body for a report (the same fields as packages/action's verificationInput). */
+/** The body the GitHub Action would post for the report: the Action's own builder, within the backend's limits. */
 export function verificationFromReport(
   report: Report,
   entityRef: string,
   runUrl: string,
 ): DeploymentVerificationInput {
-  return {
-    entityRef,
-    verdict: report.verdict,
-    score: report.score,
-    reason: report.reason || `verdict ${report.verdict}`,
-    startedAt: report.startedAt,
-    finishedAt: report.finishedAt,
-    ...(report.version ? { version: report.version } : {}),
-    ...(report.environment ? { environment: report.environment } : {}),
-    strategy: report.strategy.type,
-    repository: 'example/checkout',
-    runUrl,
-    metrics: report.metrics.slice(0, 200).map((m) => ({
-      metric: m.metric,
-      outcome: m.outcome,
-      risk: m.risk,
-      explanation: m.explanation.slice(0, 4000),
-    })),
-    ...(report.logs
-      ? {
-          logs: {
-            outcome: report.logs.outcome,
-            risk: report.logs.risk,
-            explanation: report.logs.explanation.slice(0, 4000),
-          },
-        }
-      : {}),
-  };
+  return verificationInput(report, { entityRef, repository: 'example/checkout', runUrl });
 }
 
 /** Waits until the catalog has ingested the entity (it reads the catalog file shortly after start). */
