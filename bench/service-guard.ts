@@ -1,5 +1,5 @@
 /**
- * `pnpm bench service-guard [--entities N] [--metrics N] [--replicas N] [--rate N] [--seconds N]`
+ * `pnpm bench service-guard [--entities N] [--metrics N] [--replicas N] [--concurrency N] [--rate N] [--seconds N]`
  *
  * Service Guard at scale: N entities (default 10,000) x 10 replayed metrics, analysed every 5-minute period
  * by `--replicas` (default 2) backend processes with Backstage's real scheduler on one PostgreSQL. For the
@@ -109,11 +109,13 @@ export default async function serviceGuardBench(args: string[]): Promise<void> {
   const replicas = flag(args, '--replicas', 2);
   const rate = flag(args, '--rate', 200);
   const seconds = flag(args, '--seconds', 20);
+  const concurrency = flag(args, '--concurrency', 4);
   const pg = await startPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'sg-bench-'));
   const periods: (string | number)[][] = [];
   const started: Replica[] = [];
   let health: autocannon.Result | undefined;
+  let healthCpuMs = 0;
   let steady = { wall: 0, busy: 0 };
   try {
     const replay = writeReplay(
@@ -132,7 +134,7 @@ export default async function serviceGuardBench(args: string[]): Promise<void> {
       SG_PERIOD_MS: String(PERIOD),
       SG_HISTORY_MS: String(HISTORY),
       SG_SHARDS: '1',
-      SG_CONCURRENCY: '4',
+      SG_CONCURRENCY: String(concurrency),
     };
     // One after the other: Backstage's scheduler races on its own migrations when started at once.
     const t0 = performance.now();
@@ -160,6 +162,7 @@ export default async function serviceGuardBench(args: string[]): Promise<void> {
         (cpu / entities).toFixed(1),
       ]);
     }
+    const healthCpu0 = await cpuOf(started[0]!);
     health = await autocannon({
       url: `${started[0]!.baseUrl}/entities/component/default/svc-0/health?limit=50`,
       headers: { authorization: userHeader() },
@@ -175,6 +178,7 @@ export default async function serviceGuardBench(args: string[]): Promise<void> {
         },
       ],
     });
+    healthCpuMs = ((await cpuOf(started[0]!)) - healthCpu0) / 1000 / Math.max(1, health.requests.total);
   } finally {
     for (const r of started) r.proc.stdin.write('stop\n');
     await Promise.all(
@@ -186,7 +190,8 @@ export default async function serviceGuardBench(args: string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(
-    `Service Guard: ${entities} entities x ${metrics} replayed metrics, ${replicas} replica processes, one PostgreSQL, 5-minute period`,
+    `Service Guard: ${entities} entities x ${metrics} replayed metrics, ${replicas} replica processes ` +
+      `(1 worker, concurrency ${concurrency} each), one PostgreSQL, 5-minute period`,
   );
   printTable(
     [
@@ -194,6 +199,7 @@ export default async function serviceGuardBench(args: string[]): Promise<void> {
       'entities',
       'metrics',
       'wall s (period end to last stored)',
+      'busy s (first to last stored)',
       'within the period',
       'analysed per replica',
       'CPU ms per entity',
@@ -214,7 +220,17 @@ export default async function serviceGuardBench(args: string[]): Promise<void> {
       `Health endpoint, ${rate} requests/s for ${seconds} s (autocannon, 10 connections), random entity`,
     );
     printTable(
-      ['requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'p99 <= 50 ms'],
+      [
+        'requests',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'errors',
+        'non-2xx',
+        'backend CPU ms per request',
+        'p99 <= 50 ms',
+      ],
       [
         [
           health.requests.total,
@@ -224,6 +240,7 @@ export default async function serviceGuardBench(args: string[]): Promise<void> {
           health.latency.max,
           health.errors,
           health.non2xx,
+          healthCpuMs.toFixed(2),
           health.latency.p99 <= 50 ? 'yes' : 'NO',
         ],
       ],

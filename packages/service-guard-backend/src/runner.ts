@@ -110,6 +110,7 @@ export class ServiceGuardRunner {
   /** Entities this replica is analysing now, whose leases the heartbeat renews. */
   readonly #held = new Set<string>();
   #heartbeat: NodeJS.Timeout | undefined;
+  #period: { at: number; ms: number } | undefined;
 
   constructor(options: RunnerOptions) {
     this.#o = options;
@@ -128,7 +129,12 @@ export class ServiceGuardRunner {
    * still be working on.
    */
   freshness(lastPeriodStart: number | null): { expectedPeriodStart: string; lateByMs: number | null } {
-    const { periodMs } = this.settings().schedule;
+    // Read on every health request: the period length is re-read from the config at most once a second.
+    const wall = Date.now();
+    if (!this.#period || wall - this.#period.at > 1_000) {
+      this.#period = { at: wall, ms: this.settings().schedule.periodMs };
+    }
+    const periodMs = this.#period.ms;
     const expected = lastCompletePeriod(this.#clock(), periodMs).start;
     return {
       expectedPeriodStart: new Date(expected).toISOString(),
