@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bundles the GitHub Action (packages/action, ESM) with esbuild into files that runners execute as is.
 # Usage: scripts/build-action.sh [OUT_DIR]   (default: dist/ at the repository root, which is committed)
-# Writes index.js (minified; later-loaded parts as chunk-*.js beside it), package.json ({"type": "module"})
+# Writes index.js (one minified file), package.json ({"type": "module"})
 # and licenses.txt of the bundled third-party code. See scripts/build-action.ts for what is trimmed and why.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,6 +1,6 @@
 /**
  * Bundles the GitHub Action (packages/action/src/index.ts) with esbuild into dist/: index.js (ESM, minified,
- * tree-shaken) and licenses.txt (the licence of every bundled third-party package).
+ * tree-shaken, one file) and licenses.txt (the licence of every bundled third-party package).
  * Usage: node scripts/build-action.ts OUT_DIR (scripts/build-action.sh sets it).
  *
  * Why esbuild rather than ncc: a runner parses the whole bundle before the first request, and ncc (webpack
@@ -37,12 +37,54 @@ const onlyEnglishZodLocales: import('esbuild').Plugin = {
   },
 };
 
+/**
+ * `import * as http from 'http'` (in @actions/http-client) makes Node build the ES module facade of node:http,
+ * which reads every export, including the lazy WebSocket getters that load Node's internal copy of undici: a
+ * fifth of the start-up. Through require() the getters stay lazy.
+ */
+const httpThroughRequire: import('esbuild').Plugin = {
+  name: 'http-through-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?https?$/ }, (args) =>
+      args.kind === 'import-statement'
+        ? { path: args.path.replace(/^node:/, ''), namespace: 'builtin-cjs' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'builtin-cjs' }, (args) => ({
+      contents: `module.exports = require('node:${args.path}');\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * undici's index.js evaluates all of undici (fetch, WebSocket, EventSource, cache, cookies, mocks) when the
+ * bundle starts; build-action-undici.cjs exports only what the bundle uses, and loads fetch on first use.
+ * The bundle fails to build if code starts to import another part of undici.
+ */
+const undiciDir = dirname(
+  createRequire(join(root, 'packages/providers/package.json')).resolve('undici/package.json'),
+);
+const slimUndici: import('esbuild').Plugin = {
+  name: 'slim-undici',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'slim-undici' }));
+    build.onLoad({ filter: /.*/, namespace: 'slim-undici' }, () => ({
+      contents: readFileSync(join(root, 'scripts/build-action-undici.cjs'), 'utf8'),
+      loader: 'js',
+      resolveDir: undiciDir,
+    }));
+  },
+};
+
 const result = await esbuild.build({
   absWorkingDir: actionDir,
   entryPoints: ['src/index.ts'],
   outdir: out,
   bundle: true,
-  splitting: true,
+  // One file: the GitHub client is still evaluated only when main.ts first imports it (esbuild defers the
+  // modules behind an import()), and runners read one file instead of a graph of chunks.
+  splitting: false,
   format: 'esm',
   platform: 'node',
   target: 'node24',
@@ -57,7 +99,7 @@ const result = await esbuild.build({
   banner: {
     js: "import{createRequire as __vigilRequire}from'node:module';const require=__vigilRequire(import.meta.url);",
   },
-  plugins: [onlyEnglishZodLocales],
+  plugins: [onlyEnglishZodLocales, httpThroughRequire, slimUndici],
 });
 
 writeFileSync(join(out, 'package.json'), '{\n  "type": "module"\n}\n');

@@ -6,7 +6,6 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { context } from '@actions/github';
 import {
   escapeMarkdown,
   formatDuration,
@@ -26,7 +25,6 @@ import {
   deploymentState,
   setDeploymentStatus,
 } from './deployment.ts';
-import { githubClient } from './github.ts';
 import { type ActionInputs, readInputs, secretInputValues, specEnv } from './inputs.ts';
 import {
   defaultRollbackInputs,
@@ -93,17 +91,24 @@ async function verifyAndAct(
   secrets: Secrets,
   signal: AbortSignal,
 ): Promise<void> {
+  // The preflight's first provider request goes out before the GitHub client (Octokit and its plugins) is
+  // evaluated: evaluating it then overlaps with the provider's answer.
+  const preflightRun = inputs.preflight
+    ? preflight(spec, specDir, secrets, signal)
+    : Promise.resolve(undefined);
+  preflightRun.catch(() => undefined); // awaited below; this only keeps an early rejection from being unhandled
+  const { context, githubClient } = await import('./github.ts');
   const octokit = inputs.githubToken ? githubClient(inputs.githubToken, (m) => core.info(m)) : undefined;
   const { owner, repo } = octokit ? context.repo : { owner: '', repo: '' };
   const rollbackRef =
     inputs.rollback?.ref ??
     (context.payload.repository?.default_branch as string | undefined) ??
     env.GITHUB_REF_NAME ??
-    context.ref.replace(/^refs\/(heads|tags)\//, '');
+    (context.ref ?? '').replace(/^refs\/(heads|tags)\//, '');
 
   // Before waiting the window: the queries, and the rollback workflow, checked side by side.
   const [checked] = await Promise.all([
-    inputs.preflight ? preflight(spec, specDir, secrets, signal) : Promise.resolve(undefined),
+    preflightRun,
     inputs.rollback && octokit
       ? startCheckOfRollback(
           octokit as unknown as WorkflowCheckApi,

@@ -27,7 +27,7 @@
  * failed call: a duplicate rollback is recoverable, a bad deploy left in place is not.
  */
 import { createHash } from 'node:crypto';
-import { describeRequestError, statusOf } from './github.ts';
+import { describeRequestError, statusOf } from './githubErrors.ts';
 import type { RollbackSettings } from './inputs.ts';
 
 /** The part of an Octokit client this module uses (so tests can stand in a fake GitHub). */

@@ -13,7 +13,7 @@
  * warning.
  */
 import { parse as parseYaml } from 'yaml';
-import { describeRequestError, statusOf } from './github.ts';
+import { describeRequestError, statusOf } from './githubErrors.ts';
 import { type RollbackApi, workflowId } from './rollback.ts';
 
 /** The part of an Octokit client the check uses (so tests can stand in a fake GitHub). */
