@@ -36,7 +36,9 @@ import { pct } from './decide.ts';
  * converted into the metric's unit (2 ms is 0.002 on a metric in seconds). A metric of unknown unit has no
  * absolute floor: its gate is the scale-free relative change alone, so the same data judged at any scale
  * gets the same verdict. The error floor on ratios and percentages is in percentage points of the error
- * rate (0.05 % = 0.0005 as a ratio), not a share of the baseline.
+ * rate (0.05 % = 0.0005 as a ratio), not a share of the baseline. Whole error counts are judged by the rate
+ * judge, whose floor is `minExtraErrors` over the whole window; the per-interval count floor applies where the
+ * paired or rank judge compares error values that are not whole counts.
  */
 export interface SensitivitySettings {
   sensitivity: Sensitivity;
