@@ -201,6 +201,18 @@ describe('Service Guard is fair at scale (PostgreSQL)', () => {
       expect(catalogReads).toHaveLength(1);
       const stored = await knex('sg_snapshots').count({ n: '*' });
       expect(Number(stored[0]!.n)).toBe(6);
+
+      // A broken change is refused with the key named in the log, and the running schedule stays.
+      const before = scheduled.length;
+      config.update({ data: { serviceGuard: { schedule: { shards: 0 } } } });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(scheduled).toHaveLength(before);
+      const again = await fetch(`${backend.baseUrl}/run`, {
+        method: 'POST',
+        headers: { authorization: adminHeader(), 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(((await again.json()) as { tasks: string[] }).tasks).toHaveLength(3);
     } finally {
       await backend.stop();
     }

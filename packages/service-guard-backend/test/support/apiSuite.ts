@@ -200,6 +200,12 @@ export function describeServiceGuardApi(
       );
 
       expect((await health('bystander')).current).toBeNull();
+      // Analysed for the last complete period: on time. Not opted in: no schedule to be late for.
+      expect(calm.freshness).toEqual({
+        expectedPeriodStart: new Date(PERIOD_END - PERIOD).toISOString(),
+        lateByMs: 0,
+      });
+      expect((await health('bystander')).freshness).toBeNull();
     });
 
     it('is idempotent per period: a second run stores nothing new', async () => {
