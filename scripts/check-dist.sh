@@ -9,7 +9,8 @@ bash "$root/scripts/build-action.sh" "$tmp/dist"
 if ! diff -r -q "$root/dist" "$tmp/dist" >/dev/null; then
   echo "check-dist: dist/ is not the build of the current sources:" >&2
   diff -r -q "$root/dist" "$tmp/dist" >&2 || true
-  diff -u "$root/dist/index.js" "$tmp/dist/index.js" 2>/dev/null | head -40 >&2 || true
+  # The bundle is minified: show where it differs, not megabyte-long lines.
+  diff -u "$root/dist/index.js" "$tmp/dist/index.js" 2>/dev/null | head -40 | cut -c1-200 >&2 || true
   echo "check-dist: run 'pnpm build:action' and commit dist/" >&2
   exit 1
 fi
