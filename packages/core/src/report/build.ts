@@ -27,6 +27,7 @@ export function buildReport(result: VerificationResult, ctx: ReportContext): Rep
       kind: m.definition.kind,
       direction: m.definition.direction,
       ...(m.definition.unit ? { unit: m.definition.unit } : {}),
+      ...(m.definition.unitSource ? { unitSource: m.definition.unitSource } : {}),
       critical: m.definition.critical ?? false,
       muted: m.muted,
       sensitivity: m.sensitivity,

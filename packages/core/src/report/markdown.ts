@@ -210,13 +210,13 @@ function metricRow(m: ReportMetric): string {
       lo,
       hi,
     );
-  const name = `${md(m.metric)}${m.unit ? ` (${md(m.unit)})` : ''}${m.critical ? ' · critical' : ''}`;
+  const name = `${md(m.metric)}${m.unit ? ` (${md(m.unit)}${m.unitSource === 'provider' ? ', unit from the provider' : ''})` : ''}${m.critical ? ' · critical' : ''}`;
   const outcome = `${ICON[m.outcome]} ${m.outcome}${m.muted ? ' (muted)' : ''} · risk ${m.risk.toFixed(2)}`;
   const trend = values.length > 0 ? `\`${line(m.chart.baseline)}\` / \`${line(m.chart.canary)}\`` : '';
   const coverage = m.coverage
     ? `${m.coverage.baseline ? formatCoverage(m.coverage.baseline) : '-'} / ${formatCoverage(m.coverage.canary)}`
     : '-';
-  return `| ${name} | ${outcome} | ${formatValue(m.baseline.mean)} | ${formatValue(m.canary.mean)} | ${formatChange(m.change)} | ${m.decidedBy.join(', ') || '-'} | ${coverage} | ${trend} |`;
+  return `| ${name} | ${outcome} | ${formatValue(m.baseline.mean, m.unit)} | ${formatValue(m.canary.mean, m.unit)} | ${formatChange(m.change)} | ${m.decidedBy.join(', ') || '-'} | ${coverage} | ${trend} |`;
 }
 
 /**

@@ -47,6 +47,8 @@ export const reportMetricSchema = z.object({
   kind: z.enum(['error', 'latency', 'throughput', 'resource', 'other']),
   direction: z.enum(['higher-is-worse', 'lower-is-worse', 'both']),
   unit: z.string().optional(),
+  /** Where the unit came from: the spec, or the provider (Prometheus name suffix, Datadog/Dynatrace metadata). */
+  unitSource: z.enum(['spec', 'provider']).optional(),
   critical: z.boolean(),
   muted: z.boolean(),
   sensitivity: z.enum(['low', 'medium', 'high']),

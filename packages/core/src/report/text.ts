@@ -1,4 +1,5 @@
 import { describeEvidenceItem } from '../judgment/evidence.ts';
+import { formatQuantity, parseUnit } from '../units/unit.ts';
 import type { Judgment, MetricJudgment, SideCoverage } from '../model/verdict.ts';
 
 /** "33% (6/18)": the share of expected points that arrived usable, with the counts. */
@@ -6,9 +7,13 @@ export function formatCoverage(c: SideCoverage): string {
   return `${Math.round(c.fraction * 100)}% (${c.usable}/${c.expected})`;
 }
 
-/** Formats a number for people: 3 significant digits, no exponent for everyday magnitudes. */
+/**
+ * Formats a number for people: 3 significant digits, no exponent for everyday magnitudes; with a known unit at
+ * a readable scale (0.0021 s as `2.1 ms`).
+ */
 export function formatValue(v: number | null | undefined, unit?: string): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '-';
+  if (unit && parseUnit(unit)) return formatQuantity(v, unit);
   const abs = Math.abs(v);
   const s =
     abs !== 0 && (abs >= 1e6 || abs < 1e-3) ? v.toExponential(2) : Number(v.toPrecision(3)).toString();
