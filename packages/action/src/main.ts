@@ -16,7 +16,7 @@ import {
   secretsOfSpec,
 } from '@vigil/core';
 import { redact } from '@vigil/providers';
-import { doctor, verify } from '@vigil/runtime';
+import { doctor, pastDeployStart, verify } from '@vigil/runtime';
 import { defaultEntityRef, postVerification, verificationInput } from './backstage.ts';
 import { decide } from './decision.ts';
 import {
@@ -148,12 +148,15 @@ async function verifyAndAct(
     env.GITHUB_WORKSPACE ?? process.cwd(),
     inputs.reportDir ?? join(env.RUNNER_TEMP ?? tmpdir(), `vigil-${context.runId}-${context.runAttempt}`),
   );
+  // deployed-at whose whole window has passed: verify that window now, at once, as a live run would have.
+  const pastStart = pastDeployStart(spec, Date.now());
   core.info(
-    `Vigil: verifying ${spec.service}${spec.version ? ` ${spec.version}` : ''} for ${spec.duration} (every ${spec.interval}, sensitivity ${spec.sensitivity})`,
+    `Vigil: verifying ${spec.service}${spec.version ? ` ${spec.version}` : ''} for ${spec.duration} (every ${spec.interval}, sensitivity ${spec.sensitivity})${pastStart !== undefined ? `, retrospective from the deploy at ${new Date(pastStart).toISOString()}` : ''}`,
   );
   const { report, files } = await verify({
     spec,
     specDir,
+    ...(pastStart !== undefined ? { startedAt: pastStart } : {}),
     reportDir,
     signal,
     onProgress: (p) => core.info(progressLine(p)),

@@ -2,9 +2,12 @@ import { type Spec, secretsOfSpec } from '@vigil/core';
 import { loadSpecFile } from '@vigil/runtime';
 import type { CommandIO } from './command.ts';
 
-/** Loads a spec file and registers its secrets, so that nothing the command prints can show them. */
-export async function loadSpec(path: string, io: CommandIO): Promise<Spec> {
-  const spec = await loadSpecFile(path, io.env);
+/**
+ * Loads a spec file and registers its secrets, so that nothing the command prints can show them. With
+ * `replay`, its providers are answered from that recording (their variables may be unset).
+ */
+export async function loadSpec(path: string, io: CommandIO, replay?: string): Promise<Spec> {
+  const spec = await loadSpecFile(path, io.env, replay);
   io.secrets?.addAll(secretsOfSpec(spec));
   return spec;
 }

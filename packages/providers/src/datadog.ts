@@ -489,6 +489,11 @@ export class DatadogProvider implements Provider {
     });
   }
 
+  /** Datadog keeps metric points for 15 months at full resolution (its documented metrics retention). */
+  async retention(): Promise<number | undefined> {
+    return 15 * 30 * 86_400_000;
+  }
+
   async check(options: CallOptions = {}): Promise<CheckResult[]> {
     return runChecks([
       {

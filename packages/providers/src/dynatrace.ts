@@ -403,6 +403,19 @@ export class DynatraceProvider implements Provider {
     }
   }
 
+  /**
+   * Dynatrace rolls metric data up as it ages (its documented retention): 1-minute points for 14 days,
+   * 5-minute for 28 days, 1-hour for 400 days, 1-day for 5 years. A window further back than its step's
+   * resolution is kept would come back coarser than the step asks for.
+   */
+  async retention(step: number): Promise<number | undefined> {
+    const day = 86_400_000;
+    if (step < 5 * 60_000) return 14 * day;
+    if (step < 3_600_000) return 28 * day;
+    if (step < day) return 400 * day;
+    return 5 * 365 * day;
+  }
+
   async check(options: CallOptions = {}): Promise<CheckResult[]> {
     return runChecks([
       {

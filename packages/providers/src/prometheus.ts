@@ -48,6 +48,31 @@ export function parsePromValue(s: unknown): number {
   return v;
 }
 
+const PROM_UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+  y: 365 * 86_400_000,
+};
+
+/**
+ * The time part of Prometheus' `storageRetention` ("15d", "1y2w", "15d or 10GiB"), in ms; undefined when it
+ * states only a size (data is then kept until the disk budget is spent, which no one can turn into a time).
+ */
+export function parsePromRetention(text: string): number | undefined {
+  for (const part of text.split(/\s+or\s+/)) {
+    const p = part.trim();
+    if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(p)) continue;
+    let total = 0;
+    for (const m of p.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(m[1]) * PROM_UNIT_MS[m[2]!]!;
+    return total > 0 ? total : undefined;
+  }
+  return undefined;
+}
+
 export class PrometheusProvider implements Provider {
   readonly name: string;
   readonly type = 'prometheus' as const;
@@ -215,6 +240,18 @@ export class PrometheusProvider implements Provider {
       out.set(instance, raw);
     }
     return out;
+  }
+
+  /** `storageRetention` of `/api/v1/status/runtimeinfo` ("15d", "15d or 10GiB"); a size alone is unknown. */
+  async retention(_step: number, options: CallOptions = {}): Promise<number | undefined> {
+    const res = await this.http.send({
+      method: 'GET',
+      path: '/api/v1/status/runtimeinfo',
+      what: 'runtime info',
+      signal: options.signal,
+    });
+    const text = (res.body as { data?: { storageRetention?: unknown } } | null)?.data?.storageRetention;
+    return typeof text === 'string' ? parsePromRetention(text) : undefined;
   }
 
   async check(options: CallOptions = {}): Promise<CheckResult[]> {

@@ -176,6 +176,12 @@ export interface Provider {
   markDeployment?(event: DeploymentEvent, options?: CallOptions): Promise<void>;
   /** Alerts on the service open at any time in the range (Dynatrace problems, Datadog monitors in alert). */
   problems?(range: TimeRange, options?: ProblemOptions): Promise<Problem[]>;
+  /**
+   * How far back the backend keeps data at the resolution `step` (ms), in ms; undefined when unknown. A
+   * retrospective run that reaches further back is refused before it starts, rather than judged on a gap.
+   * Throws `ProviderError` when the backend cannot be asked.
+   */
+  retention?(step: number, options?: CallOptions): Promise<number | undefined>;
   /** Connectivity, credentials and permissions, for `vigil doctor`. Never throws. */
   check(options?: CallOptions): Promise<CheckResult[]>;
   usage(): ProviderUsage;

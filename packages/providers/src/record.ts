@@ -140,6 +140,7 @@ export function recordProvider(inner: Provider, options: { description?: string 
       return ps;
     };
   }
+  if (inner.retention) wrapper.retention = inner.retention.bind(inner);
   if (inner.markDeployment) {
     const mark = inner.markDeployment.bind(inner);
     wrapper.markDeployment = (event: DeploymentEvent, opts?: CallOptions) => mark(event, opts);

@@ -14,3 +14,12 @@ export { loadSpecFile, type VerifyOptions, type VerifyOutcome, verify } from './
 export { createFlare, type FlareOptions } from './flare.ts';
 export { type DoctorLine, doctor, formatDoctor } from './doctor.ts';
 export { type ArchiveEntry, tarGz } from './tar.ts';
+export {
+  catchUpClock,
+  checkRetention,
+  parseTimeArg,
+  pastDeployStart,
+  type RetrospectiveWindow,
+  retrospectiveWindow,
+  WindowError,
+} from './retrospective.ts';

@@ -8,6 +8,7 @@ import {
   loadSpec,
   parseDuration,
   parseFeedback,
+  planVerification,
   type Progress,
   type Report,
   runVerification,
@@ -21,6 +22,7 @@ import { type BaselineStore, FileBaselineStore } from './baselineStore.ts';
 import { wallClock } from './clock.ts';
 import { checkOutputFile, checkWritableDir, writeFileAtomic } from './files.ts';
 import { checkRecordings, recordedRange } from './replayRange.ts';
+import { catchUpClock, checkRetention } from './retrospective.ts';
 import { type ReportFiles, writeReports } from './reports.ts';
 import { openSources } from './sources.ts';
 
@@ -34,7 +36,11 @@ export interface VerifyOptions {
   onProgress?: (p: Progress) => void;
   /** Default: a virtual clock for specs whose providers are all replays (they run at once), else the wall clock. */
   clock?: Clock;
-  /** When the run is taken to start; default the replay's recorded start, else now. */
+  /**
+   * When the run is taken to start; default the replay's recorded start, else now. A time in the past makes a
+   * retrospective run: the polls whose time has passed run at once (see retrospective.ts), and a window
+   * older than a provider keeps data is refused (InputError).
+   */
   startedAt?: number;
   /** Default: a file store in `strategy.baselineStore`, when set. */
   baselineStore?: BaselineStore;
@@ -52,8 +58,15 @@ export interface VerifyOutcome {
   files?: ReportFiles;
 }
 
-/** Reads and validates a spec file; `${env:NAME}` comes from `env`. */
-export async function loadSpecFile(path: string, env: Record<string, string | undefined>): Promise<Spec> {
+/**
+ * Reads and validates a spec file; `${env:NAME}` comes from `env`. With `replay`, every provider is answered
+ * from that recording and needs none of its variables (see LoadSpecOptions.replay).
+ */
+export async function loadSpecFile(
+  path: string,
+  env: Record<string, string | undefined>,
+  replay?: string,
+): Promise<Spec> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -64,7 +77,7 @@ export async function loadSpecFile(path: string, env: Record<string, string | un
     err.name = 'InputError';
     throw err;
   }
-  return loadSpec(text, { source: path, env });
+  return loadSpec(text, { source: path, env, ...(replay !== undefined ? { replay } : {}) });
 }
 
 /** Runs one verification end to end: providers, engine, baseline store, reports. */
@@ -87,7 +100,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
     const replayOnly = [...sources.providers.values()].every((p) => p.type === 'replay');
     const startedAt =
       options.startedAt ?? (replayOnly ? await replayStartOf(spec, options.specDir) : undefined);
-    const clock = options.clock ?? (replayOnly ? virtualClock(startedAt ?? Date.now()) : wallClock);
+    const past = !replayOnly && startedAt !== undefined && startedAt < Date.now();
+    const clock =
+      options.clock ??
+      (replayOnly ? virtualClock(startedAt ?? Date.now()) : past ? catchUpClock(startedAt) : wallClock);
     const store =
       options.baselineStore ??
       (spec.strategy.baselineStore
@@ -96,6 +112,14 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
     const usesStore = spec.strategy.type === 'previous' || spec.strategy.type === 'auto';
     const storedBaseline =
       store && usesStore ? await store.load(spec.service, spec.strategy.pinned) : undefined;
+    if (past)
+      await checkRetention(
+        spec,
+        planVerification(spec, { startedAt, hasStoredBaseline: storedBaseline !== undefined }),
+        sources.providers,
+        Date.now(),
+        options.signal,
+      );
     const feedback = spec.logs?.feedback
       ? await loadFeedback(resolve(options.specDir, spec.logs.feedback))
       : [];

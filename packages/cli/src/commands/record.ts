@@ -6,12 +6,12 @@ import type { Command } from '../command.ts';
 import { loadSpec } from '../spec.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
 import { readInput } from '../input.ts';
-import { progressLine } from './verify.ts';
+import { progressLine, retrospective } from './verify.ts';
 
 export const recordCommand: Command = {
   path: ['record'],
   summary: 'Run a verification live and keep all its data in a replay file',
-  help: `Usage: vigil record -c SPEC --output FILE [--report-dir DIR] [--quiet]
+  help: `Usage: vigil record -c SPEC --output FILE [--start TIME [--end TIME]] [--report-dir DIR] [--quiet]
 
 Runs the verification like "vigil verify" and writes every answer the providers gave (metric series, log
 events, problems) to FILE in the replay format (docs/replay-format.md). "vigil replay" re-runs it offline.
@@ -19,6 +19,7 @@ events, problems) to FILE in the replay format (docs/replay-format.md). "vigil r
 Options:
   -c, --config SPEC    the spec file (required)
   --output FILE        the recording to write (required)
+  --start, --end TIME  record a past window at once (as "vigil verify --start/--end")
   --report-dir DIR     also write the reports
   --quiet              no progress lines
   -h, --help           this help
@@ -30,11 +31,13 @@ Exit codes: as "vigil verify".
       config: { type: 'string', short: 'c' },
       output: { type: 'string' },
       'report-dir': { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
       quiet: { type: 'boolean' },
     });
     const specPath = resolve(io.cwd, required('record', 'config', values.config));
     const output = resolve(io.cwd, required('record', 'output', values.output));
-    const spec = await loadSpec(specPath, io);
+    const { spec, startedAt } = retrospective(await loadSpec(specPath, io), values.start, values.end);
     const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
     await checkOutputFile(output, '--output', [{ option: '-c', path: specPath }]);
     if (reportDir) await checkWritableDir(reportDir, '--report-dir');
@@ -42,6 +45,7 @@ Exit codes: as "vigil verify".
       spec,
       specDir: dirname(specPath),
       record: output,
+      ...(startedAt !== undefined ? { startedAt } : {}),
       signal: io.signal,
       ...(reportDir ? { reportDir } : {}),
       onProgress: (p) => {
@@ -59,7 +63,8 @@ export const replayCommand: Command = {
   help: `Usage: vigil replay -c SPEC --recording FILE [--report-dir DIR] [--json]
 
 Runs the spec with every provider answered from a recording made by "vigil record": the same queries, the
-same data, no network. The recorded timeline runs at once instead of waiting. Change the spec's judgment
+same data, no network, no secrets: the providers' \${env:NAME} variables may be unset. The recorded
+timeline runs at once instead of waiting. Change the spec's judgment
 settings (sensitivity, judge, rules) to see how they would have decided.
 
 Options:
@@ -81,7 +86,8 @@ Exit codes: as "vigil verify".
     const specPath = resolve(io.cwd, required('replay', 'config', values.config));
     const recording = resolve(io.cwd, required('replay', 'recording', values.recording));
     await readInput(recording, '--recording');
-    const spec = replaySpec(await loadSpec(specPath, io), recording);
+    // The recording answers every provider, so their variables (tokens, URLs) need not be set.
+    const spec = replaySpec(await loadSpec(specPath, io, recording), recording);
     const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
     if (reportDir) await checkWritableDir(reportDir, '--report-dir');
     const { report, result } = await verify({

@@ -1,8 +1,8 @@
 import { dirname, resolve } from 'node:path';
-import { formatDuration, formatJudgmentText, type Progress } from '@vigil/core';
-import { checkWritableDir, verify } from '@vigil/runtime';
+import { formatDuration, formatJudgmentText, type Progress, type Spec } from '@vigil/core';
+import { checkWritableDir, parseTimeArg, retrospectiveWindow, verify } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
-import type { Command } from '../command.ts';
+import { type Command, UsageError } from '../command.ts';
 import { loadSpec } from '../spec.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
 
@@ -14,10 +14,16 @@ export const verifyCommand: Command = {
 Runs the verification a spec describes (see docs/spec.schema.json): waits the initial delay, polls every
 interval for the duration, judges all data so far after each poll, stops early when the evidence is decisive,
 and prints the explained verdict. Specs whose providers are all replays run at once.
+With --start (and --end) it verifies a past deployment against the live providers at once: the same polls,
+judgments and early stops a live run from --start would have made, without the wait.
 Ctrl-C (SIGINT) or SIGTERM ends the run with a partial report and an inconclusive verdict, never a pass.
 
 Options:
   -c, --config SPEC     the spec file (required)
+  --start TIME          verify a past deployment: the run is taken to start (deploy) at TIME; ISO 8601
+                        (2026-12-02T10:00:00Z), epoch seconds, "now" or relative ("now-2h", --start=-2h)
+  --end TIME            end of the judged window (default: --start + initialDelay + duration); must be
+                        in the past. A window a provider no longer keeps is refused (exit 3)
   --report-dir DIR      write report.json, report.md and report.html there
   --json                print the JSON report instead of text
   --quiet               no progress lines on stderr
@@ -26,29 +32,33 @@ Options:
 Exit codes: 0 passed, 1 failed, 2 inconclusive, could not verify (a critical metric, or any metric when none
 is critical, was not judged) or cancelled, 3 usage or spec error, 4 internal error.
 
-Example:
+Examples:
   vigil verify -c examples/checkout/vigil.yaml --report-dir out/checkout
+  vigil verify -c examples/checkout/vigil.yaml --start now-3h --end now-2h
 `,
   async run(argv, io) {
     const { values } = parseCommandArgs('verify', argv, {
       config: { type: 'string', short: 'c' },
       'report-dir': { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
     });
     const specPath = resolve(io.cwd, required('verify', 'config', values.config));
-    const spec = await loadSpec(specPath, io);
+    const { spec, startedAt } = retrospective(await loadSpec(specPath, io), values.start, values.end);
     const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
     if (reportDir) await checkWritableDir(reportDir, '--report-dir');
     const log = (line: string) => {
       if (!values.quiet) io.stderr.write(`${line}\n`);
     };
     log(
-      `vigil: verifying ${spec.service}${spec.version ? ` ${spec.version}` : ''} (${spec.duration} every ${spec.interval}, sensitivity ${spec.sensitivity})`,
+      `vigil: verifying ${spec.service}${spec.version ? ` ${spec.version}` : ''} (${spec.duration} every ${spec.interval}, sensitivity ${spec.sensitivity}${startedAt !== undefined ? `, retrospective from ${new Date(startedAt).toISOString()}` : ''})`,
     );
     const { result, report, files } = await verify({
       spec,
       specDir: dirname(specPath),
+      ...(startedAt !== undefined ? { startedAt } : {}),
       ...(reportDir ? { reportDir } : {}),
       signal: io.signal,
       onProgress: (p) => log(progressLine(p)),
@@ -64,6 +74,26 @@ Example:
     return exitCodeOfReport(report);
   },
 };
+
+/**
+ * The spec and start of the run that --start/--end ask for (`vigil verify` and `vigil record`): unchanged for
+ * a live run, else the past window (see @vigil/runtime retrospective.ts), checked against one "now".
+ */
+export function retrospective(
+  spec: Spec,
+  start: string | boolean | undefined,
+  end: string | boolean | undefined,
+): { spec: Spec; startedAt?: number } {
+  if (typeof start !== 'string' && typeof end !== 'string') return { spec };
+  if (typeof start !== 'string')
+    throw new UsageError('--end needs --start (when the deployment to verify happened)');
+  const now = Date.now();
+  const window = {
+    start: parseTimeArg(start, now, '--start'),
+    ...(typeof end === 'string' ? { end: parseTimeArg(end, now, '--end') } : {}),
+  };
+  return retrospectiveWindow(spec, window, now);
+}
 
 export function progressLine(p: Progress): string {
   const at = new Date(p.now).toISOString().slice(11, 19);

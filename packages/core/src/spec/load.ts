@@ -31,6 +31,12 @@ export interface LoadSpecOptions {
   source?: string;
   /** Values for `${env:NAME}` references; a missing one is an error naming the field. */
   env?: Record<string, string | undefined>;
+  /**
+   * A recording (`vigil record`) that answers every provider: each provider becomes a replay of it under the
+   * same name, so its connection fields (URLs, tokens, `${env:NAME}`) are not needed and may be unset.
+   * Values that are set are still kept as secrets.
+   */
+  replay?: string;
 }
 
 /**
@@ -109,7 +115,13 @@ export function validateSpec(raw: unknown, options: LoadSpecOptions = {}): Spec 
   const source = options.source ?? 'spec';
   const problems: SpecProblem[] = [];
   const fromEnv: string[] = [];
-  const interpolated = interpolateEnv(raw, options.env ?? {}, [], problems, fromEnv);
+  const interpolated = interpolateEnv(
+    options.replay === undefined ? raw : replayed(raw, options.replay, options.env ?? {}, fromEnv),
+    options.env ?? {},
+    [],
+    problems,
+    fromEnv,
+  );
   const result = specSchema.safeParse(interpolated);
   if (!result.success) problems.push(...result.error.issues.flatMap(describeIssue));
   if (problems.length > 0) throw new SpecError(source, problems);
@@ -118,6 +130,28 @@ export function validateSpec(raw: unknown, options: LoadSpecOptions = {}): Spec 
   if (problems.length > 0) throw new SpecError(source, problems);
   // Every value taken from the environment is a secret wherever it is used (see secrets.ts).
   return attachEnvSecrets(spec, fromEnv);
+}
+
+/**
+ * `raw` with every provider answered from `recording`: the replay needs none of the providers' fields, so an
+ * unset variable they name is no error; the values that are set still go to `fromEnv`, to be scrubbed.
+ */
+function replayed(
+  raw: unknown,
+  recording: string,
+  env: Record<string, string | undefined>,
+  fromEnv: string[],
+): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const providers = (raw as Record<string, unknown>).providers;
+  if (providers === null || typeof providers !== 'object' || Array.isArray(providers)) return raw;
+  interpolateEnv(providers, env, ['providers'], [], fromEnv);
+  return {
+    ...raw,
+    providers: Object.fromEntries(
+      Object.keys(providers).map((name) => [name, { type: 'replay', file: recording, source: name }]),
+    ),
+  };
 }
 
 /** Renders a field path the way a person finds it in the YAML file. */

@@ -24,6 +24,8 @@ export interface PrometheusOptions {
   scrapeInterval?: string;
   /** Contents of a `--web.config.file` (basic auth users, TLS server config), YAML. */
   webConfig?: string;
+  /** `--storage.tsdb.retention.time`; default `100y` (backfilled test data is hours old). */
+  retention?: string;
   /** Extra flags. */
   args?: string[];
 }
@@ -74,7 +76,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   const args = [
     `--config.file=${configFile}`,
     `--storage.tsdb.path=${dataDir}`,
-    '--storage.tsdb.retention.time=100y',
+    `--storage.tsdb.retention.time=${options.retention ?? '100y'}`,
     `--web.listen-address=127.0.0.1:0`,
     ...(options.args ?? []),
   ];
