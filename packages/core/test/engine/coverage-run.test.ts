@@ -11,11 +11,11 @@ import { loadSpec } from '../../src/spec/index.ts';
 const T0 = Date.UTC(2026, 10, 20, 14, 0);
 const MINUTE = 60_000;
 
-function spec(policy = '') {
+function spec(policy = '', canary = '{ pattern: "c-.*" }') {
   return loadSpec(`apiVersion: vigil/v1
 service: shop
 providers: { prom: { type: prometheus, url: "http://127.0.0.1:9" } }
-strategy: { type: canary, instanceLabel: pod, baseline: { pattern: "b-.*" }, canary: { pattern: "c-.*" } }
+strategy: { type: canary, instanceLabel: pod, baseline: { pattern: "b-.*" }, canary: ${canary} }
 duration: 18m
 interval: 1m
 policy: { earlyStop: false${policy} }
@@ -125,6 +125,45 @@ describe('a provider that fails during the run', () => {
     const lenient = await run(down, ', maxConsecutiveErrors: 100, minCoverage: 0.5');
     expect(lenient.result.judgment.metrics[0]!.coverage?.canary.fraction).toBeCloseTo(12 / 18, 10);
     expect(lenient.result.judgment.verdict).toBe('pass');
+  });
+
+  it('names the canary instances the spec lists that never reported (2 of 3 absent passed, score 80)', async () => {
+    const result = await runVerification({
+      spec: spec('', '{ instances: [c-1, c-7, c-8] }'),
+      source: source(() => false),
+      clock: virtualClock(T0),
+      startedAt: T0,
+    });
+    const m = result.judgment.metrics[0]!;
+    expect(m.coverage?.canary).toMatchObject({ expected: 54, usable: 18, missingInstances: ['c-7', 'c-8'] });
+    expect(m.dataIssue).toEqual({
+      cause: 'missing-instances',
+      detail: 'canary coverage 18 of 54 expected points, 33% (need 80%): no values from c-7, c-8',
+    });
+    expect(result.judgment.verdict).toBe('inconclusive');
+    expect(result.status).toBe('incomplete');
+  });
+
+  it('does not pass when the canary pods stop reporting half way (it passed, score 83)', async () => {
+    const quiet = source(() => false);
+    const result = await runVerification({
+      spec: spec(),
+      source: {
+        async fetchMetric(req: MetricFetch) {
+          const got = await quiet.fetchMetric(req);
+          return req.group === 'canary' && req.window.start >= T0 + 9 * MINUTE ? [] : got;
+        },
+      },
+      clock: virtualClock(T0),
+      startedAt: T0,
+    });
+    const m = result.judgment.metrics[0]!;
+    expect(m.coverage?.canary).toMatchObject({ expected: 54, usable: 27, stepsCovered: 9 });
+    expect(m.dataIssue?.detail).toBe(
+      'canary coverage 27 of 54 expected points, 50% (need 80%): 27 points missing in time (least covered: c-1 50%, c-2 50%, c-3 50%)',
+    );
+    expect(result.judgment.verdict).toBe('inconclusive');
+    expect(result.fractionJudged).toBeCloseTo(81 / 108, 10);
   });
 
   it('fails a canary that turns +Inf mid-run (histogram_quantile in the top bucket)', async () => {
