@@ -3,7 +3,9 @@
  * data that was there to judge; gaps, NaN, silent instances and provider errors are evidence that it was not,
  * and `dataIssueOf` names which.
  */
+import { quantileInPlace, scratchArray } from '../judges/select.ts';
 import type { MinData } from '../judges/sensitivity.ts';
+import { sideValues } from '../judges/sideValues.ts';
 import type { Direction, Group, MetricData, MetricSeries } from '../model/metric.ts';
 import type { DataIssue, SideCoverage } from '../model/verdict.ts';
 
@@ -18,59 +20,64 @@ export function usableValue(v: number, direction: Direction): boolean {
   return false;
 }
 
+/** The time grid a side is measured on: step index i covers [start + i step, start + (i + 1) step). */
 interface Grid {
-  /** Step index of a timestamp, or -1 outside the grid. */
-  index(t: number): number;
+  start: number;
+  step: number;
   steps: number;
+  /** Round to the nearest step (a grid read from the data) instead of flooring (the run's grid). */
+  nearest: boolean;
 }
 
-/** The grid a side is measured on: the run's, else one read from the data (see `MetricData.expected`). */
-function gridOf(data: MetricData, side: MetricSeries[]): Grid {
+const MAX_STEP_SAMPLES = 256;
+
+const EMPTY_GRID: Grid = { start: 0, step: 1, steps: 0, nearest: false };
+
+/** First and last timestamp of a side (series are sorted by time). */
+function spanOf(side: MetricSeries[]): { lo: number; hi: number } {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const s of side) {
+    const n = s.points.length;
+    if (n === 0) continue;
+    if (s.points[0]!.t < lo) lo = s.points[0]!.t;
+    if (s.points[n - 1]!.t > hi) hi = s.points[n - 1]!.t;
+  }
+  return { lo, hi };
+}
+
+/**
+ * The grid of each side: the run's, else one read from the data (`vigil compare`): the step is the median
+ * spacing of consecutive points of a series; the span is both sides' when they overlap in time (a canary that
+ * ends early has a gap), else each side's own (before vs after).
+ */
+function gridsOf(data: MetricData): Record<Group, Grid> {
   const g = data.expected?.grid;
   if (g) {
-    return {
-      steps: g.steps,
-      index: (t) => {
-        const i = Math.floor((t - g.start) / g.step);
-        return i >= 0 && i < g.steps ? i : -1;
-      },
-    };
+    const grid = { ...g, nearest: false };
+    return { baseline: grid, canary: grid };
   }
-  // No plan (e.g. `vigil compare`): the step is the median spacing of the timestamps; the span is both sides'
-  // when they overlap in time (a canary that ends early has a gap), else the side's own (before vs after).
-  const span = (ss: MetricSeries[]) => {
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (const s of ss) {
-      const first = s.points[0];
-      const last = s.points[s.points.length - 1];
-      if (first && first.t < lo) lo = first.t;
-      if (last && last.t > hi) hi = last.t;
-    }
-    return { lo, hi };
-  };
-  const times = new Set<number>();
-  for (const s of [...data.baseline, ...data.canary]) for (const p of s.points) times.add(p.t);
-  const sorted = [...times].sort((a, b) => a - b);
-  const diffs: number[] = [];
-  for (let i = 1; i < sorted.length; i++) diffs.push(sorted[i]! - sorted[i - 1]!);
-  diffs.sort((a, b) => a - b);
-  const step = diffs[Math.floor(diffs.length / 2)] ?? 1;
-  const own = span(side);
-  const b = span(data.baseline);
-  const c = span(data.canary);
+  const sides = [sideValues(data.baseline), sideValues(data.canary)];
+  // The spacing of the first few hundred consecutive points is enough to read the step.
+  const diffs = scratchArray('coverage-steps', MAX_STEP_SAMPLES);
+  let k = 0;
+  for (const { start, t } of sides)
+    for (let si = 0; si + 1 < start.length && k < MAX_STEP_SAMPLES; si++)
+      for (let i = start[si]! + 1; i < start[si + 1]! && k < MAX_STEP_SAMPLES; i++) {
+        const d = t[i]! - t[i - 1]!;
+        if (d > 0) diffs[k++] = d;
+      }
+  const step = k > 0 ? quantileInPlace(diffs.subarray(0, k), 0.5) : 1;
+  const b = spanOf(data.baseline);
+  const c = spanOf(data.canary);
   const overlap = b.lo <= c.hi && c.lo <= b.hi;
-  const lo = overlap ? Math.min(b.lo, c.lo) : own.lo;
-  const hi = overlap ? Math.max(b.hi, c.hi) : own.hi;
-  if (!Number.isFinite(lo)) return { steps: 0, index: () => -1 };
-  const steps = Math.round((hi - lo) / step) + 1;
-  return {
-    steps,
-    index: (t) => {
-      const i = Math.round((t - lo) / step);
-      return i >= 0 && i < steps ? i : -1;
-    },
+  const grid = (own: { lo: number; hi: number }): Grid => {
+    const lo = overlap ? Math.min(b.lo, c.lo) : own.lo;
+    const hi = overlap ? Math.max(b.hi, c.hi) : own.hi;
+    if (!Number.isFinite(lo)) return EMPTY_GRID;
+    return { start: lo, step, steps: Math.round((hi - lo) / step) + 1, nearest: true };
   };
+  return { baseline: grid(b), canary: grid(c) };
 }
 
 /** Per-instance detail kept for the explanation of a data issue. */
@@ -80,43 +87,57 @@ export interface InstanceCoverage {
   usable: number;
 }
 
-/** Coverage of one side of a metric. */
+/** Coverage of one side of a metric (`grids` from `gridsOf`, shared by both sides of one metric). */
 export function sideCoverage(
   data: MetricData,
   group: Group,
+  grids: Record<Group, Grid> = gridsOf(data),
 ): SideCoverage & { perInstance: InstanceCoverage[] } {
   const side = data[group];
   const direction = data.definition.direction;
-  const grid = gridOf(data, side);
+  const grid = grids[group];
   const named = data.expected?.instances?.[group] ?? [];
   const perInstance = new Map<string, InstanceCoverage>();
+  // Per step: the last series (1-based) that had a usable point there, and one that had an unusable one.
+  const hitBy = new Int32Array(grid.steps);
+  const badBy = new Int32Array(grid.steps);
   const covered = new Uint8Array(grid.steps);
   let usable = 0;
   let nonFinite = 0;
   let worstInfinite = 0;
   for (const name of named) perInstance.set(name, { instance: name, expected: grid.steps, usable: 0 });
-  for (const s of side) {
-    const hit = new Uint8Array(grid.steps);
+  const read = sideValues(side);
+  const { start: g0, step, steps, nearest } = grid;
+  for (let si = 0; si < side.length; si++) {
+    const s = side[si]!;
+    const id = si + 1;
     let first = -1;
-    const bad = new Set<number>();
-    for (const p of s.points) {
-      const i = grid.index(p.t);
-      if (i < 0) continue;
+    let got = 0;
+    let bad = 0;
+    for (let k = read.start[si]!; k < read.start[si + 1]!; k++) {
+      const x = (read.t[k]! - g0) / step;
+      const i = nearest ? Math.round(x) : Math.floor(x);
+      if (i < 0 || i >= steps) continue;
+      const v = read.v[k]!;
       if (first < 0 || i < first) first = i;
-      if (!usableValue(p.v, direction)) {
-        bad.add(i);
+      if (!(v - v === 0) && !usableValue(v, direction)) {
+        if (badBy[i] !== id) {
+          badBy[i] = id;
+          bad++;
+        }
         continue;
       }
-      if (hit[i]) continue;
-      hit[i] = 1;
+      if (hitBy[i] === id) continue;
+      if (badBy[i] === id) bad--;
+      hitBy[i] = id;
+      badBy[i] = id;
       covered[i] = 1;
-      usable++;
-      if (!Number.isFinite(p.v)) worstInfinite++;
+      got++;
+      if (!(v - v === 0)) worstInfinite++;
     }
-    for (const i of bad) if (!hit[i]) nonFinite++;
+    usable += got;
+    nonFinite += bad;
     if (first < 0) continue;
-    let got = 0;
-    for (let i = 0; i < grid.steps; i++) got += hit[i]!;
     const known = perInstance.get(s.instance);
     // An instance the spec named is expected at every step; one found in the data from its first point on.
     const expected = known ? known.expected : grid.steps - first;
@@ -139,6 +160,15 @@ export function sideCoverage(
     worstInfinite,
     errors: [...new Set(data.errors?.[group] ?? [])],
     perInstance: instances,
+  };
+}
+
+/** Coverage of both sides of a metric (the baseline's only when it is judged). */
+export function coverageOfSides(data: MetricData, withBaseline: boolean) {
+  const grids = gridsOf(data);
+  return {
+    canary: sideCoverage(data, 'canary', grids),
+    baseline: withBaseline ? sideCoverage(data, 'baseline', grids) : undefined,
   };
 }
 

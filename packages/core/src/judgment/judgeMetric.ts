@@ -11,7 +11,7 @@ import { shapeJudge } from '../judges/shape.ts';
 import { thresholdJudge } from '../judges/threshold.ts';
 import type { MetricData } from '../model/metric.ts';
 import type { DataIssue, JudgeResult, MetricJudgment, MetricOutcome } from '../model/verdict.ts';
-import { DEFAULT_MIN_COVERAGE, dataIssueOf, publicCoverage, sideCoverage } from './coverage.ts';
+import { coverageOfSides, DEFAULT_MIN_COVERAGE, dataIssueOf, publicCoverage } from './coverage.ts';
 import type { JudgmentOptions } from './options.ts';
 import { relativeChange, summarizeSide } from './summary.ts';
 
@@ -57,8 +57,9 @@ export function metricSettings(data: MetricData, options: JudgmentOptions): Sens
 export function coverageOf(data: MetricData, options: JudgmentOptions) {
   const settings = metricSettings(data, options);
   const minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
-  const canaryCoverage = sideCoverage(data, 'canary');
-  const baselineCoverage = options.thresholdOnly ? undefined : sideCoverage(data, 'baseline');
+  const sides = coverageOfSides(data, !options.thresholdOnly);
+  const canaryCoverage = sides.canary;
+  const baselineCoverage = sides.baseline;
   const issue: DataIssue | undefined =
     dataIssueOf('canary', canaryCoverage, settings.minData, minCoverage) ??
     (baselineCoverage ? dataIssueOf('baseline', baselineCoverage, settings.minData, minCoverage) : undefined);
