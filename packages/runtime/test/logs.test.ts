@@ -151,6 +151,30 @@ policy: { noData: ${policy} }
     logs: [],
   };
 
+  it('from a provider without a logs API (generic HTTP) is an error and no data, never a pass', async () => {
+    const spec = replaySpec('inconclusive')
+      .replace(
+        'providers: { rec: { type: replay, file: recording.json } }',
+        `providers:
+  rec: { type: replay, file: recording.json }
+  apm: { type: http, url: "http://127.0.0.1:9/q?{{query}}", pick: { points: "$.p", timestamp: "$.t", value: "$.v", instance: "$.i" } }`,
+      )
+      .replace("logs: { query: 'service:shop' }", "logs: { query: 'service:shop', provider: apm }")
+      .replace('kind: latency, unit: ms }', 'kind: latency, unit: ms, provider: rec }');
+    const dir = await writeScenario(spec, recording);
+    const { report } = await verify({
+      spec: await loadSpecFile(join(dir, 'vigil.yaml'), {}),
+      specDir: dir,
+      // Not all replays, so the wall clock by default: keep the virtual one.
+      clock: virtualClock(T0),
+      startedAt: T0,
+    });
+    expect(report.metrics[0]!.outcome).toBe('pass');
+    expect(report.errors[0]!.message).toMatch(/^logs: provider "apm" \(http\) cannot read logs/);
+    expect(report.logs!.outcome).toBe('no-data');
+    expect(report.verdict).toBe('inconclusive');
+  });
+
   it('is no data, decided by policy.noData and named in the reason', async () => {
     for (const [policy, verdict] of [
       ['inconclusive', 'inconclusive'],
