@@ -8,6 +8,7 @@ import { ConfigReader, readDurationFromConfig } from '@backstage/config';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, type JsonObject } from '@backstage/types';
+import { parseUnit, unknownUnitMessage } from '@vigil/core';
 import type { ProviderConfig } from '@vigil/providers';
 import type { MetricDirection, MetricKind, Sensitivity } from '@vigil/backstage-plugin-service-guard-common';
 
@@ -172,7 +173,11 @@ function readMetric(c: Config, path: string, profileSensitivity: Sensitivity): M
   };
   if (!(m.weight >= 0)) throw new ServiceGuardConfigError(`${path}.weight must be >= 0`);
   const unit = c.getOptionalString('unit');
-  if (unit !== undefined) m.unit = unit;
+  if (unit !== undefined) {
+    const parsed = parseUnit(unit);
+    if (!parsed) throw new ServiceGuardConfigError(`${path}.unit: ${unknownUnitMessage(unit)}`);
+    m.unit = parsed.symbol;
+  }
   return m;
 }
 

@@ -3,7 +3,7 @@
  * the entity's health state, score and reasons.
  */
 import type { AnomalyPoint } from '@vigil/core';
-import { alertThreshold } from '@vigil/core';
+import { alertThreshold, formatQuantity } from '@vigil/core';
 import type {
   HealthState,
   LogsSummary,
@@ -74,7 +74,7 @@ export function metricRisk(metric: MetricSettings, instances: readonly ScoredIns
     const w = worst!;
     reason =
       `${metric.name}: ${alerts} of ${points} points anomalous` +
-      `; worst ${fmt(w.p.value)}${metric.unit ? ` ${metric.unit}` : ''} on ${w.instance} at ${new Date(w.p.t).toISOString()}` +
+      `; worst ${metric.unit ? formatQuantity(w.p.value, metric.unit) : fmt(w.p.value)} on ${w.instance} at ${new Date(w.p.t).toISOString()}` +
       ` (${w.p.reason})`;
   }
   const result: MetricRisk = { ...base, outcome, risk, points, alerts, reason };

@@ -80,8 +80,20 @@ describe('config', () => {
         /serviceGuard\.profiles\.web\.metrics\[0\]\.direction is "up"/,
       ],
       [{ ...base, schedule: { shards: 0 } }, /serviceGuard\.schedule\.shards must be a whole number >= 1/],
+      [
+        {
+          ...base,
+          profiles: { web: { provider: 'prom', metrics: [{ name: 'a', query: 'x', unit: 'furlongs' }] } },
+        },
+        /serviceGuard\.profiles\.web\.metrics\[0\]\.unit: unknown unit "furlongs"; use one of ns, us, ms, s/,
+      ],
     ];
     for (const [cfg, msg] of cases) expect(() => read(cfg)).toThrow(msg);
+    const seconds = read({
+      ...base,
+      profiles: { web: { provider: 'prom', metrics: [{ name: 'a', query: 'x', unit: 'seconds' }] } },
+    });
+    expect(seconds.profiles.get('web')?.metrics[0]?.unit).toBe('s');
     try {
       read({ ...base, providers: { prom: { type: 'graphite', token: 's3cret' } } });
     } catch (e) {
