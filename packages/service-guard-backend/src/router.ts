@@ -201,7 +201,7 @@ function normaliseRef(ref: string): RefParts {
   return refOf({ kind: m[1]!, namespace: m[2] ?? 'default', name: m[3]! });
 }
 
-/** Who did it, for the record: the user's entity ref, or the service's subject (e.g. `external:github-action`). */
+/** Who did it, for the record: the user's entity ref, or the service's subject (e.g. `github-action` for a static external-access token). */
 function actorOf(credentials: BackstageCredentials): string {
   const p = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
   return p.type === 'user' ? p.userEntityRef! : (p.subject ?? p.type);

@@ -311,4 +311,49 @@ describe('Service Guard API, as a careless client or an ordinary user meets it (
     ).catch((e: Error) => e);
     expect((refused as Error).message).toMatch(/Backstage answered 403 .*a user token is refused/);
   });
+
+  it("takes a static external-access token as the Action's service principal, with Backstage's real auth", async () => {
+    const token = 'vigil-action-token-0123456789abcdef';
+    const real = await startServiceGuard({
+      entities: [component('calm')] as never,
+      config: {
+        backend: {
+          auth: {
+            externalAccess: [
+              {
+                type: 'static',
+                options: { token, subject: 'github-action' },
+                accessRestrictions: [{ plugin: 'service-guard' }],
+              },
+            ],
+          },
+        },
+        serviceGuard: serviceGuardConfig({
+          replayFile: join(dir, 'none.json'),
+          metrics: 1,
+          periodMs: 30 * MINUTE,
+          historyMs: DAY,
+        }),
+      } as never,
+      knex: pgKnex(await pg.createDatabase('service_guard_real_auth')),
+      clock: () => PERIOD_END + 30_000,
+      realAuth: true,
+    });
+    try {
+      const at = (auth: string) =>
+        fetch(`${real.baseUrl}/verifications`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: auth },
+          body: JSON.stringify(verification('component:default/calm')),
+        });
+      const ok = await at(`Bearer ${token}`);
+      expect(ok.status).toBe(201);
+      expect(((await ok.json()) as DeploymentVerification).createdBy).toBe('github-action');
+      const wrong = await at('Bearer not-the-token-0123456789abcdef');
+      expect(wrong.status).toBe(401);
+      expect(await wrong.text()).not.toContain(token);
+    } finally {
+      await real.stop();
+    }
+  });
 });

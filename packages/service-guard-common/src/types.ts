@@ -174,8 +174,9 @@ export interface DeploymentVerificationInput {
 export interface DeploymentVerification extends DeploymentVerificationInput {
   id: string;
   /**
-   * Who posted it: the subject of the service principal whose token was used (e.g. `external:github-action`
-   * for a static external-access token); only service principals may post verifications.
+   * Who posted it: the subject of the service principal whose token was used (a static external-access
+   * token's `subject`, e.g. `github-action`; `external:<prefix>:<sub>` for a JWKS token); only service
+   * principals may post verifications.
    */
   createdBy: string;
   createdAt: string;

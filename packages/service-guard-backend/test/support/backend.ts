@@ -9,6 +9,8 @@ import {
   type RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceRef, type CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -60,6 +62,11 @@ export interface StartOptions {
   canRead?: (userEntityRef: string, entityRef: string) => boolean;
   /** Told every catalog call (method name, principal type). */
   onCatalogCall?: (method: string, principal: string) => void;
+  /**
+   * Backstage's real auth and httpAuth services instead of the mock ones: tokens are checked as in an app
+   * (e.g. `backend.auth.externalAccess` static tokens from the config).
+   */
+  realAuth?: boolean;
   /** Told every task the plugin schedules (the test scheduler only). */
   onScheduleTask?: (task: { id: string; frequency: unknown; scope?: string }) => void;
 }
@@ -136,7 +143,9 @@ export async function startServiceGuard(o: StartOptions): Promise<StartedBackend
       config,
       createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => permittedCatalog(o) }),
       mockServices.database.factory({ knex: o.knex }),
-      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+      ...(o.realAuth
+        ? [authServiceFactory, httpAuthServiceFactory]
+        : [mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() })]),
       o.realScheduler ? schedulerServiceFactory : recordingScheduler(o),
       createServiceFactory({
         service: coreServices.permissions,
