@@ -1,4 +1,4 @@
-import { binomialSf, normalSf } from '../stats/distributions.ts';
+import { normalSf } from '../stats/distributions.ts';
 import type { CellFrame } from './frame.ts';
 import { quantileInPlace, scratchArray } from './select.ts';
 
@@ -188,9 +188,29 @@ export function exceedanceP(k: number, g: number, nc: number, n: number): number
   let p = 0;
   for (let j = k; j <= nc && h > 1e-300; j++) {
     const next = (h * (nc - j)) / (n - j);
-    p += (h - next) * (g >= 1 ? 1 : binomialSf(k - 1, j, g));
+    p += (h - next) * (g >= 1 ? 1 : binomialUpper(k, j, g));
     if (h < 1e-18 * p) break;
     h = next;
   }
   return p;
+}
+
+/**
+ * P(Binomial(j, g) >= k) for the small k and j of the exceedance test, summed upwards from the k-th term (no
+ * cancellation however small it is), without the incomplete beta function the general binomialSf needs.
+ */
+export function binomialUpper(k: number, j: number, g: number): number {
+  if (k <= 0) return 1;
+  if (k > j || g <= 0) return 0;
+  // C(j, k) by a product: k is at most 16 here.
+  let logTerm = k * Math.log(g) + (j - k) * Math.log1p(-g);
+  for (let i = 0; i < k; i++) logTerm += Math.log((j - i) / (i + 1));
+  let term = Math.exp(logTerm);
+  let sum = term;
+  const odds = g / (1 - g);
+  for (let i = k; i < j && term > 1e-17 * sum; i++) {
+    term *= ((j - i) / (i + 1)) * odds;
+    sum += term;
+  }
+  return Math.min(1, sum);
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { alignByTime } from '../../src/judges/align.ts';
 import { harmfulResiduals, tailExcessTest, tailSummary } from '../../src/judges/distribution.ts';
-import { exceedanceP, exceedanceTest, upperTailCountTest } from '../../src/judges/exceedance.ts';
+import {
+  binomialUpper,
+  exceedanceP,
+  exceedanceTest,
+  upperTailCountTest,
+} from '../../src/judges/exceedance.ts';
+import { binomialSf } from '../../src/stats/distributions.ts';
 import { frameOfAligned } from '../../src/judges/frame.ts';
 import type { MetricData } from '../../src/model/metric.ts';
 import { gauss } from './fixtures.ts';
@@ -63,5 +69,20 @@ describe('A/A: the new tail tests alone', () => {
     // Level 1%: 6 expected at most (both are conservative); 12 is beyond 2.4 sd of Binomial(600, 0.01).
     expect(exceed).toBeLessThanOrEqual(12);
     expect(count).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('binomialUpper', () => {
+  it('equals the general binomial survival function', () => {
+    for (const [k, j, g] of [
+      [3, 10, 0.2],
+      [4, 5, 0.156],
+      [16, 40, 0.01],
+      [1, 1, 0.5],
+      [6, 200, 0.9],
+    ] as const) {
+      expect(binomialUpper(k, j, g)).toBeCloseTo(binomialSf(k - 1, j, g), 12);
+      expect(binomialUpper(k, j, g) / binomialSf(k - 1, j, g)).toBeCloseTo(1, 9);
+    }
   });
 });
