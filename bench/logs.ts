@@ -27,6 +27,7 @@ import { accuracy } from './logs/accuracy.ts';
 import { syntheticSystems } from './logs/formats.ts';
 import { readCsvRecords } from './logs/csv.ts';
 import { syntheticStream } from './logs/synthetic.ts';
+import { LOGS_PARSE_NODE_FLAGS } from '../packages/cli/src/nodeFlags.ts';
 import { printTable } from './table.ts';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
@@ -442,8 +443,8 @@ function showMistakes(s: SystemData, ids: string[], templates: string[]): void {
 
 /**
  * Peak resident memory of `vigil logs parse` on synthetic logs of each size (MB): each file is generated into a
- * temporary folder, parsed by a fresh process (bench/logs/parse-child.ts, which reports the kernel's peak RSS
- * of its own process), and the folder is deleted afterwards, also when a run fails.
+ * temporary folder, parsed by a fresh process with the Node flags `vigil logs parse` runs with
+ * (bench/logs/parse-child.ts, which reports the kernel's peak RSS of its own process), and the folder is deleted afterwards, also when a run fails.
  */
 async function memory(sizesMb: number[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-logs-'));
@@ -455,7 +456,12 @@ async function memory(sizesMb: number[]): Promise<void> {
       const bytes = statSync(input).size;
       const child = spawnSync(
         process.execPath,
-        [join(repoRoot, 'bench/logs/parse-child.ts'), input, join(dir, 'templates.csv')],
+        [
+          ...LOGS_PARSE_NODE_FLAGS,
+          join(repoRoot, 'bench/logs/parse-child.ts'),
+          input,
+          join(dir, 'templates.csv'),
+        ],
         { encoding: 'utf8', maxBuffer: 1 << 20 },
       );
       if (child.status !== 0) throw new Error(`logs parse failed on ${mb} MB: ${child.stderr}`);

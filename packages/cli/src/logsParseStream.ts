@@ -56,18 +56,29 @@ export async function parseLogStream(
   }
   if (rest) add(lineOf(rest, 0, rest.length));
 
-  // Each shape's CSV tail (",EventId,EventTemplate\n"), resolved once now that the templates are final.
-  const tails = shapes.map((ref) => {
-    const m = miner.resolve(ref);
-    return `,${csvField(m.clusterId)},${csvField(m.template)}\n`;
-  });
+  // Each distinct template's CSV tail (",EventId,EventTemplate\n"), made once; each shape points at its tail.
+  // The shapes are let go before the output is written, so the miner's memory can be reclaimed meanwhile.
   shapeIndex.clear();
+  const tails: string[] = [];
+  const tailOfId = new Map<string, number>();
+  const tailOfShape = new Uint32Array(shapes.length);
+  shapes.forEach((ref, k) => {
+    const m = miner.resolve(ref);
+    let t = tailOfId.get(m.clusterId);
+    if (t === undefined) {
+      t = tails.length;
+      tails.push(`,${csvField(m.clusterId)},${csvField(m.template)}\n`);
+      tailOfId.set(m.clusterId, t);
+    }
+    tailOfShape[k] = t;
+  });
   shapes.length = 0;
-  const templates = new Set(tails).size;
+  tailOfId.clear();
+  const templates = tails.length;
 
   let buffer = 'LineId,EventId,EventTemplate\n';
   for (let i = 0; i < count; i++) {
-    buffer += `${i + 1}${tails[blocks[i >>> BLOCK_BITS]![i & BLOCK_MASK]!]}`;
+    buffer += `${i + 1}${tails[tailOfShape[blocks[i >>> BLOCK_BITS]![i & BLOCK_MASK]!]!]}`;
     if (buffer.length >= 1 << 20) {
       if (!out.write(buffer)) await once(out, 'drain');
       buffer = '';
