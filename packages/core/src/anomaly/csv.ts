@@ -1,3 +1,4 @@
+import { parseNumberText } from '../formats/number.ts';
 import { parseTimestamp } from '../formats/time.ts';
 
 /** One row of a `timestamp,value` file, with its original text kept for echoing it back. */
@@ -48,13 +49,7 @@ export function parseTimestampValueCsv(text: string, source = 'input'): Timestam
   return rows;
 }
 
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/** A cell's number: NaN for a gap, +-Infinity, or undefined when the text is not a number. */
+/** A cell's number: NaN for a gap, or the shared reading of every CSV reader (formats/number.ts). */
 function parseValue(text: string): number | undefined {
-  if (text === '' || /^nan$/i.test(text)) return Number.NaN;
-  if (DECIMAL.test(text)) return Number(text);
-  const inf = /^([+-]?)inf(inity)?$/i.exec(text);
-  if (inf) return inf[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  return undefined;
+  return text === '' ? Number.NaN : parseNumberText(text);
 }
