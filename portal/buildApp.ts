@@ -3,7 +3,8 @@
  * source it comes from (the app, the plugin, the common package).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -23,6 +24,23 @@ function newest(path: string): number {
   for (const name of readdirSync(path)) max = Math.max(max, newest(join(path, name)));
   return max;
 }
+
+const require = createRequire(import.meta.url);
+const browserPackage = (name: string, file: string) =>
+  join(dirname(require.resolve(`${name}/package.json`)), file);
+/**
+ * Node built-ins that Backstage's browser code still imports, mapped to their browser packages (what the
+ * Backstage CLI's webpack config does). Without them the catalog page's CSV export (csv-stringify: `stream`,
+ * `string_decoder`, `Buffer`) threw "Buffer is not defined" and `/catalog` crashed. The globals `Buffer` and
+ * `process` are set in app/polyfills.ts.
+ */
+const nodeBuiltins: Record<string, string> = {
+  buffer: browserPackage('buffer', 'index.js'),
+  events: browserPackage('events', 'events.js'),
+  process: browserPackage('process', 'browser.js'),
+  stream: browserPackage('readable-stream', 'readable-browser.js'),
+  string_decoder: browserPackage('string_decoder', 'lib/string_decoder.js'),
+};
 
 export function appIsBuilt(): boolean {
   const index = join(distDir, 'index.html');
@@ -45,6 +63,12 @@ export async function buildApp(
     // the dozen; none of it matters in the browser bundle.
     logLevel: 'error',
     base: '/',
+    resolve: {
+      alias: Object.entries(nodeBuiltins).map(([name, path]) => ({
+        find: new RegExp(`^(node:)?${name}/?$`),
+        replacement: path,
+      })),
+    },
     // A production bundle even when started from a test runner (which sets NODE_ENV=test).
     mode: 'production',
     esbuild: { jsx: 'automatic', jsxDev: false },

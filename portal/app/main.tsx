@@ -2,6 +2,7 @@
  * The portal's frontend: Backstage's new frontend system with the catalog and Service Guard, and a sign-in
  * page that signs the visitor in as guest at once.
  */
+import './polyfills.ts';
 import '@backstage/ui/css/styles.css';
 import { ConfigReader } from '@backstage/config';
 import { SignInPage } from '@backstage/core-components';
@@ -10,6 +11,7 @@ import { createFrontendModule, type FrontendFeature } from '@backstage/frontend-
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import serviceGuardPlugin from '@vigil/backstage-plugin-service-guard/alpha';
+import { type ComponentProps, useEffect, useRef } from 'react';
 import ReactDOM from 'react-dom/client';
 
 declare global {
@@ -19,9 +21,36 @@ declare global {
   }
 }
 
+/**
+ * Guest sign-in where pressing Enter signs in, as the docs say: Backstage's page only has an "Enter"
+ * button, which the Enter key reaches only once it has focus. A key press that no focused control takes
+ * (focus on the page itself) presses the button.
+ */
+function GuestSignIn(props: ComponentProps<typeof SignInPage>) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Enter' || event.defaultPrevented) return;
+      const focused = document.activeElement;
+      if (focused && focused !== document.body) return;
+      const button = ref.current?.querySelector('button');
+      if (!button) return;
+      event.preventDefault();
+      button.click();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+  return (
+    <div ref={ref}>
+      <SignInPage {...props} />
+    </div>
+  );
+}
+
 const guestSignIn = SignInPageBlueprint.make({
   params: {
-    loader: async () => (props) => <SignInPage {...props} providers={['guest']} auto />,
+    loader: async () => (props) => <GuestSignIn {...props} providers={['guest']} auto />,
   },
 });
 

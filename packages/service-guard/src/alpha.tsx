@@ -1,8 +1,9 @@
 /**
  * Service Guard for Backstage's new frontend system: `import serviceGuardPlugin from
  * '@vigil/backstage-plugin-service-guard/alpha'` and add it to the app's features (or let feature discovery
- * find it). It adds an entity content tab "Service Guard" and an overview card, both only on entities that
- * opted in with the `vigil.dev/service-guard` annotation.
+ * find it). It adds an entity content tab "Service Guard" (on opted-in entities, and on components, where it
+ * tells how to opt in) and an overview card (only on entities that opted in with the `vigil.dev/service-guard`
+ * annotation).
  */
 import {
   ApiBlueprint,
@@ -13,7 +14,7 @@ import {
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ServiceGuardClient } from '@vigil/backstage-plugin-service-guard-common';
 import { serviceGuardApiRef } from './api.ts';
-import { isServiceGuardAvailable } from './conditions.ts';
+import { isServiceGuardAvailable, isServiceGuardTabAvailable } from './conditions.ts';
 
 /** The API extension: the common package's client over the app's discovery and (token-adding) fetch. */
 export const serviceGuardApi = ApiBlueprint.make({
@@ -25,12 +26,12 @@ export const serviceGuardApi = ApiBlueprint.make({
     }),
 });
 
-/** The "Service Guard" tab of entity pages. */
+/** The "Service Guard" tab of entity pages: opted-in entities, and components (telling how to opt in). */
 export const serviceGuardEntityContent = EntityContentBlueprint.make({
   params: {
     path: 'service-guard',
     title: 'Service Guard',
-    filter: isServiceGuardAvailable,
+    filter: isServiceGuardTabAvailable,
     loader: () => import('./components/ServiceGuardContent.tsx').then((m) => <m.ServiceGuardContent />),
   },
 });

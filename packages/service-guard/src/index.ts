@@ -4,7 +4,7 @@
  * default export of `@vigil/backstage-plugin-service-guard/alpha`.
  */
 export { serviceGuardApiRef } from './api.ts';
-export { isServiceGuardAvailable } from './conditions.ts';
+export { isServiceGuardAvailable, isServiceGuardTabAvailable } from './conditions.ts';
 export {
   EntityServiceGuardCard,
   EntityServiceGuardContent,

@@ -17,6 +17,7 @@ import type { FeedbackResponse } from '@vigil/backstage-plugin-service-guard-com
 const CHROMIUM = '/usr/bin/chromium';
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 export const screenshotPath = join(tmpdir(), 'vigil-portal-e2e.png');
+export const optInScreenshotPath = join(tmpdir(), 'vigil-portal-e2e-opt-in.png');
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -105,8 +106,9 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
   it('shows the failing service, takes feedback on its new log cluster, and stores it', async () => {
     const page = await context!.newPage();
     await page.goto(`${ready.appUrl}/catalog/default/component/checkout/service-guard`);
-    // Guest sign-in: one button, no account.
-    await page.getByRole('button', { name: 'Enter' }).click({ timeout: 60_000 });
+    // Guest sign-in: pressing Enter signs in, as the docs say (no account, no click needed).
+    await page.getByRole('button', { name: 'Enter' }).waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Enter');
     const tab = page.getByTestId('service-guard-tab');
     await tab.waitFor({ timeout: 60_000 });
 
@@ -159,5 +161,36 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
     await tab.getByTestId('verification').first().waitFor();
     await page.screenshot({ path: screenshotPath, fullPage: true });
     console.log(`screenshot: ${screenshotPath}`);
+  }, 120_000);
+
+  it('lists the demo entities at /catalog, the second address the portal prints', async () => {
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${ready.appUrl}/catalog`);
+    // The context is signed in by the first test; sign in here too when this test runs alone.
+    const enter = page.getByRole('button', { name: 'Enter' });
+    const row = page.getByRole('link', { name: 'legacy-billing' });
+    await enter.or(row).first().waitFor({ timeout: 60_000 });
+    if (await enter.isVisible()) await enter.click();
+    await row.waitFor({ timeout: 60_000 });
+    await expect(page.getByRole('link', { name: 'checkout' }).count()).resolves.toBe(1);
+    expect(errors).toEqual([]);
+    await expect(page.getByText('Buffer is not defined').count()).resolves.toBe(0);
+  }, 120_000);
+
+  it('tells on a not-opted-in entity how to opt in, in its Service Guard tab', async () => {
+    const page = await context!.newPage();
+    await page.goto(`${ready.appUrl}/catalog/default/component/legacy-billing/service-guard`);
+    const enter = page.getByRole('button', { name: 'Enter' });
+    const heading = page.getByRole('heading', { name: 'Service Guard is not watching this entity' });
+    await enter.or(heading).first().waitFor({ timeout: 60_000 });
+    if (await enter.isVisible()) await enter.click();
+    await heading.waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('opt-in-annotation').textContent()).resolves.toContain(
+      'vigil.dev/service-guard:',
+    );
+    await page.screenshot({ path: optInScreenshotPath, fullPage: true });
+    console.log(`screenshot: ${optInScreenshotPath}`);
   }, 120_000);
 });
