@@ -9,3 +9,11 @@ export {
   validateSpec,
 } from './load.ts';
 export * from './schema.ts';
+export {
+  expandPreset,
+  PRESET_NAMES,
+  PRESETS,
+  type PresetContext,
+  type PresetEntry,
+  type PresetMetric,
+} from './presets.ts';

@@ -4,7 +4,8 @@ import { attachEnvSecrets } from '../secrets.ts';
 import { parseUnit, unknownUnitMessage } from '../units/unit.ts';
 import { type LimitValue, resolveLimit } from '../units/limit.ts';
 import { formatDuration, parseDuration } from './duration.ts';
-import { type Spec, specSchema } from './schema.ts';
+import { expandPreset, presetInterval } from './presets.ts';
+import { presetEntrySchema, type Spec, specSchema } from './schema.ts';
 
 /** One thing wrong with a spec, located by its field path (`metrics[2].direction`). */
 export interface SpecProblem {
@@ -115,8 +116,10 @@ export function validateSpec(raw: unknown, options: LoadSpecOptions = {}): Spec 
   const source = options.source ?? 'spec';
   const problems: SpecProblem[] = [];
   const fromEnv: string[] = [];
+  // Presets expand first: they need the providers' types, which a replay replaces.
+  const expanded = withPresets(raw, problems);
   const interpolated = interpolateEnv(
-    options.replay === undefined ? raw : replayed(raw, options.replay, options.env ?? {}, fromEnv),
+    options.replay === undefined ? expanded : replayed(expanded, options.replay, options.env ?? {}, fromEnv),
     options.env ?? {},
     [],
     problems,
@@ -130,6 +133,61 @@ export function validateSpec(raw: unknown, options: LoadSpecOptions = {}): Spec 
   if (problems.length > 0) throw new SpecError(source, problems);
   // Every value taken from the environment is a secret wherever it is used (see secrets.ts).
   return attachEnvSecrets(spec, fromEnv);
+}
+
+/**
+ * `raw` with every preset entry among its metrics (`- preset: http-red`) replaced, in place, by the preset's
+ * metrics for the entry's provider type. A bad entry is a problem at its path (an unknown preset lists the
+ * known ones) and expands to nothing.
+ */
+function withPresets(raw: unknown, problems: SpecProblem[]): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const spec = raw as Record<string, unknown>;
+  if (!Array.isArray(spec.metrics) || !spec.metrics.some((m) => isObject(m) && 'preset' in m)) return raw;
+  const providers = isObject(spec.providers) ? spec.providers : {};
+  const strategy = isObject(spec.strategy) ? spec.strategy : {};
+  const instanceLabel = typeof strategy.instanceLabel === 'string' ? strategy.instanceLabel : 'instance';
+  const metrics = spec.metrics.flatMap((m, i): unknown[] => {
+    if (!isObject(m) || !('preset' in m)) return [m];
+    const parsed = presetEntrySchema.safeParse(m);
+    if (!parsed.success) {
+      problems.push(
+        ...parsed.error.issues.flatMap((issue) =>
+          describeIssue({ ...issue, path: ['metrics', i, ...issue.path] } as z.core.$ZodIssue),
+        ),
+      );
+      return [];
+    }
+    const entry = parsed.data;
+    const names = Object.keys(providers);
+    const name = entry.provider ?? (names.length === 1 ? names[0] : undefined);
+    const config = name !== undefined ? providers[name] : undefined;
+    if (name === undefined || !isObject(config)) {
+      problems.push({
+        path: formatPath(['metrics', i, 'provider']),
+        message:
+          name === undefined
+            ? `name the provider whose queries the preset uses (one of ${names.join(', ') || 'none defined'})`
+            : `"${name}" is not a provider under providers (${names.join(', ') || 'none defined'})`,
+      });
+      return [];
+    }
+    const out = expandPreset(entry, {
+      providerType: String(config.type),
+      instanceLabel,
+      interval: presetInterval(spec.interval),
+    });
+    if (typeof out === 'string') {
+      problems.push({ path: formatPath(['metrics', i, 'preset']), message: out });
+      return [];
+    }
+    return out.map((metric) => ({ ...metric, ...(entry.provider ? { provider: entry.provider } : {}) }));
+  });
+  return { ...spec, metrics };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /**

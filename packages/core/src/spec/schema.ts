@@ -117,6 +117,47 @@ export const metricSpecSchema = z.strictObject({
   failFast: z.array(failFastRule).optional().describe('Conditions that fail at once, without statistics.'),
 });
 
+/**
+ * A preset entry among `metrics`: expands in place into the preset's metrics (see presets.ts and
+ * docs/presets.md) before the spec is validated, so it combines with hand-written metrics.
+ */
+export const presetEntrySchema = z
+  .strictObject({
+    preset: z
+      .string()
+      .min(1)
+      .describe(
+        'Name of a metric preset: "http-red" (request rate, error ratio, latency p50/p95/p99) or "use" (CPU, memory, CPU throttling). Its queries are listed in docs/presets.md.',
+      ),
+    provider: z
+      .string()
+      .optional()
+      .describe('Key of the provider whose query shapes the preset uses; defaults to the only provider.'),
+    naming: z
+      .enum(['otel', 'prometheus'])
+      .optional()
+      .describe(
+        'Prometheus only: metric names of the OpenTelemetry semantic conventions (http_server_request_duration_seconds, status label http_response_status_code; the default) or of the Prometheus client libraries (http_request_duration_seconds, label code).',
+      ),
+    selector: z
+      .string()
+      .optional()
+      .describe(
+        'Extra filter added to every query: Prometheus label matchers (job="checkout"), Datadog tags (env:prod).',
+      ),
+    operation: z
+      .string()
+      .optional()
+      .describe('Datadog only: the APM operation of trace.<operation>.* metrics (default "http.request").'),
+    prefix: z
+      .string()
+      .optional()
+      .describe(
+        'Put before each metric name, so two presets (or a preset and your metrics) can sit side by side.',
+      ),
+  })
+  .describe('A metric preset, expanded into its metrics.');
+
 const secretString = z
   .string()
   .describe('A secret. Write "${env:NAME}" to read it from the environment; it is redacted everywhere.');
@@ -406,7 +447,11 @@ export const specSchema = z
     interval: durationSchema.default('1m').describe('Time between polls (and the metrics step).'),
     initialDelay: durationSchema.default(0).describe('Wait before the first poll.'),
     sensitivity: sensitivity.default('medium'),
-    metrics: z.array(metricSpecSchema).describe('Metrics to verify.'),
+    metrics: z
+      .array(metricSpecSchema)
+      .describe(
+        'Metrics to verify: hand-written ones and preset entries ({ preset: http-red }), which expand into theirs.',
+      ),
     logs: logsSpecSchema.optional().describe('Log analysis (new and unexpected log clusters).'),
     policy: policySpecSchema.default({
       noData: 'inconclusive',
@@ -429,5 +474,6 @@ export type Spec = z.output<typeof specSchema>;
 /** A spec as written. */
 export type SpecInput = z.input<typeof specSchema>;
 export type MetricSpec = z.output<typeof metricSpecSchema>;
+export type PresetEntrySpec = z.output<typeof presetEntrySchema>;
 export type ProviderSpec = z.output<typeof providerSpecSchema>;
 export type StrategySpec = z.output<typeof strategySpecSchema>;
