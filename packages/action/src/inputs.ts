@@ -37,6 +37,8 @@ export interface InlineSettings {
   dynatrace: { url?: string; token?: string; entitySelector?: string };
   /** Metric specs as written in a spec file's `metrics`. */
   metrics?: Record<string, unknown>[];
+  /** Preset entries from the `preset` input (`http-red, use:...`), put before `metrics` (docs/presets.md). */
+  presets?: { preset: string; naming?: string }[];
   logsQuery?: string;
   strategy?: string;
   instanceLabel?: string;
@@ -112,6 +114,7 @@ export function readInputs(get: InputReader): ActionInputs {
   const spec = text('spec');
   const provider = oneOf(text('provider'), 'provider', ['prometheus', 'datadog', 'dynatrace'] as const);
   const metrics = parseMetrics(text('metrics'));
+  const presets = parsePresets(text('preset'));
   const inline: InlineSettings = {
     ...opt('service', text('service')),
     ...opt('version', text('version')),
@@ -134,6 +137,7 @@ export function readInputs(get: InputReader): ActionInputs {
       ...opt('entitySelector', text('dynatrace-entity-selector')),
     },
     ...opt('metrics', metrics),
+    ...opt('presets', presets),
     ...opt('logsQuery', text('logs-query')),
     ...opt('strategy', text('strategy')),
     ...opt('instanceLabel', text('instance-label')),
@@ -238,13 +242,14 @@ export function specEnv(
 }
 
 /** Inputs that define a whole spec rather than override one: they cannot be combined with a spec file. */
-const wholeSpecInputs = ['provider', 'metrics', 'logs-query'] as const;
+const wholeSpecInputs = ['provider', 'metrics', 'preset', 'logs-query'] as const;
 
 function checkSpecSource(spec: string | undefined, inline: InlineSettings): void {
   if (spec) {
     const given = {
       provider: inline.provider !== undefined,
       metrics: inline.metrics !== undefined,
+      preset: inline.presets !== undefined,
       'logs-query': inline.logsQuery !== undefined,
     };
     const clash = wholeSpecInputs.find((n) => given[n]);
@@ -265,10 +270,10 @@ function checkSpecSource(spec: string | undefined, inline: InlineSettings): void
       'is required without "spec": one of prometheus, datadog, dynatrace (or give a spec file in "spec")',
     );
   }
-  if (!inline.metrics && !inline.logsQuery) {
+  if (!inline.metrics && !inline.presets && !inline.logsQuery) {
     throw new InputError(
       'metrics',
-      'is required without "spec" (or "logs-query"): list the metrics to verify',
+      'is required without "spec" (or "preset" or "logs-query"): list the metrics to verify',
     );
   }
   switch (inline.provider) {
@@ -300,6 +305,27 @@ function checkSpecSource(spec: string | undefined, inline: InlineSettings): void
         throw new InputError('dynatrace-token', 'is required with provider dynatrace (pass a secret)');
       break;
   }
+}
+
+/**
+ * `preset` is a list of preset names separated by commas or spaces, each optionally with a Prometheus naming
+ * after a colon: `http-red`, `http-red:prometheus, use`. The names are checked with the spec (an unknown one
+ * lists the known presets).
+ */
+function parsePresets(text: string | undefined): { preset: string; naming?: string }[] | undefined {
+  if (text === undefined) return undefined;
+  return text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((word) => {
+      const [preset, naming, extra] = word.split(':');
+      if (!preset || extra !== undefined || naming === '')
+        throw new InputError(
+          'preset',
+          `"${word}" is not a preset; write e.g. "http-red" or "http-red:prometheus"`,
+        );
+      return { preset, ...(naming !== undefined ? { naming } : {}) };
+    });
 }
 
 /**

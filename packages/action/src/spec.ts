@@ -55,7 +55,7 @@ export function inlineSpec(inline: InlineSettings): Record<string, unknown> {
       apiVersion: 'vigil/v1',
       service: inline.service,
       providers: { [type]: providerConfig(inline) },
-      metrics: inline.metrics ?? [],
+      metrics: [...(inline.presets ?? []), ...(inline.metrics ?? [])],
       ...(inline.logsQuery ? { logs: { query: inline.logsQuery } } : {}),
     },
     inline,
@@ -130,6 +130,8 @@ const inputOfPath: [RegExp, string][] = [
   [/^providers\.[^.]+\.appKey/, 'datadog-app-key'],
   [/^providers\.[^.]+\.token/, 'dynatrace-token'],
   [/^providers\.[^.]+\.entitySelector/, 'dynatrace-entity-selector'],
+  // Preset entries come first among the metrics; their problems name the preset or its naming.
+  [/^metrics\[\d+\]\.(preset|naming)\b/, 'preset'],
   [/^metrics/, 'metrics'],
   [/^logs/, 'logs-query'],
   [/^strategy\.type/, 'strategy'],

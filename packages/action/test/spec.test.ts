@@ -178,3 +178,53 @@ describe('resolveSpec', () => {
     );
   });
 });
+
+describe('the preset input', () => {
+  const base = {
+    service: 'checkout',
+    provider: 'prometheus',
+    'prometheus-url': 'http://127.0.0.1:9090',
+    'instance-label': 'pod',
+  };
+
+  it('expands presets before the hand-written metrics, with the Prometheus naming chosen', async () => {
+    const inputs = readInputs(
+      reader({ ...base, preset: 'http-red:prometheus, use', metrics: 'queue: sum by (pod) (q)' }),
+    );
+    const { spec } = await resolveSpec(undefined, inputs.inline, { workspace: '/ws', env: {} });
+    expect(spec.metrics.map((m) => m.name)).toEqual([
+      'request rate',
+      'error ratio',
+      'latency p50',
+      'latency p95',
+      'latency p99',
+      'cpu',
+      'memory',
+      'cpu throttling',
+      'queue',
+    ]);
+    expect(spec.metrics[4]!.query).toBe(
+      'histogram_quantile(0.99, sum by (pod, le) (rate(http_request_duration_seconds_bucket{pod=~"{{instances}}"}[1m])))',
+    );
+    expect(spec.metrics.slice(0, 5).map((m) => m.unit)).toEqual(['req/s', 'ratio', 's', 's', 's']);
+  });
+
+  it('is enough without metrics', async () => {
+    const inputs = readInputs(reader({ ...base, preset: 'http-red' }));
+    const { spec } = await resolveSpec(undefined, inputs.inline, { workspace: '/ws', env: {} });
+    expect(spec.metrics[0]!.query).toContain('http_server_request_duration_seconds_count');
+  });
+
+  it('names an unknown preset, blamed on the input, with the known ones', async () => {
+    const inputs = readInputs(reader({ ...base, preset: 'http-rde' }));
+    await expect(resolveSpec(undefined, inputs.inline, { workspace: '/ws', env: {} })).rejects.toThrow(
+      /input "preset".*unknown preset "http-rde"; known presets: http-red, use/,
+    );
+    expect(() => readInputs(reader({ ...base, preset: 'http-red:a:b' }))).toThrow(
+      /"http-red:a:b" is not a preset/,
+    );
+    expect(() => readInputs(reader({ preset: 'use', spec: 'vigil.yaml' }))).toThrow(
+      /preset.*cannot be combined with "spec"/,
+    );
+  });
+});
