@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import './support/setup.ts';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { serviceGuardApiRef } from '../src/api.ts';
@@ -14,7 +14,10 @@ function render(backend: InMemoryServiceGuard, e = optedIn('checkout')) {
     <EntityProvider entity={e}>
       <ServiceGuardCard now={() => PERIOD_END + 2 * 3_600_000} />
     </EntityProvider>,
-    { apis: [[serviceGuardApiRef, backend], mockApis.permission()] },
+    {
+      apis: [[serviceGuardApiRef, backend], mockApis.permission()],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
   );
 }
 
@@ -36,6 +39,15 @@ describe('Service Guard card', () => {
     expect(within(card).getByText('Passed')).toBeTruthy();
     expect(within(card).getByText('version 2.14.1, 2026-11-20 13:10 UTC')).toBeTruthy();
     expect(within(card).queryByText('Failed')).toBeNull();
+  });
+
+  it('links to the Service Guard tab of the entity', async () => {
+    const backend = new InMemoryServiceGuard();
+    backend.health.set('component/default/checkout', failingHealth());
+    render(backend);
+    await screen.findByTestId('service-guard-card');
+    const link = screen.getByRole('link', { name: 'Open the Service Guard tab' });
+    expect(link.getAttribute('href')).toBe('/catalog/default/component/checkout/service-guard');
   });
 
   it('says "not analysed yet" and "none reported" for a fresh entity', async () => {

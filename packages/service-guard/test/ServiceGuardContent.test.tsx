@@ -106,6 +106,25 @@ describe('Service Guard tab', () => {
     });
   });
 
+  it('explains a 403 on feedback in words, naming the missing permission, and keeps the reason', async () => {
+    const { backend } = setup();
+    // The frontend's permission check allowed it, the backend's policy (per entity) did not.
+    const path = '/api/service-guard/entities/component/default/checkout/clusters/c-npe/feedback';
+    backend.failWrites = { n: 1, status: 403, message: `POST ${path}: 403 Unauthorized` };
+    const user = userEvent.setup();
+    await screen.findByText('Unhealthy');
+    const form = screen.getByRole('group', { name: /feedback on java.lang.NullPointerException/ });
+    await user.type(within(form).getByRole('textbox'), 'known promo bug');
+    await user.click(within(form).getByRole('button', { name: 'Medium risk' }));
+    const alert = await within(form).findByRole('alert');
+    expect(alert.textContent).toBe(
+      'Not saved: you lack the permission service-guard.feedback.create for this entity. Ask your Backstage admins to grant it in the permission policy.',
+    );
+    expect(alert.textContent).not.toContain('POST');
+    expect(backend.feedback).toHaveLength(0);
+    expect(within(form).getByRole('textbox')).toHaveProperty('value', 'known promo bug');
+  });
+
   it('asks for a reason before sending feedback', async () => {
     const { backend } = setup();
     const user = userEvent.setup();

@@ -6,6 +6,7 @@ import {
   type LogCluster,
   type LogClusterFeedback,
   type LogsSummary,
+  ServiceGuardApiError,
   serviceGuardFeedbackCreatePermission,
 } from '@vigil/backstage-plugin-service-guard-common';
 import { useState } from 'react';
@@ -31,6 +32,22 @@ export function orderClusters(clusters: readonly LogCluster[]): {
     attention: clusters.filter(needs).sort(byRisk),
     known: clusters.filter((c) => !needs(c)).sort(byRisk),
   };
+}
+
+/**
+ * A failed feedback post in words. The form shows only when the frontend's permission check allows it, but
+ * the backend decides per entity, so a 403 still happens: say which permission is missing and who grants it
+ * rather than the client's "POST <path>: 403" line.
+ */
+export function feedbackErrorText(e: unknown): string {
+  if (e instanceof ServiceGuardApiError) {
+    if (e.status === 403)
+      return `Not saved: you lack the permission ${serviceGuardFeedbackCreatePermission.name} for this entity. Ask your Backstage admins to grant it in the permission policy.`;
+    if (e.status === 401) return 'Not saved: your sign-in has expired. Reload the page to sign in again.';
+    if (e.status === 404)
+      return 'Not saved: Service Guard has no analysis of this entity that found this log cluster. Reload the page.';
+  }
+  return `Not saved: ${e instanceof Error ? e.message : String(e)}`;
 }
 
 /** Marks a cluster; shown only to people whose permission allows it. */
@@ -59,7 +76,7 @@ function FeedbackForm(props: {
       setReason('');
       props.onSaved(saved);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(feedbackErrorText(e));
     } finally {
       setPending(null);
     }

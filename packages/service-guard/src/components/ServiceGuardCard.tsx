@@ -1,7 +1,7 @@
-import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import { Card, CardBody, CardHeader, Flex, Link, Text } from '@backstage/ui';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import { entityRouteParams, entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
 import { serviceGuardApiRef } from '../api.ts';
 import { isServiceGuardAvailable } from '../conditions.ts';
 import { formatAgo, formatTime, stateLabel, stateTone, verdictLabel, verdictTone } from '../format.ts';
@@ -10,9 +10,17 @@ import { LoadError, Loading } from './States.tsx';
 import { StatusLabel } from './StatusLabel.tsx';
 import { ANNOTATION_SERVICE_GUARD } from '@vigil/backstage-plugin-service-guard-common';
 
-/** The overview card: health badge and the last deployment verification. */
-export function ServiceGuardCard(props: { now?: () => number }) {
+/** The tab's default path (`service-guard`); an app that configures another path passes it as `tabPath`. */
+const TAB_PATH = 'service-guard';
+
+/** The overview card: health badge, the last deployment verification and a link to the tab. */
+export function ServiceGuardCard(props: { now?: () => number; tabPath?: string }) {
   const { entity } = useEntity();
+  // Undefined where the app mounts no entity page (the card then shows no link rather than a broken one).
+  const entityRoute = useRouteRef(entityRouteRef);
+  const tabHref = entityRoute
+    ? `${entityRoute(entityRouteParams(entity))}/${props.tabPath ?? TAB_PATH}`
+    : undefined;
   return (
     <Card>
       <CardHeader>
@@ -22,7 +30,14 @@ export function ServiceGuardCard(props: { now?: () => number }) {
       </CardHeader>
       <CardBody>
         {isServiceGuardAvailable(entity) ? (
-          <CardContent entityRef={stringifyEntityRef(entity)} now={props.now ?? Date.now} />
+          <Flex direction="column" gap="3">
+            <CardContent entityRef={stringifyEntityRef(entity)} now={props.now ?? Date.now} />
+            {tabHref ? (
+              <Link href={tabHref} variant="body-small">
+                Open the Service Guard tab
+              </Link>
+            ) : null}
+          </Flex>
         ) : (
           <Text as="p" variant="body-medium" color="secondary">
             Not watched. Add the annotation <code>{ANNOTATION_SERVICE_GUARD}</code> to opt in.

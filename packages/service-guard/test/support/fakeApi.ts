@@ -23,6 +23,8 @@ export class InMemoryServiceGuard implements ServiceGuardApi {
   feedback: LogClusterFeedback[] = [];
   /** Fails the next `n` reads with this status. */
   failReads: { n: number; status: number; message: string } = { n: 0, status: 500, message: '' };
+  /** Fails the next `n` feedback posts with this status and message (as the client words them). */
+  failWrites: { n: number; status: number; message: string } = { n: 0, status: 500, message: '' };
   /** Reads that never settle (to show the loading state). */
   hang = false;
   user = 'user:default/guest';
@@ -93,6 +95,10 @@ export class InMemoryServiceGuard implements ServiceGuardApi {
     input: LogClusterFeedbackInput,
   ): Promise<LogClusterFeedback> {
     if (input.reason.trim() === '') throw new ServiceGuardApiError(400, 'body.reason: must say why');
+    if (this.failWrites.n > 0) {
+      this.failWrites.n--;
+      throw new ServiceGuardApiError(this.failWrites.status, this.failWrites.message);
+    }
     const stored: LogClusterFeedback = {
       ...input,
       id: String(this.feedback.length + 1),
