@@ -11,7 +11,7 @@ import { type CellFrame, cellMedian, frameOfAligned, frameOfCells, typicalShift 
 import { ascendingOrder, quantileInPlace, scratchArray, upperQuantiles } from './select.ts';
 
 import { scoreTestOfFrame } from './stratifiedRank.ts';
-import { exceedanceTest, upperTailCountTest } from './exceedance.ts';
+import { exceedanceTest, tieTolerance, upperTailCountTest } from './exceedance.ts';
 
 /**
  * A comparison cell holds the baseline and canary values observed together. With time-aligned data a cell
@@ -174,11 +174,14 @@ export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | n
   const scores = scratchArray('scale.scores', n);
   const sorted = scratchArray('scale.sorted', n);
   const order = ascendingOrder(dev, sorted);
-  // Mid-ranks over groups of equal values, in ascending order; entry 2r - 2 of the table is rank r.
+  // Mid-ranks over groups of equal values, in ascending order; entry 2r - 2 of the table is rank r. Values
+  // within a rounding error of each other are equal: the same data in another unit (x 1000) rounds its
+  // deviations differently in the last bits, and that must not break ties into different ranks.
+  const tol = tieTolerance(f);
   for (let i = 0; i < n; ) {
     const x = sorted[i]!;
     let j = i + 1;
-    while (j < n && sorted[j] === x) j++;
+    while (j < n && sorted[j]! - x <= tol) j++;
     const score = table[i + j - 1]!;
     for (let k = i; k < j; k++) scores[order[k]!] = score;
     i = j;

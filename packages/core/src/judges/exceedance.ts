@@ -10,6 +10,21 @@ import { quantileInPlace, scratchArray } from './select.ts';
  *   spikes far outside anything the baseline showed (4 spikes of ~30 sd in 180 points).
  */
 
+/**
+ * Residuals closer than this count as equal. A residual is a difference of values, and the same data rescaled
+ * (x 1000 for seconds to milliseconds) rounds differently in the last bits, relative to the values' own
+ * magnitude; that must not turn a tie at a threshold into an exceedance (the verdict must not depend on the
+ * unit). 1e-12 of the largest value is far above rounding (1e-16) and far below any real difference.
+ */
+export function tieTolerance(f: CellFrame): number {
+  let max = 0;
+  for (let i = 0; i < f.values.length; i++) {
+    const a = Math.abs(f.values[i]!);
+    if (a > max) max = a;
+  }
+  return 1e-12 * max;
+}
+
 /** Pooled quantiles whose exceedances the count test compares (Bonferroni over them). */
 export const COUNT_QUANTILES = [0.9, 0.95, 0.975, 0.99] as const;
 
@@ -35,6 +50,7 @@ export function upperTailCountTest(f: CellFrame, residuals: Float64Array): TailC
   const Q = COUNT_QUANTILES.length;
   const pooled = scratchArray('count.pooled', n);
   pooled.set(residuals);
+  const tol = tieTolerance(f);
   const thresholds = new Float64Array(Q);
   // One selection of the lowest quantile leaves everything above it to its right; sorting those few values
   // gives the higher quantiles (type 7, as quantileInPlace) by index.
@@ -63,7 +79,7 @@ export function upperTailCountTest(f: CellFrame, residuals: Float64Array): TailC
     for (let i = from; i < to; i++) {
       const r = residuals[i]!;
       const canary = f.side[i] === 1;
-      for (let q = 0; q < Q && r > thresholds[q]!; q++) {
+      for (let q = 0; q < Q && r > thresholds[q]! + tol; q++) {
         above[q]!++;
         if (canary) aboveC[q]!++;
       }
@@ -155,11 +171,14 @@ export function exceedanceTest(f: CellFrame, residuals: Float64Array): Exceedanc
   // quantileInPlace leaves the values above the anchor quantile to its right: count the distinct ones.
   const tail = base.subarray(Math.floor((nb - 1) * EXCEEDANCE_ANCHOR) + 1).sort();
   let distinct = 0;
-  for (let i = 0; i < tail.length; i++) if (tail[i]! > u && (i === 0 || tail[i] !== tail[i - 1])) distinct++;
-  const width = distinct >= 3 && m > u ? m - u : 0;
+  const near = tieTolerance(f);
+  for (let i = 0; i < tail.length; i++)
+    if (tail[i]! > u + near && (i === 0 || tail[i]! > tail[i - 1]! + near)) distinct++;
+  const tol = near;
+  const width = distinct >= 3 && m - u > tol ? m - u : 0;
   let beyond = 0;
   const over = scratchArray('exceedance.canary', nc);
-  for (let i = 0; i < n; i++) if (f.side[i] === 1 && residuals[i]! > m) over[beyond++] = residuals[i]!;
+  for (let i = 0; i < n; i++) if (f.side[i] === 1 && residuals[i]! > m + tol) over[beyond++] = residuals[i]!;
   const result: Exceedance = { p: 1, beyond, k: 0, kthResidual: Number.NaN, baselineMax: m, width };
   if (beyond < EXCEEDANCE_COUNTS[0]) return result;
   const top = over.subarray(0, beyond).sort().reverse();
