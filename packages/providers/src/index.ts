@@ -6,7 +6,12 @@ export { redact, redactConfig, secretsOf } from './redact.ts';
 export { renderTemplate, escapePromString, escapeRe2, normaliseDatadogTag, type Dialect } from './render.ts';
 export { alignWindow, splitAligned, type AlignedRange } from './window.ts';
 export { HttpClient, httpDefaults, rateLimitWait, type HttpRequest, type HttpResponse } from './http.ts';
-export { PrometheusProvider, parsePromValue, prometheusMaxPoints } from './prometheus.ts';
+export {
+  PrometheusProvider,
+  parsePromRetention,
+  parsePromValue,
+  prometheusMaxPoints,
+} from './prometheus.ts';
 export { DatadogProvider, datadogApiUrl, datadogSites } from './datadog.ts';
 export { DynatraceProvider, dynatraceResolution, dynatraceScopes } from './dynatrace.ts';
 export { HttpMetricsProvider } from './http-provider.ts';
