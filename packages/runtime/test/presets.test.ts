@@ -159,3 +159,56 @@ metrics:
     );
   });
 });
+
+describe('preset entries with mistakes', () => {
+  const load = (entry: string, providers = '{ prom: { type: prometheus, url: "http://127.0.0.1:9" } }') =>
+    loadSpec(`
+apiVersion: vigil/v1
+service: shop
+providers: ${providers}
+metrics:
+${entry}
+`);
+  it('names the field and the fix', () => {
+    expect(() => load('  - preset: http-red\n    nameing: prometheus')).toThrow(
+      'metrics[0].nameing: unknown field of a preset entry; did you mean "naming"?',
+    );
+    expect(() => load('  - preset: http-red\n    naming: opentelemetry')).toThrow(
+      'metrics[0].naming: must be one of "otel", "prometheus"',
+    );
+    expect(() => load('  - preset: use\n    operation: web.request')).toThrow(
+      'metrics[0].preset: operation applies to Datadog only (provider type "prometheus")',
+    );
+    expect(() => load('  - preset: http-red', '{ h: { type: http, url: "http://127.0.0.1:9" } }')).toThrow(
+      'metrics[0].preset: preset "http-red" has no queries for provider type "http"; it has them for prometheus, datadog, dynatrace',
+    );
+    expect(() =>
+      load(
+        '  - preset: http-red',
+        '{ a: { type: prometheus, url: "http://127.0.0.1:9" }, b: { type: prometheus, url: "http://127.0.0.1:9" } }',
+      ),
+    ).toThrow('metrics[0].provider: name the provider whose queries the preset uses (one of a, b)');
+  });
+  it('expands Datadog and Dynatrace shapes with the instance label', () => {
+    const dd = load(
+      '  - preset: http-red\n    operation: web.request\n    selector: "env:prod"',
+      '{ dd: { type: datadog, apiKey: a, appKey: b } }',
+    );
+    expect(dd.metrics.map((m) => m.query)).toEqual([
+      'sum:trace.web.request.hits{service:{{service}},env:prod}.as_rate()',
+      'sum:trace.web.request.errors{service:{{service}},env:prod}.as_count() / sum:trace.web.request.hits{service:{{service}},env:prod}.as_count()',
+      'p50:trace.web.request{service:{{service}},env:prod}',
+      'p95:trace.web.request{service:{{service}},env:prod}',
+      'p99:trace.web.request{service:{{service}},env:prod}',
+    ]);
+    const dt = load(
+      '  - preset: http-red',
+      '{ dt: { type: dynatrace, url: "https://x.live.dynatrace.com", token: t } }',
+    );
+    expect(dt.metrics[4]).toMatchObject({
+      query: 'builtin:service.response.time:splitBy("instance"):percentile(99)',
+      unit: 'us',
+      kind: 'latency',
+    });
+  });
+});

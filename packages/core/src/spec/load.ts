@@ -151,11 +151,21 @@ function withPresets(raw: unknown, problems: SpecProblem[]): unknown {
     if (!isObject(m) || !('preset' in m)) return [m];
     const parsed = presetEntrySchema.safeParse(m);
     if (!parsed.success) {
-      problems.push(
-        ...parsed.error.issues.flatMap((issue) =>
-          describeIssue({ ...issue, path: ['metrics', i, ...issue.path] } as z.core.$ZodIssue),
-        ),
-      );
+      for (const issue of parsed.error.issues) {
+        if (issue.code === 'unrecognized_keys') {
+          // A preset entry has its own fields: suggest among them, not among a metric's.
+          const known = Object.keys(presetEntrySchema.shape);
+          problems.push(
+            ...issue.keys.map((key) => ({
+              path: formatPath(['metrics', i, key]),
+              message: `unknown field of a preset entry${suggest(key, known)} (fields: ${known.join(', ')})`,
+            })),
+          );
+        } else
+          problems.push(
+            ...describeIssue({ ...issue, path: ['metrics', i, ...issue.path] } as z.core.$ZodIssue),
+          );
+      }
       return [];
     }
     const entry = parsed.data;
