@@ -124,7 +124,9 @@ export async function checkRetention(
     if (!provider?.retention) continue;
     let kept: number | undefined;
     try {
-      kept = await provider.retention(plan.step, signal ? { signal } : {});
+      // Asked once, briefly: a provider that cannot say in 10 s is not checked, and the run goes on.
+      const bounded = AbortSignal.any([AbortSignal.timeout(10_000), ...(signal ? [signal] : [])]);
+      kept = await provider.retention(plan.step, { signal: bounded });
     } catch {
       // Unknown retention: the fetches themselves will say what is missing.
       continue;
