@@ -2,34 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/index.ts';
+import { root, runVigil } from './support/vigil.ts';
 
-const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'packages/cli/src/bin.ts');
 
-async function vigil(argv: string[], cwd = root) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => {
-    stdout += c;
-  });
-  err.on('data', (c) => {
-    stderr += c;
-  });
-  const code = await main(argv, {
-    stdout: out,
-    stderr: err,
-    cwd,
-    env: {},
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+const vigil = (argv: string[], cwd = root) => runVigil(argv, { cwd });
 
 /** Runs the real process (for cases that could hang it), killed after `ms`: a hang is a failure, not a wait. */
 function vigilProcess(

@@ -2,35 +2,14 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/index.ts';
+import { root, runVigil } from './support/vigil.ts';
 
-const root = resolve(import.meta.dirname, '../../..');
 const bin = join(root, 'packages/cli/src/bin.ts');
 
-async function vigil(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => {
-    stdout += c;
-  });
-  err.on('data', (c) => {
-    stderr += c;
-  });
-  const code = await main(argv, {
-    stdout: out,
-    stderr: err,
-    cwd: root,
-    env,
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+const vigil = (argv: string[], env: NodeJS.ProcessEnv = {}) => runVigil(argv, { env });
 
 describe('vigil', () => {
   it("lists every command and prints each one's help", async () => {

@@ -6,14 +6,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   openMetricsGauge,
   type RunningPrometheus,
   startPrometheus,
 } from '../../providers/test/support/prometheus.ts';
-import { main } from '../src/index.ts';
+import { runVigil } from './support/vigil.ts';
 
 // Data from 3 h ago to 1 h ago, one sample a minute on whole minutes.
 const T0 = Math.floor((Date.now() / 1000 - 3 * 3600) / 60) * 60;
@@ -43,20 +42,7 @@ metrics:
     kind: latency
 `;
 
-async function vigil(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => {
-    stdout += c;
-  });
-  err.on('data', (c) => {
-    stderr += c;
-  });
-  const code = await main(argv, { stdout: out, stderr: err, cwd, env, signal: new AbortController().signal });
-  return { code, stdout, stderr };
-}
+const vigil = (argv: string[], env: NodeJS.ProcessEnv, cwd: string) => runVigil(argv, { env, cwd });
 
 const iso = (s: number) => new Date(s * 1000).toISOString();
 

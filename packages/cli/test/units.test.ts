@@ -1,30 +1,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/index.ts';
+import { runVigil } from './support/vigil.ts';
 
-async function vigil(argv: string[], cwd: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => {
-    stdout += c;
-  });
-  err.on('data', (c) => {
-    stderr += c;
-  });
-  const code = await main(argv, {
-    stdout: out,
-    stderr: err,
-    cwd,
-    env: {},
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+const vigil = (argv: string[], cwd: string) => runVigil(argv, { cwd });
 
 /** 3 instances x 30 one-minute points around `level`, with the same deterministic wobble of +-4 `noise`. */
 function csv(level: number, prefix: string, noise: number): string {
