@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { definitionOf } from '../src/engine/run.ts';
 import { evaluateFailFast, matchIgnoreRule } from '../src/judges/threshold.ts';
-import { loadSpec, SpecError } from '../src/index.ts';
+import { loadSpec } from '../src/index.ts';
 import { series } from './judges/fixtures.ts';
+import { minimalSpec, problemsOf } from './support/spec.ts';
 
-const spec = (metric: string) => `
-apiVersion: vigil/v1
-service: checkout
-providers:
-  recorded: { type: replay, file: data.json }
-metrics:
-  - name: p99 latency
-    query: latency_p99
-    kind: latency
-${metric}`;
-
-function problemsOf(text: string) {
-  try {
-    loadSpec(text, { source: 'vigil.yaml' });
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    return (e as SpecError).problems;
-  }
-  throw new Error('expected the spec to be rejected');
-}
+const spec = (metric: string) => `${minimalSpec}${metric}`;
 
 describe('units in the spec', () => {
   it('rejects an unknown unit, naming the known ones', () => {

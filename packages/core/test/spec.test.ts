@@ -1,28 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, loadSpec, parseDuration, SpecError, specJsonSchema } from '../src/index.ts';
+import { formatDuration, loadSpec, parseDuration, specJsonSchema } from '../src/index.ts';
+import { minimalSpec, problemsOf as problemsOfSpec } from './support/spec.ts';
 
-const minimal = `
-apiVersion: vigil/v1
-service: checkout
-providers:
-  recorded: { type: replay, file: data.json }
-metrics:
-  - name: p99 latency
-    query: latency_p99
-    kind: latency
-`;
-
-function problemsOf(text: string, env: Record<string, string> = {}) {
-  try {
-    loadSpec(text, { env, source: 'vigil.yaml' });
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    return (e as SpecError).problems;
-  }
-  throw new Error('expected the spec to be rejected');
-}
+const minimal = minimalSpec;
+const problemsOf = (text: string, env: Record<string, string> = {}) => problemsOfSpec(text, env);
 
 describe('loadSpec', () => {
   it('applies defaults to a minimal spec', () => {

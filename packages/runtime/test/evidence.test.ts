@@ -13,7 +13,7 @@ import {
   startDynatraceFake,
 } from '../../providers/test/support/dynatrace-fake.ts';
 import { loadSpecFile, verify } from '../src/index.ts';
-import { series, writeScenario } from './support/recording.ts';
+import { dynatraceResponseTimes, writeScenario } from './support/recording.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 14, 0);
 const token = 'dt0c01.EVIDENCE.0123456789abcdef';
@@ -40,14 +40,7 @@ const problems: DynatraceProblemData[] = [
   },
 ];
 
-function metricSeries() {
-  const s = series({ query: 'x', instances: pods, start: T0, minutes: 12, level: 100, noise: 2, seed: 4 });
-  return s.series.map((x) => ({
-    metric: 'builtin:service.response.time',
-    dims: { pod: x.instance },
-    points: x.points,
-  }));
-}
+const metricSeries = () => dynatraceResponseTimes(pods, T0, 12);
 
 const spec = (policy: string) => `apiVersion: vigil/v1
 service: checkout

@@ -11,7 +11,7 @@ import {
   startDynatraceFake,
 } from '../../providers/test/support/dynatrace-fake.ts';
 import { loadSpecFile, verify } from '../src/index.ts';
-import { series, writeScenario } from './support/recording.ts';
+import { dynatraceResponseTimes, series, writeScenario } from './support/recording.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 14, 0);
 const token = 'dt0c01.LOGSTEST.0123456789abcdef';
@@ -47,22 +47,7 @@ function logs(): DynatraceLogData[] {
   return out;
 }
 
-function metricSeries() {
-  const s = series({
-    query: 'x',
-    instances: [...pods.baseline, ...pods.canary],
-    start: T0,
-    minutes: MINUTES,
-    level: 100,
-    noise: 2,
-    seed: 4,
-  });
-  return s.series.map((x) => ({
-    metric: 'builtin:service.response.time',
-    dims: { pod: x.instance },
-    points: x.points,
-  }));
-}
+const metricSeries = () => dynatraceResponseTimes([...pods.baseline, ...pods.canary], T0, MINUTES);
 
 const spec = (logsExtra: string, policy = '') => `apiVersion: vigil/v1
 service: checkout

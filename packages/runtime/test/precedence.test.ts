@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSpecFile, verify } from '../src/index.ts';
-import { series, writeScenario } from './support/recording.ts';
+import { replayCanarySpec, series, writeScenario } from './support/recording.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 14, 0);
 const B = ['b-1', 'b-2', 'b-3'];
@@ -25,18 +25,9 @@ interface Case {
 }
 
 function spec(c: Case): string {
-  return `apiVersion: vigil/v1
-service: shop
-providers: { rec: { type: replay, file: recording.json } }
-strategy: { type: canary, instanceLabel: pod, baseline: { pattern: "b-.*" }, canary: { pattern: "c-.*" } }
-duration: 20m
-interval: 1m
-metrics:
-  - name: latency
-    query: 'lat{pod=~"{{instances}}"}'
-    kind: latency
-    unit: ms
-${c.latency ?? ''}${c.second ? `  - { name: saturation, query: 'sat{pod=~"{{instances}}"}', kind: resource }\n` : ''}${c.policy ? `policy: ${c.policy}\n` : ''}`;
+  return replayCanarySpec(
+    `${c.latency ?? ''}${c.second ? `  - { name: saturation, query: 'sat{pod=~"{{instances}}"}', kind: resource }\n` : ''}${c.policy ? `policy: ${c.policy}\n` : ''}`,
+  );
 }
 
 function recording(c: Case) {

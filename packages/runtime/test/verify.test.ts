@@ -7,26 +7,13 @@ import { join } from 'node:path';
 import { reportSchema } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
 import { loadSpecFile, replaySpec, verify } from '../src/index.ts';
-import { series, writeScenario } from './support/recording.ts';
+import { replayCanarySpec, series, writeScenario } from './support/recording.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 14, 0);
 const B = ['b-1', 'b-2', 'b-3'];
 const C = ['c-1', 'c-2', 'c-3'];
 
-function canarySpec(extra = '', metricExtra = '') {
-  return `apiVersion: vigil/v1
-service: shop
-providers: { rec: { type: replay, file: recording.json } }
-strategy: { type: canary, instanceLabel: pod, baseline: { pattern: "b-.*" }, canary: { pattern: "c-.*" } }
-duration: 20m
-interval: 1m
-metrics:
-  - name: latency
-    query: 'lat{pod=~"{{instances}}"}'
-    kind: latency
-    unit: ms
-${metricExtra}${extra}`;
-}
+const canarySpec = (extra = '', metricExtra = '') => replayCanarySpec(`${metricExtra}${extra}`);
 
 function canaryRecording(factor: number, from = 0, seed = 1) {
   const common = { start: T0, minutes: 20, level: 100, noise: 4 };

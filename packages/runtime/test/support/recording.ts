@@ -50,3 +50,36 @@ export async function writeScenario(spec: string, recording: unknown): Promise<s
   await writeFile(join(dir, 'recording.json'), JSON.stringify(recording));
   return dir;
 }
+
+/**
+ * The replayed canary spec the end-to-end tests share: pods `b-*` against `c-*`, 20 one-minute polls and a
+ * latency metric in ms read from `recording.json`. `tail` is appended verbatim: more lines of the latency
+ * metric or further metrics first, then top-level keys such as `policy:`.
+ */
+export function replayCanarySpec(tail = ''): string {
+  return `apiVersion: vigil/v1
+service: shop
+providers: { rec: { type: replay, file: recording.json } }
+strategy: { type: canary, instanceLabel: pod, baseline: { pattern: "b-.*" }, canary: { pattern: "c-.*" } }
+duration: 20m
+interval: 1m
+metrics:
+  - name: latency
+    query: 'lat{pod=~"{{instances}}"}'
+    kind: latency
+    unit: ms
+${tail}`;
+}
+
+/**
+ * Healthy per-pod response times (level 100, seeded) in the shape the Dynatrace fake serves as
+ * `builtin:service.response.time` split by pod.
+ */
+export function dynatraceResponseTimes(instances: string[], start: number, minutes: number) {
+  const s = series({ query: 'x', instances, start, minutes, level: 100, noise: 2, seed: 4 });
+  return s.series.map((x) => ({
+    metric: 'builtin:service.response.time',
+    dims: { pod: x.instance },
+    points: x.points,
+  }));
+}
