@@ -9,9 +9,9 @@ const BLOCK_MASK = BLOCK - 1;
 /**
  * `vigil logs parse` in bounded memory. The input is read in chunks and split into lines as it comes; each
  * line is handed to the miner at once and only a 4-byte index of its shape is kept per line (never the
- * line). When the input ends, every distinct shape is resolved once to its final template, and the CSV is
+ * line). Shapes the miner lets go of are swapped for compact stand-ins as it does. When the input ends, every distinct shape is resolved once to its final template, and the CSV is
  * written from the index array in a second pass, in chunks, waiting whenever the output asks to.
- * Memory: the miner (capped in clusters and shapes), the distinct shapes seen, and 4 bytes per line
+ * Memory: the miner (capped in clusters and shapes), one slot per distinct shape seen, and 4 bytes per line
  * (about 70 MB for 17 million lines), whatever the size of the lines.
  */
 export async function parseLogStream(
@@ -19,14 +19,23 @@ export async function parseLogStream(
   out: NodeJS.WritableStream,
   messageOf: (line: string) => string,
 ): Promise<{ lines: number; templates: number }> {
-  const miner = createTemplateMiner();
+  // Index of each shape (or stand-in) still held; a shape the miner releases is swapped for its compact
+  // stand-in under the same index, so that its tokens and its group are not kept until the end.
   const shapeIndex = new Map<ShapeRef, number>();
   const shapes: ShapeRef[] = [];
+  const miner = createTemplateMiner({
+    onRelease(shape, standIn) {
+      const k = shapeIndex.get(shape);
+      if (k === undefined) return;
+      shapeIndex.delete(shape);
+      shapes[k] = standIn;
+    },
+  });
   // Per line, the index of its shape, in fixed blocks (growing never copies, so no transient double).
   const blocks: Uint32Array[] = [];
   let count = 0;
   const add = (line: string) => {
-    const ref = miner.addShape(messageOf(line));
+    const ref = miner.current(miner.addShape(messageOf(line)));
     let k = shapeIndex.get(ref);
     if (k === undefined) {
       k = shapes.length;

@@ -48,6 +48,13 @@ export interface TemplateMinerOptions {
   maxClusters?: number;
   /** Cap on distinct shapes kept per group (older ones are forgotten, the group stays). Default 100. */
   maxShapesPerCluster?: number;
+  /**
+   * Called when a shape leaves the miner's memory (forgotten from its group, or its group evicted), with a
+   * compact stand-in that `resolve` turns into the same final template. A caller that keeps shapes until the
+   * end of its input (`vigil logs parse`) swaps the shape for the stand-in, so that the shape's tokens and its
+   * group can be reclaimed: memory then stays bounded however many distinct shapes the input has.
+   */
+  onRelease?: (shape: ShapeRef, standIn: ShapeRef) => void;
 }
 
 /** A template mined so far. */
@@ -69,6 +76,17 @@ export interface TemplateMatch {
 /** Opaque handle of a message's shape; resolve it after the input to get the final template. */
 export interface ShapeRef {
   readonly key: string;
+}
+
+/**
+ * What a released shape resolves to. While `group` is set, the template its forgotten shapes take at the
+ * end (see `resolve`); once that group is evicted, its final template (`match`) and the alias to prefer.
+ */
+interface StandIn extends ShapeRef {
+  readonly standIn: true;
+  group: Group | null;
+  alias: Group | null;
+  match: TemplateMatch | null;
 }
 
 interface Shape extends ShapeRef {
@@ -107,6 +125,8 @@ interface Group {
   alias: Group | null;
   /** False once evicted or absorbed. */
   live: boolean;
+  /** The stand-in of the shapes forgotten from this group (see `onRelease`), made on the first one. */
+  standIn: StandIn | null;
 }
 
 /** The online template miner. */
@@ -117,13 +137,15 @@ export interface TemplateMiner {
   addShape(message: string): ShapeRef;
   /** The final cluster of a shape returned by `addShape`. */
   resolve(shape: ShapeRef): TemplateMatch;
+  /** A shape's stand-in once it has been released (see `onRelease`), else the shape itself. */
+  current(shape: ShapeRef): ShapeRef;
   /** Every cluster in memory, with its final template and count, ordered by first appearance. */
   clusters(): MinedCluster[];
   /** Number of groups and shapes in memory. */
   size(): { clusters: number; shapes: number };
 }
 
-const DEFAULTS: Required<TemplateMinerOptions> = {
+const DEFAULTS: Required<Omit<TemplateMinerOptions, 'onRelease'>> = {
   similarity: 0.5,
   enumMax: 4,
   enumMinCount: 2,
@@ -146,6 +168,7 @@ const RECENT_WINDOW = 256;
 /** Creates an online template miner with the default (or given) settings. */
 export function createTemplateMiner(options: TemplateMinerOptions = {}): TemplateMiner {
   const o = { ...DEFAULTS, ...options };
+  const onRelease = options.onRelease;
   // Shapes by the hash of their key, chained on collisions.
   const shapes = new Map<number, Shape>();
   let shapeCount = 0;
@@ -269,6 +292,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       into.version++;
       into.current = null;
       removeGroups(absorbed);
+      for (const h of absorbed) retire(h, false);
       if (into.shapes.length > o.maxShapesPerCluster) forgetShapes(into);
       return into;
     }
@@ -368,6 +392,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
         whole: null,
         alias: null,
         live: true,
+        standIn: null,
       };
       list.push(group);
       const same = byLength.get(tokens.length);
@@ -420,7 +445,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     }
     for (const g of drop) {
       g.live = false;
-      for (const s of g.shapes) forget(s);
+      retire(g, true);
     }
     groupCount -= drop.size;
   }
@@ -428,8 +453,48 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
   function forgetShapes(group: Group): void {
     const sorted = group.shapes.slice().sort((a, b) => b.lastSeen - a.lastSeen);
     const kept = new Set(sorted.slice(0, Math.ceil(o.maxShapesPerCluster / 2)));
-    for (const s of group.shapes) if (!kept.has(s)) forget(s);
+    for (const s of group.shapes) if (!kept.has(s)) release(s, group);
     group.shapes = group.shapes.filter((s) => kept.has(s));
+  }
+
+  // A group evicted or absorbed can no longer change: its final templates are fixed now, so its shapes (and
+  // their tokens) need not be kept for them, only the template of each and the alias, which may still be live.
+  // Evicted, its shapes are forgotten too; absorbed, they live on in the group that absorbed them.
+  function retire(g: Group, evicted: boolean): void {
+    if (g.shapes.length === 0) return;
+    finalise(g);
+    if (evicted) {
+      const standIns = new Map<TemplateMatch, StandIn>();
+      for (const s of g.shapes) {
+        forget(s);
+        if (!onRelease) continue;
+        const m = s.match!;
+        let standIn = standIns.get(m);
+        if (!standIn) {
+          standIn = { key: '', standIn: true, group: null, alias: g.alias, match: m };
+          standIns.set(m, standIn);
+        }
+        onRelease(s, standIn);
+      }
+    }
+    if (g.standIn) {
+      const standIn = g.standIn;
+      standIn.match = forgottenMatch(g);
+      standIn.alias = g.alias;
+      standIn.group = null;
+      g.standIn = null;
+    }
+    g.shapes = [];
+  }
+
+  // A shape forgotten from a group that stays: it will take the group's template for forgotten shapes.
+  function release(shape: Shape, group: Group): void {
+    forget(shape);
+    // Takes the group's template from now on, even if a retired group's templates were written on it.
+    shape.matchVersion = -1;
+    if (!onRelease) return;
+    group.standIn ??= { key: '', standIn: true, group, alias: null, match: null };
+    onRelease(shape, group.standIn);
   }
 
   function forget(shape: Shape): void {
@@ -494,17 +559,35 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
   }
 
   function resolve(ref: ShapeRef): TemplateMatch {
+    if ((ref as StandIn).standIn) {
+      const standIn = ref as StandIn;
+      if (standIn.group) return resolveForgotten(standIn.group);
+      return viaAlias(standIn.alias) ?? standIn.match!;
+    }
     const shape = ref as Shape;
     const group = shape.group;
-    const alias = group.alias;
-    if (alias?.live) {
-      finalise(alias);
-      if (alias.whole) return alias.whole;
-    }
+    const aliased = viaAlias(group.alias);
+    if (aliased) return aliased;
     finalise(group);
     if (shape.matchVersion === group.finalVersion) return shape.match!;
-    // A forgotten shape: the group's one final template when it did not split (the shapes it kept are like
-    // the ones it forgot), else its generalised template.
+    return forgottenMatch(group);
+  }
+
+  // The template of an alias group (see `lengthVariant`) when it is in memory and whole.
+  function viaAlias(alias: Group | null): TemplateMatch | null {
+    if (!alias?.live) return null;
+    finalise(alias);
+    return alias.whole;
+  }
+
+  function resolveForgotten(group: Group): TemplateMatch {
+    return viaAlias(group.alias) ?? forgottenMatch(group);
+  }
+
+  // A forgotten shape: the group's one final template when it did not split (the shapes it kept are like
+  // the ones it forgot), else its generalised template.
+  function forgottenMatch(group: Group): TemplateMatch {
+    finalise(group);
     if (group.whole) return group.whole;
     const template = group.tokens.join(' ');
     return { clusterId: templateId(template), template };
@@ -523,6 +606,17 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     },
     addShape,
     resolve,
+    current(ref) {
+      const shape = ref as Shape;
+      if ((ref as StandIn).standIn || shape.alive) return ref;
+      // Released while it was being added (the least recent shape of a full group): the stand-in of a
+      // forgotten shape of its group, which resolves as the shape does.
+      if (!onRelease) return ref;
+      const group = shape.group;
+      if (!group.live) return ref;
+      group.standIn ??= { key: '', standIn: true, group, alias: null, match: null };
+      return group.standIn;
+    },
     clusters() {
       const byId = new Map<string, MinedCluster & { order: number }>();
       for (const list of buckets.values()) {
