@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTemplateMiner, parseMessages, templateId } from '../../src/logs/index.ts';
+import { createTemplateMiner, parseMessages, type ShapeRef, templateId } from '../../src/logs/index.ts';
 
 describe('parseMessages', () => {
   it('groups messages of one event and masks what varies', () => {
@@ -270,5 +270,54 @@ describe('createTemplateMiner', () => {
     expect(miner.size().shapes).toBeLessThanOrEqual(10);
     miner.add('cache warmed');
     expect(miner.clusters().find((c) => c.template === 'cache warmed')?.count).toBe(1);
+  });
+});
+
+describe('releasing shapes (onRelease)', () => {
+  // Words without digits, so that masking keeps them and every message is a shape of its own.
+  const word = (i: number) => {
+    let s = '';
+    for (let n = i + 26; n > 0; n = Math.floor(n / 26)) s += String.fromCharCode(97 + (n % 26));
+    return s;
+  };
+  const messages: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    messages.push(`worker ${word(i)} finished job ${word(i * 7)} for tenant ${word(i % 13)}`);
+    messages.push(`queue ${word(i % 500)} ${word(i)} drained after retry`);
+    if (i % 3 === 0) messages.push(`event ${word(i)} kind ${word(i % 40)} at stage ${word(i % 5)} done now`);
+  }
+  const options = { maxClusters: 30, maxShapesPerCluster: 6 };
+
+  it('hands over stand-ins that resolve as the shapes would, and keeps no released shape', () => {
+    const held = new Map<ShapeRef, number>();
+    const refs: ShapeRef[] = [];
+    let released = 0;
+    const miner = createTemplateMiner({
+      ...options,
+      onRelease(shape, standIn) {
+        released++;
+        const k = held.get(shape);
+        if (k === undefined) return;
+        held.delete(shape);
+        refs[k] = standIn;
+      },
+    });
+    const lines = messages.map((m) => {
+      const ref = miner.current(miner.addShape(m));
+      let k = held.get(ref);
+      if (k === undefined) {
+        k = refs.length;
+        refs.push(ref);
+        held.set(ref, k);
+      }
+      return k;
+    });
+    const resolved = refs.map((r) => miner.resolve(r));
+    expect(lines.map((k) => resolved[k])).toEqual(parseMessages(messages, options));
+    expect(released).toBeGreaterThan(1000);
+    // Only shapes still in the miner (at most maxShapesPerCluster per group) and stand-ins stay held.
+    const standIns = new Set(refs.filter((r) => !held.has(r) || r.key === '')).size;
+    expect(held.size).toBeLessThanOrEqual(options.maxClusters * options.maxShapesPerCluster + standIns);
+    expect(held.size).toBeLessThan(messages.length / 10);
   });
 });
