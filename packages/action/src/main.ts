@@ -33,6 +33,7 @@ import {
   type RollbackResult,
   rollbackInputs,
   rollbackKey,
+  rollbackRefOf,
 } from './rollback.ts';
 import { resolveSpec } from './spec.ts';
 import { type ActionOutcome, annotate, summaryMarkdown, writeSummary } from './summary.ts';
@@ -100,11 +101,15 @@ async function verifyAndAct(
   const { context, githubClient } = await import('./github.ts');
   const octokit = inputs.githubToken ? githubClient(inputs.githubToken, (m) => core.info(m)) : undefined;
   const { owner, repo } = octokit ? context.repo : { owner: '', repo: '' };
-  const rollbackRef =
-    inputs.rollback?.ref ??
-    (context.payload.repository?.default_branch as string | undefined) ??
-    env.GITHUB_REF_NAME ??
-    (context.ref ?? '').replace(/^refs\/(heads|tags)\//, '');
+  // Decided before the window: without it a rollback could not be dispatched when it is needed.
+  const rollbackRef = inputs.rollback
+    ? rollbackRefOf({
+        configured: inputs.rollback.ref,
+        defaultBranch: context.payload?.repository?.default_branch as string | undefined,
+        refName: env.GITHUB_REF_NAME,
+        ref: env.GITHUB_REF,
+      })
+    : '';
 
   // Before waiting the window: the queries, and the rollback workflow, checked side by side.
   const [checked] = await Promise.all([

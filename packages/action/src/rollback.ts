@@ -301,6 +301,33 @@ function missingRunNameWarning(req: RollbackRequest): string {
 }
 
 /** A numeric id is sent as a number; anything else is a workflow file name. */
+/** Where the ref a rollback is dispatched on can come from, most specific first. */
+export interface RollbackRefSources {
+  /** The `rollback-ref` input. */
+  configured?: string | undefined;
+  /** The repository's default branch, from the event payload. */
+  defaultBranch?: string | undefined;
+  /** `GITHUB_REF_NAME`. */
+  refName?: string | undefined;
+  /** `GITHUB_REF` (`refs/heads/main`, `refs/tags/v1`). */
+  ref?: string | undefined;
+}
+
+/**
+ * The ref to dispatch the rollback workflow on. Outside GitHub Actions (a local run, `act`, another CI) the
+ * runner's variables may all be missing: then this throws, naming them and the input that replaces them,
+ * rather than dispatching on an empty ref when the deploy is already bad.
+ */
+export function rollbackRefOf(s: RollbackRefSources): string {
+  const ref =
+    s.configured || s.defaultBranch || s.refName || (s.ref ?? '').replace(/^refs\/(heads|tags)\//, '');
+  if (!ref)
+    throw new Error(
+      'cannot tell which ref to dispatch the rollback workflow on: GITHUB_REF and GITHUB_REF_NAME are not set and the event has no repository default branch (is this running outside GitHub Actions?); set the rollback-ref input',
+    );
+  return ref;
+}
+
 export function workflowId(workflow: string): string | number {
   return /^\d+$/.test(workflow) ? Number(workflow) : workflow;
 }

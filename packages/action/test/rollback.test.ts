@@ -8,6 +8,7 @@ import {
   maxDispatchInputs,
   rollbackInputs,
   rollbackKey,
+  rollbackRefOf,
 } from '../src/rollback.ts';
 import { memoryGitHub } from './support/memory-github.ts';
 
@@ -249,5 +250,21 @@ describe('dispatchRollbackOnce', () => {
     expect(r.reused).toBe(false);
     expect(r.warnings.join('\n')).toContain('permissions: deployments: write');
     expect(gh.dispatches).toHaveLength(1);
+  });
+});
+
+describe('rollbackRefOf', () => {
+  it('takes the input, then the default branch, then GITHUB_REF_NAME, then GITHUB_REF without its prefix', () => {
+    expect(rollbackRefOf({ configured: 'release', defaultBranch: 'main', ref: 'refs/heads/x' })).toBe(
+      'release',
+    );
+    expect(rollbackRefOf({ defaultBranch: 'main', refName: 'feature' })).toBe('main');
+    expect(rollbackRefOf({ refName: 'feature', ref: 'refs/heads/other' })).toBe('feature');
+    expect(rollbackRefOf({ ref: 'refs/tags/v1.2' })).toBe('v1.2');
+  });
+
+  it('names GITHUB_REF and the rollback-ref input when nothing gives a ref (a local run, act, another CI)', () => {
+    expect(() => rollbackRefOf({})).toThrow(/GITHUB_REF .*set the rollback-ref input/);
+    expect(() => rollbackRefOf({ refName: '', ref: '' })).toThrow(/GITHUB_REF/);
   });
 });
