@@ -4,7 +4,7 @@
  *
  * Time: every timestamp and duration here is epoch MILLISECONDS.
  */
-import type { Group, LogEvent, Point } from '@vigil/core';
+import type { EvidenceItem, Group, LogEvent, Point } from '@vigil/core';
 
 /** Provider kinds, the discriminant of `ProviderConfig`. */
 export type ProviderType = 'prometheus' | 'datadog' | 'dynatrace' | 'http' | 'replay';
@@ -90,23 +90,10 @@ export interface DeploymentEvent {
 
 /**
  * An alert raised on the service that was open during the window: a Dynatrace problem, or a Datadog monitor
- * in alert. Becomes evidence in the report (`policy.evidence`).
+ * in alert. Becomes evidence in the report (`policy.evidence`): the core's `EvidenceItem` (fields documented
+ * there) before the runtime adds the provider's key; `kind` absent means `problem` (Dynatrace).
  */
-export interface Problem {
-  /** `problem` (Dynatrace, the default when absent) or `monitor` (Datadog). */
-  kind?: 'problem' | 'monitor';
-  id: string;
-  displayId?: string;
-  title: string;
-  status: 'open' | 'closed';
-  severity?: string;
-  impact?: string;
-  start: number;
-  /** Undefined while open. */
-  end?: number;
-  /** Names (or ids) of affected entities. */
-  entities: string[];
-}
+export type Problem = Omit<EvidenceItem, 'provider' | 'kind'> & { kind?: EvidenceItem['kind'] };
 
 /** One line of `vigil doctor`. */
 export interface CheckResult {
