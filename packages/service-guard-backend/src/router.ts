@@ -36,7 +36,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import type { ServiceGuardRunner } from './runner.ts';
 import type { WorkerSchedule } from './schedule.ts';
-import type { PageCursor, ServiceGuardStore } from './store.ts';
+import type { Page, PageCursor, ServiceGuardStore } from './store.ts';
 
 export interface RouterOptions {
   store: ServiceGuardStore;
@@ -254,6 +254,21 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     return { credentials, entity, ...parts };
   };
 
+  /** A paged list of one entity's rows, for callers who may read the entity: `?limit=&cursor=`, newest first. */
+  const listRoute = <T>(
+    what: string,
+    page: (ref: string, limit: number, cursor?: PageCursor) => Promise<Page<T>>,
+  ) =>
+    router.get(
+      `/entities/:kind/:namespace/:name/${what}`,
+      handle(async (req, res) => {
+        const { ref } = await readableEntity(req, req.params);
+        const q = parse(pageQuery, req.query, 'query');
+        const found = await page(ref, q.limit, q.cursor);
+        res.json({ entityRef: ref, items: found.items, ...cursorOf(found.next) });
+      }),
+    );
+
   const optedIn = (e: Entity) => (e.metadata.annotations?.[ANNOTATION_SERVICE_GUARD] ?? '').trim() !== '';
 
   router.get(
@@ -277,15 +292,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }),
   );
 
-  router.get(
-    '/entities/:kind/:namespace/:name/verifications',
-    handle(async (req, res) => {
-      const { ref } = await readableEntity(req, req.params);
-      const q = parse(pageQuery, req.query, 'query');
-      const page = await store.verifications(ref, q.limit, q.cursor);
-      res.json({ entityRef: ref, items: page.items, ...cursorOf(page.next) });
-    }),
-  );
+  listRoute('verifications', (ref, limit, cursor) => store.verifications(ref, limit, cursor));
 
   router.get(
     '/entities/:kind/:namespace/:name/verifications/:id',
@@ -325,15 +332,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }),
   );
 
-  router.get(
-    '/entities/:kind/:namespace/:name/feedback',
-    handle(async (req, res) => {
-      const { ref } = await readableEntity(req, req.params);
-      const q = parse(pageQuery, req.query, 'query');
-      const page = await store.feedbackPage(ref, q.limit, q.cursor);
-      res.json({ entityRef: ref, items: page.items, ...cursorOf(page.next) });
-    }),
-  );
+  listRoute('feedback', (ref, limit, cursor) => store.feedbackPage(ref, limit, cursor));
 
   router.post(
     '/entities/:kind/:namespace/:name/clusters/:clusterId/feedback',

@@ -45,6 +45,28 @@ interface PresetDefinition {
 
 const QUANTILES = [0.5, 0.95, 0.99] as const;
 
+/** The latency p50, p95 and p99 metrics of a RED preset; `query` gives each quantile's query (q in 0..1). */
+function latencyQuantiles(unit: string, query: (q: number) => string): PresetMetric[] {
+  return QUANTILES.map((q) => ({
+    name: `latency p${q * 100}`,
+    query: query(q),
+    kind: 'latency',
+    direction: 'higher-is-worse',
+    unit,
+  }));
+}
+
+/** A USE metric: a resource whose rise is the bad direction. Without `unit`, it comes from the provider. */
+function resource(name: string, query: string, unit?: string): PresetMetric {
+  return {
+    name,
+    query,
+    kind: 'resource',
+    direction: 'higher-is-worse',
+    ...(unit === undefined ? {} : { unit }),
+  };
+}
+
 /** A Prometheus label matcher list: the instance filter, then the entry's extra matchers. */
 function promMatchers(entry: PresetEntry, ctx: PresetContext, extra?: string): string {
   return [`${ctx.instanceLabel}=~"{{instances}}"`, entry.selector, extra].filter(Boolean).join(',');
@@ -75,14 +97,10 @@ function prometheusRed(entry: PresetEntry, ctx: PresetContext): PresetMetric[] {
       direction: 'higher-is-worse',
       unit: 'ratio',
     },
-    ...QUANTILES.map(
-      (q): PresetMetric => ({
-        name: `latency p${q * 100}`,
-        query: `histogram_quantile(${q}, sum by (${by}, le) (rate(${names.histogram}_bucket{${promMatchers(entry, ctx)}}[${w}])))`,
-        kind: 'latency',
-        direction: 'higher-is-worse',
-        unit: 's',
-      }),
+    ...latencyQuantiles(
+      's',
+      (q) =>
+        `histogram_quantile(${q}, sum by (${by}, le) (rate(${names.histogram}_bucket{${promMatchers(entry, ctx)}}[${w}])))`,
     ),
   ];
 }
@@ -92,27 +110,13 @@ function prometheusUse(entry: PresetEntry, ctx: PresetContext): PresetMetric[] {
   const w = promRange(ctx);
   const m = promMatchers(entry, ctx, 'container!=""');
   return [
-    {
-      name: 'cpu',
-      query: `sum by (${by}) (rate(container_cpu_usage_seconds_total{${m}}[${w}]))`,
-      kind: 'resource',
-      direction: 'higher-is-worse',
-      unit: 'cores',
-    },
-    {
-      name: 'memory',
-      query: `sum by (${by}) (container_memory_working_set_bytes{${m}})`,
-      kind: 'resource',
-      direction: 'higher-is-worse',
-      unit: 'B',
-    },
-    {
-      name: 'cpu throttling',
-      query: `sum by (${by}) (rate(container_cpu_cfs_throttled_periods_total{${m}}[${w}])) / sum by (${by}) (rate(container_cpu_cfs_periods_total{${m}}[${w}]))`,
-      kind: 'resource',
-      direction: 'higher-is-worse',
-      unit: 'ratio',
-    },
+    resource('cpu', `sum by (${by}) (rate(container_cpu_usage_seconds_total{${m}}[${w}]))`, 'cores'),
+    resource('memory', `sum by (${by}) (container_memory_working_set_bytes{${m}})`, 'B'),
+    resource(
+      'cpu throttling',
+      `sum by (${by}) (rate(container_cpu_cfs_throttled_periods_total{${m}}[${w}])) / sum by (${by}) (rate(container_cpu_cfs_periods_total{${m}}[${w}]))`,
+      'ratio',
+    ),
   ];
 }
 
@@ -139,15 +143,7 @@ function datadogRed(entry: PresetEntry): PresetMetric[] {
       direction: 'higher-is-worse',
       unit: 'ratio',
     },
-    ...QUANTILES.map(
-      (q): PresetMetric => ({
-        name: `latency p${q * 100}`,
-        query: `p${q * 100}:${op}{${s}}`,
-        kind: 'latency',
-        direction: 'higher-is-worse',
-        unit: 's',
-      }),
-    ),
+    ...latencyQuantiles('s', (q) => `p${q * 100}:${op}{${s}}`),
   ];
 }
 
@@ -155,26 +151,13 @@ function datadogUse(entry: PresetEntry): PresetMetric[] {
   const s = ['kube_deployment:{{service}}', entry.selector].filter(Boolean).join(',');
   return [
     // Datadog reports it in nanocores; the unit comes from the metric's metadata.
-    {
-      name: 'cpu',
-      query: `avg:kubernetes.cpu.usage.total{${s}}`,
-      kind: 'resource',
-      direction: 'higher-is-worse',
-    },
-    {
-      name: 'memory',
-      query: `avg:kubernetes.memory.working_set{${s}}`,
-      kind: 'resource',
-      direction: 'higher-is-worse',
-      unit: 'B',
-    },
-    {
-      name: 'cpu throttling',
-      query: `sum:kubernetes.cpu.cfs.throttled.periods{${s}}.as_count() / sum:kubernetes.cpu.cfs.periods{${s}}.as_count()`,
-      kind: 'resource',
-      direction: 'higher-is-worse',
-      unit: 'ratio',
-    },
+    resource('cpu', `avg:kubernetes.cpu.usage.total{${s}}`),
+    resource('memory', `avg:kubernetes.memory.working_set{${s}}`, 'B'),
+    resource(
+      'cpu throttling',
+      `sum:kubernetes.cpu.cfs.throttled.periods{${s}}.as_count() / sum:kubernetes.cpu.cfs.periods{${s}}.as_count()`,
+      'ratio',
+    ),
   ];
 }
 
@@ -196,42 +179,16 @@ function dynatraceRed(_entry: PresetEntry, ctx: PresetContext): PresetMetric[] {
       direction: 'higher-is-worse',
       unit: '%',
     },
-    ...QUANTILES.map(
-      (q): PresetMetric => ({
-        name: `latency p${q * 100}`,
-        query: `builtin:service.response.time:${split}:percentile(${q * 100})`,
-        kind: 'latency',
-        direction: 'higher-is-worse',
-        unit: 'us',
-      }),
-    ),
+    ...latencyQuantiles('us', (q) => `builtin:service.response.time:${split}:percentile(${q * 100})`),
   ];
 }
 
 function dynatraceUse(_entry: PresetEntry, ctx: PresetContext): PresetMetric[] {
   const split = `splitBy("${ctx.instanceLabel}")`;
   return [
-    {
-      name: 'cpu',
-      query: `builtin:tech.generic.cpu.usage:${split}:avg`,
-      kind: 'resource',
-      direction: 'higher-is-worse',
-      unit: '%',
-    },
-    {
-      name: 'memory',
-      query: `builtin:tech.generic.mem.workingSetSize:${split}:avg`,
-      kind: 'resource',
-      direction: 'higher-is-worse',
-      unit: 'B',
-    },
-    {
-      name: 'cpu throttling',
-      query: `builtin:containers.cpu.throttledMilliCores:${split}:avg`,
-      kind: 'resource',
-      direction: 'higher-is-worse',
-      unit: 'mcores',
-    },
+    resource('cpu', `builtin:tech.generic.cpu.usage:${split}:avg`, '%'),
+    resource('memory', `builtin:tech.generic.mem.workingSetSize:${split}:avg`, 'B'),
+    resource('cpu throttling', `builtin:containers.cpu.throttledMilliCores:${split}:avg`, 'mcores'),
   ];
 }
 
