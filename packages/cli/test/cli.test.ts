@@ -34,6 +34,16 @@ describe('vigil', () => {
     }
   });
 
+  it("shows no path of this repository's workspace (../shared/...) in any help", async () => {
+    const { stdout } = await vigil(['--help']);
+    const commands = [...stdout.matchAll(/^ {2}([a-z]+(?: [a-z]+)?) {2,}/gm)].map((m) => m[1]!);
+    expect(commands).toContain('anomalies');
+    for (const c of commands) {
+      const help = await vigil([...c.split(' '), '--help']);
+      expect(help.stdout, c).not.toMatch(/\.\.\/|shared\/bench-data/);
+    }
+  });
+
   it('answers an unknown command or option with exit 3 and what to do', async () => {
     const unknown = await vigil(['verfy']);
     expect(unknown.code).toBe(3);

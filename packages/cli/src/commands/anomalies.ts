@@ -31,7 +31,7 @@ Options:
 Prints how many points it scored and how many alerts it raised.
 
 Example:
-  vigil anomalies --input ../shared/bench-data/nab/data/realKnownCause/nyc_taxi.csv --output nyc_taxi_scores.csv
+  vigil anomalies --input nyc_taxi.csv --output nyc_taxi_scores.csv
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('anomalies', argv, {
