@@ -6,6 +6,7 @@ export * from './judgment/index.ts';
 export {
   type AbsoluteFloor,
   absoluteFloor,
+  SENSITIVITIES,
   sensitivitySettings,
   type SensitivitySettings,
 } from './judges/sensitivity.ts';

@@ -8,7 +8,7 @@ import { ConfigReader, readDurationFromConfig } from '@backstage/config';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, type JsonObject } from '@backstage/types';
-import { parseUnit, unknownUnitMessage } from '@vigil/core';
+import { parseUnit, SENSITIVITIES, unknownUnitMessage } from '@vigil/core';
 import type { ProviderConfig } from '@vigil/providers';
 import type { MetricDirection, MetricKind, Sensitivity } from '@vigil/backstage-plugin-service-guard-common';
 
@@ -86,7 +86,6 @@ const REQUIRED_BY_TYPE: Record<(typeof PROVIDER_TYPES)[number], string[]> = {
 };
 const KINDS: MetricKind[] = ['error', 'latency', 'throughput', 'resource', 'other'];
 const DIRECTIONS: MetricDirection[] = ['higher-is-worse', 'lower-is-worse', 'both'];
-const SENSITIVITIES: Sensitivity[] = ['low', 'medium', 'high'];
 
 function oneOf<T extends string>(c: Config, key: string, allowed: readonly T[], path: string, def: T): T {
   const v = c.getOptionalString(key);

@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
-import { ALERT_THRESHOLDS, createDetector, parseTimestampValueCsv } from '@vigil/core';
+import { ALERT_THRESHOLDS, createDetector, parseTimestampValueCsv, SENSITIVITIES } from '@vigil/core';
 import { checkOutputFile, writeFileAtomic } from '@vigil/runtime';
 import { oneOf, parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
 import { readInput } from '../input.ts';
-
-const SENSITIVITIES = ['low', 'medium', 'high'] as const;
 
 export const anomaliesCommand: Command = {
   path: ['anomalies'],

@@ -4,6 +4,7 @@ import {
   judgeVerification,
   type MetricData,
   parseUnit,
+  SENSITIVITIES,
   seriesFromCsv,
   unknownUnitMessage,
 } from '@vigil/core';
@@ -15,7 +16,6 @@ import { readInput } from '../input.ts';
 
 const KINDS = ['error', 'latency', 'throughput', 'resource', 'other'] as const;
 const DIRECTIONS = ['higher-is-worse', 'lower-is-worse', 'both'] as const;
-const SENSITIVITIES = ['low', 'medium', 'high'] as const;
 const JUDGES = ['default', 'kayenta'] as const;
 
 export const compareCommand: Command = {

@@ -2,14 +2,19 @@ import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { resolve } from 'node:path';
-import { compareLogs, type FeedbackRule, type LogComparison, parseFeedback, parseLogText } from '@vigil/core';
+import {
+  compareLogs,
+  type FeedbackRule,
+  type LogComparison,
+  parseFeedback,
+  parseLogText,
+  SENSITIVITIES,
+} from '@vigil/core';
 import { oneOf, parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
 import { checkReadable, readInput } from '../input.ts';
 import { parseLogStream } from '../logsParseStream.ts';
 import { checkOutputFile, tempPathBeside } from '@vigil/runtime';
-
-const SENSITIVITIES = ['low', 'medium', 'high'] as const;
 
 export const logsParseCommand: Command = {
   path: ['logs', 'parse'],

@@ -2,6 +2,9 @@ import type { MetricDefinition, MetricKind, Sensitivity } from '../model/metric.
 import { convert, formatQuantity, parseUnit, type Quantity } from '../units/unit.ts';
 import { pct } from './decide.ts';
 
+/** Every sensitivity, least to most sensitive: the one list that specs, reports, the CLI and the backend accept. */
+export const SENSITIVITIES = ['low', 'medium', 'high'] as const satisfies readonly Sensitivity[];
+
 /**
  * The numbers behind `low | medium | high`. Every judge reads its thresholds from here, so one table
  * documents what each sensitivity means.

@@ -4,6 +4,7 @@
  * Consumers must check `schema` and ignore fields they do not know: fields are only ever added within v1.
  */
 import { z } from 'zod';
+import { SENSITIVITIES } from '../judges/sensitivity.ts';
 
 const num = z.number().nullable();
 
@@ -51,7 +52,7 @@ export const reportMetricSchema = z.object({
   unitSource: z.enum(['spec', 'provider']).optional(),
   critical: z.boolean(),
   muted: z.boolean(),
-  sensitivity: z.enum(['low', 'medium', 'high']),
+  sensitivity: z.enum(SENSITIVITIES),
   outcome: z.enum(['pass', 'warn', 'fail', 'no-data']),
   risk: z.number().min(0).max(1),
   decidedBy: z.array(z.string()),
@@ -126,7 +127,7 @@ export const reportSchema = z.object({
   }),
   startedAt: z.string(),
   finishedAt: z.string(),
-  sensitivity: z.enum(['low', 'medium', 'high']),
+  sensitivity: z.enum(SENSITIVITIES),
   judge: z.enum(['default', 'kayenta']),
   metrics: z.array(reportMetricSchema),
   logs: z

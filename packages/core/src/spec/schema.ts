@@ -4,6 +4,7 @@
  * profile in Backstage. Every field is documented here; the JSON Schema for editors is generated from it.
  */
 import { z } from 'zod';
+import { SENSITIVITIES } from '../judges/sensitivity.ts';
 
 /** `30s`, `5m`, `1h30m`, `2d`, or a number of seconds. */
 export const durationSchema = z
@@ -11,7 +12,7 @@ export const durationSchema = z
   .describe('A duration: a number of seconds, or a string such as "30s", "5m", "1h30m".');
 
 const sensitivity = z
-  .enum(['low', 'medium', 'high'])
+  .enum(SENSITIVITIES)
   .describe('How readily a change is called a regression: low flags only large changes, high small ones.');
 
 /**
