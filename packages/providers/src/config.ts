@@ -2,6 +2,7 @@
  * Provider configuration: plain data (strings, numbers, booleans, records) so that the spec schema can
  * mirror it one to one. Fields marked "secret" are redacted from every error, log line and flare bundle.
  */
+import type { DATADOG_SITES } from '@vigil/core';
 
 /** HTTP behaviour shared by every network provider. All optional. */
 export interface HttpOptions {
@@ -65,16 +66,7 @@ export interface PrometheusConfig extends BaseConfig {
 }
 
 /** Datadog's public sites; the site decides the API host (`api.<site>`). */
-export type DatadogSite =
-  | 'datadoghq.com'
-  | 'us3.datadoghq.com'
-  | 'us5.datadoghq.com'
-  | 'datadoghq.eu'
-  | 'ap1.datadoghq.com'
-  | 'ap2.datadoghq.com'
-  | 'uk1.datadoghq.com'
-  | 'ddog-gov.com'
-  | 'us2.ddog-gov.com';
+export type DatadogSite = (typeof DATADOG_SITES)[number];
 
 export interface DatadogConfig extends BaseConfig {
   type: 'datadog';

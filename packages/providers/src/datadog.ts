@@ -4,7 +4,7 @@
  * `/api/v1/monitor`, deployment events through `/api/v1/events` with unified service tags, and key validation
  * through `/api/v1/validate`.
  */
-import { type LogEvent, normaliseLevel, type Point } from '@vigil/core';
+import { DATADOG_SITES, type LogEvent, normaliseLevel, type Point } from '@vigil/core';
 import { runChecks } from './check.ts';
 import type { DatadogConfig, DatadogSite } from './config.ts';
 import { ProviderError } from './errors.ts';
@@ -29,17 +29,8 @@ import { renderTemplate } from './render.ts';
 import { canonicalUnit, datadogQueryMetric, UnitCache } from './units.ts';
 import { alignWindow, clip } from './window.ts';
 
-export const datadogSites: readonly DatadogSite[] = [
-  'datadoghq.com',
-  'us3.datadoghq.com',
-  'us5.datadoghq.com',
-  'datadoghq.eu',
-  'ap1.datadoghq.com',
-  'ap2.datadoghq.com',
-  'uk1.datadoghq.com',
-  'ddog-gov.com',
-  'us2.ddog-gov.com',
-];
+/** Datadog's public sites (the core's list, which the spec schema accepts). */
+export const datadogSites: readonly DatadogSite[] = DATADOG_SITES;
 
 /** The API base URL of a site. */
 export function datadogApiUrl(site: DatadogSite = 'datadoghq.com'): string {

@@ -11,6 +11,19 @@ export const durationSchema = z
   .union([z.number().nonnegative(), z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h|d))+$/)])
   .describe('A duration: a number of seconds, or a string such as "30s", "5m", "1h30m".');
 
+/** Datadog's public sites; the site decides the API host (`api.<site>`). The providers derive their type from it. */
+export const DATADOG_SITES = [
+  'datadoghq.com',
+  'us3.datadoghq.com',
+  'us5.datadoghq.com',
+  'datadoghq.eu',
+  'ap1.datadoghq.com',
+  'ap2.datadoghq.com',
+  'uk1.datadoghq.com',
+  'ddog-gov.com',
+  'us2.ddog-gov.com',
+] as const;
+
 const sensitivity = z
   .enum(SENSITIVITIES)
   .describe('How readily a change is called a regression: low flags only large changes, high small ones.');
@@ -244,20 +257,7 @@ export const providerSpecSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('datadog'),
-    site: z
-      .enum([
-        'datadoghq.com',
-        'us3.datadoghq.com',
-        'us5.datadoghq.com',
-        'datadoghq.eu',
-        'ap1.datadoghq.com',
-        'ap2.datadoghq.com',
-        'uk1.datadoghq.com',
-        'ddog-gov.com',
-        'us2.ddog-gov.com',
-      ])
-      .optional()
-      .describe('Your Datadog site (default datadoghq.com).'),
+    site: z.enum(DATADOG_SITES).optional().describe('Your Datadog site (default datadoghq.com).'),
     baseUrl: z.string().optional().describe('Overrides the API host derived from the site (proxies, tests).'),
     apiKey: secretString.describe('Datadog API key (DD-API-KEY). Write "${env:DD_API_KEY}".'),
     appKey: secretString.describe(
