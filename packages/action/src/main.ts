@@ -6,15 +6,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
-import {
-  escapeMarkdown,
-  formatDuration,
-  type Progress,
-  type Report,
-  Secrets,
-  type Spec,
-  secretsOfSpec,
-} from '@vigil/core';
+import { escapeMarkdown, progressLine, type Report, Secrets, type Spec, secretsOfSpec } from '@vigil/core';
 import { redact } from '@vigil/providers';
 import { doctor, pastDeployStart, verify } from '@vigil/runtime';
 import { defaultEntityRef, postVerification, verificationInput } from './backstage.ts';
@@ -380,10 +372,4 @@ async function startCheckOfRollback(
   throw new Error(
     `Vigil: the rollback workflow cannot be dispatched, so a failing verification could not roll back (checked before verifying):\n${check.problems.map((p) => `  - ${p}`).join('\n')}`,
   );
-}
-
-function progressLine(p: Progress): string {
-  const at = new Date(p.now).toISOString().slice(11, 19);
-  const left = p.remaining > 0 ? ` · ${formatDuration(p.remaining)} left` : '';
-  return `[${at}] ${p.phase === 'polling' ? '' : `${p.phase}: `}${p.message}${p.phase === 'polling' ? left : ''}`;
 }

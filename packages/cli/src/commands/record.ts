@@ -1,12 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { formatJudgmentText } from '@vigil/core';
+import { formatJudgmentText, progressLine } from '@vigil/core';
 import { checkOutputFile, checkWritableDir, replaySpec, verify } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
 import type { Command } from '../command.ts';
 import { loadSpec } from '../spec.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
 import { readInput } from '../input.ts';
-import { progressLine, retrospective } from './verify.ts';
+import { retrospective } from './verify.ts';
 
 export const recordCommand: Command = {
   path: ['record'],

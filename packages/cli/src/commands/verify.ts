@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { formatDuration, formatJudgmentText, type Progress, type Spec } from '@vigil/core';
+import { formatJudgmentText, progressLine, type Spec } from '@vigil/core';
 import { checkWritableDir, parseTimeArg, retrospectiveWindow, verify } from '@vigil/runtime';
 import { parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
@@ -93,10 +93,4 @@ export function retrospective(
     ...(typeof end === 'string' ? { end: parseTimeArg(end, now, '--end') } : {}),
   };
   return retrospectiveWindow(spec, window, now);
-}
-
-export function progressLine(p: Progress): string {
-  const at = new Date(p.now).toISOString().slice(11, 19);
-  const left = p.remaining > 0 ? ` · ${formatDuration(p.remaining)} left` : '';
-  return `[${at}] ${p.phase === 'polling' ? '' : `${p.phase}: `}${p.message}${p.phase === 'polling' ? left : ''}`;
 }

@@ -7,6 +7,7 @@ export {
   type ResolvedStrategy,
   selects,
 } from './plan.ts';
+export { progressLine } from './progress.ts';
 export {
   definitionOf,
   type Progress,
