@@ -371,6 +371,22 @@ describe('the built Action as a deploy gate', () => {
       'github-token': 'ghs_e2eFakeInstallationToken000',
       ...extra,
     });
+    /** One leg of a failing matrix job (a region), at a run attempt: its rollback carries the leg's key. */
+    const matrixLeg = (region: string, attempt: number) =>
+      runStep(
+        'matrix',
+        attempt,
+        gateInputs(
+          'bad',
+          '3.1.0-bad',
+          rollback('rollback.yml', {
+            'rollback-inputs': `{"region": "${region}"}`,
+            'matrix-key': `{\n  "region": "${region}"\n}`,
+          }),
+        ),
+        undefined,
+        region,
+      );
     const cases: [string, Promise<StepRun>][] = [
       ['refused', runStep('refused', 1, gateInputs('good', '3.0.0', { metrics: refusedMetrics }))],
       [
@@ -393,24 +409,7 @@ describe('the built Action as a deploy gate', () => {
           ] as [string, Promise<StepRun>],
       ),
       ...(['us', 'eu'] as const).map(
-        (region) =>
-          [
-            `leg-${region}`,
-            runStep(
-              'matrix',
-              1,
-              gateInputs(
-                'bad',
-                '3.1.0-bad',
-                rollback('rollback.yml', {
-                  'rollback-inputs': `{"region": "${region}"}`,
-                  'matrix-key': `{\n  "region": "${region}"\n}`,
-                }),
-              ),
-              undefined,
-              region,
-            ),
-          ] as [string, Promise<StepRun>],
+        (region) => [`leg-${region}`, matrixLeg(region, 1)] as [string, Promise<StepRun>],
       ),
       [
         'wrongWorkflow',
@@ -436,20 +435,7 @@ describe('the built Action as a deploy gate', () => {
     for (const [name, run] of cases) runs[name] = await run;
     // The matrix legs again, as "re-run failed jobs" (next attempt of each leg).
     for (const region of ['us', 'eu']) {
-      runs[`leg-${region}-rerun`] = await runStep(
-        'matrix',
-        2,
-        gateInputs(
-          'bad',
-          '3.1.0-bad',
-          rollback('rollback.yml', {
-            'rollback-inputs': `{"region": "${region}"}`,
-            'matrix-key': `{\n  "region": "${region}"\n}`,
-          }),
-        ),
-        undefined,
-        region,
-      );
+      runs[`leg-${region}-rerun`] = await matrixLeg(region, 2);
     }
     // One 502 on the dispatch and one 500 on the duplicate check: retried, the rollback still goes out.
     // (The dispatch on `main`, not the permission check at the start, which dispatches on a ref that cannot exist.)
