@@ -42,7 +42,10 @@ export async function parseLogStream(
       shapes.push(ref);
       shapeIndex.set(ref, k);
     }
-    if ((count & BLOCK_MASK) === 0) blocks.push(new Uint32Array(BLOCK));
+    if ((count & BLOCK_MASK) === 0) {
+      blocks.push(new Uint32Array(BLOCK));
+      collectGarbage();
+    }
     blocks[count >>> BLOCK_BITS]![count & BLOCK_MASK] = k;
     count++;
   };
@@ -68,6 +71,7 @@ export async function parseLogStream(
   // Each distinct template's CSV tail (",EventId,EventTemplate\n"), made once; each shape points at its tail.
   // The shapes are let go before the output is written, so the miner's memory can be reclaimed meanwhile.
   shapeIndex.clear();
+  collectGarbage();
   const tails: string[] = [];
   const tailOfId = new Map<string, number>();
   const tailOfShape = new Uint32Array(shapes.length);
@@ -83,6 +87,7 @@ export async function parseLogStream(
   });
   shapes.length = 0;
   tailOfId.clear();
+  collectGarbage();
   const templates = tails.length;
 
   let buffer = 'LineId,EventId,EventTemplate\n';
@@ -92,9 +97,22 @@ export async function parseLogStream(
       if (!out.write(buffer)) await once(out, 'drain');
       buffer = '';
     }
+    if ((i & BLOCK_MASK) === BLOCK_MASK) collectGarbage();
   }
   if (buffer !== '' && !out.write(buffer)) await once(out, 'drain');
   return { lines: count, templates };
+}
+
+/**
+ * A full collection every block of lines (262,144), and between the phases, when the process runs with
+ * --expose-gc, as `vigil logs parse` does. What the parse keeps is small, but V8 lets the old generation grow
+ * with its garbage (dropped shapes, the output's string pieces promoted in passing) far beyond it: 577 MB
+ * resident on a 1 GB log, most of it reached while writing the output, with under 130 MB in use. A forced
+ * collection costs milliseconds per block against the second or so it takes to read or write one; there is no
+ * heap cap, so no input that fits in memory can make the process run out of it.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 /** A CSV field, quoted when it holds a quote, a comma or a line break. */
