@@ -20,9 +20,13 @@ import {
 const PERIOD_END = Date.UTC(2026, 10, 20, 12, 0);
 const PERIOD = 30 * MINUTE;
 const ENTITIES = 40;
-// One worker with one lane per replica: each claims one entity at a time, so the work of a period takes
-// long enough for both replicas' ticks to find some.
+// One worker with one lane per replica: each claims one entity at a time.
 const SHARDS = 1;
+// Each analysis holds its replica for at least this long, as a real one waiting on a provider does. On an idle
+// machine the replayed analyses of a light period took less than a scheduler tick, so the replica that woke
+// first took all 40 ([[22,18],[40,0]]); 40 x 50 ms spans both replicas' 1-second ticks whatever the machine.
+const ANALYSIS_MS = 50;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 describe('two backend replicas sharing one PostgreSQL', () => {
   let pgServer: TestPostgres;
@@ -68,6 +72,9 @@ describe('two backend replicas sharing one PostgreSQL', () => {
         clock: () => now,
         observer: {
           entity(ref, period, outcome) {
+            // Both replicas share this process's event loop: blocking here lets the other replica's due tick
+            // run at the next await, as it would on another machine.
+            Atomics.wait(pause, 0, 0, ANALYSIS_MS);
             const key = `${period.start} ${ref}`;
             const list = seen.get(key) ?? [];
             list.push({ replica, outcome });
