@@ -23,3 +23,4 @@ export {
   retrospectiveWindow,
   WindowError,
 } from './retrospective.ts';
+export { parseLogStream } from './logsParse.ts';

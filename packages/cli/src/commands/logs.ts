@@ -13,8 +13,7 @@ import {
 import { oneOf, parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
 import { checkReadable, readInput } from '../input.ts';
-import { parseLogStream } from '../logsParseStream.ts';
-import { checkOutputFile, tempPathBeside } from '@vigil/runtime';
+import { checkOutputFile, parseLogStream, tempPathBeside } from '@vigil/runtime';
 
 export const logsParseCommand: Command = {
   path: ['logs', 'parse'],

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
-import { createTemplateMiner, type ShapeRef } from '@vigil/core';
+import { createTemplateMiner, csvField, type ShapeRef } from '@vigil/core';
 
 const BLOCK_BITS = 18;
 const BLOCK = 1 << BLOCK_BITS;
@@ -113,9 +113,4 @@ export async function parseLogStream(
  */
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
-}
-
-/** A CSV field, quoted when it holds a quote, a comma or a line break. */
-export function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
