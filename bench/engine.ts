@@ -5,6 +5,7 @@
 // 2. Early decisions on the canary cases of `pnpm bench judge`: each case replayed as a 60-minute verification
 //    polled every minute; the fraction of the duration judged when the verdict came, and the A/A false-fail
 //    rate with early stops on.
+// `--dump <file>` writes every verification's verdict (see judge/dump.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import {
 } from '../packages/core/src/index.ts';
 import { loadSpecFile, verify } from '../packages/runtime/src/index.ts';
 import { CLASSES, makeCase } from './judge/cases.ts';
+import { hashOf, takeDumpOption, type VerdictDump } from './judge/dump.ts';
 import { loadTraces } from './judge/nab.ts';
 import { mulberry32 } from './judge/prng.ts';
 import { printTable } from './table.ts';
@@ -26,15 +28,17 @@ const MINUTE = 60_000;
 
 export default async function main(args: string[]): Promise<void> {
   if (args[0] === '--child-large') return childLarge(args[1]!);
+  const dump = takeDumpOption(args);
   const opt = (name: string, fallback: number) => {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? Number(args[i + 1]) : fallback;
   };
-  largeVerification();
-  await earlyDecisions(opt('cases', 300), opt('seed', 20261122));
+  largeVerification(dump);
+  await earlyDecisions(opt('cases', 300), opt('seed', 20261122), dump);
+  dump?.close();
 }
 
-function largeVerification(): void {
+function largeVerification(dump: VerdictDump | null): void {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-engine-'));
   try {
     const t0 = Date.UTC(2026, 10, 20, 14, 0);
@@ -80,8 +84,12 @@ function largeVerification(): void {
           heapMB: number;
           verdict: string;
           polls: number;
+          judgment: string;
         },
     );
+    runs.forEach((r, i) => {
+      dump?.add(`large #${i}`, `${r.verdict} ${r.polls}`, r.judgment);
+    });
     runs.sort((a, b) => a.ms - b.ms);
     const median = runs[1]!;
     console.log(
@@ -117,11 +125,12 @@ async function childLarge(dir: string): Promise<void> {
       heapMB: process.memoryUsage().heapUsed / 2 ** 20,
       verdict: report.verdict,
       polls: result.timeline.length,
+      judgment: hashOf(result.judgment),
     }),
   );
 }
 
-async function earlyDecisions(casesPerClass: number, seed: number): Promise<void> {
+async function earlyDecisions(casesPerClass: number, seed: number, dump: VerdictDump | null): Promise<void> {
   const { traces } = loadTraces(resolve(import.meta.dirname, '../../shared/bench-data/nab/data'));
   const rows: (string | number)[][] = [];
   const failingFractions: number[] = [];
@@ -133,7 +142,8 @@ async function earlyDecisions(casesPerClass: number, seed: number): Promise<void
     const fractions: number[] = [];
     for (let i = 0; i < casesPerClass; i++) {
       const c = makeCase(cls, traces, rng, i);
-      const { verdict, fraction, stoppedEarly } = await replayCase(c.data);
+      const { verdict, fraction, stoppedEarly, judgment } = await replayCase(c.data);
+      dump?.add(`early ${cls} #${i}`, `${verdict} ${fraction} ${stoppedEarly}`, judgment);
       if (verdict === 'fail') {
         failed++;
         fractions.push(fraction);
@@ -197,7 +207,12 @@ async function replayCase(data: MetricData) {
     result.judgment.metrics.find((x) => x.metric === 'm')?.outcome === 'fail'
       ? 'fail'
       : result.judgment.verdict;
-  return { verdict, fraction: result.fractionJudged, stoppedEarly: result.status === 'stopped-early' };
+  return {
+    verdict,
+    fraction: result.fractionJudged,
+    stoppedEarly: result.status === 'stopped-early',
+    judgment: { judgment: result.judgment, timeline: result.timeline },
+  };
 }
 
 function hash(s: string): number {

@@ -1,14 +1,16 @@
 // `pnpm bench judge [--cases N] [--seed S]`: detection and false-fail rates of Vigil's default judgment and
 // its Kayenta mode on canary cases built from the real NAB traces (3+3 and 10+10 instances), then the time to
-// judge 200 metrics.
+// judge 200 metrics. `--dump <file>` writes every case's verdict (see judge/dump.ts).
 import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { judgeVerification } from '../packages/core/src/judgment/index.ts';
 import type { Sensitivity } from '../packages/core/src/model/metric.ts';
+import type { Judgment } from '../packages/core/src/model/verdict.ts';
 import { type BenchCase, CLASSES, INSTANCE_SETS, INSTANCES, makeCase, POINTS } from './judge/cases.ts';
 import { loadTraces, type Trace } from './judge/nab.ts';
+import { takeDumpOption, type VerdictDump } from './judge/dump.ts';
 import { mulberry32 } from './judge/prng.ts';
 import { LEVELS, scaleDiversity } from './judge/scales.ts';
 import { timingWorkload } from './judge/timing.ts';
@@ -41,7 +43,18 @@ function parseArgs(args: string[]): { cases: number; seed: number } {
   return { cases, seed };
 }
 
+/** Where every judgment of this run is recorded with `--dump`. */
+let dump: VerdictDump | null = null;
+
+/** `judgeVerification`, recorded under `key` when dumping. */
+function judged(key: string, ...args: Parameters<typeof judgeVerification>): Judgment {
+  const j = judgeVerification(...args);
+  dump?.add(key, `${j.verdict} ${j.score}`, j);
+  return j;
+}
+
 export default function run(args: string[]): void {
+  dump = takeDumpOption(args);
   const { cases, seed } = parseArgs(args);
   const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
   const { traces, excluded } = loadTraces(resolve(repoRoot, '../shared/bench-data/nab/data'));
@@ -87,6 +100,7 @@ export default function run(args: string[]): void {
   );
   // Process CPU includes V8's helper threads (parallel GC); the main thread's CPU is the judgment's own
   // latency without the waits for a core that a loaded machine adds to wall time.
+  dump?.close();
   printTable(
     [
       'workload',
@@ -123,10 +137,11 @@ function detection(traces: Trace[], seed: number, cases: number, instances: numb
     const distinct = { n: 0, vigil: 0, kayenta: 0 };
     for (let i = 0; i < cases; i++) {
       const c: BenchCase = makeCase(cls, traces, rng, i, instances);
-      const k = judgeVerification([c.data], { mode: 'kayenta' }).verdict === 'fail';
+      const key = `detection ${instances}+${instances} ${cls} #${i}`;
+      const k = judged(`${key} kayenta`, [c.data], { mode: 'kayenta' }).verdict === 'fail';
       if (k) kayenta++;
       for (const s of SENSITIVITIES) {
-        const failed = judgeVerification([c.data], { sensitivity: s }).verdict === 'fail';
+        const failed = judged(`${key} ${s}`, [c.data], { sensitivity: s }).verdict === 'fail';
         if (failed) vigil[s]++;
         if (s === 'medium' && c.errorRate !== undefined && c.errorRate < 1) {
           sparse.n++;
@@ -220,6 +235,7 @@ function timing(traces: Trace[], seed: number): (string | number)[][] {
     ];
   };
   const rows = [time('default', 31), time('kayenta', 5)];
+  for (const mode of ['default', 'kayenta'] as const) judged(`timing workload ${mode}`, workload, { mode });
   if (kept === null) throw new Error('judge bench: no judgment was timed');
   return rows;
 }
@@ -240,9 +256,12 @@ function manyMetrics(traces: Trace[], seed: number, verifications: number): (str
         const c = makeCase('aa', traces, rng, v * 20 + i).data;
         return { ...c, definition: { ...c.definition, name: `${c.definition.name}#${i}` } };
       });
-      if (judgeVerification(metrics, { sensitivity: s, acrossMetrics: 'none' }).verdict === 'fail') alone++;
-      if (judgeVerification(metrics, { sensitivity: s }).verdict === 'fail') holm++;
-      if (s === 'medium' && judgeVerification(metrics, { mode: 'kayenta' }).verdict === 'fail') kayenta++;
+      const key = `aa x 20 #${v} ${s}`;
+      if (judged(`${key} alone`, metrics, { sensitivity: s, acrossMetrics: 'none' }).verdict === 'fail')
+        alone++;
+      if (judged(`${key} holm`, metrics, { sensitivity: s }).verdict === 'fail') holm++;
+      if (s === 'medium' && judged(`${key} kayenta`, metrics, { mode: 'kayenta' }).verdict === 'fail')
+        kayenta++;
     }
     rows.push([
       'aa x 20',
@@ -263,10 +282,11 @@ function manyMetrics(traces: Trace[], seed: number, verifications: number): (str
  */
 function scaleTables(traces: Trace[], seed: number, cases: number): void {
   const started = performance.now();
+  let judgedScales = 0;
   const { unitless, families } = scaleDiversity(
     (cls, i) => makeCase(cls, traces, mulberry32(seed + 1000 * CLASSES.indexOf(cls) + 31 * i + 555), i).data,
     cases,
-    (data) => judgeVerification([data], { sensitivity: 'medium' }).verdict === 'fail',
+    (data) => judged(`scale #${judgedScales++}`, [data], { sensitivity: 'medium' }).verdict === 'fail',
   );
   printTable(
     [

@@ -4,7 +4,7 @@
 // constants (chosen on seven systems, scored on the eighth) beside the defaults; the log A/A (random halves of
 // each system compared as baseline and canary: false-new clusters, failing comparisons); parsing speed per
 // system and over all (the parser alone, warm, median of fresh runs), and memory and parser speed on a
-// 1,000,000-line synthetic stream.
+// 1,000,000-line synthetic stream. `--dump <file>` writes every log A/A comparison (see judge/dump.ts).
 // `pnpm bench logs --memory [--sizes 200,1000]`: peak RSS and lines/s of the whole `vigil logs parse` command
 // on synthetic files of those sizes in MB, written to a temporary folder and deleted afterwards.
 import { spawnSync } from 'node:child_process';
@@ -28,6 +28,7 @@ import { syntheticSystems } from './logs/formats.ts';
 import { readCsvRecords } from './logs/csv.ts';
 import { syntheticStream } from './logs/synthetic.ts';
 import { LOGS_PARSE_NODE_FLAGS } from '../packages/cli/src/nodeFlags.ts';
+import { takeDumpOption, type VerdictDump } from './judge/dump.ts';
 import { printTable } from './table.ts';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
@@ -138,6 +139,7 @@ function stream(lines: number, maxClusters: number): (string | number)[] {
 }
 
 export default async function main(args: string[]): Promise<void> {
+  const dump = takeDumpOption(args);
   const { values } = parseArgs({
     args,
     options: {
@@ -213,7 +215,8 @@ export default async function main(args: string[]): Promise<void> {
     leaveOneSystemOut(systems);
   }
   console.log('');
-  aaTable(systems, seeds, values.show ?? false);
+  aaTable(systems, seeds, values.show ?? false, dump);
+  dump?.close();
   if (values.quick || values.system) return;
   console.log('');
   printTable(
@@ -329,7 +332,7 @@ function leaveOneSystemOut(systems: SystemData[]): void {
 }
 
 /** Log A/A on every system (Loghub with its corrected truth, and synthetic): `seeds` random splits each. */
-function aaTable(systems: SystemData[], seeds: number, show: boolean): void {
+function aaTable(systems: SystemData[], seeds: number, show: boolean, dump: VerdictDump | null): void {
   const sources: { name: string; events: LogEvent[]; truth: string[] }[] = [
     ...systems.map((s) => ({ name: s.name, events: s.events, truth: s.corrected.map((r) => r.EventId!) })),
     ...syntheticSystems().map((s) => ({
@@ -350,6 +353,7 @@ function aaTable(systems: SystemData[], seeds: number, show: boolean): void {
     let byFalse = 0;
     for (let seed = 1; seed <= seeds; seed++) {
       const r = logAa(src.events, src.truth, seed);
+      dump?.add(`log aa ${src.name} #${seed}`, `${r.failed} ${r.unknown} ${r.falseNew}`, r);
       unknown += r.unknown;
       warn += r.unknownWarn;
       falseNew += r.falseNew;

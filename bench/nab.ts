@@ -1,11 +1,13 @@
 // `pnpm bench nab [--repeat N] [--loco]`: scores Vigil's streaming anomaly detector on the NAB subset in
 // ../shared/bench-data/nab with NAB v1.1 scoring, at the best threshold per profile and at the fixed 0.5.
 // `--loco` adds a leave-one-category-out check (constants and threshold chosen without the scored category).
+// `--dump <file>` writes every file's scores and full detector output as hashes (see judge/dump.ts).
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createDetector, DEFAULT_TUNING } from '../packages/core/src/anomaly/index.ts';
+import { takeDumpOption } from './judge/dump.ts';
 import { loadCorpus, loadProfiles, nabRoot } from './nab/corpus.ts';
 import { LOCO_GRID, leaveOneCategoryOut } from './nab/loco.ts';
 import { type NabFile, runDetector } from './nab/runner.ts';
@@ -19,6 +21,7 @@ const PROFILE_ROWS: [string, string][] = [
 ];
 
 export default function nab(args: string[]): void {
+  const dump = takeDumpOption(args);
   const { values } = parseArgs({
     args,
     options: { repeat: { type: 'string', default: '3' }, loco: { type: 'boolean', default: false } },
@@ -42,12 +45,22 @@ export default function nab(args: string[]): void {
   const points = files.reduce((n, f) => n + f.values.length, 0);
   const windows = files.reduce((n, f) => n + f.windows.length, 0);
 
+  if (dump) {
+    // Every field of every point (one more pass, untimed), and the scores the table below is computed from.
+    files.forEach((f, i) => {
+      const detector = createDetector();
+      const points = f.values.map((v, j) => detector.update(f.timestamps[j]!, v));
+      dump.add(`nab ${f.name} scores`, String(f.values.length), scores[i]!);
+      dump.add(`nab ${f.name} points`, String(points.length), points);
+    });
+  }
   console.log(`NAB subset: ${files.length} files, ${points} points, ${windows} windows (${root})`);
   const rows: (string | number)[][] = [];
   for (const [key, label] of PROFILE_ROWS) {
     const cost = profiles[key];
     if (!cost) throw new Error(`profiles.json has no profile "${key}"`);
     const r = scoreCorpus(files, scores, cost, 0.5);
+    dump?.add(`nab profile ${label}`, `${r.best.score} ${r.fixed.score}`, r);
     rows.push([
       label,
       r.best.score,
@@ -81,6 +94,7 @@ export default function nab(args: string[]): void {
     ],
   );
   console.log(`load average while measuring: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
+  dump?.close();
   if (values.loco) loco(files, profiles);
 }
 
