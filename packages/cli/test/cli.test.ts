@@ -329,3 +329,67 @@ describe('the vigil process', () => {
     }
   });
 });
+
+describe('vigil record under SIGTERM', () => {
+  it('marks the recording cancelled, and its replay does not pass (issue #14: a replay of it was PASS 84)', async () => {
+    // Healthy, identical data on both sides, one point per second of whatever window is asked: a run that
+    // went to its end would pass, so only the cancellation can keep the replay from passing.
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const start = Number(url.searchParams.get('start'));
+      const end = Number(url.searchParams.get('end'));
+      const group = url.searchParams.get('g') === 'canary' ? 'c' : 'b';
+      const series = [1, 2].map((i) => ({
+        instance: `${group}-${i}`,
+        points: Array.from({ length: Math.max(0, Math.floor((end - start) / 1000)) }, (_, k) => ({
+          t: start + k * 1000,
+          v: 100 + ((k * 7 + i * 3) % 5),
+        })),
+      }));
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ series }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-rec-'));
+    const spec = join(dir, 'v.yaml');
+    const recording = join(dir, 'rec.json');
+    await writeFile(
+      spec,
+      `apiVersion: vigil/v1\nservice: s\nproviders:\n  apm: { type: http, url: "http://127.0.0.1:${port}/q?g={{group}}&start={{start}}&end={{end}}", pick: { series: "$.series[*]", points: "$.points[*]", timestamp: "$.t", value: "$.v", instance: "$.instance" } }\nstrategy: { type: canary, baseline: { pattern: "b-.*" }, canary: { pattern: "c-.*" } }\nduration: 40s\ninterval: 2s\nmetrics: [{ name: m, query: q, kind: latency }]\n`,
+    );
+    try {
+      const child = spawn(process.execPath, [bin, 'record', '-c', spec, '--output', recording], {
+        cwd: root,
+      });
+      let stderr = '';
+      let sent = false;
+      child.stderr.on('data', (c) => {
+        stderr += c;
+        // SIGTERM once a few polls are in: the recording holds data, but not the whole window.
+        if (!sent && (stderr.match(/left/g) ?? []).length >= 3) {
+          sent = true;
+          child.kill('SIGTERM');
+        }
+      });
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      expect(sent).toBe(true);
+      expect(code).toBe(2);
+      const file = JSON.parse(await readFile(recording, 'utf8'));
+      expect(file.completeness.cancelled).toBe(true);
+      expect(file.completeness.status).toBe('cancelled');
+      expect(file.completeness.covered.end).toBeLessThan(file.completeness.planned.end);
+      expect(file.metrics.length).toBeGreaterThan(0);
+      const replay = await vigil(['replay', '-c', spec, '--recording', recording, '--json']);
+      expect(replay.code).toBe(2);
+      const report = JSON.parse(replay.stdout);
+      expect(report.verdict).not.toBe('pass');
+      expect(report.outcome).not.toBe('passed');
+      expect(report.errors.map((e: { message: string }) => e.message).join('\n')).toMatch(
+        /the recording holds data up to .* only \(the recorded run was cancelled/,
+      );
+    } finally {
+      server.close();
+    }
+  });
+});
