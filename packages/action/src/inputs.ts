@@ -2,14 +2,15 @@
  * The Action's inputs (action.yml), read and validated in one place. Every error names the input and says
  * how to fix it; nothing here logs, so credentials can be masked before any output happens.
  */
+import { InputError } from '@vigil/core';
 import { parse as parseYaml } from 'yaml';
 
 /** Reads one input as the runner passes it (`INPUT_<NAME>`); '' when unset. `core.getInput` in production. */
 export type InputReader = (name: string) => string;
 
-/** A bad input; `input` is its name in action.yml. */
-export class InputError extends Error {
-  override name = 'InputError';
+/** A bad input (a user error, core's InputError); `input` is its name in action.yml. */
+export class ActionInputError extends InputError {
+  override name = 'ActionInputError';
   readonly input: string;
   constructor(input: string, message: string) {
     super(`input "${input}" ${message}`);
@@ -105,7 +106,7 @@ export function secretInputValues(get: InputReader): string[] {
   return secretInputNames.map((n) => get(n).trim()).filter((v) => v.length > 0);
 }
 
-/** Reads and validates every input. Throws `InputError` naming the first bad input. */
+/** Reads and validates every input. Throws `ActionInputError` naming the first bad input. */
 export function readInputs(get: InputReader): ActionInputs {
   const text = (name: string): string | undefined => {
     const v = get(name).trim();
@@ -162,21 +163,21 @@ export function readInputs(get: InputReader): ActionInputs {
   const wantsRollback = onFailure === 'rollback' || onInconclusive === 'rollback';
   if (wantsRollback && !workflow) {
     const which = onFailure === 'rollback' ? 'on-failure' : 'on-inconclusive';
-    throw new InputError(
+    throw new ActionInputError(
       'rollback-workflow',
       `is required when ${which} is "rollback": give the file name of the workflow to dispatch, e.g. rollback.yml`,
     );
   }
   if (!wantsRollback && (workflow || text('rollback-ref') || text('rollback-inputs'))) {
     const set = workflow ? 'rollback-workflow' : text('rollback-ref') ? 'rollback-ref' : 'rollback-inputs';
-    throw new InputError(
+    throw new ActionInputError(
       set,
       'is set but nothing dispatches a rollback: set on-failure (or on-inconclusive) to "rollback", or remove it',
     );
   }
   const deploymentId = positiveInt(text('deployment-id'), 'deployment-id');
   if ((wantsRollback || deploymentId !== undefined) && !githubToken) {
-    throw new InputError(
+    throw new ActionInputError(
       'github-token',
       `is required to ${wantsRollback ? 'dispatch the rollback' : 'set the deployment status'}: pass \${{ github.token }} (the default)`,
     );
@@ -185,17 +186,23 @@ export function readInputs(get: InputReader): ActionInputs {
   const backstageUrl = text('backstage-url');
   const backstageToken = text('backstage-token');
   if (Boolean(backstageUrl) !== Boolean(backstageToken)) {
-    throw new InputError(
+    throw new ActionInputError(
       backstageUrl ? 'backstage-token' : 'backstage-url',
       'is required with the other: set both backstage-url and backstage-token, or neither',
     );
   }
   if (backstageUrl && !/^https?:\/\/[^/\s]+/.test(backstageUrl)) {
-    throw new InputError('backstage-url', `must be an http(s) URL such as https://backstage.example.com`);
+    throw new ActionInputError(
+      'backstage-url',
+      `must be an http(s) URL such as https://backstage.example.com`,
+    );
   }
   const entityRef = text('backstage-entity-ref');
   if (entityRef && !/^([^:/]+):(?:([^:/]+)\/)?([^:/]+)$/.test(entityRef)) {
-    throw new InputError('backstage-entity-ref', `must be an entity ref such as component:default/checkout`);
+    throw new ActionInputError(
+      'backstage-entity-ref',
+      `must be an entity ref such as component:default/checkout`,
+    );
   }
 
   return {
@@ -254,7 +261,7 @@ function checkSpecSource(spec: string | undefined, inline: InlineSettings): void
     };
     const clash = wholeSpecInputs.find((n) => given[n]);
     if (clash) {
-      throw new InputError(
+      throw new ActionInputError(
         clash,
         `cannot be combined with "spec": define it in the spec file, or drop "spec" and describe the verification with inputs`,
       );
@@ -262,16 +269,16 @@ function checkSpecSource(spec: string | undefined, inline: InlineSettings): void
     return;
   }
   if (!inline.service) {
-    throw new InputError('service', 'is required without "spec": name the service to verify');
+    throw new ActionInputError('service', 'is required without "spec": name the service to verify');
   }
   if (!inline.provider) {
-    throw new InputError(
+    throw new ActionInputError(
       'provider',
       'is required without "spec": one of prometheus, datadog, dynatrace (or give a spec file in "spec")',
     );
   }
   if (!inline.metrics && !inline.presets && !inline.logsQuery) {
-    throw new InputError(
+    throw new ActionInputError(
       'metrics',
       'is required without "spec" (or "preset" or "logs-query"): list the metrics to verify',
     );
@@ -279,15 +286,15 @@ function checkSpecSource(spec: string | undefined, inline: InlineSettings): void
   switch (inline.provider) {
     case 'prometheus':
       if (!inline.prometheus.url)
-        throw new InputError('prometheus-url', 'is required with provider prometheus');
+        throw new ActionInputError('prometheus-url', 'is required with provider prometheus');
       if (Boolean(inline.prometheus.username) !== Boolean(inline.prometheus.password)) {
-        throw new InputError(
+        throw new ActionInputError(
           inline.prometheus.username ? 'prometheus-password' : 'prometheus-username',
           'is required with the other for basic auth',
         );
       }
       if (inline.prometheus.token && inline.prometheus.username) {
-        throw new InputError(
+        throw new ActionInputError(
           'prometheus-token',
           'cannot be combined with prometheus-username: choose bearer or basic auth',
         );
@@ -295,14 +302,15 @@ function checkSpecSource(spec: string | undefined, inline: InlineSettings): void
       break;
     case 'datadog':
       if (!inline.datadog.apiKey)
-        throw new InputError('datadog-api-key', 'is required with provider datadog (pass a secret)');
+        throw new ActionInputError('datadog-api-key', 'is required with provider datadog (pass a secret)');
       if (!inline.datadog.appKey)
-        throw new InputError('datadog-app-key', 'is required with provider datadog (pass a secret)');
+        throw new ActionInputError('datadog-app-key', 'is required with provider datadog (pass a secret)');
       break;
     case 'dynatrace':
-      if (!inline.dynatrace.url) throw new InputError('dynatrace-url', 'is required with provider dynatrace');
+      if (!inline.dynatrace.url)
+        throw new ActionInputError('dynatrace-url', 'is required with provider dynatrace');
       if (!inline.dynatrace.token)
-        throw new InputError('dynatrace-token', 'is required with provider dynatrace (pass a secret)');
+        throw new ActionInputError('dynatrace-token', 'is required with provider dynatrace (pass a secret)');
       break;
   }
 }
@@ -320,7 +328,7 @@ function parsePresets(text: string | undefined): { preset: string; naming?: stri
     .map((word) => {
       const [preset, naming, extra] = word.split(':');
       if (!preset || extra !== undefined || naming === '')
-        throw new InputError(
+        throw new ActionInputError(
           'preset',
           `"${word}" is not a preset; write e.g. "http-red" or "http-red:prometheus"`,
         );
@@ -338,13 +346,13 @@ function parseMetrics(text: string | undefined): Record<string, unknown>[] | und
   try {
     value = parseYaml(text);
   } catch (e) {
-    throw new InputError('metrics', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new ActionInputError('metrics', `is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
   const shape =
     'must be a YAML list of metrics (- name: ..., query: ...) or a mapping from metric name to query';
   if (Array.isArray(value)) {
     return value.map((m, i) => {
-      if (!isObject(m)) throw new InputError('metrics', `item ${i + 1} is not a mapping: ${shape}`);
+      if (!isObject(m)) throw new ActionInputError('metrics', `item ${i + 1} is not a mapping: ${shape}`);
       return m;
     });
   }
@@ -352,10 +360,10 @@ function parseMetrics(text: string | undefined): Record<string, unknown>[] | und
     return Object.entries(value).map(([name, v]) => {
       if (typeof v === 'string') return { name, query: v };
       if (isObject(v)) return { name, ...v };
-      throw new InputError('metrics', `"${name}" must map to a query string or to a mapping: ${shape}`);
+      throw new ActionInputError('metrics', `"${name}" must map to a query string or to a mapping: ${shape}`);
     });
   }
-  throw new InputError('metrics', shape);
+  throw new ActionInputError('metrics', shape);
 }
 
 function parseRollbackInputs(text: string | undefined): Record<string, string | null> {
@@ -364,17 +372,20 @@ function parseRollbackInputs(text: string | undefined): Record<string, string | 
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new InputError('rollback-inputs', `is not valid JSON: ${(e as Error).message}`);
+    throw new ActionInputError('rollback-inputs', `is not valid JSON: ${(e as Error).message}`);
   }
   if (!isObject(value)) {
-    throw new InputError('rollback-inputs', 'must be a JSON object such as {"environment": "production"}');
+    throw new ActionInputError(
+      'rollback-inputs',
+      'must be a JSON object such as {"environment": "production"}',
+    );
   }
   const out: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === null) out[k] = null;
     else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
     else
-      throw new InputError(
+      throw new ActionInputError(
         'rollback-inputs',
         `"${k}" must be a string, number, boolean or null (workflow inputs are strings)`,
       );
@@ -385,13 +396,13 @@ function parseRollbackInputs(text: string | undefined): Record<string, string | 
 function oneOf<T extends string>(v: string | undefined, input: string, allowed: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
   if ((allowed as readonly string[]).includes(v)) return v as T;
-  throw new InputError(input, `must be one of ${allowed.join(', ')} (got "${v}")`);
+  throw new ActionInputError(input, `must be one of ${allowed.join(', ')} (got "${v}")`);
 }
 
 function positiveInt(v: string | undefined, input: string): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) <= 0 || !Number.isSafeInteger(Number(v))) {
-    throw new InputError(input, `must be a positive integer (got "${v}")`);
+    throw new ActionInputError(input, `must be a positive integer (got "${v}")`);
   }
   return Number(v);
 }
@@ -401,7 +412,7 @@ function bool(v: string | undefined, input: string): boolean | undefined {
   if (v === undefined) return undefined;
   if (['true', 'True', 'TRUE'].includes(v)) return true;
   if (['false', 'False', 'FALSE'].includes(v)) return false;
-  throw new InputError(input, `must be true or false (got "${v}")`);
+  throw new ActionInputError(input, `must be true or false (got "${v}")`);
 }
 
 function deployedAt(v: string | undefined): string | number | undefined {

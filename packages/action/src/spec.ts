@@ -3,8 +3,8 @@
  * Spec problems are reported with the input that caused them, so a workflow author knows what to change.
  */
 import { dirname, resolve } from 'node:path';
-import { keepEnvSecrets, type Spec, SpecError, validateSpec } from '@vigil/core';
-import { loadSpecFile } from '@vigil/runtime';
+import { InputError, keepEnvSecrets, type Spec, SpecError, UserError, validateSpec } from '@vigil/core';
+import { loadSpecFile, PathError } from '@vigil/runtime';
 import type { InlineSettings } from './inputs.ts';
 
 export interface ResolvedSpec {
@@ -15,7 +15,7 @@ export interface ResolvedSpec {
 
 /**
  * Loads `specPath` (relative to `workspace`) and applies the inline overrides, or builds the spec from the
- * inline settings alone. Throws an Error listing every problem, each named by its input (or spec field).
+ * inline settings alone. Throws a UserError listing every problem, each named by its input (or spec field).
  */
 export async function resolveSpec(
   specPath: string | undefined,
@@ -28,7 +28,7 @@ export async function resolveSpec(
     try {
       base = await loadSpecFile(path, options.env);
     } catch (e) {
-      if (e instanceof Error && e.name === 'InputError') throw new Error(`input "spec": ${e.message}`);
+      if (e instanceof PathError) throw new InputError(`input "spec": ${e.message}`);
       throw e;
     }
     const merged = applyOverrides(base as unknown as Record<string, unknown>, inline);
@@ -187,6 +187,6 @@ function validate(
       const input = inputForPath(p.path, inline, fromFile);
       return input ? `  - input "${input}" (${field}): ${p.message}` : `  - ${field}: ${p.message}`;
     });
-    throw new Error(`${source} do not make a valid Vigil spec:\n${lines.join('\n')}`);
+    throw new UserError(`${source} do not make a valid Vigil spec:\n${lines.join('\n')}`);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, readInputs, secretInputValues, specEnv } from '../src/inputs.ts';
+import { ActionInputError, readInputs, secretInputValues, specEnv } from '../src/inputs.ts';
 
 /** Inputs as the runner passes them: unset ones read as ''. */
 const reader =
@@ -14,14 +14,14 @@ const prometheusInline = {
   metrics: 'p99: histogram_quantile(0.99, rate(x[1m]))',
 };
 
-function inputError(values: Record<string, string>): InputError {
+function inputError(values: Record<string, string>): ActionInputError {
   try {
     readInputs(reader(values));
   } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
+    expect(e).toBeInstanceOf(ActionInputError);
+    return e as ActionInputError;
   }
-  throw new Error('expected an InputError');
+  throw new Error('expected an ActionInputError');
 }
 
 describe('readInputs', () => {

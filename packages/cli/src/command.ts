@@ -1,4 +1,4 @@
-import type { Secrets } from '@vigil/core';
+import { type Secrets, UserError } from '@vigil/core';
 
 /**
  * The contract of a `vigil` subcommand. Commands are thin: they parse arguments, call the core, print.
@@ -29,7 +29,10 @@ export interface Command {
   run(argv: string[], io: CommandIO): Promise<number>;
 }
 
-/** A mistake in how the command was called or in its input files: exit code 3, message without a stack. */
-export class UsageError extends Error {
+/**
+ * A mistake in how the command was called: exit code 3, message without a stack. A user error like every
+ * other (core's UserError: spec, input files, paths, windows), which `main` reports the same way.
+ */
+export class UsageError extends UserError {
   override name = 'UsageError';
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { Secrets } from '@vigil/core';
-import { type Command, type CommandIO, UsageError } from './command.ts';
+import { isUserError, Secrets } from '@vigil/core';
+import type { Command, CommandIO } from './command.ts';
 import { commands } from './commands/index.ts';
 
 import { VERSION } from './version.ts';
@@ -41,7 +41,7 @@ export async function main(argv: string[], given: CommandIO): Promise<number> {
     return await found.command.run(rest, io);
   } catch (e) {
     const err = e as Error;
-    if (err instanceof UsageError || ['SpecError', 'InputError', 'UsageError'].includes(err.name)) {
+    if (isUserError(err)) {
       io.stderr.write(`vigil: ${err.message}\n`);
       return 3;
     }

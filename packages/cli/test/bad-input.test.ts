@@ -168,6 +168,31 @@ describe('bad input is exit 3 in one line', () => {
     );
   });
 
+  it('a spec whose logs.feedback file is malformed or missing, before any provider is asked', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-bad-'));
+    const example = await readFile(join(root, 'examples/checkout/vigil.yaml'), 'utf8');
+    await writeFile(
+      join(dir, 'v.yaml'),
+      example.replace('file: recording.json', `file: ${join(root, 'examples/checkout/recording.json')}`),
+    );
+    await writeFile(
+      join(dir, 'log-feedback.yaml'),
+      'rules:\n  - cluster: L1\n    action: nope\n    reason: r\n',
+    );
+    expectOneLine(
+      await vigil(['verify', '-c', join(dir, 'v.yaml'), '--quiet']),
+      /log-feedback\.yaml.*rules\[0\]\.action/,
+    );
+    await writeFile(
+      join(dir, 'v.yaml'),
+      (await readFile(join(dir, 'v.yaml'), 'utf8')).replace('log-feedback', 'gone'),
+    );
+    expectOneLine(
+      await vigil(['verify', '-c', join(dir, 'v.yaml'), '--quiet']),
+      /logs\.feedback .*gone\.yaml: no such file/,
+    );
+  });
+
   it('a 3000-deep mapping, in block and in flow style', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-bad-'));
     const block = Array.from({ length: 3000 }, (_, i) => `${'  '.repeat(i + 1)}a:`).join('\n');

@@ -48,6 +48,7 @@ export {
   kayentaScore,
   kayentaToJudgeResult,
 } from './judges/kayenta.ts';
+export { InputError, isUserError, UserError } from './errors.ts';
 export { seededRandom } from './random.ts';
 export {
   attachEnvSecrets,

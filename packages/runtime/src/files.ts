@@ -1,12 +1,13 @@
-import { mkdir, open, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, parse, resolve } from 'node:path';
+import { InputError } from '@vigil/core';
 
 /**
  * A path a person gave that cannot be used (an output that cannot be written, an input that cannot be read).
- * Named `InputError` so that every entry point reports it as a usage error (exit 3) in one line, no stack.
+ * A user error (core's InputError): every entry point reports it in one line, no stack (the CLI exits 3).
  */
-export class PathError extends Error {
-  override name = 'InputError';
+export class PathError extends InputError {
+  override name = 'PathError';
 }
 
 /**
@@ -121,6 +122,15 @@ async function canonical(path: string): Promise<string> {
     } catch {
       return abs;
     }
+  }
+}
+
+/** The text of a file a person named; one that cannot be read is a PathError `<what> <path>: <reason>`. */
+export async function readInputFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new PathError(`${what} ${path}: ${reason(e)}`);
   }
 }
 

@@ -4,13 +4,13 @@
  * from poll to poll because every poll's data already exists: the judgment is the one a live run would have
  * made, without the wait.
  */
-import { type Clock, formatDuration, parseDuration, type Plan, type Spec } from '@vigil/core';
+import { type Clock, formatDuration, InputError, parseDuration, type Plan, type Spec } from '@vigil/core';
 import type { Provider } from '@vigil/providers';
 import { wallClock } from './clock.ts';
 
 /** A usage error (exit 3, one line) about the window of a retrospective run. */
-export class WindowError extends Error {
-  override name = 'InputError';
+export class WindowError extends InputError {
+  override name = 'WindowError';
 }
 
 /**

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   buildReport,
@@ -20,7 +19,7 @@ import {
 import type { Provider, ProviderDeps } from '@vigil/providers';
 import { type BaselineStore, FileBaselineStore } from './baselineStore.ts';
 import { wallClock } from './clock.ts';
-import { checkOutputFile, checkWritableDir, writeFileAtomic } from './files.ts';
+import { checkOutputFile, checkWritableDir, readInputFile, writeFileAtomic } from './files.ts';
 import { checkRecordings, recordedRange } from './replayRange.ts';
 import { catchUpClock, checkRetention } from './retrospective.ts';
 import { type ReportFiles, writeReports } from './reports.ts';
@@ -67,16 +66,7 @@ export async function loadSpecFile(
   env: Record<string, string | undefined>,
   replay?: string,
 ): Promise<Spec> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const err = new Error(
-      `cannot read the spec ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    );
-    err.name = 'InputError';
-    throw err;
-  }
+  const text = await readInputFile(path, 'cannot read the spec');
   return loadSpec(text, { source: path, env, ...(replay !== undefined ? { replay } : {}) });
 }
 
@@ -224,8 +214,9 @@ async function mark(
   }
 }
 
+/** The spec's `logs.feedback` file: one missing, unreadable or malformed is a user error naming it (exit 3). */
 async function loadFeedback(path: string): Promise<FeedbackRule[]> {
-  return parseFeedback(await readFile(path, 'utf8'), path);
+  return parseFeedback(await readInputFile(path, 'logs.feedback'), path);
 }
 
 /**

@@ -8,7 +8,7 @@ import { ConfigReader, readDurationFromConfig } from '@backstage/config';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, type JsonObject } from '@backstage/types';
-import { parseUnit, SENSITIVITIES, unknownUnitMessage } from '@vigil/core';
+import { parseUnit, SENSITIVITIES, UserError, unknownUnitMessage } from '@vigil/core';
 import type { ProviderConfig } from '@vigil/providers';
 import type { MetricDirection, MetricKind, Sensitivity } from '@vigil/backstage-plugin-service-guard-common';
 
@@ -71,8 +71,8 @@ export interface ServiceGuardSettings {
   retention: RetentionSettings;
 }
 
-/** A mistake in the `serviceGuard` config; the message names the key. */
-export class ServiceGuardConfigError extends Error {
+/** A mistake in the `serviceGuard` config (a user error, core's UserError); the message names the key. */
+export class ServiceGuardConfigError extends UserError {
   override name = 'ServiceGuardConfigError';
 }
 

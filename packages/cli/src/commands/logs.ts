@@ -123,12 +123,12 @@ Example:
     if (typeof values.feedback === 'string' && values.feedback !== '') {
       const feedbackPath = resolve(io.cwd, values.feedback);
       const text = await readInput(feedbackPath, '--feedback');
-      feedback = asUsage(() => parseFeedback(text, values.feedback as string));
+      feedback = parseFeedback(text, values.feedback as string);
     }
     const baselineText = await readInput(baselinePath, '--baseline');
     const canaryText = await readInput(canaryPath, '--canary');
-    const baseline = asUsage(() => parseLogText(baselineText, values.baseline as string));
-    const canary = asUsage(() => parseLogText(canaryText, values.canary as string));
+    const baseline = parseLogText(baselineText, values.baseline as string);
+    const canary = parseLogText(canaryText, values.canary as string);
     const comparison = compareLogs(baseline, canary, {
       feedback,
       sensitivity,
@@ -197,15 +197,5 @@ function messageOf(line: string): string {
     return typeof m === 'string' ? m : line;
   } catch {
     return line;
-  }
-}
-
-function asUsage<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    const err = e as Error;
-    if (err.name === 'FeedbackError' || err.name === 'LogInputError') throw new UsageError(err.message);
-    throw e;
   }
 }

@@ -1,4 +1,4 @@
 export { csvField, csvLine, parseCsv } from './csv.ts';
-export { InputError, seriesFromCsv } from './seriesCsv.ts';
+export { seriesFromCsv } from './seriesCsv.ts';
 export { parseTimestamp } from './time.ts';
 export { NUMBER_SPELLINGS, parseNumberText } from './number.ts';

@@ -1,17 +1,14 @@
+import { InputError } from '../errors.ts';
 import type { Group, MetricSeries } from '../model/metric.ts';
 import { parseCsv } from './csv.ts';
 import { NUMBER_SPELLINGS, parseNumberText } from './number.ts';
 import { parseTimestamp } from './time.ts';
 
-/** A CSV file that cannot be read as series; the message names the line and says what is expected. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
-
 /**
  * Reads `timestamp,instance,value` CSV (header required; several instances per file; timestamps ISO-8601
  * or epoch seconds) into one series per instance, sorted by time. Empty values and "NaN" become NaN gaps;
- * infinities (`+Inf`, `Infinity`, ...) are values (see `parseNumberText`).
+ * infinities (`+Inf`, `Infinity`, ...) are values (see `parseNumberText`). A file that cannot be read as series
+ * throws an InputError naming the line and saying what is expected.
  */
 export function seriesFromCsv(
   text: string,

@@ -12,6 +12,7 @@
  * ```
  */
 import { parse } from 'yaml';
+import { InputError } from '../errors.ts';
 
 /**
  * What a rule does to the clusters it matches:
@@ -46,7 +47,7 @@ export interface FeedbackRule {
 }
 
 /** A mistake in a feedback file; the message names the file and the field path. */
-export class FeedbackError extends Error {
+export class FeedbackError extends InputError {
   override name = 'FeedbackError';
 }
 

@@ -1,8 +1,9 @@
+import { InputError } from '../errors.ts';
 import type { LogEvent } from '../model/log.ts';
 import { detectLevel, normaliseLevel } from './level.ts';
 
 /** A line of a log file that could not be read; the message names the line and the field. */
-export class LogInputError extends Error {
+export class LogInputError extends InputError {
   override name = 'LogInputError';
 }
 

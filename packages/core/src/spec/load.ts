@@ -1,5 +1,6 @@
 import { isMap, isPair, isSeq, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { UserError } from '../errors.ts';
 import { attachEnvSecrets } from '../secrets.ts';
 import { parseUnit, unknownUnitMessage } from '../units/unit.ts';
 import { type LimitValue, resolveLimit } from '../units/limit.ts';
@@ -14,7 +15,7 @@ export interface SpecProblem {
 }
 
 /** A spec that cannot be used; `problems` lists every bad field, not just the first. */
-export class SpecError extends Error {
+export class SpecError extends UserError {
   override name = 'SpecError';
   readonly problems: SpecProblem[];
   constructor(source: string, problems: SpecProblem[]) {
