@@ -4,6 +4,7 @@ import { serviceGuardPermissions } from '@vigil/backstage-plugin-service-guard-c
 import { Secrets, secretsOfProvider } from '@vigil/core';
 import { type RunObserver, ServiceGuardRunner } from './runner.ts';
 import { createRouter } from './router.ts';
+import { RunNow } from './runNow.ts';
 import { WorkerSchedule } from './schedule.ts';
 import { migrateServiceGuard, ServiceGuardStore } from './store.ts';
 
@@ -75,10 +76,13 @@ export function createServiceGuardPlugin(options: ServiceGuardPluginOptions = {}
               );
             },
           });
+          const runNow = new RunNow({ store, runner, logger });
+          deps.lifecycle.addShutdownHook(() => runNow.settled());
           httpRouter.use(
             await createRouter({
               store,
               runner,
+              runNow,
               workers,
               httpAuth,
               auth,

@@ -8,7 +8,10 @@
  * - verifications are posted by service principals only (the GitHub Action's external-access token), for
  *   entities in the catalog that opted in; a user token is refused (403) whatever the permission policy;
  * - feedback and run-now also need their Service Guard permission; feedback only on a log cluster that an
- *   analysis of the entity found.
+ *   analysis of the entity found. `service-guard.run.trigger` is a catalog-entity resource permission: a
+ *   policy may allow it for some entities (e.g. their owners); running every entity at once needs it outright;
+ * - `GET /entities` lists only the opted-in entities the caller may read (the catalog is asked with the
+ *   caller's credentials), so an entity hidden from them never appears, not even in the counts.
  * Requests: JSON bodies up to `BODY_LIMIT` (larger: 413); a body or path the server cannot decode is 400;
  * bad input answers 400 naming the field. Errors are @backstage/errors classes, answered by Backstage's
  * error middleware (`MiddlewareFactory`), so nothing a client sends produces a 500.
@@ -23,17 +26,24 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import type { Entity } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError, serializeError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError, NotFoundError, serializeError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult, type BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  type BasicPermission,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_SERVICE_GUARD,
+  type EntityRunResponse,
   type ServiceGuardErrorBody,
   serviceGuardFeedbackCreatePermission,
   serviceGuardRunTriggerPermission,
 } from '@vigil/backstage-plugin-service-guard-common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { listEntitiesHealth, listQuery } from './entitiesHealth.ts';
+import type { RunNow } from './runNow.ts';
 import type { ServiceGuardRunner } from './runner.ts';
 import type { WorkerSchedule } from './schedule.ts';
 import type { Page, PageCursor, ServiceGuardStore } from './store.ts';
@@ -41,6 +51,7 @@ import type { Page, PageCursor, ServiceGuardStore } from './store.ts';
 export interface RouterOptions {
   store: ServiceGuardStore;
   runner: ServiceGuardRunner;
+  runNow: RunNow;
   httpAuth: HttpAuthService;
   auth: AuthService;
   permissions: PermissionsService;
@@ -163,7 +174,7 @@ const clusterParam = z.object({
 const cursorOf = (c: PageCursor | undefined) =>
   c ? { nextCursor: Buffer.from(`${c.t}.${c.id}`, 'latin1').toString('base64url') } : {};
 
-function parse<T extends z.ZodType>(
+export function parse<T extends z.ZodType>(
   schema: T,
   value: unknown,
   where: 'body' | 'params' | 'query',
@@ -218,7 +229,7 @@ function handle(fn: (req: Request, res: Response) => Promise<void>) {
 const ENTITY_FIELDS = ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'];
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { store, runner, workers, httpAuth, auth, permissions, catalog, logger } = options;
+  const { store, runner, runNow, workers, httpAuth, auth, permissions, catalog, logger } = options;
   const clock = options.clock ?? Date.now;
   const router = express.Router();
   router.use(express.json({ limit: BODY_LIMIT }));
@@ -229,6 +240,17 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (decision?.result !== AuthorizeResult.ALLOW)
       throw new NotAllowedError(`not allowed: ${permission.name}`);
     return creds;
+  };
+
+  /** Whether `credentials` may trigger runs of the entity (a policy may decide per entity). */
+  const authorizeFor = async (
+    credentials: BackstageCredentials,
+    permission: ResourcePermission,
+    resourceRef: string,
+  ) => {
+    const [decision] = await permissions.authorize([{ permission, resourceRef }], { credentials });
+    if (decision?.result !== AuthorizeResult.ALLOW)
+      throw new NotAllowedError(`not allowed: ${permission.name} on ${resourceRef}`);
   };
 
   /** The entity as `credentials` may see it in the catalog (case-insensitive, like the catalog itself). */
@@ -353,13 +375,55 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }),
   );
 
+  router.get(
+    '/entities',
+    handle(async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const q = parse(listQuery, req.query, 'query');
+      res.json(await listEntitiesHealth({ catalog, store, credentials, query: q }));
+    }),
+  );
+
+  /** The entity of the path, readable by the caller and opted in (409 otherwise: nothing to run). */
+  const runnableEntity = async (req: Request) => {
+    const found = await readableEntity(req, req.params);
+    if (!optedIn(found.entity)) {
+      throw new ConflictError(
+        `${found.ref} has not opted in to Service Guard: add the annotation ${ANNOTATION_SERVICE_GUARD}`,
+      );
+    }
+    return found;
+  };
+
+  router.post(
+    '/entities/:kind/:namespace/:name/run',
+    handle(async (req, res) => {
+      const { credentials, ...parts } = await runnableEntity(req);
+      await authorizeFor(credentials, serviceGuardRunTriggerPermission, parts.ref);
+      await runNow.request(parts, actorOf(credentials));
+      const body: EntityRunResponse = { entityRef: parts.ref, run: await runNow.status(parts.ref) };
+      res.status(202).json(body);
+    }),
+  );
+
+  router.get(
+    '/entities/:kind/:namespace/:name/run',
+    handle(async (req, res) => {
+      const { ref } = await readableEntity(req, req.params);
+      const body: EntityRunResponse = { entityRef: ref, run: await runNow.status(ref) };
+      res.json(body);
+    }),
+  );
+
   router.post(
     '/run',
     handle(async (req, res) => {
-      await authorize(req, serviceGuardRunTriggerPermission);
+      const creds = await httpAuth.credentials(req, { allow: ['user', 'service'] });
       const body = parse(runBody, req.body, 'body');
       if (body.entityRef) {
-        const r = await runner.runEntity(normaliseRef(body.entityRef));
+        const parts = normaliseRef(body.entityRef);
+        await authorizeFor(creds, serviceGuardRunTriggerPermission, parts.ref);
+        const r = await runner.runEntity(parts);
         if (r.status === 'not-found') {
           throw new NotFoundError(
             `${body.entityRef} is not in the catalog or has no ${ANNOTATION_SERVICE_GUARD} annotation`,
@@ -367,6 +431,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         }
         res.json(r);
         return;
+      }
+      // Every entity at once: only for callers allowed outright, not under per-entity conditions.
+      const [decision] = await permissions.authorizeConditional(
+        [{ permission: serviceGuardRunTriggerPermission }],
+        { credentials: creds },
+      );
+      if (decision?.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `not allowed: ${serviceGuardRunTriggerPermission.name} for every entity; a policy that allows it for some entities only lets you run them one at a time`,
+        );
       }
       const tasks = await workers.triggerAll();
       res.status(202).json({ status: 'triggered', tasks });

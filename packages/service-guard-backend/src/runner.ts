@@ -18,6 +18,19 @@ import { readServiceGuardConfig, type ServiceGuardSettings } from './config.ts';
 import { entityTarget } from './entityTargets.ts';
 import { lastCompletePeriod } from './shards.ts';
 import type { ServiceGuardStore } from './store.ts';
+/**
+ * An analysis that failed. The message stays generic (an HTTP error body may show it); `detail` has the
+ * provider's or the pipeline's words, for callers that scrub secrets before showing them.
+ */
+export class AnalysisFailedError extends Error {
+  override name = 'AnalysisFailedError';
+  readonly detail: string | undefined;
+  constructor(entityRef: string, detail: string | undefined) {
+    super(`the analysis of ${entityRef} failed; see the backend log`);
+    this.detail = detail;
+  }
+}
+
 /** What happened to one entity in a run. */
 export type EntityOutcome = 'written' | 'duplicate' | 'skipped' | 'failed';
 
@@ -201,7 +214,7 @@ export class ServiceGuardRunner {
     settings: ServiceGuardSettings,
     period: Period,
     signal?: AbortSignal,
-  ): Promise<{ entityRef: string; outcome: EntityOutcome }> {
+  ): Promise<{ entityRef: string; outcome: EntityOutcome; error?: string }> {
     const { store } = this.#o;
     const target = entityTarget(entity, settings.profiles, (n) => settings.providers.get(n)?.type);
     const entityRef = target.entityRef;
@@ -233,7 +246,7 @@ export class ServiceGuardRunner {
       return { entityRef, outcome: await store.writeAnalysis(record, now) };
     } catch (e) {
       this.#o.logger.error(`service-guard: analysis of ${entityRef} failed: ${(e as Error).message}`);
-      return { entityRef, outcome: 'failed' };
+      return { entityRef, outcome: 'failed', error: (e as Error).message };
     }
   }
 
@@ -321,10 +334,10 @@ export class ServiceGuardRunner {
       'metadata.name': entityRef.name,
     });
     if (!entity) return { status: 'not-found' };
-    const { entityRef: ref, outcome } = await this.#analyse(entity, settings, period);
+    const { entityRef: ref, outcome, error } = await this.#analyse(entity, settings, period);
     if (outcome !== 'failed') await this.#o.store.markAnalysed(ref, period.start);
     this.#o.observer?.entity?.(ref, period, outcome);
-    if (outcome === 'failed') throw new Error(`the analysis of ${ref} failed; see the backend log`);
+    if (outcome === 'failed') throw new AnalysisFailedError(ref, error);
     const snapshot = await this.#o.store.snapshot(ref, period.start);
     if (!snapshot) throw new Error(`the analysis of ${ref} was not stored`);
     return { status: outcome === 'written' ? 'analysed' : 'already-analysed', snapshot };

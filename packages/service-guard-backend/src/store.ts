@@ -47,6 +47,20 @@ export interface StoredDetector {
   state: DetectorState;
 }
 
+/** A run-now of one entity as stored (times epoch ms). */
+export interface StoredRun {
+  entityRef: string;
+  runId: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  requestedBy: string;
+  requestedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  periodStart: number | null;
+  outcome: 'analysed' | 'already-analysed' | null;
+  error: string | null;
+}
+
 /** Everything one analysis writes. */
 export interface AnalysisRecord {
   snapshot: HealthSnapshot;
@@ -287,6 +301,14 @@ export class ServiceGuardStore {
       .where({ entity_ref: entityRef, period_start: periodStart })
       .first()) as SnapshotRow | undefined;
     return row ? this.#children(row) : null;
+  }
+
+  /** The snapshot of one period without its details. */
+  async periodEntry(entityRef: string, periodStart: number): Promise<HealthHistoryEntry | null> {
+    const row = (await this.#db('sg_snapshots')
+      .where({ entity_ref: entityRef, period_start: periodStart })
+      .first()) as SnapshotRow | undefined;
+    return row ? this.#entry(row) : null;
   }
 
   /** The latest snapshot with details, and the newest `limit` history entries (since `since`, epoch ms). */
@@ -538,6 +560,118 @@ export class ServiceGuardStore {
       pending: Number(row?.n ?? 0),
       oldest: oldest === null || oldest === undefined ? null : Number(oldest),
     };
+  }
+
+  /**
+   * The latest snapshot (without details) of each of `entityRefs` that has one, read 500 refs per query
+   * through the (entity_ref, period_start) unique index.
+   */
+  async latest(entityRefs: readonly string[]): Promise<Map<string, HealthHistoryEntry>> {
+    const out = new Map<string, HealthHistoryEntry>();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const refs = entityRefs.slice(i, i + 500);
+      const newest = this.#db('sg_snapshots')
+        .whereIn('entity_ref', refs)
+        .groupBy('entity_ref')
+        .select('entity_ref')
+        .max({ p: 'period_start' })
+        .as('m');
+      const rows = (await this.#db('sg_snapshots as s')
+        .join(newest, (j) => j.on('s.entity_ref', '=', 'm.entity_ref').andOn('s.period_start', '=', 'm.p'))
+        .select('s.*')) as SnapshotRow[];
+      for (const r of rows) out.set(r.entity_ref, this.#entry(r));
+    }
+    return out;
+  }
+
+  /**
+   * Starts a run-now of the entity unless one is queued or running under a live lease: then that one is
+   * returned (the request joins it). Atomic across replicas: the upsert only replaces a finished or lost run.
+   */
+  async startRun(
+    entityRef: string,
+    runId: string,
+    requestedBy: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<{ run: StoredRun; started: boolean }> {
+    const row = {
+      entity_ref: entityRef,
+      run_id: runId,
+      status: 'queued',
+      requested_by: requestedBy,
+      requested_at: now,
+      started_at: null,
+      finished_at: null,
+      lease_until: now + leaseMs,
+      period_start: null,
+      outcome: null,
+      error: null,
+    };
+    await this.#db('sg_runs')
+      .insert(row)
+      .onConflict('entity_ref')
+      .merge()
+      .where((w) =>
+        w
+          .whereIn('sg_runs.status', ['done', 'failed'])
+          .orWhereNull('sg_runs.lease_until')
+          .orWhere('sg_runs.lease_until', '<', now),
+      );
+    const run = (await this.run(entityRef, now))!;
+    return { run, started: run.runId === runId };
+  }
+
+  /** Updates a run this replica owns (`runId`): its status, lease and, once finished, its result. */
+  async updateRun(
+    entityRef: string,
+    runId: string,
+    update: Partial<{
+      status: StoredRun['status'];
+      startedAt: number;
+      finishedAt: number;
+      leaseUntil: number | null;
+      periodStart: number;
+      outcome: string;
+      error: string;
+    }>,
+  ): Promise<void> {
+    const row: Record<string, unknown> = {};
+    if (update.status !== undefined) row.status = update.status;
+    if (update.startedAt !== undefined) row.started_at = update.startedAt;
+    if (update.finishedAt !== undefined) row.finished_at = update.finishedAt;
+    if (update.leaseUntil !== undefined) row.lease_until = update.leaseUntil;
+    if (update.periodStart !== undefined) row.period_start = update.periodStart;
+    if (update.outcome !== undefined) row.outcome = update.outcome;
+    if (update.error !== undefined) row.error = this.#secrets.scrub(update.error).slice(0, 2000);
+    await this.#db('sg_runs').where({ entity_ref: entityRef, run_id: runId }).update(row);
+  }
+
+  /**
+   * The entity's latest run-now; a queued or running one whose lease ran out (its replica stopped) comes
+   * back as failed, saying so.
+   */
+  async run(entityRef: string, now: number): Promise<StoredRun | null> {
+    const r = await this.#db('sg_runs').where({ entity_ref: entityRef }).first();
+    if (!r) return null;
+    const run: StoredRun = {
+      entityRef: r.entity_ref,
+      runId: r.run_id,
+      status: r.status,
+      requestedBy: r.requested_by,
+      requestedAt: Number(r.requested_at),
+      startedAt: r.started_at === null ? null : Number(r.started_at),
+      finishedAt: r.finished_at === null ? null : Number(r.finished_at),
+      periodStart: r.period_start === null ? null : Number(r.period_start),
+      outcome: r.outcome,
+      error: r.error,
+    };
+    const active = run.status === 'queued' || run.status === 'running';
+    if (active && (r.lease_until === null || Number(r.lease_until) < now)) {
+      run.status = 'failed';
+      run.error = 'the backend replica running it stopped before it finished; run it again';
+    }
+    return run;
   }
 
   /**

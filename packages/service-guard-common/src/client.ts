@@ -1,5 +1,8 @@
 import type {
   DeploymentVerification,
+  EntitiesHealthResponse,
+  EntityHealthState,
+  EntityRunResponse,
   DeploymentVerificationInput,
   FeedbackResponse,
   HealthResponse,
@@ -77,6 +80,25 @@ export interface ServiceGuardApi {
     input: LogClusterFeedbackInput,
   ): Promise<LogClusterFeedback>;
   runNow(input?: RunNowInput): Promise<RunNowResponse>;
+  /** Starts a run of one entity now, or joins the one in progress (needs `service-guard.run.trigger`). */
+  startEntityRun(entity: EntityRefLike): Promise<EntityRunResponse>;
+  /** The entity's latest run-now. */
+  getEntityRun(entity: EntityRefLike): Promise<EntityRunResponse>;
+  /** The opted-in entities the user may read, worst health first. */
+  listEntities(options?: ListEntitiesOptions): Promise<EntitiesHealthResponse>;
+}
+
+/** Filters and paging of `listEntities`. */
+export interface ListEntitiesOptions {
+  /** Only entities owned by one of these (user or group entity refs). */
+  owner?: string[];
+  /** Only these entities (at most 100). */
+  entityRef?: string[];
+  /** Only entities in one of these states. */
+  state?: EntityHealthState[];
+  /** 1..500, default 100. */
+  limit?: number;
+  offset?: number;
 }
 
 /** A fetch-based client; give it Backstage's discovery and fetch APIs (or anything shaped like them). */
@@ -129,6 +151,25 @@ export class ServiceGuardClient implements ServiceGuardApi {
 
   runNow(input: RunNowInput = {}): Promise<RunNowResponse> {
     return this.#request('POST', '/run', input);
+  }
+
+  startEntityRun(entity: EntityRefLike): Promise<EntityRunResponse> {
+    return this.#request('POST', `/entities/${entityPath(entity)}/run`, {});
+  }
+
+  getEntityRun(entity: EntityRefLike): Promise<EntityRunResponse> {
+    return this.#request('GET', `/entities/${entityPath(entity)}/run`);
+  }
+
+  listEntities(options: ListEntitiesOptions = {}): Promise<EntitiesHealthResponse> {
+    const params = new URLSearchParams();
+    for (const o of options.owner ?? []) params.append('owner', o);
+    for (const r of options.entityRef ?? []) params.append('entityRef', r);
+    for (const s of options.state ?? []) params.append('state', s);
+    if (options.limit !== undefined) params.set('limit', String(options.limit));
+    if (options.offset !== undefined) params.set('offset', String(options.offset));
+    const q = params.toString();
+    return this.#request('GET', `/entities${q ? `?${q}` : ''}`);
   }
 
   async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

@@ -8,5 +8,6 @@ export {
   type DiscoveryLike,
   type EntityRefLike,
   type FetchLike,
+  type ListEntitiesOptions,
   type ServiceGuardApi,
 } from './client.ts';

@@ -232,6 +232,72 @@ export type RunNowResponse =
   | { status: 'already-analysed'; snapshot: HealthSnapshot }
   | { status: 'triggered'; tasks: string[] };
 
+/** Where a run-now of one entity stands. */
+export type EntityRunStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** A run-now of one entity (`POST`/`GET /entities/:kind/:namespace/:name/run`). */
+export interface EntityRun {
+  /** Changes with every new run; a client polls until the run it started is `done` or `failed`. */
+  runId: string;
+  entityRef: string;
+  status: EntityRunStatus;
+  /** Who asked for it (the user entity ref or service subject). */
+  requestedBy: string;
+  requestedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** When done: `analysed` (this run wrote the period) or `already-analysed` (it was stored already). */
+  outcome?: 'analysed' | 'already-analysed';
+  /** When done: the health of the analysed period (the last complete one). */
+  health?: HealthHistoryEntry;
+  /** When failed: why, in words. */
+  error?: string;
+}
+
+/** Answer of `POST` (202, the run started or joined) and `GET` (200) `/entities/:kind/:namespace/:name/run`. */
+export interface EntityRunResponse {
+  entityRef: string;
+  /** Null from `GET` before the entity's first run-now. */
+  run: EntityRun | null;
+}
+
+/** An entity's place in the catalog-wide view: `not-analysed` until its first period is analysed. */
+export type EntityHealthState = HealthState | 'not-analysed';
+
+/** One opted-in entity of `GET /entities`: who owns it and its latest health. */
+export interface EntityHealthSummary {
+  entityRef: string;
+  /** `metadata.title`, when the entity has one. */
+  title?: string;
+  /** The entity refs of its owners (the catalog's `ownedBy` relations). */
+  owners: string[];
+  state: EntityHealthState;
+  /** 0..100; null when there was no data or no analysis. */
+  score: number | null;
+  /** The latest analysed period, when there is one. */
+  periodStart?: string;
+  periodEnd?: string;
+  analysedAt?: string;
+  /** The most important reason of the latest analysis. */
+  reason?: string;
+}
+
+/**
+ * `GET /entities?owner=&entityRef=&state=&limit=&offset=`: the opted-in entities the caller may read in
+ * the catalog, worst health first (unhealthy, degraded, no data, not analysed, healthy; lower score first).
+ */
+export interface EntitiesHealthResponse {
+  items: EntityHealthSummary[];
+  /** Entities matching the filters (all pages). */
+  total: number;
+  /** Entities per state, after the owner and ref filters and before the state filter. */
+  counts: Record<EntityHealthState, number>;
+  /** Every owner among the opted-in entities the caller may read (for an owner picker), sorted. */
+  owners: string[];
+  /** Pass as `offset` for the next page; absent on the last page. */
+  nextOffset?: number;
+}
+
 /** Body of every error answer (Backstage's error body; `fields` added for validation errors). */
 export interface ServiceGuardErrorBody {
   error: { name: string; message: string };

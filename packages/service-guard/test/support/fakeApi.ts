@@ -5,11 +5,17 @@
 import {
   type DeploymentVerification,
   type DeploymentVerificationInput,
+  type EntitiesHealthResponse,
+  type EntityHealthState,
+  type EntityHealthSummary,
   type EntityRefLike,
+  type EntityRun,
+  type EntityRunResponse,
   entityPath,
   type FeedbackResponse,
   type HealthResponse,
   type LogClusterFeedback,
+  type ListEntitiesOptions,
   type LogClusterFeedbackInput,
   type RunNowResponse,
   type ServiceGuardApi,
@@ -113,5 +119,80 @@ export class InMemoryServiceGuard implements ServiceGuardApi {
 
   async runNow(): Promise<RunNowResponse> {
     return { status: 'triggered', tasks: [] };
+  }
+
+  /** Run-now per entity (key: entityPath), as the backend keeps it; tests move it along with `setRun`. */
+  runs = new Map<string, EntityRun>();
+  /** Fails the next run-now request with this status and message. */
+  failRun: { n: number; status: number; message: string } = { n: 0, status: 500, message: '' };
+  runRequests = 0;
+
+  static refOf(entity: EntityRefLike): string {
+    return InMemoryServiceGuard.key(entity).replace(/^([^/]+)\/([^/]+)\//, '$1:$2/');
+  }
+
+  async startEntityRun(entity: EntityRefLike): Promise<EntityRunResponse> {
+    this.runRequests++;
+    if (this.failRun.n > 0) {
+      this.failRun.n--;
+      throw new ServiceGuardApiError(this.failRun.status, this.failRun.message);
+    }
+    const key = InMemoryServiceGuard.key(entity);
+    const current = this.runs.get(key);
+    // Joins a run in progress, as the backend does.
+    if (current && (current.status === 'queued' || current.status === 'running')) {
+      return { entityRef: current.entityRef, run: current };
+    }
+    const run: EntityRun = {
+      runId: `run-${this.runRequests}`,
+      entityRef: InMemoryServiceGuard.refOf(entity),
+      status: 'queued',
+      requestedBy: this.user,
+      requestedAt: '2026-11-20T12:04:00.000Z',
+    };
+    this.runs.set(key, run);
+    return { entityRef: run.entityRef, run };
+  }
+
+  setRun(entity: EntityRefLike, patch: Partial<EntityRun>): void {
+    const key = InMemoryServiceGuard.key(entity);
+    this.runs.set(key, { ...this.runs.get(key)!, ...patch });
+  }
+
+  getEntityRun(entity: EntityRefLike): Promise<EntityRunResponse> {
+    return this.#read(() => ({
+      entityRef: InMemoryServiceGuard.refOf(entity),
+      run: this.runs.get(InMemoryServiceGuard.key(entity)) ?? null,
+    }));
+  }
+
+  /** The catalog-wide list: what the backend would answer for this user (already permission-filtered). */
+  entities: EntityHealthSummary[] = [];
+  listRequests: ListEntitiesOptions[] = [];
+
+  listEntities(options: ListEntitiesOptions = {}): Promise<EntitiesHealthResponse> {
+    this.listRequests.push(options);
+    return this.#read(() => {
+      const rank: EntityHealthState[] = ['unhealthy', 'degraded', 'no-data', 'not-analysed', 'healthy'];
+      const refs = new Set(options.entityRef ?? []);
+      const byRef = refs.size ? this.entities.filter((e) => refs.has(e.entityRef)) : this.entities;
+      const owners = new Set(options.owner ?? []);
+      const owned = owners.size ? byRef.filter((e) => e.owners.some((o) => owners.has(o))) : byRef;
+      const counts = Object.fromEntries(rank.map((s) => [s, 0])) as Record<EntityHealthState, number>;
+      for (const e of owned) counts[e.state]++;
+      const states = new Set(options.state ?? []);
+      const items = owned
+        .filter((e) => states.size === 0 || states.has(e.state))
+        .sort((a, b) => rank.indexOf(a.state) - rank.indexOf(b.state) || (a.score ?? -1) - (b.score ?? -1));
+      const offset = options.offset ?? 0;
+      const page = items.slice(offset, offset + (options.limit ?? 100));
+      return {
+        items: page,
+        total: items.length,
+        counts,
+        owners: [...new Set(byRef.flatMap((e) => e.owners))].sort(),
+        ...(offset + page.length < items.length ? { nextOffset: offset + page.length } : {}),
+      };
+    });
   }
 }
