@@ -1,22 +1,35 @@
 /**
- * What the three Service Guard packages promise a Backstage app that installs them: `@backstage/*` as
- * caret ranges (an app on a newer release of the same line gets one copy, not two, which would break
- * React contexts), React from the app (peer), one plugin family in `backstage.pluginPackages`, no tests
- * in the tarball, and tree-shakeable frontend code.
+ * What the packages a Backstage app installs promise it (the three Service Guard packages and the two
+ * libraries the backend imports): `@backstage/*` as caret ranges that admit the previous Backstage release
+ * (an app on it keeps one copy of each package, not two, which would break React contexts), React from the
+ * app (peer), one plugin family in `backstage.pluginPackages`, tree-shakeable frontend code, and tarballs
+ * that hold the build (`dist/`, JavaScript and declarations) and what runs beside it (migrations, config
+ * schema), never sources or tests. The workspace itself keeps running the `.ts` sources: `exports` point at
+ * `src/` and `publishConfig` (applied by `pnpm pack`/`pnpm publish`) points them at `dist/`.
+ * test/install.test.ts installs the tarballs into a Backstage app and opens the tab.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { rewriteDeclarationSpecifiers } from '../../../scripts/build-package.ts';
 
 const packagesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const PACKAGES = ['service-guard', 'service-guard-backend', 'service-guard-common'] as const;
+const PLUGINS = ['service-guard', 'service-guard-backend', 'service-guard-common'] as const;
+const PUBLISHED = [...PLUGINS, 'core', 'providers'] as const;
 
+type Exports = Record<string, string | { types: string; default: string }>;
 interface PackageJson {
   name: string;
+  main?: string;
+  types?: string;
   sideEffects?: boolean;
-  backstage: { pluginPackages: string[] };
+  exports: Exports;
+  publishConfig?: { main: string; types: string; exports: Exports };
+  files?: string[];
+  scripts?: Record<string, string>;
+  backstage?: { pluginPackages: string[] };
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }
@@ -24,11 +37,56 @@ interface PackageJson {
 const read = (dir: string): PackageJson =>
   JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as PackageJson;
 
-describe('Service Guard packages as an app installs them', () => {
-  it.each(PACKAGES)('%s takes @backstage/* as caret ranges', (dir) => {
+/** `^1.2.3`, or several such ranges joined by `||` (when the previous release has an older minor of a 0.x). */
+const CARETS = /^\^\d+\.\d+\.\d+( \|\| \^\d+\.\d+\.\d+)*$/;
+
+/** The versions of the Backstage release one minor older than the workspace's (1.54.0), from the test app. */
+function previousReleaseVersions(): Record<string, string> {
+  const app = resolve(packagesDir, '../test/backstage-app/packages');
+  const deps = (p: string) =>
+    (JSON.parse(readFileSync(join(app, p, 'package.json'), 'utf8')) as PackageJson).dependencies ?? {};
+  return { ...deps('app'), ...deps('backend') };
+}
+
+/** Does `version` satisfy a range of the CARETS form (`^0.x.y` stays within 0.x, `^1.x.y` within 1)? */
+function satisfiesCarets(range: string, version: string): boolean {
+  const v = version.split('.').map(Number);
+  return range.split(' || ').some((part) => {
+    const r = part.slice(1).split('.').map(Number);
+    const sameLine = r[0] === 0 ? v[0] === 0 && v[1] === r[1] : v[0] === r[0];
+    const atLeast = v[1]! > r[1]! || (v[1] === r[1] && v[2]! >= r[2]!) || v[0]! > r[0]!;
+    return sameLine && atLeast;
+  });
+}
+
+describe('Vigil packages as a Backstage app installs them', () => {
+  it.each(PLUGINS)('%s takes @backstage/* as caret ranges', (dir) => {
     const deps = Object.entries(read(dir).dependencies ?? {}).filter(([n]) => n.startsWith('@backstage/'));
     expect(deps.length).toBeGreaterThan(0);
-    for (const [name, range] of deps) expect(range, name).toMatch(/^\^\d+\.\d+\.\d+$/);
+    for (const [name, range] of deps) expect(range, name).toMatch(CARETS);
+  });
+
+  it.each(PLUGINS)(
+    '%s admits the previous Backstage release of each @backstage/* package its app uses',
+    (dir) => {
+      const previous = previousReleaseVersions();
+      const deps = Object.entries(read(dir).dependencies ?? {}).filter(
+        ([n]) => n.startsWith('@backstage/') && previous[n],
+      );
+      expect(deps.length).toBeGreaterThan(0);
+      for (const [name, range] of deps)
+        expect(satisfiesCarets(range, previous[name]!), `${name} ${range}`).toBe(true);
+    },
+  );
+
+  it('the caret check it relies on follows semver for 0.x and 1.x', () => {
+    expect(satisfiesCarets('^0.18.0', '0.18.1')).toBe(true);
+    expect(satisfiesCarets('^0.18.1', '0.18.0')).toBe(false);
+    expect(satisfiesCarets('^0.18.0', '0.17.1')).toBe(false);
+    expect(satisfiesCarets('^0.17.1 || ^0.18.0', '0.17.1')).toBe(true);
+    expect(satisfiesCarets('^1.10.0', '1.12.0')).toBe(true);
+    expect(satisfiesCarets('^1.10.1', '1.10.0')).toBe(false);
+    expect(satisfiesCarets('^1.10.1', '2.0.0')).toBe(false);
   });
 
   it('the frontend plugin takes react, react-dom and react-router-dom from the app', () => {
@@ -40,8 +98,8 @@ describe('Service Guard packages as an app installs them', () => {
   });
 
   it('all three name the same plugin family', () => {
-    const names = PACKAGES.map((d) => read(d).name).sort();
-    for (const dir of PACKAGES) expect(read(dir).backstage.pluginPackages.slice().sort(), dir).toEqual(names);
+    const names = PLUGINS.map((d) => read(d).name).sort();
+    for (const dir of PLUGINS) expect(read(dir).backstage?.pluginPackages.slice().sort(), dir).toEqual(names);
   });
 
   it('the frontend and common packages are free of side effects (tree-shaking)', () => {
@@ -49,13 +107,64 @@ describe('Service Guard packages as an app installs them', () => {
     expect(read('service-guard-common').sideEffects).toBe(false);
   });
 
-  it('the common package ships its sources, not its tests', () => {
+  it.each(PUBLISHED)('%s runs from sources in the workspace and from dist/ once packed', (dir) => {
+    const pkg = read(dir);
+    expect(pkg.scripts?.build, 'build script').toBe('node ../../scripts/build-package.ts');
+    expect(existsSync(join(packagesDir, dir, 'tsconfig.build.json'))).toBe(true);
+    expect(pkg.main, 'main (workspace: exports only)').toBeUndefined();
+    const published = pkg.publishConfig;
+    expect(published?.main).toBe('./dist/index.js');
+    expect(published?.types).toBe('./dist/index.d.ts');
+    expect(Object.keys(published?.exports ?? {}).sort()).toEqual(Object.keys(pkg.exports).sort());
+    for (const [entry, source] of Object.entries(pkg.exports)) {
+      const target = published!.exports[entry];
+      if (entry === './package.json') {
+        expect(target).toBe('./package.json');
+        continue;
+      }
+      // ./src/alpha.tsx in the workspace is ./dist/alpha.js (and .d.ts) once packed
+      expect(typeof source === 'string' && source.startsWith('./src/'), `${entry} -> ${String(source)}`).toBe(
+        true,
+      );
+      const base = (source as string).replace(/^\.\/src\//, './dist/').replace(/\.tsx?$/, '');
+      expect(target, entry).toEqual({ types: `${base}.d.ts`, default: `${base}.js` });
+      expect(existsSync(join(packagesDir, dir, source as string)), String(source)).toBe(true);
+    }
+  });
+
+  it.each(PUBLISHED)('%s packs its build and what runs beside it, never sources or tests', (dir) => {
     const out = execFileSync('pnpm', ['pack', '--dry-run', '--json'], {
-      cwd: join(packagesDir, 'service-guard-common'),
+      cwd: join(packagesDir, dir),
       encoding: 'utf8',
     });
-    const files = (JSON.parse(out) as { files: { path: string }[] }).files.map((f) => f.path);
-    expect(files).toContain('src/index.ts');
-    expect(files.filter((f) => !f.startsWith('src/') && f !== 'package.json')).toEqual([]);
+    const packed = JSON.parse(out) as { files: { path: string }[] };
+    const files = packed.files.map((f) => f.path);
+    const allowed = /^(dist\/.+\.(js|d\.ts)|migrations\/[^/]+\.js|config\.d\.ts|package\.json|README\.md)$/;
+    expect(files.filter((f) => !allowed.test(f))).toEqual([]);
+    expect(files.filter((f) => /\.test\.|\/test\//.test(f))).toEqual([]);
+    expect(read(dir).files).toEqual(
+      dir === 'service-guard-backend' ? ['dist', 'migrations', 'config.d.ts'] : ['dist'],
+    );
+  });
+});
+
+describe('declarations as the build writes them', () => {
+  it('point relative imports at .js, which a consumer resolves to the .d.ts beside it', () => {
+    const text = [
+      "import type { A } from './types.ts';",
+      "export * from '../x/index.tsx';",
+      "export type B = import('./b.ts').B;",
+      "import { z } from 'zod';",
+      "import type { C } from '@vigil/core';",
+    ].join('\n');
+    expect(rewriteDeclarationSpecifiers(text)).toBe(
+      [
+        "import type { A } from './types.js';",
+        "export * from '../x/index.js';",
+        "export type B = import('./b.js').B;",
+        "import { z } from 'zod';",
+        "import type { C } from '@vigil/core';",
+      ].join('\n'),
+    );
   });
 });
