@@ -13,6 +13,7 @@ export {
 export * from './units/index.ts';
 export * from './report/index.ts';
 export * from './spec/index.ts';
+export * from './serve/index.ts';
 export * from './logs/index.ts';
 export {
   ALERT_THRESHOLDS,

@@ -6,6 +6,7 @@ import { flareCommand } from './flare.ts';
 import { logsCompareCommand, logsParseCommand } from './logs.ts';
 import { recordCommand, replayCommand } from './record.ts';
 import { schemaCommand } from './schema.ts';
+import { serveCommand } from './serve.ts';
 import { verifyCommand } from './verify.ts';
 
 /** Every `vigil` subcommand, in the order `vigil --help` lists them. */
@@ -19,5 +20,6 @@ export const commands: Command[] = [
   logsParseCommand,
   logsCompareCommand,
   anomaliesCommand,
+  serveCommand,
   schemaCommand,
 ];

@@ -4,8 +4,11 @@ export {
   formatPath,
   type LoadSpecOptions,
   loadSpec,
+  parseYamlLimited,
   SpecError,
   type SpecProblem,
+  specVariables,
+  VAR_FIELDS,
   validateSpec,
 } from './load.ts';
 export * from './schema.ts';

@@ -39,6 +39,13 @@ export interface LoadSpecOptions {
    * Values that are set are still kept as secrets.
    */
   replay?: string;
+  /**
+   * Values for `${var:NAME}` references (`vigil serve` fills them from a request, after checking them against
+   * the patterns its config declares). They are allowed only in `service`, `environment`, `version` and
+   * `strategy`, so that a request can never shape a query, a URL or a provider; a reference elsewhere, or to
+   * a variable without a value, is a spec problem naming the field.
+   */
+  vars?: Record<string, string>;
 }
 
 /**
@@ -47,42 +54,51 @@ export interface LoadSpecOptions {
  */
 export function loadSpec(text: string, options: LoadSpecOptions = {}): Spec {
   const source = options.source ?? 'spec';
+  const parsed = parseYamlLimited(text);
+  if ('problems' in parsed) throw new SpecError(source, parsed.problems);
+  return validateSpec(parsed.value, options);
+}
+
+/**
+ * Parses YAML text within the limits below (nesting, alias uses): the value, or the problems, one line each.
+ * Shared by every YAML file Vigil reads from a user (specs, the `vigil serve` config).
+ */
+export function parseYamlLimited(text: string): { value: unknown } | { problems: SpecProblem[] } {
   let doc: ReturnType<typeof parseDocument>;
   try {
     doc = parseDocument(text, { prettyErrors: true });
   } catch (e) {
     if (e instanceof RangeError) {
-      throw new SpecError(source, [{ path: '', message: `nested more than ${MAX_SPEC_DEPTH} levels deep` }]);
+      return { problems: [{ path: '', message: `nested more than ${MAX_SPEC_DEPTH} levels deep` }] };
     }
     throw e;
   }
   if (doc.errors.length > 0) {
     // The parser reports a document nested beyond its stack as a syntax error; say what it is instead.
     const deep = doc.errors.find((e) => e.message.includes('call stack'));
-    throw new SpecError(
-      source,
-      deep
+    return {
+      problems: deep
         ? [{ path: '', message: `nested more than ${MAX_SPEC_DEPTH} levels deep` }]
         : doc.errors.map((e) => ({ path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
-    );
+    };
   }
   const depth = depthOf(doc.contents);
   if (depth > MAX_SPEC_DEPTH) {
-    throw new SpecError(source, [{ path: '', message: `nested more than ${MAX_SPEC_DEPTH} levels deep` }]);
+    return { problems: [{ path: '', message: `nested more than ${MAX_SPEC_DEPTH} levels deep` }] };
   }
-  let raw: unknown;
   try {
-    raw = doc.toJS({ maxAliasCount: MAX_SPEC_ALIASES });
+    return { value: doc.toJS({ maxAliasCount: MAX_SPEC_ALIASES }) };
   } catch (e) {
     // yaml throws a ReferenceError when aliases expand beyond the limit ("billion laughs").
-    throw new SpecError(source, [
-      {
-        path: '',
-        message: `its aliases (*name) expand beyond the limit of ${MAX_SPEC_ALIASES} alias uses (${(e as Error).message})`,
-      },
-    ]);
+    return {
+      problems: [
+        {
+          path: '',
+          message: `its aliases (*name) expand beyond the limit of ${MAX_SPEC_ALIASES} alias uses (${(e as Error).message})`,
+        },
+      ],
+    };
   }
-  return validateSpec(raw, options);
 }
 
 /**
@@ -126,7 +142,8 @@ export function validateSpec(raw: unknown, options: LoadSpecOptions = {}): Spec 
     problems,
     fromEnv,
   );
-  const result = specSchema.safeParse(interpolated);
+  // Variables go in after the environment, so that a value that looks like `${env:NAME}` stays text.
+  const result = specSchema.safeParse(interpolateVars(interpolated, options.vars, [], problems));
   if (!result.success) problems.push(...result.error.issues.flatMap(describeIssue));
   if (problems.length > 0) throw new SpecError(source, problems);
   const spec = result.data!;
@@ -372,6 +389,52 @@ function crossFieldProblems(spec: Spec): SpecProblem[] {
     }
   }
   return problems;
+}
+
+const VAR_REF = /\$\{var:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Top-level fields where `${var:NAME}` may appear (see LoadSpecOptions.vars). */
+export const VAR_FIELDS: readonly string[] = ['service', 'environment', 'version', 'strategy'];
+
+/** The names of the `${var:NAME}` references in a spec's text, in order of first use. */
+export function specVariables(text: string): string[] {
+  return [...new Set([...text.matchAll(VAR_REF)].map((m) => m[1]!))];
+}
+
+function interpolateVars(
+  value: unknown,
+  vars: Record<string, string> | undefined,
+  path: (string | number)[],
+  problems: SpecProblem[],
+): unknown {
+  if (typeof value === 'string') {
+    if (!value.includes('${var:')) return value;
+    return value.replace(VAR_REF, (ref, name: string) => {
+      if (!VAR_FIELDS.includes(String(path[0]))) {
+        problems.push({
+          path: formatPath(path),
+          message: `${ref} is allowed only in ${VAR_FIELDS.join(', ')}: a variable must never shape a query, a URL or a provider (queries use {{service}}, {{version}}, {{instances}}, escaped for their language)`,
+        });
+        return '';
+      }
+      const v = vars?.[name];
+      if (v === undefined) {
+        problems.push({
+          path: formatPath(path),
+          message: `refers to the variable ${name}, which has no value (vigil serve fills it from a request's vars)`,
+        });
+        return '';
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolateVars(v, vars, [...path, i], problems));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, interpolateVars(v, vars, [...path, k], problems)]),
+    );
+  }
+  return value;
 }
 
 const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
