@@ -5,6 +5,7 @@
  * Pure: the caller reads the files and the environment.
  */
 import { z } from 'zod';
+import { UserError } from '../errors.ts';
 import { formatPath, parseYamlLimited, type SpecProblem, specVariables } from '../spec/load.ts';
 import { durationSchema } from '../spec/schema.ts';
 import { parseDuration } from '../spec/duration.ts';
@@ -181,9 +182,8 @@ export interface ServeConfig {
 }
 
 /** A config that cannot be used: every bad field named by its path. */
-export class ServeConfigError extends Error {
-  // Exit 3 with the message, like every user error of the CLI.
-  override name = 'InputError';
+export class ServeConfigError extends UserError {
+  override name = 'ServeConfigError';
   readonly problems: SpecProblem[];
   constructor(source: string, problems: SpecProblem[]) {
     super(
