@@ -58,4 +58,6 @@ export {
   Secrets,
   secretsOfProvider,
   secretsOfSpec,
+  secretsOfUrl,
 } from './secrets.ts';
+export * from './notify/index.ts';

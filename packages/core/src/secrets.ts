@@ -154,6 +154,35 @@ export function secretsOfSpec(spec: { providers?: Record<string, unknown> } | ob
   secrets.addAll((spec as Record<symbol, string[] | undefined>)[SPEC_SECRETS] ?? []);
   const providers = (spec as { providers?: Record<string, unknown> }).providers ?? {};
   for (const config of Object.values(providers)) secrets.addAll(secretsOfProvider(config));
+  const notify = (spec as { notify?: unknown }).notify;
+  if (Array.isArray(notify))
+    for (const target of notify)
+      if (target !== null && typeof target === 'object' && typeof target.url === 'string')
+        secrets.addAll(secretsOfUrl(target.url));
+  return secrets;
+}
+
+/** Parts of a URL at least this long (a path segment, a query value) are secrets on their own. */
+const URL_PART_SECRET_LENGTH = 16;
+
+/**
+ * The secrets of a URL that is a credential as a whole (a Slack, Teams or other webhook URL): the URL, its
+ * path and query (an HTTP error names the path), its password, and each long path segment and query value
+ * (the token of a Slack URL, the `sig` of a Teams Workflows URL), which a server may echo alone.
+ */
+export function secretsOfUrl(url: string): Secrets {
+  const secrets = new Secrets().add(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return secrets;
+  }
+  if (u.password) secrets.add(safeDecode(u.password));
+  if (u.pathname.length > 1 || u.search) secrets.add(`${u.pathname}${u.search}`);
+  for (const segment of u.pathname.split('/'))
+    if (segment.length >= URL_PART_SECRET_LENGTH) secrets.add(safeDecode(segment));
+  for (const value of u.searchParams.values()) if (value.length >= URL_PART_SECRET_LENGTH) secrets.add(value);
   return secrets;
 }
 
@@ -191,4 +220,12 @@ function base64(text: string): string {
   let binary = '';
   for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
   return btoa(binary);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -28,13 +28,18 @@ export interface HttpRequest {
   idempotent?: boolean;
   /** Overrides the client's retries for this request: a lookup whose failure is harmless gives up sooner. */
   retries?: number;
+  /**
+   * The answer is not JSON (a webhook answers "ok" or nothing): a 2xx body is returned as its text, never
+   * parsed, so a non-JSON answer is a success instead of a malformed response. Default false.
+   */
+  text?: boolean;
   signal?: AbortSignal | undefined;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
-  /** Parsed JSON body; null for an empty body. */
+  /** Parsed JSON body; null for an empty body; the text for a `text` request. */
   body: unknown;
 }
 
@@ -247,6 +252,9 @@ export class HttpClient {
       const resHeaders = flatHeaders(res.headers);
       let parsed: unknown = null;
       let parseError: string | undefined;
+      if (req.text && res.statusCode >= 200 && res.statusCode < 300) {
+        return { status: res.statusCode, headers: resHeaders, body: text };
+      }
       if (text.trim().length > 0) {
         try {
           parsed = JSON.parse(text);

@@ -29,3 +29,9 @@ export {
   type StoredValue,
 } from './replay.ts';
 export { recordProvider, type RecordingProvider } from './record.ts';
+export {
+  type DeliverOptions,
+  deliverWebhook,
+  notifyHttpDefaults,
+  type WebhookDelivery,
+} from './notify.ts';

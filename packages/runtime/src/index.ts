@@ -24,3 +24,5 @@ export {
   WindowError,
 } from './retrospective.ts';
 export { parseLogStream } from './logsParse.ts';
+export { type NotifyOptions, type NotifyResult, sendNotifications } from './notify.ts';
+export { previousOutcomeOf, recordOutcome } from './notifyState.ts';

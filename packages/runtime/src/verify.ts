@@ -22,6 +22,7 @@ import { wallClock } from './clock.ts';
 import { checkOutputFile, checkWritableDir, readInputFile, writeFileAtomic } from './files.ts';
 import { checkRecordings, recordedRange } from './replayRange.ts';
 import { catchUpClock, checkRetention } from './retrospective.ts';
+import { type NotifyOptions, type NotifyResult, sendNotifications } from './notify.ts';
 import { type ReportFiles, writeReports } from './reports.ts';
 import { openSources } from './sources.ts';
 
@@ -49,12 +50,19 @@ export interface VerifyOptions {
   providerDeps?: ProviderDeps;
   /** Write everything the providers returned to this file, in the replay format (`vigil record`). */
   record?: string;
+  /**
+   * Send the spec's `notify` targets their notification once the reports are written (the report link
+   * defaults to the HTML report written). Absent: nothing is sent (a replay of an old run stays quiet).
+   */
+  notify?: NotifyOptions;
 }
 
 export interface VerifyOutcome {
   result: VerificationResult;
   report: Report;
   files?: ReportFiles;
+  /** Present when notifications were asked for: who was told, and a warning per target that was not. */
+  notifications?: NotifyResult;
 }
 
 /**
@@ -172,7 +180,20 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       await writeFileAtomic(options.record, secrets.scrub(`${JSON.stringify(recording)}\n`));
     }
     const files = options.reportDir ? await writeReports(options.reportDir, report, secrets) : undefined;
-    return { result, report, ...(files ? { files } : {}) };
+    // After the reports, so that the notification can point at them; it never changes the run's outcome.
+    const notifications =
+      options.notify && spec.notify && spec.notify.length > 0
+        ? await sendNotifications(spec, report, {
+            ...options.notify,
+            links: {
+              ...(report.links?.run ? { run: report.links.run } : {}),
+              ...(files ? { report: files.html } : {}),
+              ...options.notify.links,
+            },
+            secrets,
+          })
+        : undefined;
+    return { result, report, ...(files ? { files } : {}), ...(notifications ? { notifications } : {}) };
   } finally {
     await sources.close();
   }

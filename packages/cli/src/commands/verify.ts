@@ -1,7 +1,15 @@
 import { dirname, resolve } from 'node:path';
-import { formatJudgmentText, progressLine, type Spec } from '@vigil/core';
-import { checkWritableDir, parseTimeArg, retrospectiveWindow, verify } from '@vigil/runtime';
-import { parseCommandArgs, required } from '../args.ts';
+import { formatJudgmentText, OUTCOMES, type Outcome, progressLine, type Spec } from '@vigil/core';
+import {
+  checkWritableDir,
+  type NotifyOptions,
+  parseTimeArg,
+  previousOutcomeOf,
+  recordOutcome,
+  retrospectiveWindow,
+  verify,
+} from '@vigil/runtime';
+import { oneOf, parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
 import { loadSpec } from '../spec.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
@@ -25,9 +33,20 @@ Options:
   --end TIME            end of the judged window (default: --start + initialDelay + duration); must be
                         in the past. A window a provider no longer keeps is refused (exit 3)
   --report-dir DIR      write report.json, report.md and report.html there
+  --run-url URL         link to where this run is (a CI job), put in notifications and the report
+  --report-url URL      link to the published HTML report for notifications (default: the report's path)
+  --previous-outcome O  outcome of the previous verification of this service and environment (passed,
+                        failed, inconclusive, could-not-verify, cancelled): a pass after a failure is
+                        then sent as a recovery. Without it (or --notify-state) no recovery is sent
+  --notify-state FILE   a JSON file that keeps the last outcome per service and environment: read for
+                        the previous outcome, written with this one (created when missing)
+  --no-notify           send none of the spec's notifications
   --json                print the JSON report instead of text
   --quiet               no progress lines on stderr
   -h, --help            this help
+
+Notifications (the spec's notify list) are sent when the run ends; one that cannot be delivered is a
+warning on stderr and never changes the exit code (docs/notifications.md).
 
 Exit codes: 0 passed, 1 failed, 2 inconclusive, could not verify (a critical metric, or any metric when none
 is critical, was not judged) or cancelled, 3 usage or spec error, 4 internal error.
@@ -44,6 +63,11 @@ Examples:
       end: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
+      'run-url': { type: 'string' },
+      'report-url': { type: 'string' },
+      'previous-outcome': { type: 'string' },
+      'notify-state': { type: 'string' },
+      'no-notify': { type: 'boolean' },
     });
     const specPath = resolve(io.cwd, required('verify', 'config', values.config));
     const { spec, startedAt } = retrospective(await loadSpec(specPath, io), values.start, values.end);
@@ -55,14 +79,28 @@ Examples:
     log(
       `vigil: verifying ${spec.service}${spec.version ? ` ${spec.version}` : ''} (${spec.duration} every ${spec.interval}, sensitivity ${spec.sensitivity}${startedAt !== undefined ? `, retrospective from ${new Date(startedAt).toISOString()}` : ''})`,
     );
-    const { result, report, files } = await verify({
+    const notify = await notifyOptions(spec, values, io.cwd);
+    const { result, report, files, notifications } = await verify({
       spec,
       specDir: dirname(specPath),
       ...(startedAt !== undefined ? { startedAt } : {}),
       ...(reportDir ? { reportDir } : {}),
       signal: io.signal,
       onProgress: (p) => log(progressLine(p)),
+      ...(typeof values['run-url'] === 'string' ? { links: { run: values['run-url'] } } : {}),
+      ...(notify ? { notify: notify.options } : {}),
     });
+    // Warnings, not progress: shown even with --quiet, never changing the exit code.
+    for (const w of notifications?.warnings ?? []) io.stderr.write(`vigil: warning: ${w}\n`);
+    if (notifications && notifications.sent.length > 0)
+      log(`vigil: notified ${notifications.sent.join(', ')}`);
+    if (notify?.stateFile) {
+      try {
+        await recordOutcome(notify.stateFile, spec, report);
+      } catch (e) {
+        io.stderr.write(`vigil: warning: --notify-state: ${(e as Error).message}\n`);
+      }
+    }
     if (values.json) {
       io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
@@ -93,4 +131,41 @@ export function retrospective(
     ...(typeof end === 'string' ? { end: parseTimeArg(end, now, '--end') } : {}),
   };
   return retrospectiveWindow(spec, window, now);
+}
+
+/**
+ * The notification options of --run-url, --report-url, --previous-outcome and --notify-state; undefined
+ * with --no-notify (nothing is sent). The previous outcome is only what the caller states or the state file
+ * holds: an unknown one makes no recovery.
+ */
+async function notifyOptions(
+  spec: Spec,
+  values: Record<string, string | boolean | undefined | (string | boolean)[]>,
+  cwd: string,
+): Promise<{ options: NotifyOptions; stateFile?: string } | undefined> {
+  if (values['no-notify']) return undefined;
+  for (const name of ['run-url', 'report-url'] as const) {
+    const v = values[name];
+    if (typeof v === 'string' && !/^https?:\/\/\S+$/.test(v))
+      throw new UsageError(`vigil verify: --${name} must be an http(s) URL (got "${v}")`);
+  }
+  const stated = values['previous-outcome'];
+  const stateFile =
+    typeof values['notify-state'] === 'string' ? resolve(cwd, values['notify-state']) : undefined;
+  if (typeof stated === 'string' && stateFile)
+    throw new UsageError('vigil verify: give --previous-outcome or --notify-state, not both');
+  const previousOutcome: Outcome | undefined =
+    typeof stated === 'string'
+      ? oneOf('verify', 'previous-outcome', stated, OUTCOMES, 'passed')
+      : stateFile
+        ? await previousOutcomeOf(stateFile, spec)
+        : undefined;
+  const links = {
+    ...(typeof values['run-url'] === 'string' ? { run: values['run-url'] } : {}),
+    ...(typeof values['report-url'] === 'string' ? { report: values['report-url'] } : {}),
+  };
+  return {
+    options: { ...(previousOutcome ? { previousOutcome } : {}), links },
+    ...(stateFile ? { stateFile } : {}),
+  };
 }

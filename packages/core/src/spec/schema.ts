@@ -430,6 +430,44 @@ export const policySpecSchema = z.strictObject({
     ),
 });
 
+/** When a notification target is told: see notifyEventOf in notify/event.ts. */
+export const NOTIFY_EVENTS = ['fail', 'inconclusive', 'recovery', 'pass'] as const;
+
+/**
+ * A notification target: where the verdict is sent when the verification ends (docs/notifications.md). The
+ * URL is a secret wherever it comes from (a Slack or Teams webhook URL is its own credential): it is
+ * redacted from every output, and a failed delivery is a warning that never changes the verdict.
+ */
+export const notifyTargetSchema = z
+  .strictObject({
+    type: z
+      .enum(['webhook', 'slack', 'teams'])
+      .describe(
+        'webhook: a JSON document (schema vigil.notification/v1) POSTed as is; slack: a Slack incoming webhook (text and blocks); teams: a Microsoft Teams incoming webhook or Workflows webhook (an Adaptive Card message).',
+      ),
+    url: z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an absolute http(s) URL, e.g. "${env:SLACK_WEBHOOK_URL}"',
+      })
+      .describe(
+        'Webhook URL. A secret: write "${env:NAME}" to read it from the environment; it is redacted everywhere either way.',
+      ),
+    on: z
+      .array(z.enum(NOTIFY_EVENTS))
+      .min(1)
+      .default(['fail', 'inconclusive', 'recovery'])
+      .describe(
+        'Which endings are sent: fail (outcome failed), inconclusive (inconclusive, could-not-verify, cancelled), recovery (passed after a previous outcome that was not a pass; needs the previous outcome, see docs/notifications.md), pass (every pass, recoveries included). Default fail, inconclusive, recovery.',
+      ),
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Name of the target in warnings (default "<type> #<position>"); never the URL.'),
+  })
+  .describe('A notification target.');
+
 export const specSchema = z
   .strictObject({
     apiVersion: z.literal('vigil/v1').describe('Spec format version.'),
@@ -461,6 +499,12 @@ export const specSchema = z
       maxConsecutiveErrors: 3,
       evidence: 'warn',
     }),
+    notify: z
+      .array(notifyTargetSchema)
+      .optional()
+      .describe(
+        'Where to send the verdict when the verification ends (Slack, Teams, any webhook): on fail, inconclusive and recovery by default. Delivery is retried (3 attempts within about 10 s); a failure is a warning and never changes the verdict or the exit code.',
+      ),
     markers: z
       .array(z.string())
       .optional()
@@ -478,3 +522,5 @@ export type MetricSpec = z.output<typeof metricSpecSchema>;
 export type PresetEntrySpec = z.output<typeof presetEntrySchema>;
 export type ProviderSpec = z.output<typeof providerSpecSchema>;
 export type StrategySpec = z.output<typeof strategySpecSchema>;
+export type NotifyTarget = z.output<typeof notifyTargetSchema>;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
