@@ -2,7 +2,7 @@
  * The Action's inputs (action.yml), read and validated in one place. Every error names the input and says
  * how to fix it; nothing here logs, so credentials can be masked before any output happens.
  */
-import { InputError } from '@vigil/core';
+import { InputError, OUTCOMES, type Outcome } from '@vigil/core';
 import { parse as parseYaml } from 'yaml';
 
 /** Reads one input as the runner passes it (`INPUT_<NAME>`); '' when unset. `core.getInput` in production. */
@@ -88,6 +88,11 @@ export interface ActionInputs {
   preflight: boolean;
   /** Tells matrix legs of one job apart for the rollback's idempotency key (`${{ toJSON(matrix) }}`). */
   matrixKey?: string;
+  /**
+   * The outcome of the previous verification of this service and environment, when the workflow knows it:
+   * a pass after failed, inconclusive or could-not-verify is then notified as a recovery (docs/notifications.md).
+   */
+  previousOutcome?: Outcome;
 }
 
 /** Inputs that hold credentials: masked with `core.setSecret` before anything is logged. */
@@ -176,6 +181,13 @@ export function readInputs(get: InputReader): ActionInputs {
     );
   }
   const deploymentId = positiveInt(text('deployment-id'), 'deployment-id');
+  const previousOutcome = text('previous-outcome');
+  if (previousOutcome && !(OUTCOMES as readonly string[]).includes(previousOutcome)) {
+    throw new ActionInputError(
+      'previous-outcome',
+      `must be one of ${OUTCOMES.join(', ')} (the outcome output of the previous run), or empty when unknown; got "${previousOutcome}"`,
+    );
+  }
   if ((wantsRollback || deploymentId !== undefined) && !githubToken) {
     throw new ActionInputError(
       'github-token',
@@ -227,6 +239,7 @@ export function readInputs(get: InputReader): ActionInputs {
     ...opt('reportDir', text('report-dir')),
     preflight: bool(text('preflight'), 'preflight') ?? true,
     ...opt('matrixKey', text('matrix-key')),
+    ...(previousOutcome ? { previousOutcome: previousOutcome as Outcome } : {}),
   };
 }
 

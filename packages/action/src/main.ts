@@ -150,7 +150,7 @@ async function verifyAndAct(
   core.info(
     `Vigil: verifying ${spec.service}${spec.version ? ` ${spec.version}` : ''} for ${spec.duration} (every ${spec.interval}, sensitivity ${spec.sensitivity})${pastStart !== undefined ? `, retrospective from the deploy at ${new Date(pastStart).toISOString()}` : ''}`,
   );
-  const { report, files } = await verify({
+  const { report, files, notifications } = await verify({
     spec,
     specDir,
     ...(pastStart !== undefined ? { startedAt: pastStart } : {}),
@@ -158,6 +158,12 @@ async function verifyAndAct(
     signal,
     onProgress: (p) => core.info(progressLine(p)),
     links: { run: runUrl },
+    // The spec's notify targets hear of the outcome with a link to this run (its summary explains it).
+    notify: {
+      ...(inputs.previousOutcome ? { previousOutcome: inputs.previousOutcome } : {}),
+      links: { run: runUrl },
+      secrets,
+    },
     ...(env.GITHUB_RUN_ID ? { id: `${env.GITHUB_RUN_ID}-${context.runAttempt}-${context.job}` } : {}),
   });
 
@@ -176,7 +182,10 @@ async function verifyAndAct(
   annotate(report, core);
 
   const decision = decide(report, inputs.onFailure, inputs.onInconclusive);
-  const done: ActionOutcome = { outcome: decision.outcome, warnings: [] };
+  // A notification that was not delivered is a warning: it never changes the step's result.
+  const done: ActionOutcome = { outcome: decision.outcome, warnings: [...(notifications?.warnings ?? [])] };
+  if (notifications && notifications.sent.length > 0)
+    core.info(`Vigil: notified ${notifications.sent.join(', ')}`);
   if (report.status === 'cancelled') {
     // A cancelled job says nothing about the new version: rolling it back would undo a deploy for no reason.
     decision.rollback = false;
