@@ -396,9 +396,18 @@ const VAR_REF = /\$\{var:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 /** Top-level fields where `${var:NAME}` may appear (see LoadSpecOptions.vars). */
 export const VAR_FIELDS: readonly string[] = ['service', 'environment', 'version', 'strategy'];
 
-/** The names of the `${var:NAME}` references in a spec's text, in order of first use. */
+/** The names of the `${var:NAME}` references in a spec's values (not its comments), in order of first use. */
 export function specVariables(text: string): string[] {
-  return [...new Set([...text.matchAll(VAR_REF)].map((m) => m[1]!))];
+  const parsed = parseYamlLimited(text);
+  const names = new Set<string>();
+  const stack: unknown[] = ['problems' in parsed ? text : parsed.value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') for (const m of v.matchAll(VAR_REF)) names.add(m[1]!);
+    else if (Array.isArray(v)) stack.push(...[...v].reverse());
+    else if (v !== null && typeof v === 'object') stack.push(...Object.values(v).reverse());
+  }
+  return [...names];
 }
 
 function interpolateVars(
