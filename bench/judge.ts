@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { judgeVerification } from '../packages/core/src/judgment/index.ts';
+import { SENSITIVITIES } from '../packages/core/src/judges/sensitivity.ts';
 import type { Sensitivity } from '../packages/core/src/model/metric.ts';
 import type { Judgment } from '../packages/core/src/model/verdict.ts';
 import { type BenchCase, CLASSES, INSTANCE_SETS, INSTANCES, makeCase, POINTS } from './judge/cases.ts';
@@ -15,8 +16,6 @@ import { mulberry32 } from './judge/prng.ts';
 import { LEVELS, scaleDiversity } from './judge/scales.ts';
 import { timingWorkload } from './judge/timing.ts';
 import { printTable } from './table.ts';
-
-const SENSITIVITIES: Sensitivity[] = ['low', 'medium', 'high'];
 
 /** Sub-rows at medium: the cases a class's regression can stand out in (see BenchCase.distinct). */
 const SUBSETS: Partial<Record<string, string>> = {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Spec, secretsOfSpec } from '@vigil/core';
-import { type ProviderConfig, redactConfig } from '@vigil/providers';
+import { redactConfig } from '@vigil/providers';
 import { writeFileAtomic } from './files.ts';
 import { type ArchiveEntry, tarGz } from './tar.ts';
 
@@ -29,7 +29,7 @@ export async function createFlare(options: FlareOptions): Promise<{ path: string
   const spec = {
     ...options.spec,
     providers: Object.fromEntries(
-      Object.entries(options.spec.providers).map(([k, c]) => [k, redactConfig(c as ProviderConfig)]),
+      Object.entries(options.spec.providers).map(([k, c]) => [k, redactConfig(c)]),
     ),
   };
   const entries: ArchiveEntry[] = [

@@ -9,17 +9,12 @@ import {
 import {
   createProvider,
   type Provider,
-  type ProviderConfig,
   type ProviderDeps,
   type ProviderUsage,
   type RecordingProvider,
   type ReplayFile,
   recordProvider,
 } from '@vigil/providers';
-
-// The spec schema mirrors ProviderConfig field for field; this line fails to compile when they drift apart.
-const _mirrorsProviderConfig = (p: ProviderSpec): ProviderConfig => p;
-void _mirrorsProviderConfig;
 
 /** The providers of a spec, opened, and the engine's view of them. */
 export interface OpenSources {
@@ -43,10 +38,7 @@ export function openSources(spec: Spec, options: OpenSourcesOptions): OpenSource
   const providers = new Map<string, Provider>();
   const recorders: RecordingProvider[] = [];
   for (const [name, config] of Object.entries(spec.providers)) {
-    const provider = createProvider(
-      { ...withPaths(config, options.specDir), name } as ProviderConfig,
-      options.deps,
-    );
+    const provider = createProvider({ ...withPaths(config, options.specDir), name }, options.deps);
     if (options.record) {
       const recorder = recordProvider(provider, {
         description: `recorded by vigil from ${name} (${config.type})`,

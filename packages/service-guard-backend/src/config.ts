@@ -8,7 +8,7 @@ import { ConfigReader, readDurationFromConfig } from '@backstage/config';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, type JsonObject } from '@backstage/types';
-import { parseUnit, SENSITIVITIES, UserError, unknownUnitMessage } from '@vigil/core';
+import { parseUnit, SENSITIVITIES, UserError, unknownUnitMessage, validateProviderSpec } from '@vigil/core';
 import type { ProviderConfig } from '@vigil/providers';
 import type { MetricDirection, MetricKind, Sensitivity } from '@vigil/backstage-plugin-service-guard-common';
 
@@ -76,14 +76,6 @@ export class ServiceGuardConfigError extends UserError {
   override name = 'ServiceGuardConfigError';
 }
 
-const PROVIDER_TYPES = ['prometheus', 'datadog', 'dynatrace', 'http', 'replay'] as const;
-const REQUIRED_BY_TYPE: Record<(typeof PROVIDER_TYPES)[number], string[]> = {
-  prometheus: ['url'],
-  datadog: ['apiKey', 'appKey'],
-  dynatrace: ['url', 'token'],
-  http: ['url', 'pick'],
-  replay: ['file'],
-};
 const KINDS: MetricKind[] = ['error', 'latency', 'throughput', 'resource', 'other'];
 const DIRECTIONS: MetricDirection[] = ['higher-is-worse', 'lower-is-worse', 'both'];
 
@@ -143,21 +135,20 @@ function checkFixedOrigin(url: string, path: string): void {
   }
 }
 
+/** A provider of app-config, validated with the spec's provider schema (the one a spec's `providers` use). */
 function readProvider(name: string, c: Config): ProviderConfig {
   const path = `serviceGuard.providers.${name}`;
-  const type = c.getOptionalString('type');
-  if (!type || !(PROVIDER_TYPES as readonly string[]).includes(type)) {
-    throw new ServiceGuardConfigError(`${path}.type must be one of ${PROVIDER_TYPES.join(', ')}`);
+  const { provider, problems } = validateProviderSpec(c.get());
+  if (problems) {
+    // One line per problem, each naming its key; values are never repeated (a key may be a secret).
+    throw new ServiceGuardConfigError(
+      problems.map((p) => `${path}${p.path ? `.${p.path}` : ''}: ${p.message}`).join('\n'),
+    );
   }
-  for (const key of REQUIRED_BY_TYPE[type as (typeof PROVIDER_TYPES)[number]]) {
-    if (!c.has(key)) throw new ServiceGuardConfigError(`${path}.${key} is required for a ${type} provider`);
-  }
-  for (const key of ['url', 'baseUrl']) {
-    const url = c.getOptionalString(key);
-    if (url !== undefined) checkFixedOrigin(url, `${path}.${key}`);
-  }
-  // The provider adapters validate the rest of their own settings; names stay those of app-config.
-  return { ...(c.get() as object), name } as ProviderConfig;
+  if ('url' in provider) checkFixedOrigin(provider.url, `${path}.url`);
+  if ('baseUrl' in provider && provider.baseUrl !== undefined)
+    checkFixedOrigin(provider.baseUrl, `${path}.baseUrl`);
+  return { ...provider, name };
 }
 
 function readMetric(c: Config, path: string, profileSensitivity: Sensitivity): MetricSettings {

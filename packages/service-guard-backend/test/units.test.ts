@@ -62,11 +62,11 @@ describe('config', () => {
     const cases: [unknown, RegExp][] = [
       [
         { ...base, providers: { prom: { type: 'graphite' } } },
-        /serviceGuard\.providers\.prom\.type must be one of/,
+        /serviceGuard\.providers\.prom\.type: must be one of 'prometheus' \| 'datadog'/,
       ],
       [
         { ...base, providers: { prom: { type: 'datadog', apiKey: 'k' } } },
-        /serviceGuard\.providers\.prom\.appKey is required/,
+        /serviceGuard\.providers\.prom\.appKey: is required/,
       ],
       [
         { ...base, profiles: { web: { ...base.profiles.web, provider: 'nope' } } },
@@ -100,6 +100,71 @@ describe('config', () => {
       expect(e).toBeInstanceOf(ServiceGuardConfigError);
       expect((e as Error).message).not.toContain('s3cret');
     }
+  });
+});
+
+describe('providers are validated with the spec schema', () => {
+  const provider = (p: Record<string, unknown>) => () => read({ ...base, providers: { prom: p } });
+
+  it('names every bad key and what to write, as a spec would', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [
+        { type: 'prometheus', url: 'http://prom:9090', auth: { type: 'bearer' } },
+        /serviceGuard\.providers\.prom\.auth\.token: is required/,
+      ],
+      [
+        { type: 'prometheus', url: 'http://prom:9090', psot: true },
+        /serviceGuard\.providers\.prom\.psot: unknown field; did you mean "post"\?/,
+      ],
+      [
+        { type: 'datadog', apiKey: 'k', appKey: 'a', site: 'datadoghq.xx' },
+        /serviceGuard\.providers\.prom\.site: must be one of "datadoghq\.com", "us3\.datadoghq\.com"/,
+      ],
+      [
+        { type: 'prometheus', url: 'http://prom:9090', http: { retries: -1 } },
+        /serviceGuard\.providers\.prom\.http\.retries: must be >= 0/,
+      ],
+      [
+        {
+          type: 'http',
+          url: 'https://apm.example.com/q',
+          pick: { points: '$', timestamp: 't', instance: 'i' },
+        },
+        /serviceGuard\.providers\.prom\.pick\.value: is required/,
+      ],
+    ];
+    for (const [p, msg] of cases) {
+      expect(provider(p)).toThrow(msg);
+      expect(provider(p)).toThrow(ServiceGuardConfigError);
+    }
+  });
+
+  it('lists every problem at once and never repeats a value', () => {
+    try {
+      provider({ type: 'dynatrace', url: 'not a url', token: 7, entitySelektor: 's3cret-value' })();
+      expect.unreachable();
+    } catch (e) {
+      const lines = (e as Error).message.split('\n');
+      expect(lines).toEqual([
+        'serviceGuard.providers.prom.url: must be an absolute URL such as https://host:port/path',
+        'serviceGuard.providers.prom.token: must be a string',
+        'serviceGuard.providers.prom.entitySelektor: unknown field; did you mean "entitySelector"?',
+      ]);
+      expect((e as Error).message).not.toContain('s3cret');
+    }
+  });
+
+  it('keeps the name and the settings it was given', () => {
+    const settings = read({
+      ...base,
+      providers: { prom: { type: 'prometheus', url: 'http://prom:9090', http: { retries: 2 } } },
+    });
+    expect(settings.providers.get('prom')).toEqual({
+      type: 'prometheus',
+      url: 'http://prom:9090',
+      http: { retries: 2 },
+      name: 'prom',
+    });
   });
 });
 

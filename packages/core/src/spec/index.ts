@@ -9,6 +9,7 @@ export {
   type SpecProblem,
   specVariables,
   VAR_FIELDS,
+  validateProviderSpec,
   validateSpec,
 } from './load.ts';
 export * from './schema.ts';

@@ -6,7 +6,7 @@ import { parseUnit, unknownUnitMessage } from '../units/unit.ts';
 import { type LimitValue, resolveLimit } from '../units/limit.ts';
 import { formatDuration, parseDuration } from './duration.ts';
 import { expandPreset, presetInterval } from './presets.ts';
-import { presetEntrySchema, type Spec, specSchema } from './schema.ts';
+import { presetEntrySchema, type ProviderSpec, providerSpecSchema, type Spec, specSchema } from './schema.ts';
 
 /** One thing wrong with a spec, located by its field path (`metrics[2].direction`). */
 export interface SpecProblem {
@@ -143,14 +143,31 @@ export function validateSpec(raw: unknown, options: LoadSpecOptions = {}): Spec 
     fromEnv,
   );
   // Variables go in after the environment, so that a value that looks like `${env:NAME}` stays text.
-  const result = specSchema.safeParse(interpolateVars(interpolated, options.vars, [], problems));
-  if (!result.success) problems.push(...result.error.issues.flatMap(describeIssue));
+  // reportInput: a value of the wrong type is told from a missing one (`must be a string`, not `is required`).
+  const result = specSchema.safeParse(interpolateVars(interpolated, options.vars, [], problems), {
+    reportInput: true,
+  });
+  if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue)));
   if (problems.length > 0) throw new SpecError(source, problems);
   const spec = result.data!;
   problems.push(...crossFieldProblems(spec));
   if (problems.length > 0) throw new SpecError(source, problems);
   // Every value taken from the environment is a secret wherever it is used (see secrets.ts).
   return attachEnvSecrets(spec, fromEnv);
+}
+
+/**
+ * Validates one provider's settings (what a spec holds under `providers.<name>`) against the spec's own schema,
+ * for a caller that takes providers from elsewhere (the Backstage backend, from app-config). Returns the
+ * settings, or every problem with its field path relative to the provider (`auth.token`, `pick.points`) and a
+ * message saying what to write, as the spec loader words it (unknown fields get a "did you mean").
+ */
+export function validateProviderSpec(
+  raw: unknown,
+): { provider: ProviderSpec; problems?: undefined } | { provider?: undefined; problems: SpecProblem[] } {
+  const result = providerSpecSchema.safeParse(raw, { reportInput: true });
+  if (result.success) return { provider: result.data };
+  return { problems: result.error.issues.flatMap((issue) => describeIssue(issue, providerSpecSchema)) };
 }
 
 /**
@@ -247,13 +264,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): SpecProblem[] {
+/** A problem of a zod issue; `root` is the schema the issue's path starts from (for the known field names). */
+function describeIssue(issue: z.core.$ZodIssue, root: unknown = specSchema): SpecProblem[] {
   const path = formatPath(issue.path);
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({
         path: formatPath([...issue.path, key]),
-        message: `unknown field${suggest(key, knownKeysAt(issue.path))}`,
+        message: `unknown field${suggest(key, knownKeysAt(issue.path, root))}`,
       }));
     case 'invalid_value':
       return [{ path, message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }];
@@ -278,6 +296,18 @@ function describeIssue(issue: z.core.$ZodIssue): SpecProblem[] {
               : `must be ${article(issue.expected)}`,
         },
       ];
+    case 'invalid_format':
+      if (issue.format === 'url')
+        return [{ path, message: 'must be an absolute URL such as https://host:port/path' }];
+      return [{ path, message: issue.message }];
+    case 'too_small':
+    case 'too_big':
+      if (issue.origin === 'number' || issue.origin === 'int') {
+        const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+        const op = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+        return [{ path, message: `must be ${op} ${String(bound)}` }];
+      }
+      return [{ path, message: issue.message }];
     default:
       return [{ path, message: issue.message }];
   }
@@ -479,8 +509,8 @@ function interpolateEnv(
   return value;
 }
 
-function knownKeysAt(path: readonly PropertyKey[]): string[] {
-  let schema: unknown = specSchema;
+function knownKeysAt(path: readonly PropertyKey[], root: unknown): string[] {
+  let schema: unknown = root;
   for (const key of path) {
     schema = unwrap(schema);
     const def = (

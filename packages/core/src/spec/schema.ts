@@ -224,7 +224,10 @@ const tls = z
 
 const common = { http: httpOptions.optional() };
 
-/** Mirrors the providers' `ProviderConfig` one to one (checked at compile time in @vigil/runtime). */
+/**
+ * The one description of a provider's settings: the spec's `providers.<name>`, the providers' `ProviderConfig`
+ * types (derived from it) and the Backstage backend's `serviceGuard.providers.<name>` (validated with it).
+ */
 export const providerSpecSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('prometheus'),
