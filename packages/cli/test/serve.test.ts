@@ -13,6 +13,8 @@ import {
   type RunningPrometheus,
   startPrometheus,
 } from '../../providers/test/support/prometheus.ts';
+import { parseServeConfig, parseStartRequest } from '@vigil/core';
+import { Registry } from '../src/serve/registry.ts';
 import { root } from './support/vigil.ts';
 
 const bin = join(root, 'packages/cli/src/bin.ts');
@@ -356,5 +358,35 @@ describe('vigil serve: limits and shutdown', () => {
     expect(await new Promise((r) => short.on('exit', r))).toBe(3);
     expect(err).toMatch(/shorter than 16 characters/);
     expect(err).not.toContain('short-secret');
+  });
+});
+
+describe('vigil serve: limits.timeout', () => {
+  it('cancels a verification that runs longer than limits.timeout: never passed, the limit named', async () => {
+    const cfg = parseServeConfig(
+      `apiVersion: vigil/serve-v1\nlimits: { timeout: 1s }\nspecs:\n  live:\n    file: live.yaml\n    variables: { service: {}, version: { default: "0" } }\n`,
+      'serve.yaml',
+    );
+    const lines: string[] = [];
+    const registry = new Registry({
+      config: cfg,
+      specs: new Map([['live', { text: spec('10m'), path: join(dir, 'live.yaml') }]]),
+      env: { PROM_URL: prom.url },
+      log: (line) => lines.push(line),
+      onSecrets: () => {},
+    });
+    const { id, state } = registry.startOrJoin(
+      parseStartRequest({ spec: 'live', vars: { service: 'cart' } }, cfg),
+    );
+    expect(state.phase).toBe('running');
+    await registry.wait(id, 30_000);
+    expect(registry.state(id)).toMatchObject({
+      phase: 'cancelled',
+      outcome: 'cancelled',
+      passed: false,
+      inconclusive: true,
+    });
+    expect(registry.state(id)!.reason).toMatch(/timed out: it ran longer than limits\.timeout \(1s\)/);
+    expect(lines.at(-1)).toMatch(/ended cancelled: cancelled/);
   });
 });
