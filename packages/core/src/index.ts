@@ -48,7 +48,7 @@ export {
   kayentaJudge,
   kayentaScore,
   kayentaToJudgeResult,
-} from './judges/kayenta.ts';
+} from './judges/kayenta/index.ts';
 export { InputError, isUserError, UserError } from './errors.ts';
 export { seededRandom } from './random.ts';
 export {

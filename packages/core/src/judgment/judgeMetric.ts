@@ -2,7 +2,7 @@ import { alignByTime } from '../judges/align.ts';
 import { distributionJudge } from '../judges/distribution.ts';
 import { infinityJudge } from '../judges/infinity.ts';
 import type { Judge, JudgeContext } from '../judges/judge.ts';
-import { kayentaJudge } from '../judges/kayenta.ts';
+import { kayentaJudge } from '../judges/kayenta/index.ts';
 import { pairedJudge } from '../judges/paired.ts';
 import { rankJudge } from '../judges/rank.ts';
 import { rateJudge, readsAsCounts } from '../judges/rate.ts';

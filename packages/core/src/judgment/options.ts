@@ -2,7 +2,7 @@ import type { Sensitivity } from '../model/metric.ts';
 import type { EvidenceInput } from './evidence.ts';
 import type { LogsJudgment, NoDataPolicy } from '../model/verdict.ts';
 
-/** Kayenta-compatible scoring options (see judges/kayenta.ts). */
+/** Kayenta-compatible scoring options (see judges/kayenta/). */
 export interface KayentaScoringOptions {
   /** Score at or above which the verification passes. Kayenta's default: 75. */
   passThreshold?: number;

@@ -9,3 +9,8 @@ export function relativeChange(baseline: SideSummary, canary: SideSummary): numb
   if (baseline.mean === 0) return canary.mean === 0 ? 0 : null;
   return (canary.mean - baseline.mean) / Math.abs(baseline.mean);
 }
+
+/** A judge's or the logs' explanation cut to fit into a verdict's one-line reason. */
+export function firstSentence(s: string): string {
+  return s.length > 200 ? `${s.slice(0, 197)}...` : s;
+}

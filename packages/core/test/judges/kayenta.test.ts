@@ -5,7 +5,7 @@ import {
   kayentaConfigFromDefinition,
   kayentaJudge,
   kayentaScore,
-} from '../../src/judges/kayenta.ts';
+} from '../../src/judges/kayenta/index.ts';
 import { ctx, metricData, range } from './helpers.ts';
 
 // Every canary point above every baseline point (Kayenta's own "High" example).
