@@ -414,5 +414,6 @@ function judgeFrame(data: MetricData, f: CellFrame, aligned: boolean, ctx: Judge
       alpha: s.alpha,
       decidedBy: by,
     },
+    test: { p: Math.min(pv ?? 1, pt ?? 1, pc ?? 1, pe ?? 1), alpha: s.alpha },
   };
 }

@@ -83,5 +83,6 @@ export function infinityJudge(
       p,
       alpha,
     },
+    test: { p, alpha },
   };
 }

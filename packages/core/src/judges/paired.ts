@@ -124,6 +124,7 @@ export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeC
       designEffect,
       bigEnough,
     },
+    test: { p, alpha: s.alpha },
   };
 }
 

@@ -188,6 +188,7 @@ export function judgeRank(
       nBaseline: baseline.length,
       nCanary: canary.length,
     },
+    test: { p: test.p, alpha },
   };
 }
 

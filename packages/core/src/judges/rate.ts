@@ -115,6 +115,7 @@ export const rateJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResu
       alpha: s.alpha,
       bigEnough,
     },
+    test: { p, alpha: s.alpha },
   };
 };
 

@@ -1,24 +1,17 @@
 import type { MetricJudgment } from '../model/verdict.ts';
 
-/** Judges whose fail comes from a p-value at their share of the metric's alpha. */
-const STATISTICAL = new Set(['paired', 'distribution', 'rank', 'rate', 'infinity']);
-
 /**
- * How far below its own alpha a failing metric's evidence lies: the smallest p / alpha over the statistical
- * judges that failed it (at most 1), or 0 when a rule (fail-fast) failed it, which no correction touches.
- * Null when the metric did not fail.
+ * How far below its own alpha a failing metric's evidence lies: the smallest p / alpha over the judges that
+ * failed it by a test (`JudgeResult.test`; at most 1), or 0 when a rule (fail-fast) or a judge without a test
+ * failed it, which no correction touches. Null when the metric did not fail.
  */
 function failRatio(m: MetricJudgment): number | null {
   if (m.outcome !== 'fail') return null;
   let ratio = Number.POSITIVE_INFINITY;
   for (const r of m.judges) {
     if (r.outcome !== 'fail') continue;
-    const p = r.evidence.p;
-    const alpha = r.evidence.alpha;
-    if (!STATISTICAL.has(r.judge) || typeof p !== 'number' || typeof alpha !== 'number' || !(alpha > 0)) {
-      return 0;
-    }
-    ratio = Math.min(ratio, p / alpha);
+    if (!r.test || !(r.test.alpha > 0)) return 0;
+    ratio = Math.min(ratio, r.test.p / r.test.alpha);
   }
   return Number.isFinite(ratio) ? ratio : 0;
 }

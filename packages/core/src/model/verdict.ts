@@ -26,6 +26,13 @@ export interface JudgeResult {
   /** One or two sentences with the numbers, e.g. "canary p99 is 48% higher (312 ms vs 211 ms, p = 0.0004)". */
   explanation: string;
   evidence: Evidence;
+  /**
+   * The hypothesis test a statistical judge decided by: its p-value and the alpha it was held to (the
+   * judge's share of the metric's alpha). Absent on rules (thresholds, fail-fast) and on judges that do not
+   * decide by a p-value; Holm's procedure across metrics (judgment/acrossMetrics.ts) corrects only fails
+   * that carry it.
+   */
+  test?: { p: number; alpha: number };
 }
 
 /**

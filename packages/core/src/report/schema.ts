@@ -15,6 +15,10 @@ const judgeResultSchema = z.object({
   classification: z.enum(['pass', 'high', 'low', 'nodata', 'error']),
   explanation: z.string(),
   evidence: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+  test: z
+    .object({ p: num, alpha: num })
+    .optional()
+    .describe('The p-value a statistical judge decided by and the alpha it was held to.'),
 });
 
 const sideSummarySchema = z.object({

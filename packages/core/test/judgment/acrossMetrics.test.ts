@@ -4,7 +4,10 @@ import { judgeVerification } from '../../src/judgment/index.ts';
 import type { JudgeResult, MetricJudgment } from '../../src/model/verdict.ts';
 import { definition, synthetic } from '../judges/fixtures.ts';
 
-/** A metric judged alone: `fail` by one judge with p-value p at alpha 0.01 (or passing). */
+/**
+ * A metric judged alone: `fail` by one judge with p-value p at alpha 0.01 (or passing). A `threshold` judge
+ * is a rule: it carries no test, whatever its evidence says.
+ */
 function metric(name: string, p: number | null, judge = 'paired', muted = false): MetricJudgment {
   const result: JudgeResult = {
     judge,
@@ -13,6 +16,7 @@ function metric(name: string, p: number | null, judge = 'paired', muted = false)
     classification: p === null ? 'pass' : 'high',
     explanation: `${name} judged alone`,
     evidence: { p: p ?? 0.5, alpha: 0.01 },
+    ...(judge === 'threshold' ? {} : { test: { p: p ?? 0.5, alpha: 0.01 } }),
   };
   const summary = { instances: 3, points: 180, mean: 1, median: 1, p95: 1, p99: 1 };
   return {
