@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definitionOf } from '../src/engine/run.ts';
+import { definitionOf } from '../src/spec/definition.ts';
 import { evaluateFailFast, matchIgnoreRule } from '../src/judges/threshold.ts';
 import { loadSpec } from '../src/index.ts';
 import { series } from './judges/fixtures.ts';

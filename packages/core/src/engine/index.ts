@@ -9,15 +9,14 @@ export {
 } from './plan.ts';
 export { progressLine } from './progress.ts';
 export {
-  definitionOf,
   type Progress,
   type RunOptions,
   type RunStatus,
   runVerification,
   type StoredBaseline,
-  sequentialEvidence,
   type VerificationResult,
 } from './run.ts';
+export { sequentialEvidence } from './sequentialEvidence.ts';
 export {
   type BettingResult,
   bettingTest,

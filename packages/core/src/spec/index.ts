@@ -1,3 +1,4 @@
+export { definitionOf } from './definition.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { specJsonSchema } from './jsonSchema.ts';
 export {
