@@ -2,6 +2,7 @@ import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { useState } from 'react';
 import { serviceGuardApiRef } from '../api.ts';
 import { isServiceGuardAvailable } from '../conditions.ts';
 import { useAsyncValue } from '../useAsyncValue.ts';
@@ -9,6 +10,7 @@ import { HealthSummary } from './HealthSummary.tsx';
 import { LogClusters } from './LogClusters.tsx';
 import { MetricChart } from './MetricChart.tsx';
 import { RiskTimeline } from './RiskTimeline.tsx';
+import { RunNow } from './RunNow.tsx';
 import { LoadError, Loading, NotAnalysedYet, OptIn } from './States.tsx';
 import { VERIFICATIONS_PAGE, Verifications } from './Verifications.tsx';
 
@@ -19,7 +21,18 @@ const HISTORY = 48;
 export function ServiceGuardContent(props: { now?: () => number }) {
   const { entity } = useEntity();
   if (!isServiceGuardAvailable(entity)) return <OptIn entityName={entity.metadata.name} />;
-  return <ServiceGuardTab entityRef={stringifyEntityRef(entity)} now={props.now ?? Date.now} />;
+  return <WithRunNow entityRef={stringifyEntityRef(entity)} now={props.now ?? Date.now} />;
+}
+
+/** "Run now" above the tab; a finished run loads the tab again (the button keeps its result). */
+function WithRunNow(props: { entityRef: string; now: () => number }) {
+  const [generation, setGeneration] = useState(0);
+  return (
+    <Flex direction="column" gap="3">
+      <RunNow entityRef={props.entityRef} onDone={() => setGeneration((g) => g + 1)} />
+      <ServiceGuardTab key={generation} entityRef={props.entityRef} now={props.now} />
+    </Flex>
+  );
 }
 
 function ServiceGuardTab(props: { entityRef: string; now: () => number }) {

@@ -159,11 +159,12 @@ export class InMemoryServiceGuard implements ServiceGuardApi {
     this.runs.set(key, { ...this.runs.get(key)!, ...patch });
   }
 
-  getEntityRun(entity: EntityRefLike): Promise<EntityRunResponse> {
-    return this.#read(() => ({
+  /** Not subject to `failReads` and `hang`, which stand for the tab's own reads. */
+  async getEntityRun(entity: EntityRefLike): Promise<EntityRunResponse> {
+    return {
       entityRef: InMemoryServiceGuard.refOf(entity),
       run: this.runs.get(InMemoryServiceGuard.key(entity)) ?? null,
-    }));
+    };
   }
 
   /** The catalog-wide list: what the backend would answer for this user (already permission-filtered). */
