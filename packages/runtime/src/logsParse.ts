@@ -1,5 +1,7 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTemplateMiner, csvField, type ShapeRef } from '@vigil/core';
 
 const BLOCK_BITS = 18;
@@ -9,10 +11,13 @@ const BLOCK_MASK = BLOCK - 1;
 /**
  * `vigil logs parse` in bounded memory. The input is read in chunks and split into lines as it comes; each
  * line is handed to the miner at once and only a 4-byte index of its shape is kept per line (never the
- * line). Shapes the miner lets go of are swapped for compact stand-ins as it does. When the input ends, every distinct shape is resolved once to its final template, and the CSV is
- * written from the index array in a second pass, in chunks, waiting whenever the output asks to.
- * Memory: the miner (capped in clusters and shapes), one slot per distinct shape seen, and 4 bytes per line
- * (about 70 MB for 17 million lines), whatever the size of the lines.
+ * line), in blocks written to a temporary file as they fill. Shapes the miner lets go of are swapped for
+ * compact stand-ins as it does. When the input ends, every distinct shape is resolved once to its final
+ * template, and the CSV is written in a second pass that reads the index back block by block, in chunks,
+ * waiting whenever the output asks to.
+ * Memory: the miner (capped in clusters and shapes), one slot per distinct shape and one CSV tail per
+ * distinct template, and one block of the index; nothing that grows with the number of lines. Disk: 4 bytes
+ * per line in the temporary folder (`TMPDIR`), removed when the parse ends, also when it fails.
  */
 export async function parseLogStream(
   input: string,
@@ -31,33 +36,72 @@ export async function parseLogStream(
       shapes[k] = standIn;
     },
   });
-  // Per line, the index of its shape, in fixed blocks (growing never copies, so no transient double).
-  const blocks: Uint32Array[] = [];
-  let count = 0;
-  const add = (line: string) => {
-    const ref = miner.current(miner.addShape(messageOf(line)));
-    let k = shapeIndex.get(ref);
-    if (k === undefined) {
-      k = shapes.length;
-      shapes.push(ref);
-      shapeIndex.set(ref, k);
-    }
-    if ((count & BLOCK_MASK) === 0) {
-      blocks.push(new Uint32Array(BLOCK));
+  const index = new IndexFile();
+  try {
+    await forEachLine(input, (line) => {
+      const ref = miner.current(miner.addShape(messageOf(line)));
+      let k = shapeIndex.get(ref);
+      if (k === undefined) {
+        k = shapes.length;
+        shapes.push(ref);
+        shapeIndex.set(ref, k);
+      }
+      if (index.push(k)) collectGarbage();
+    });
+    index.finish();
+
+    // Each distinct template's CSV tail (",EventId,EventTemplate\n"), made once; each shape points at its
+    // tail. The shapes are let go before the output is written, so the miner's memory can be reclaimed.
+    shapeIndex.clear();
+    collectGarbage();
+    const tails: string[] = [];
+    const tailOfId = new Map<string, number>();
+    const tailOfShape = new Uint32Array(shapes.length);
+    shapes.forEach((ref, k) => {
+      const m = miner.resolve(ref);
+      let t = tailOfId.get(m.clusterId);
+      if (t === undefined) {
+        t = tails.length;
+        tails.push(`,${csvField(m.clusterId)},${csvField(m.template)}\n`);
+        tailOfId.set(m.clusterId, t);
+      }
+      tailOfShape[k] = t;
+    });
+    shapes.length = 0;
+    tailOfId.clear();
+    collectGarbage();
+
+    let buffer = 'LineId,EventId,EventTemplate\n';
+    let line = 0;
+    for (const block of index.blocks()) {
+      for (let i = 0; i < block.length; i++) {
+        line++;
+        buffer += `${line}${tails[tailOfShape[block[i]!]!]}`;
+        if (buffer.length >= 1 << 20) {
+          if (!out.write(buffer)) await once(out, 'drain');
+          buffer = '';
+        }
+      }
       collectGarbage();
     }
-    blocks[count >>> BLOCK_BITS]![count & BLOCK_MASK] = k;
-    count++;
-  };
+    if (buffer !== '' && !out.write(buffer)) await once(out, 'drain');
+    return { lines: index.count, templates: tails.length };
+  } finally {
+    index.remove();
+  }
+}
 
-  // Lines split by \n (a \r before it is dropped); a last line without \n counts, an empty last one does not.
-  // Each line is decoded from the bytes on its own, so that no string the miner keeps (a recent message, a
-  // shape's tokens) is a slice pinning a whole chunk of the input in memory. \n never occurs inside a
-  // multi-byte UTF-8 character, so splitting the bytes is safe.
+/**
+ * Calls `add` with each line of the file at `path`: split by \n (a \r before it is dropped); a last line
+ * without \n counts, an empty last one does not. Each line is decoded from the bytes on its own, so that no
+ * string the miner keeps (a recent message, a shape's tokens) is a slice pinning a whole chunk of the input
+ * in memory. \n never occurs inside a multi-byte UTF-8 character, so splitting the bytes is safe.
+ */
+async function forEachLine(path: string, add: (line: string) => void): Promise<void> {
   let rest: Buffer | null = null;
   const lineOf = (buf: Buffer, start: number, end: number) =>
     buf.toString('utf8', start, end > start && buf[end - 1] === 13 ? end - 1 : end);
-  for await (const chunk of createReadStream(input, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
     const buf: Buffer = rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
     let start = 0;
     for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
@@ -67,40 +111,71 @@ export async function parseLogStream(
     rest = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
   }
   if (rest) add(lineOf(rest, 0, rest.length));
+}
 
-  // Each distinct template's CSV tail (",EventId,EventTemplate\n"), made once; each shape points at its tail.
-  // The shapes are let go before the output is written, so the miner's memory can be reclaimed meanwhile.
-  shapeIndex.clear();
-  collectGarbage();
-  const tails: string[] = [];
-  const tailOfId = new Map<string, number>();
-  const tailOfShape = new Uint32Array(shapes.length);
-  shapes.forEach((ref, k) => {
-    const m = miner.resolve(ref);
-    let t = tailOfId.get(m.clusterId);
-    if (t === undefined) {
-      t = tails.length;
-      tails.push(`,${csvField(m.clusterId)},${csvField(m.template)}\n`);
-      tailOfId.set(m.clusterId, t);
-    }
-    tailOfShape[k] = t;
-  });
-  shapes.length = 0;
-  tailOfId.clear();
-  collectGarbage();
-  const templates = tails.length;
+/**
+ * The shape index of every line, in order, kept in a temporary file: one block of 262,144 entries (1 MB) in
+ * memory, written out as it fills and read back one block at a time. Synchronous I/O: a 1 MB write every
+ * quarter million lines, on a command that does nothing else meanwhile.
+ */
+class IndexFile {
+  readonly #dir = mkdtempSync(join(tmpdir(), 'vigil-logs-parse-'));
+  readonly #path = join(this.#dir, 'index.u32');
+  #fd: number | null = openSync(this.#path, 'w+', 0o600);
+  readonly #block = new Uint32Array(BLOCK);
+  count = 0;
 
-  let buffer = 'LineId,EventId,EventTemplate\n';
-  for (let i = 0; i < count; i++) {
-    buffer += `${i + 1}${tails[tailOfShape[blocks[i >>> BLOCK_BITS]![i & BLOCK_MASK]!]!]}`;
-    if (buffer.length >= 1 << 20) {
-      if (!out.write(buffer)) await once(out, 'drain');
-      buffer = '';
-    }
-    if ((i & BLOCK_MASK) === BLOCK_MASK) collectGarbage();
+  /** Appends one line's shape index; true when a block was just written out (a moment to collect garbage). */
+  push(k: number): boolean {
+    this.#block[this.count & BLOCK_MASK] = k;
+    this.count++;
+    if ((this.count & BLOCK_MASK) !== 0) return false;
+    this.#write(BLOCK);
+    return true;
   }
-  if (buffer !== '' && !out.write(buffer)) await once(out, 'drain');
-  return { lines: count, templates };
+
+  /** Writes the last, partial block. */
+  finish(): void {
+    const n = this.count & BLOCK_MASK;
+    if (n > 0) this.#write(n);
+  }
+
+  /** The index back, block by block, in line order (each view is valid until the next one). */
+  *blocks(): Generator<Uint32Array> {
+    const bytes = new Uint8Array(this.#block.buffer);
+    for (let read = 0; read < this.count; read += BLOCK) {
+      const n = Math.min(BLOCK, this.count - read);
+      readFully(this.#fd!, bytes, n * 4, read * 4);
+      yield this.#block.subarray(0, n);
+    }
+  }
+
+  close(): void {
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = null;
+  }
+
+  /** Closes and deletes the file and its folder. */
+  remove(): void {
+    this.close();
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+
+  #write(entries: number): void {
+    const bytes = new Uint8Array(this.#block.buffer, 0, entries * 4);
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.#fd!, bytes, done, bytes.length - done);
+  }
+}
+
+function readFully(fd: number, into: Uint8Array, length: number, position: number): void {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, into, done, length - done, position + done);
+    if (n === 0)
+      throw new Error(`logs parse: the temporary index file ended early (${position + done} bytes)`);
+    done += n;
+  }
 }
 
 /**

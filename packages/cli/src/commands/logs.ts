@@ -29,8 +29,9 @@ Options:
   --input FILE     log messages (required)
   --output FILE    CSV file to write (default: standard output); never the input, its folder is created
 
-The input is read as a stream and only 4 bytes per line are kept besides the templates, so memory stays
-bounded (about 300 MB) whatever the size of the file (pnpm bench logs --memory measures it).
+The input is read as a stream; per line, only a 4-byte index is kept, in a temporary file under TMPDIR
+(removed at the end), so memory grows with the number of distinct templates, not with the size of the
+file (under 300 MB for a 1 GB log; pnpm bench logs --memory measures it).
   -h, --help       this help
 
 Example:
