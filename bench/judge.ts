@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { judgeVerification } from '../packages/core/src/judgment/index.ts';
-import { SENSITIVITIES } from '../packages/core/src/judges/sensitivity.ts';
+import { SENSITIVITIES, sensitivitySettings } from '../packages/core/src/judges/sensitivity.ts';
 import type { Sensitivity } from '../packages/core/src/model/metric.ts';
 import type { Judgment } from '../packages/core/src/model/verdict.ts';
 import { type BenchCase, CLASSES, INSTANCE_SETS, INSTANCES, makeCase, POINTS } from './judge/cases.ts';
@@ -16,6 +16,12 @@ import { mulberry32 } from './judge/prng.ts';
 import { LEVELS, scaleDiversity } from './judge/scales.ts';
 import { timingWorkload } from './judge/timing.ts';
 import { printTable } from './table.ts';
+
+/**
+ * Medium's smallest relative change that may fail a metric: a mean-shift case whose shift is a smaller share
+ * of the baseline's observed mean is below what medium promises to catch (see BenchCase.observedShift).
+ */
+const MEDIUM_MIN_CHANGE = sensitivitySettings('medium').minRelativeChange;
 
 /** Sub-rows at medium: the cases a class's regression can stand out in (see BenchCase.distinct). */
 const SUBSETS: Partial<Record<string, string>> = {
@@ -134,6 +140,7 @@ function detection(traces: Trace[], seed: number, cases: number, instances: numb
     let kayenta = 0;
     const sparse = { n: 0, vigil: 0, kayenta: 0 };
     const distinct = { n: 0, vigil: 0, kayenta: 0 };
+    const visible = { n: 0, vigil: 0, kayenta: 0 };
     for (let i = 0; i < cases; i++) {
       const c: BenchCase = makeCase(cls, traces, rng, i, instances);
       const key = `detection ${instances}+${instances} ${cls} #${i}`;
@@ -146,6 +153,11 @@ function detection(traces: Trace[], seed: number, cases: number, instances: numb
           sparse.n++;
           if (failed) sparse.vigil++;
           if (k) sparse.kayenta++;
+        }
+        if (s === 'medium' && c.observedShift !== undefined && c.observedShift >= MEDIUM_MIN_CHANGE) {
+          visible.n++;
+          if (failed) visible.vigil++;
+          if (k) visible.kayenta++;
         }
         if (s === 'medium' && c.distinct) {
           distinct.n++;
@@ -167,6 +179,7 @@ function detection(traces: Trace[], seed: number, cases: number, instances: numb
         n: g.n,
       });
     if (cls === 'errors x2') sub('< 1 error/min', sparse);
+    if (cls.startsWith('mean+')) sub(`shift >= ${MEDIUM_MIN_CHANGE * 100}% of baseline mean`, visible);
     const subset = SUBSETS[cls];
     if (subset) sub(subset, distinct);
   });

@@ -22,6 +22,8 @@ export const INSTANCES = 3;
 /** The case sets: 3+3 instances (the design) and 10+10 (where sparse effects become visible). */
 export const INSTANCE_SETS = [INSTANCES, 10] as const;
 const MINUTE = 60_000;
+/** The mean-shift classes: the shift added to every canary point, as a share of the trace segment's level. */
+const MEAN_SHIFT: Partial<Record<CaseClass, number>> = { 'mean+10%': 0.1, 'mean+20%': 0.2, 'mean+50%': 0.5 };
 
 /** One generated case, with what the bench reports per sub-group. */
 export interface BenchCase {
@@ -35,6 +37,12 @@ export interface BenchCase {
    * kurtosis is below 15 (light tails).
    */
   distinct: boolean;
+  /**
+   * Mean-shift classes: the injected shift as a share of the baseline's observed mean. The shift is a share
+   * of the trace's own level, but the bootstrapped noise of a bursty trace (disk writes, request counts) can
+   * lift the observed mean far above that level, so a "+20%" case can be a 2% change of what the metric shows.
+   */
+  observedShift?: number;
 }
 
 /**
@@ -69,9 +77,7 @@ export function makeCase(
     if (cls === 'variance x2') r *= Math.SQRT2;
     if (cls === 'p99 tail' && r > trace.residualQ90) r += 2 * (r - trace.residualQ90);
     let v = signal + r;
-    if (cls === 'mean+10%') v += 0.1 * level;
-    if (cls === 'mean+20%') v += 0.2 * level;
-    if (cls === 'mean+50%') v += 0.5 * level;
+    v += (MEAN_SHIFT[cls] ?? 0) * level;
     if (spikes.has(j)) v += 9 * level;
     return v;
   };
@@ -90,13 +96,23 @@ export function makeCase(
       })),
     };
   };
+  const baseline = Array.from({ length: instances }, (_, k) => series('baseline', k));
+  const canary = Array.from({ length: instances }, (_, k) => series('canary', k));
+  const shift = MEAN_SHIFT[cls];
+  let observedShift: number | undefined;
+  if (shift !== undefined) {
+    let sum = 0;
+    for (const s of baseline) for (const p of s.points) sum += p.v;
+    observedShift = (shift * level) / Math.abs(sum / (instances * POINTS));
+  }
   return {
     trace: trace.name,
     distinct: cls === 'spikes 5% x10' ? 9 * level > trace.absResidualQ995 : trace.kurtosis < 15,
+    ...(observedShift === undefined ? {} : { observedShift }),
     data: {
       definition: { name: trace.name, kind: 'other', direction: 'higher-is-worse' },
-      baseline: Array.from({ length: instances }, (_, k) => series('baseline', k)),
-      canary: Array.from({ length: instances }, (_, k) => series('canary', k)),
+      baseline,
+      canary,
     },
   };
 }
