@@ -2,7 +2,7 @@ import {
   type Group,
   parseDuration,
   planVerification,
-  queryVars,
+  metricQueries,
   secretsOfSpec,
   selects,
   type Spec,
@@ -47,22 +47,13 @@ export async function doctor(
     const window = { start: end - 5 * step, end, step };
     const plan = planVerification(spec, { startedAt: window.start });
     const groups: Group[] = plan.strategy === 'canary' ? ['baseline', 'canary'] : ['canary'];
-    for (const m of spec.metrics) {
-      for (const group of groups) {
-        const subject = `query ${m.name} [${group}]`;
+    const queries = groups.map((group) => metricQueries(spec, plan, group));
+    for (let i = 0; i < spec.metrics.length; i++) {
+      for (const query of queries) {
+        const { metric, group } = query[i]!;
+        const subject = `query ${metric} [${group}]`;
         try {
-          const series = await sources.source.fetchMetric(
-            {
-              metric: m.name,
-              provider: m.provider ?? Object.keys(spec.providers)[0]!,
-              group,
-              query: group === 'baseline' && m.baselineQuery ? m.baselineQuery : m.query,
-              vars: queryVars(spec, plan, group),
-              instanceLabel: spec.strategy.instanceLabel,
-              window,
-            },
-            options.signal,
-          );
+          const series = await sources.source.fetchMetric({ ...query[i]!, window }, options.signal);
           const mine = series.filter((s) => selects(plan.selectors[group], s.instance));
           const points = mine.reduce((a, s) => a + s.points.length, 0);
           lines.push(

@@ -4,7 +4,15 @@
  * from poll to poll because every poll's data already exists: the judgment is the one a live run would have
  * made, without the wait.
  */
-import { type Clock, formatDuration, InputError, parseDuration, type Plan, type Spec } from '@vigil/core';
+import {
+  type Clock,
+  formatDuration,
+  InputError,
+  providerOf,
+  parseDuration,
+  type Plan,
+  type Spec,
+} from '@vigil/core';
 import type { Provider } from '@vigil/providers';
 import { wallClock } from './clock.ts';
 
@@ -118,7 +126,7 @@ export async function checkRetention(
   signal?: AbortSignal,
 ): Promise<void> {
   const earliest = Math.min(plan.analysisStart, plan.baselineWindow?.start ?? Number.POSITIVE_INFINITY);
-  const used = new Set(spec.metrics.map((m) => m.provider ?? Object.keys(spec.providers)[0]!));
+  const used = new Set(spec.metrics.map((m) => providerOf(spec, m.provider)));
   for (const name of used) {
     const provider = providers.get(name);
     if (!provider?.retention) continue;

@@ -1,8 +1,13 @@
 export {
   type InstanceSelector,
+  type LogQuery,
+  logQuery,
+  metricQueries,
+  type MetricQuery,
   type Plan,
   type PlanContext,
   planVerification,
+  providerOf,
   queryVars,
   type ResolvedStrategy,
   selects,

@@ -5,6 +5,7 @@
 import type { Group } from '../model/metric.ts';
 import { parseDuration } from '../spec/duration.ts';
 import type { Spec } from '../spec/schema.ts';
+import type { LogFetch, MetricFetch } from './source.ts';
 
 /** A strategy after `auto` has been resolved. */
 export type ResolvedStrategy = 'canary' | 'blue-green' | 'rolling' | 'previous' | 'threshold';
@@ -178,5 +179,48 @@ export function queryVars(spec: Spec, plan: Plan, group: Group): Record<string, 
     environment: spec.environment ?? '',
     version: spec.version ?? '',
     instances: sel.instances ?? sel.pattern ?? '.*',
+  };
+}
+
+/** A metric request as the plan makes it; the engine and `vigil doctor` add the window they fetch. */
+export type MetricQuery = Omit<MetricFetch, 'window'>;
+/** A log request as the plan makes it; the engine adds the window. */
+export type LogQuery = Omit<LogFetch, 'window'>;
+
+/** The provider a metric or the logs read from: the one they name, else the spec's first. */
+export function providerOf(spec: Spec, named: string | undefined): string {
+  return named ?? Object.keys(spec.providers)[0]!;
+}
+
+/**
+ * The metric requests of one group, in the spec's order: each metric's query (its `baselineQuery` for the
+ * baseline), its provider, the group's variables (`queryVars`) and the instance label.
+ */
+export function metricQueries(spec: Spec, plan: Plan, group: Group): MetricQuery[] {
+  const vars = queryVars(spec, plan, group);
+  return spec.metrics.map((m) => ({
+    metric: m.name,
+    provider: providerOf(spec, m.provider),
+    group,
+    query: group === 'baseline' && m.baselineQuery ? m.baselineQuery : m.query,
+    vars,
+    instanceLabel: spec.strategy.instanceLabel,
+  }));
+}
+
+/**
+ * The log request of one group, or undefined when the spec reads no logs. A log event names its instance in
+ * `logs.instanceField`, else in the metrics' instance label.
+ */
+export function logQuery(spec: Spec, plan: Plan, group: Group): LogQuery | undefined {
+  const logs = spec.logs;
+  if (!logs) return undefined;
+  return {
+    provider: providerOf(spec, logs.provider),
+    group,
+    query: logs.query,
+    vars: queryVars(spec, plan, group),
+    instanceLabel: logs.instanceField ?? spec.strategy.instanceLabel,
+    limit: logs.limit,
   };
 }

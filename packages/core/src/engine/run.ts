@@ -20,7 +20,7 @@ import type { Judgment, SideCoverage, Verdict } from '../model/verdict.ts';
 import { formatDuration } from '../spec/duration.ts';
 import { definitionOf } from '../spec/definition.ts';
 import type { Spec } from '../spec/schema.ts';
-import { type Plan, planVerification, queryVars, selects } from './plan.ts';
+import { logQuery, metricQueries, type Plan, planVerification, selects } from './plan.ts';
 import { sequentialEvidence } from './sequentialEvidence.ts';
 import type { Clock, MetricFetch, VerificationSource } from './source.ts';
 import { parseUnit } from '../units/unit.ts';
@@ -425,44 +425,24 @@ class RunState {
     signal?: AbortSignal,
   ): Promise<void> {
     const selector = this.plan.selectors[group];
-    const vars = this.vars(group);
     await Promise.all(
-      this.spec.metrics.map(async (m, i) => {
-        const req = {
-          metric: m.name,
-          provider: m.provider ?? Object.keys(this.spec.providers)[0]!,
-          group,
-          query: group === 'baseline' && m.baselineQuery ? m.baselineQuery : m.query,
-          vars,
-          instanceLabel: this.spec.strategy.instanceLabel,
-          window: { start, end, step: this.plan.step },
-        };
+      metricQueries(this.spec, this.plan, group).map(async (query, i) => {
+        const req = { ...query, window: { start, end, step: this.plan.step } };
         await this.detectUnit(i, req, signal);
         try {
           const got = await this.options.source.fetchMetric(req, signal);
           for (const s of got)
-            if (selects(selector, s.instance)) this.add(m.name, group, s.instance, s.points, shift);
+            if (selects(selector, s.instance)) this.add(req.metric, group, s.instance, s.points, shift);
         } catch (e) {
           if (signal?.aborted) throw e;
-          this.errors.push({ t: end, metric: m.name, group, message: (e as Error).message });
+          this.errors.push({ t: end, metric: req.metric, group, message: (e as Error).message });
         }
       }),
     );
-    const logs = this.spec.logs;
+    const logs = logQuery(this.spec, this.plan, group);
     if (logs && this.options.source.fetchLogs) {
       try {
-        const events = await this.options.source.fetchLogs(
-          {
-            provider: logs.provider ?? Object.keys(this.spec.providers)[0]!,
-            group,
-            query: logs.query,
-            vars,
-            instanceLabel: this.logInstanceField(),
-            window: { start, end },
-            limit: logs.limit,
-          },
-          signal,
-        );
+        const events = await this.options.source.fetchLogs({ ...logs, window: { start, end } }, signal);
         // Where the group is a set of instances, an event that names none cannot be placed: giving it to
         // both groups would make a new canary message look known. Set it apart and report it instead.
         const byInstance = selector.instances !== undefined || selector.pattern !== undefined;
@@ -539,10 +519,6 @@ class RunState {
       this.unitLookups.set(m.name, pending);
     }
     return pending;
-  }
-
-  private vars(group: Group): Record<string, string | string[]> {
-    return queryVars(this.spec, this.plan, group);
   }
 
   private add(metric: string, group: Group, instance: string, points: Point[], shift: number): void {

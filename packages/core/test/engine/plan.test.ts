@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSpec, planVerification, selects } from '../../src/index.ts';
+import { loadSpec, logQuery, metricQueries, planVerification, selects } from '../../src/index.ts';
 
 const base = `apiVersion: vigil/v1
 service: s
@@ -62,5 +62,57 @@ describe('selects', () => {
     expect(selects({ instances: ['a'] }, 'a')).toBe(true);
     expect(selects({ instances: ['a'] }, 'ab')).toBe(false);
     expect(selects({}, 'anything')).toBe(true);
+  });
+});
+
+describe('the plan builds the fetch requests', () => {
+  const spec = loadSpec(`apiVersion: vigil/v1
+service: checkout
+version: "2.1"
+providers: { prom: { type: replay, file: x } }
+strategy: { type: canary, instanceLabel: pod, baseline: { pattern: "old-.*" }, canary: { instances: [new-1, new-2] } }
+metrics:
+  - { name: p99, query: 'p99{pod=~"{{instances}}"}', baselineQuery: 'p99_old{pod=~"{{instances}}"}' }
+  - { name: errors, query: errs, provider: prom }
+logs: { query: "service:{{service}}", instanceField: host, limit: 500 }
+`);
+  const plan = planVerification(spec, { startedAt: T });
+
+  it('one request per metric and group: the baseline query for the baseline, the only provider by default', () => {
+    expect(metricQueries(spec, plan, 'baseline')).toEqual([
+      {
+        metric: 'p99',
+        provider: 'prom',
+        group: 'baseline',
+        query: 'p99_old{pod=~"{{instances}}"}',
+        vars: {
+          group: 'baseline',
+          service: 'checkout',
+          environment: '',
+          version: '2.1',
+          instances: 'old-.*',
+        },
+        instanceLabel: 'pod',
+      },
+      expect.objectContaining({ metric: 'errors', provider: 'prom', query: 'errs', group: 'baseline' }),
+    ]);
+    const canary = metricQueries(spec, plan, 'canary');
+    expect(canary.map((q) => [q.query, q.vars.instances])).toEqual([
+      ['p99{pod=~"{{instances}}"}', ['new-1', 'new-2']],
+      ['errs', ['new-1', 'new-2']],
+    ]);
+  });
+
+  it('the log request names its own instance field, and is absent without logs', () => {
+    expect(logQuery(spec, plan, 'canary')).toEqual({
+      provider: 'prom',
+      group: 'canary',
+      query: 'service:{{service}}',
+      vars: expect.objectContaining({ instances: ['new-1', 'new-2'] }),
+      instanceLabel: 'host',
+      limit: 500,
+    });
+    const noLogs = loadSpec(base);
+    expect(logQuery(noLogs, planVerification(noLogs, { startedAt: T }), 'canary')).toBeUndefined();
   });
 });
