@@ -141,6 +141,15 @@ export interface Config {
         };
       };
     };
+    /**
+     * Notifications to entity owners through Backstage's notifications service
+     * (@backstage/plugin-notifications-backend must be installed): once when an entity turns unhealthy and
+     * once when it is healthy again.
+     */
+    notifications?: {
+      /** Default true; false sends none. */
+      enabled?: boolean;
+    };
     /** When runs happen. */
     schedule?: {
       /** How often each shard runs, e.g. { minutes: 5 } or a cron. Default 5 minutes. */

@@ -1,7 +1,9 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { serviceGuardPermissions } from '@vigil/backstage-plugin-service-guard-common';
 import { Secrets, secretsOfProvider } from '@vigil/core';
+import { HealthNotifier } from './healthNotifications.ts';
 import { type RunObserver, ServiceGuardRunner } from './runner.ts';
 import { createRouter } from './router.ts';
 import { RunNow } from './runNow.ts';
@@ -34,6 +36,7 @@ export function createServiceGuardPlugin(options: ServiceGuardPluginOptions = {}
           permissionsRegistry: coreServices.permissionsRegistry,
           catalog: catalogServiceRef,
           lifecycle: coreServices.lifecycle,
+          notifications: notificationService,
         },
         async init(deps) {
           const { config, logger, database, scheduler, httpRouter, httpAuth, auth, permissions, catalog } =
@@ -53,6 +56,14 @@ export function createServiceGuardPlugin(options: ServiceGuardPluginOptions = {}
             logger,
             clock,
             ...(options.observer ? { observer: options.observer } : {}),
+            // Owners hear when an entity turns unhealthy and when it recovers (docs/backstage.md#notifications).
+            notifier: new HealthNotifier({
+              store,
+              notifications: deps.notifications,
+              logger,
+              secrets,
+              enabled: () => config.getOptionalBoolean('serviceGuard.notifications.enabled') ?? true,
+            }),
           });
           deps.lifecycle.addShutdownHook(() => runner.close());
           // Read now so that a broken config stops the backend at start, naming the key.

@@ -16,6 +16,7 @@ import { createProvider, type Provider } from '@vigil/providers';
 import { analyseEntity, noDataSnapshot, type Period } from './analyse.ts';
 import { readServiceGuardConfig, type ServiceGuardSettings } from './config.ts';
 import { entityTarget } from './entityTargets.ts';
+import type { HealthNotifier } from './healthNotifications.ts';
 import { lastCompletePeriod } from './shards.ts';
 import type { ServiceGuardStore } from './store.ts';
 /**
@@ -63,6 +64,8 @@ export interface RunnerOptions {
   /** Epoch ms; default `Date.now`. */
   clock?: () => number;
   observer?: RunObserver;
+  /** Tells owners of health transitions, after each snapshot this replica writes. */
+  notifier?: HealthNotifier;
 }
 
 /** How long a provider replaced by a config change stays open for runs still using it. */
@@ -243,7 +246,10 @@ export class ServiceGuardRunner {
       // Cut short by the run's timeout: its gaps are the timeout's, not the data's; nothing is stored and the
       // entity stays at the head of the queue.
       if (signal?.aborted) return { entityRef, outcome: 'failed' };
-      return { entityRef, outcome: await store.writeAnalysis(record, now) };
+      const outcome = await store.writeAnalysis(record, now);
+      // Only the replica that wrote the period tells the owners (a duplicate was told by the writer).
+      if (outcome === 'written' && this.#o.notifier) await this.#o.notifier.onSnapshot(record.snapshot, now);
+      return { entityRef, outcome };
     } catch (e) {
       this.#o.logger.error(`service-guard: analysis of ${entityRef} failed: ${(e as Error).message}`);
       return { entityRef, outcome: 'failed', error: (e as Error).message };

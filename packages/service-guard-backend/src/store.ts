@@ -39,6 +39,9 @@ export async function migrateServiceGuard(knex: Knex, attempts = 5): Promise<voi
   }
 }
 
+/** The health states owners are told about: turning unhealthy, and healthy again (a recovery). */
+export type NotifiedHealth = 'unhealthy' | 'healthy';
+
 /** A detector's memory for one instance of one metric. */
 export interface StoredDetector {
   metric: string;
@@ -672,6 +675,56 @@ export class ServiceGuardStore {
       run.error = 'the backend replica running it stopped before it finished; run it again';
     }
     return run;
+  }
+
+  /**
+   * Records that an entity's owners are to be told of `to` (its health turned unhealthy, or healthy again)
+   * for the period starting at `periodStart`, when that is a transition: the row's state differs and its
+   * period is older. One conditional write decides it, so of two replicas only the one whose write changed
+   * the row gets a transition. The first state ever seen is recorded without a previous one (`from` null).
+   * Returns null when nothing changed (no transition, or a late analysis of an older period).
+   */
+  async claimHealthTransition(
+    entityRef: string,
+    to: NotifiedHealth,
+    periodStart: number,
+    now: number,
+  ): Promise<{ from: NotifiedHealth | null } | null> {
+    const inserted = await this.#db('sg_notified_health')
+      .insert({ entity_ref: entityRef, state: to, period_start: periodStart, updated_at: now })
+      .onConflict('entity_ref')
+      .ignore()
+      .returning('entity_ref');
+    if (inserted.length > 0) return { from: null };
+    const changed = await this.#db('sg_notified_health')
+      .where('entity_ref', entityRef)
+      .andWhere('period_start', '<', periodStart)
+      .andWhereNot('state', to)
+      .update({ state: to, period_start: periodStart, updated_at: now });
+    return changed > 0 ? { from: to === 'unhealthy' ? 'healthy' : 'unhealthy' } : null;
+  }
+
+  /**
+   * Undoes a transition whose notification could not be sent, so that the next period tries again; only
+   * when the row still holds that transition (no later one replaced it). A first state is forgotten.
+   */
+  async undoHealthTransition(
+    entityRef: string,
+    transition: { from: NotifiedHealth | null; to: NotifiedHealth; periodStart: number },
+    now: number,
+  ): Promise<void> {
+    const row = this.#db('sg_notified_health')
+      .where('entity_ref', entityRef)
+      .andWhere('state', transition.to)
+      .andWhere('period_start', transition.periodStart);
+    if (transition.from === null) await row.delete();
+    else await row.update({ state: transition.from, updated_at: now });
+  }
+
+  /** The state an entity's owners were last told about (or first seen); null when none. */
+  async notifiedHealth(entityRef: string): Promise<NotifiedHealth | null> {
+    const row = await this.#db('sg_notified_health').where('entity_ref', entityRef).first('state');
+    return row ? (row.state as NotifiedHealth) : null;
   }
 
   /**

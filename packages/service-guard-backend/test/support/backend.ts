@@ -14,6 +14,7 @@ import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { catalogServiceRef, type CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { type NotificationService, notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import knexFactory, { type Knex } from 'knex';
@@ -67,6 +68,8 @@ export interface StartOptions {
    * (e.g. `backend.auth.externalAccess` static tokens from the config).
    */
   realAuth?: boolean;
+  /** The notifications service the plugin sends to (default: Backstage's, which needs the notifications backend). */
+  notifications?: NotificationService;
   /** Told every task the plugin schedules (the test scheduler only). */
   onScheduleTask?: (task: { id: string; frequency: unknown; scope?: string }) => void;
 }
@@ -147,6 +150,15 @@ export async function startServiceGuard(o: StartOptions): Promise<StartedBackend
         ? [authServiceFactory, httpAuthServiceFactory]
         : [mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() })]),
       o.realScheduler ? schedulerServiceFactory : recordingScheduler(o),
+      ...(o.notifications
+        ? [
+            createServiceFactory({
+              service: notificationService,
+              deps: {},
+              factory: () => o.notifications!,
+            }),
+          ]
+        : []),
       createServiceFactory({
         service: coreServices.permissions,
         deps: {},
