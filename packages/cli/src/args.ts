@@ -47,3 +47,23 @@ export function oneOf<T extends string>(
   }
   return value as T;
 }
+
+/** The option `--var NAME=VALUE` (repeatable): values for a spec's `${var:NAME}` references. */
+export const VAR_OPTION = { var: { type: 'string', multiple: true } } as const;
+
+/** Help line of `--var`, the same in every command that takes it. */
+export const VAR_HELP =
+  '  --var NAME=VALUE      fill ${var:NAME} in the spec (repeatable; as vigil serve fills it from a request)';
+
+/** The `--var NAME=VALUE` values as a map; a malformed one is a UsageError naming it. */
+export function parseVars(command: string, given: string[] | undefined): Record<string, string> | undefined {
+  if (!given || given.length === 0) return undefined;
+  const vars: Record<string, string> = {};
+  for (const g of given) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(g);
+    if (!m)
+      throw new UsageError(`vigil ${command}: --var "${g}" is not NAME=VALUE (e.g. --var version=1.4.2)`);
+    vars[m[1]!] = m[2]!;
+  }
+  return vars;
+}

@@ -393,3 +393,41 @@ describe('vigil record under SIGTERM', () => {
     }
   });
 });
+
+describe('--var: the variables of a spec served by vigil serve', () => {
+  it('fills ${var:NAME} for verify and doctor, and names a missing or malformed one (exit 3)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-var-'));
+    const text = (await readFile(join(root, 'examples/checkout/vigil.yaml'), 'utf8'))
+      .replace('version: "2.14.0"', 'version: "${var:version}"')
+      .replace('checkout-8a1d-.*', 'checkout-${var:canaryHash}-.*')
+      .replace('file: recording.json', `file: ${join(root, 'examples/checkout/recording.json')}`)
+      .replace(
+        'feedback: log-feedback.yaml',
+        `feedback: ${join(root, 'examples/checkout/log-feedback.yaml')}`,
+      );
+    await writeFile(join(dir, 'v.yaml'), text);
+    const spec = join(dir, 'v.yaml');
+    const run = await vigil([
+      'verify',
+      '-c',
+      spec,
+      '--var',
+      'version=2.14.0',
+      '--var',
+      'canaryHash=8a1d',
+      '--json',
+    ]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ version: '2.14.0', verdict: 'fail' });
+    const missing = await vigil(['verify', '-c', spec, '--var', 'version=2.14.0']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(
+      /strategy\.canary\.pattern: refers to the variable canaryHash, which has no value/,
+    );
+    const malformed = await vigil(['doctor', '-c', spec, '--var', 'canaryHash']);
+    expect(malformed.code).toBe(3);
+    expect(malformed.stderr).toBe(
+      'vigil: vigil doctor: --var "canaryHash" is not NAME=VALUE (e.g. --var version=1.4.2)\n',
+    );
+  });
+});

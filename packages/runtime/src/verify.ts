@@ -73,9 +73,15 @@ export async function loadSpecFile(
   path: string,
   env: Record<string, string | undefined>,
   replay?: string,
+  vars?: Record<string, string>,
 ): Promise<Spec> {
   const text = await readInputFile(path, 'cannot read the spec');
-  return loadSpec(text, { source: path, env, ...(replay !== undefined ? { replay } : {}) });
+  return loadSpec(text, {
+    source: path,
+    env,
+    ...(replay !== undefined ? { replay } : {}),
+    ...(vars !== undefined ? { vars } : {}),
+  });
 }
 
 /** Runs one verification end to end: providers, engine, baseline store, reports. */

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { doctor, formatDoctor } from '@vigil/runtime';
-import { parseCommandArgs, required } from '../args.ts';
+import { parseCommandArgs, parseVars, required, VAR_HELP, VAR_OPTION } from '../args.ts';
 import type { Command } from '../command.ts';
 import { loadSpec } from '../spec.ts';
 
@@ -15,6 +15,7 @@ five intervals (for replayed specs: the end of the recording). One line per chec
 
 Options:
   -c, --config SPEC   the spec file (required)
+${VAR_HELP}
   --json              print the checks as JSON
   -h, --help          this help
 
@@ -23,10 +24,11 @@ Exit codes: 0 all checks passed, 1 a check failed, 3 usage or spec error.
   async run(argv, io) {
     const { values } = parseCommandArgs('doctor', argv, {
       config: { type: 'string', short: 'c' },
+      ...VAR_OPTION,
       json: { type: 'boolean' },
     });
     const specPath = resolve(io.cwd, required('doctor', 'config', values.config));
-    const spec = await loadSpec(specPath, io);
+    const spec = await loadSpec(specPath, io, undefined, parseVars('doctor', values.var));
     const lines = await doctor(spec, { specDir: dirname(specPath), signal: io.signal });
     io.stdout.write(values.json ? `${JSON.stringify(lines, null, 2)}\n` : formatDoctor(lines));
     return lines.every((l) => l.ok) ? 0 : 1;

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { formatJudgmentText, progressLine } from '@vigil/core';
 import { checkOutputFile, checkWritableDir, replaySpec, verify } from '@vigil/runtime';
-import { parseCommandArgs, required } from '../args.ts';
+import { parseCommandArgs, parseVars, required, VAR_HELP, VAR_OPTION } from '../args.ts';
 import type { Command } from '../command.ts';
 import { loadSpec } from '../spec.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
@@ -18,6 +18,7 @@ events, problems) to FILE in the replay format (docs/replay-format.md). "vigil r
 
 Options:
   -c, --config SPEC    the spec file (required)
+${VAR_HELP}
   --output FILE        the recording to write (required)
   --start, --end TIME  record a past window at once (as "vigil verify --start/--end")
   --report-dir DIR     also write the reports
@@ -29,6 +30,7 @@ Exit codes: as "vigil verify".
   async run(argv, io) {
     const { values } = parseCommandArgs('record', argv, {
       config: { type: 'string', short: 'c' },
+      ...VAR_OPTION,
       output: { type: 'string' },
       'report-dir': { type: 'string' },
       start: { type: 'string' },
@@ -37,7 +39,11 @@ Exit codes: as "vigil verify".
     });
     const specPath = resolve(io.cwd, required('record', 'config', values.config));
     const output = resolve(io.cwd, required('record', 'output', values.output));
-    const { spec, startedAt } = retrospective(await loadSpec(specPath, io), values.start, values.end);
+    const { spec, startedAt } = retrospective(
+      await loadSpec(specPath, io, undefined, parseVars('record', values.var)),
+      values.start,
+      values.end,
+    );
     const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
     await checkOutputFile(output, '--output', [{ option: '-c', path: specPath }]);
     if (reportDir) await checkWritableDir(reportDir, '--report-dir');
@@ -69,6 +75,7 @@ settings (sensitivity, judge, rules) to see how they would have decided.
 
 Options:
   -c, --config SPEC     the spec file (required)
+${VAR_HELP}
   --recording FILE      the recording (required)
   --report-dir DIR      write the reports
   --json                print the JSON report
@@ -79,6 +86,7 @@ Exit codes: as "vigil verify".
   async run(argv, io) {
     const { values } = parseCommandArgs('replay', argv, {
       config: { type: 'string', short: 'c' },
+      ...VAR_OPTION,
       recording: { type: 'string' },
       'report-dir': { type: 'string' },
       json: { type: 'boolean' },
@@ -87,7 +95,10 @@ Exit codes: as "vigil verify".
     const recording = resolve(io.cwd, required('replay', 'recording', values.recording));
     await readInput(recording, '--recording');
     // The recording answers every provider, so their variables (tokens, URLs) need not be set.
-    const spec = replaySpec(await loadSpec(specPath, io, recording), recording);
+    const spec = replaySpec(
+      await loadSpec(specPath, io, recording, parseVars('replay', values.var)),
+      recording,
+    );
     const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
     if (reportDir) await checkWritableDir(reportDir, '--report-dir');
     const { report, result } = await verify({

@@ -9,7 +9,7 @@ import {
   retrospectiveWindow,
   verify,
 } from '@vigil/runtime';
-import { oneOf, parseCommandArgs, required } from '../args.ts';
+import { oneOf, parseCommandArgs, parseVars, required, VAR_HELP, VAR_OPTION } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
 import { loadSpec } from '../spec.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
@@ -28,6 +28,7 @@ Ctrl-C (SIGINT) or SIGTERM ends the run with a partial report and an inconclusiv
 
 Options:
   -c, --config SPEC     the spec file (required)
+${VAR_HELP}
   --start TIME          verify a past deployment: the run is taken to start (deploy) at TIME; ISO 8601
                         (2026-12-02T10:00:00Z), epoch seconds, "now" or relative ("now-2h", --start=-2h)
   --end TIME            end of the judged window (default: --start + initialDelay + duration); must be
@@ -58,6 +59,7 @@ Examples:
   async run(argv, io) {
     const { values } = parseCommandArgs('verify', argv, {
       config: { type: 'string', short: 'c' },
+      ...VAR_OPTION,
       'report-dir': { type: 'string' },
       start: { type: 'string' },
       end: { type: 'string' },
@@ -70,7 +72,11 @@ Examples:
       'no-notify': { type: 'boolean' },
     });
     const specPath = resolve(io.cwd, required('verify', 'config', values.config));
-    const { spec, startedAt } = retrospective(await loadSpec(specPath, io), values.start, values.end);
+    const { spec, startedAt } = retrospective(
+      await loadSpec(specPath, io, undefined, parseVars('verify', values.var)),
+      values.start,
+      values.end,
+    );
     const reportDir = values['report-dir'] ? resolve(io.cwd, values['report-dir'] as string) : undefined;
     if (reportDir) await checkWritableDir(reportDir, '--report-dir');
     const log = (line: string) => {
