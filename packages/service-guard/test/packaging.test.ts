@@ -6,7 +6,7 @@
  * that hold the build (`dist/`, JavaScript and declarations) and what runs beside it (migrations, config
  * schema), never sources or tests. The workspace itself keeps running the `.ts` sources: `exports` point at
  * `src/` and `publishConfig` (applied by `pnpm pack`/`pnpm publish`) points them at `dist/`.
- * test/install.test.ts installs the tarballs into a Backstage app and opens the tab.
+ * packages/service-guard/test/install.test.ts installs the tarballs into a Backstage app and opens the tab.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,14 +19,17 @@ const packagesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..
 const PLUGINS = ['service-guard', 'service-guard-backend', 'service-guard-common'] as const;
 const PUBLISHED = [...PLUGINS, 'core', 'providers'] as const;
 
-type Exports = Record<string, string | { types: string; default: string }>;
+type Exports = Record<
+  string,
+  string | { types: string; default?: string; import?: string; require?: string }
+>;
 interface PackageJson {
   name: string;
   main?: string;
   types?: string;
   sideEffects?: boolean;
   exports: Exports;
-  publishConfig?: { main: string; types: string; exports: Exports };
+  publishConfig?: { main: string; module?: string; types: string; exports: Exports };
   files?: string[];
   scripts?: Record<string, string>;
   backstage?: { pluginPackages: string[] };
@@ -113,7 +116,10 @@ describe('Vigil packages as a Backstage app installs them', () => {
     expect(existsSync(join(packagesDir, dir, 'tsconfig.build.json'))).toBe(true);
     expect(pkg.main, 'main (workspace: exports only)').toBeUndefined();
     const published = pkg.publishConfig;
-    expect(published?.main).toBe('./dist/index.js');
+    // The common package also ships CommonJS (dist/cjs), for a CommonJS backend's own modules.
+    const dual = dir === 'service-guard-common';
+    expect(existsSync(join(packagesDir, dir, 'tsconfig.build.cjs.json'))).toBe(dual);
+    expect(published?.main).toBe(dual ? './dist/cjs/index.js' : './dist/index.js');
     expect(published?.types).toBe('./dist/index.d.ts');
     expect(Object.keys(published?.exports ?? {}).sort()).toEqual(Object.keys(pkg.exports).sort());
     for (const [entry, source] of Object.entries(pkg.exports)) {
@@ -126,8 +132,12 @@ describe('Vigil packages as a Backstage app installs them', () => {
       expect(typeof source === 'string' && source.startsWith('./src/'), `${entry} -> ${String(source)}`).toBe(
         true,
       );
-      const base = (source as string).replace(/^\.\/src\//, './dist/').replace(/\.tsx?$/, '');
-      expect(target, entry).toEqual({ types: `${base}.d.ts`, default: `${base}.js` });
+      const base = (source as string).replace(/^\.\/src\//, '').replace(/\.tsx?$/, '');
+      expect(target, entry).toEqual(
+        dual
+          ? { types: `./dist/${base}.d.ts`, import: `./dist/${base}.js`, require: `./dist/cjs/${base}.js` }
+          : { types: `./dist/${base}.d.ts`, default: `./dist/${base}.js` },
+      );
       expect(existsSync(join(packagesDir, dir, source as string)), String(source)).toBe(true);
     }
   });
@@ -139,7 +149,8 @@ describe('Vigil packages as a Backstage app installs them', () => {
     });
     const packed = JSON.parse(out) as { files: { path: string }[] };
     const files = packed.files.map((f) => f.path);
-    const allowed = /^(dist\/.+\.(js|d\.ts)|migrations\/[^/]+\.js|config\.d\.ts|package\.json|README\.md)$/;
+    const allowed =
+      /^(dist\/.+\.(js|d\.ts)|dist\/cjs\/package\.json|migrations\/[^/]+\.js|config\.d\.ts|package\.json|README\.md)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files.filter((f) => /\.test\.|\/test\//.test(f))).toEqual([]);
     expect(read(dir).files).toEqual(
