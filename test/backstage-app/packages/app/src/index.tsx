@@ -1,0 +1,7 @@
+// As in an app from @backstage/create-app, with @backstage/ui's CSS, which Service Guard's charts need.
+import '@backstage/cli/asset-types';
+import ReactDOM from 'react-dom/client';
+import App from './App';
+import '@backstage/ui/css/styles.css';
+
+ReactDOM.createRoot(document.getElementById('root')!).render(App.createRoot());

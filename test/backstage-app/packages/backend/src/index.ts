@@ -1,0 +1,15 @@
+// The backend of an app from @backstage/create-app, trimmed to what Service Guard needs, plus its two lines:
+// the plugin and a permission policy (./permissionPolicy.ts, the snippet of docs/backstage.md).
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('./permissionPolicy'));
+backend.add(import('@vigil/backstage-plugin-service-guard-backend'));
+
+backend.start();
