@@ -8,8 +8,10 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { ServiceGuardClient } from '@vigil/backstage-plugin-service-guard-common';
@@ -44,9 +46,29 @@ export const serviceGuardEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** The catalog-wide page's route. */
+export const serviceGuardPageRouteRef = createRouteRef();
+
+/**
+ * The catalog-wide page at `/service-guard`: every opted-in entity the user may read, worst health first,
+ * filterable by owner. Its path and title are configurable:
+ * `app.extensions: [{ 'page:service-guard': { config: { path: '/health' } } }]`.
+ */
+export const serviceGuardPage = PageBlueprint.make({
+  params: {
+    path: '/service-guard',
+    title: 'Service Guard',
+    routeRef: serviceGuardPageRouteRef,
+    loader: () => import('./components/EntitiesHealth.tsx').then((m) => <m.EntitiesHealthPage />),
+  },
+});
+
+export { createServiceGuardColumn } from './components/EntitiesHealth.tsx';
+
 /** The plugin (`pluginId: service-guard`). */
 export default createFrontendPlugin({
   pluginId: 'service-guard',
   info: { packageJson: () => import('../package.json', { with: { type: 'json' } }).then((m) => m.default) },
-  extensions: [serviceGuardApi, serviceGuardEntityContent, serviceGuardEntityCard],
+  routes: { page: serviceGuardPageRouteRef },
+  extensions: [serviceGuardApi, serviceGuardEntityContent, serviceGuardEntityCard, serviceGuardPage],
 });

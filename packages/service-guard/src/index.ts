@@ -12,3 +12,8 @@ export {
   serviceGuardPlugin,
 } from './plugin.ts';
 export type { MetricPoint } from './series.ts';
+export {
+  createServiceGuardColumn,
+  EntitiesHealthPage,
+  EntityHealthCell,
+} from './components/EntitiesHealth.tsx';
