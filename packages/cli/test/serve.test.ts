@@ -193,6 +193,13 @@ describe('vigil serve: verdicts for Argo Rollouts and Flagger', () => {
     const got = await call(s, `/v1/verifications/${r.json.id}`);
     expect(got.json.passed).toBe(true);
     const report = await call(s, `/v1/verifications/${r.json.id}/report`);
+    // DELETE forgets it: the same request then starts a new verification (a retried rollout).
+    const forgotten = await fetch(`${s.url}/v1/verifications/${r.json.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(forgotten.status).toBe(200);
+    expect((await call(s, `/v1/verifications/${r.json.id}`)).status).toBe(404);
     expect(report.json).toMatchObject({ schema: expect.any(String), verdict: 'pass', outcome: 'passed' });
     expect((await call(s, '/v1/flagger/rollout', flagger({ service: 'cart' }), null)).status).toBe(200);
     expect((await call(s, '/v1/flagger/confirm-promotion', flagger({ service: 'cart' }), null)).status).toBe(

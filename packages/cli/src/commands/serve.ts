@@ -34,6 +34,8 @@ Routes:
                                     and key: {"spec", "vars", "key", "start", "end", "wait"}
   GET  /v1/verifications/ID[?wait=S] its state: phase, done, outcome, passed, failed, inconclusive, score
   GET  /v1/verifications/ID/report  its full JSON report, once it has ended
+  DELETE /v1/verifications/ID       cancel it if it runs (never passed) and forget it: the next request
+                                    with its spec, variables and key starts a new one
   POST /v1/flagger/HOOK             Flagger webhooks: pre-rollout, rollout, confirm-promotion, rollback
   GET  /healthz                     200 while the server runs (no token needed)
 

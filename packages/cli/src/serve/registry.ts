@@ -174,6 +174,21 @@ export class Registry {
     clearTimeout(timer);
   }
 
+  /**
+   * Cancels a verification if it runs (it ends `cancelled`) and forgets it, so that the next request with its
+   * identity starts a new one (a retried rollout of the same revision). Its final state, or undefined.
+   */
+  async forget(id: string): Promise<VerificationState | undefined> {
+    const e = this.entries.get(id);
+    if (!e) return undefined;
+    if (e.finishedAt === undefined) e.controller.abort(new Error('cancelled by a DELETE request'));
+    await e.done;
+    const state = this.state(id);
+    this.entries.delete(id);
+    if (this.byIdentity.get(e.identity) === id) this.byIdentity.delete(e.identity);
+    return state;
+  }
+
   /** Cancels every running verification (each ends `cancelled`, never passed) and waits for them to end. */
   async close(reason: Error): Promise<void> {
     this.closing = reason;
@@ -187,7 +202,12 @@ export class Registry {
     const file = this.options.specs.get(request.spec)!;
     let spec: Spec;
     try {
-      spec = loadSpec(file.text, { source: file.path, env: this.options.env, vars: request.vars });
+      // Named by its config name: the server's file paths are none of the caller's business.
+      spec = loadSpec(file.text, {
+        source: `spec "${request.spec}"`,
+        env: this.options.env,
+        vars: request.vars,
+      });
     } catch (e) {
       // The spec loaded at start-up with stand-in values, so this is the request's values (a bad pattern...).
       throw new RequestError(400, (e as Error).message, 'vars');

@@ -83,8 +83,13 @@ export function createServeServer(options: ServerOptions): Server {
     }
     const one = /^\/v1\/verifications\/([0-9a-f-]{36})(\/report)?$/.exec(path);
     if (one) {
-      allow(req, 'GET');
       const id = one[1]!;
+      if (req.method === 'DELETE' && !one[2]) {
+        const state = await registry.forget(id);
+        if (!state) throw new RequestError(404, `no verification ${id} on this server`);
+        return send(res, 200, state);
+      }
+      allow(req, 'GET');
       if (!registry.state(id))
         throw new RequestError(
           404,
