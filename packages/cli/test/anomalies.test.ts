@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@vigil/core';
 import { UsageError } from '../src/command.ts';
 import { anomaliesCommand } from '../src/commands/anomalies.ts';
 
@@ -22,11 +23,10 @@ function setup() {
 /** Five-minute NAB-style rows: a flat noisy series with one spike at row `spikeAt`. */
 function nabCsv(rows: number, spikeAt: number): string {
   const lines = ['timestamp,value'];
-  let s = 1;
+  const random = seededRandom(1);
   for (let i = 0; i < rows; i++) {
-    s = (s * 16807) % 2147483647;
     const t = new Date(Date.UTC(2014, 3, 1) + i * 300_000).toISOString().replace('T', ' ').slice(0, 19);
-    lines.push(`${t},${(i === spikeAt ? 90 : 20 + (s / 2147483647 - 0.5)).toFixed(3)}`);
+    lines.push(`${t},${(i === spikeAt ? 90 : 20 + (random() - 0.5)).toFixed(3)}`);
   }
   return `${lines.join('\n')}\n`;
 }
