@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { ALERT_THRESHOLDS, createDetector, parseTimestampValueCsv, SENSITIVITIES } from '@vigil/core';
+import {
+  ALERT_THRESHOLDS,
+  createDetector,
+  csvLine,
+  parseTimestampValueCsv,
+  SENSITIVITIES,
+} from '@vigil/core';
 import { checkOutputFile, writeFileAtomic } from '@vigil/runtime';
 import { oneOf, parseCommandArgs, required } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
@@ -67,7 +73,7 @@ Example:
     for (const row of rows) {
       const p = detector.update(row.t, row.v);
       if (p.alert) alerts++;
-      lines.push(`${row.timestampText},${row.valueText},${p.score}`);
+      lines.push(csvLine([row.timestampText, row.valueText, p.score]));
     }
     await writeFileAtomic(output, `${lines.join('\n')}\n`);
     io.stdout.write(

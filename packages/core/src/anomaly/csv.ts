@@ -1,7 +1,9 @@
+import { InputError } from '../errors.ts';
+import { parseCsv } from '../formats/csv.ts';
 import { parseNumberText } from '../formats/number.ts';
 import { parseTimestamp } from '../formats/time.ts';
 
-/** One row of a `timestamp,value` file, with its original text kept for echoing it back. */
+/** One row of a `timestamp,value` file, with its fields' text (unquoted) kept for echoing it back. */
 export interface TimestampValueRow {
   /** Epoch milliseconds. */
   t: number;
@@ -12,36 +14,42 @@ export interface TimestampValueRow {
 }
 
 /**
- * Reads a `timestamp,value` CSV (NAB's format: a header line, then rows such as `2014-04-01 00:00:00,12.5`).
- * Timestamps are read by the shared `parseTimestamp`: `YYYY-MM-DD HH:MM:SS` (UTC, as NAB means them), ISO-8601
- * with a zone, epoch seconds or epoch milliseconds. Values are decimal numbers (`12.5`, `-1e-3`), `+Inf`/`-Inf`
- * (`Infinity`), or empty / `NaN` for a gap. Throws an error naming the line when a timestamp or value cannot
- * be read: a value such as `abc` or `12ms` is a mistake in the file, not a gap.
+ * Reads a `timestamp,value` CSV (NAB's format: a header line, then rows such as `2014-04-01 00:00:00,12.5`)
+ * with the core's one CSV reader (`parseCsv`: quoted fields, CRLF). Timestamps are read by the shared
+ * `parseTimestamp`: `YYYY-MM-DD HH:MM:SS` (UTC, as NAB means them), ISO-8601 with a zone, epoch seconds or
+ * epoch milliseconds. Values are decimal numbers (`12.5`, `-1e-3`), `+Inf`/`-Inf` (`Infinity`), or empty /
+ * `NaN` for a gap. Throws an InputError naming the line when a row, timestamp or value cannot be read: a
+ * value such as `abc` or `12ms` is a mistake in the file, not a gap.
  */
 export function parseTimestampValueCsv(text: string, source = 'input'): TimestampValueRow[] {
-  const lines = text.split(/\r?\n/);
-  const header = (lines[0] ?? '').trim().toLowerCase().replace(/"/g, '');
-  if (!header.startsWith('timestamp,')) {
-    throw new Error(`${source}: line 1 must be the header "timestamp,value" (got "${lines[0] ?? ''}")`);
+  const lineOf: number[] = [];
+  const table = parseCsv(text, lineOf);
+  const header = table[0]?.map((h) => h.trim().toLowerCase());
+  if (header?.[0] !== 'timestamp' || header.length < 2) {
+    const first = text.split(/\r?\n/, 1)[0] ?? '';
+    throw new InputError(`${source}: line 1 must be the header "timestamp,value" (got "${first}")`);
   }
   const rows: TimestampValueRow[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    const comma = line.indexOf(',');
-    if (comma < 0) throw new Error(`${source}: line ${i + 1} has no comma; expected "timestamp,value"`);
-    const timestampText = line.slice(0, comma);
-    const valueText = line.slice(comma + 1);
-    const t = parseTimestamp(timestampText.trim().replace(/^"|"$/g, ''));
-    if (Number.isNaN(t)) {
-      throw new Error(
-        `${source}: line ${i + 1}: timestamp "${timestampText}" is not YYYY-MM-DD HH:MM:SS, ISO-8601 or epoch seconds/milliseconds`,
+  for (let r = 1; r < table.length; r++) {
+    const fields = table[r]!;
+    const line = lineOf[r]!;
+    if (fields.length === 1 && fields[0]!.trim() === '') continue;
+    if (fields.length !== 2) {
+      throw new InputError(
+        `${source}: line ${line} has ${fields.length} fields; expected "timestamp,value" (quote a field that holds a comma)`,
       );
     }
-    const v = parseValue(valueText.trim().replace(/^"|"$/g, ''));
+    const [timestampText, valueText] = fields as [string, string];
+    const t = parseTimestamp(timestampText.trim());
+    if (Number.isNaN(t)) {
+      throw new InputError(
+        `${source}: line ${line}: timestamp "${timestampText}" is not YYYY-MM-DD HH:MM:SS, ISO-8601 or epoch seconds/milliseconds`,
+      );
+    }
+    const v = parseValue(valueText.trim());
     if (v === undefined) {
-      throw new Error(
-        `${source}: line ${i + 1}: value "${valueText}" is not a number (write a decimal number, +Inf, -Inf, or leave it empty for a gap)`,
+      throw new InputError(
+        `${source}: line ${line}: value "${valueText}" is not a number (write a decimal number, +Inf, -Inf, or leave it empty for a gap)`,
       );
     }
     rows.push({ t, v, timestampText, valueText });

@@ -1,12 +1,15 @@
 /**
  * RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. Returns rows of fields;
- * a trailing empty line is dropped.
+ * a trailing empty line is dropped. With `lineOf`, it receives each row's first line number (1-based), so an
+ * error can name the line of a file whose quoted fields span several.
  */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, lineOf?: number[]): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  let line = 1;
+  let rowLine = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
@@ -15,7 +18,10 @@ export function parseCsv(text: string): string[][] {
           field += '"';
           i++;
         } else quoted = false;
-      } else field += c;
+      } else {
+        if (c === '\n') line++;
+        field += c;
+      }
     } else if (c === '"' && field === '') quoted = true;
     else if (c === ',') {
       row.push(field);
@@ -24,6 +30,8 @@ export function parseCsv(text: string): string[][] {
       if (c === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
       rows.push(row);
+      lineOf?.push(rowLine);
+      rowLine = ++line;
       row = [];
       field = '';
     } else field += c;
@@ -31,6 +39,7 @@ export function parseCsv(text: string): string[][] {
   if (field !== '' || row.length > 0) {
     row.push(field);
     rows.push(row);
+    lineOf?.push(rowLine);
   }
   return rows;
 }

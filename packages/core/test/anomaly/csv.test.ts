@@ -28,7 +28,7 @@ describe('timestamp,value CSV', () => {
   });
 
   it('rejects a value that is not a number, naming the line; reads gaps and infinities', () => {
-    for (const bad of ['abc', '1,5', '0x10', '12ms', '--1']) {
+    for (const bad of ['abc', '0x10', '12ms', '--1']) {
       expect(() =>
         parseTimestampValueCsv(
           `timestamp,value\n2014-04-01 00:00:00,1\n2014-04-01 00:05:00,${bad}\n`,
@@ -38,6 +38,9 @@ describe('timestamp,value CSV', () => {
         new RegExp(`f\\.csv: line 3: value "${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is not a number`),
       );
     }
+    expect(() =>
+      parseTimestampValueCsv('timestamp,value\n2014-04-01 00:00:00,1\n2014-04-01 00:05:00,1,5\n', 'f.csv'),
+    ).toThrow(/f\.csv: line 3 has 3 fields; expected "timestamp,value" \(quote a field that holds a comma\)/);
     const rows = parseTimestampValueCsv(
       'timestamp,value\n1,NaN\n2, \n3,+Inf\n4,-Infinity\n5,1e308\n6,-.5E-3\n',
     );
@@ -49,5 +52,25 @@ describe('timestamp,value CSV', () => {
       1e308,
       -0.0005,
     ]);
+  });
+
+  it('reads quoted fields and CRLF as every CSV file does, and names lines after a quoted line break', () => {
+    const rows = parseTimestampValueCsv('timestamp,value\r\n"2014-04-01 00:00:00","1.5"\r\n\r\n2,3\r\n');
+    expect(rows).toEqual([
+      { t: Date.UTC(2014, 3, 1), v: 1.5, timestampText: '2014-04-01 00:00:00', valueText: '1.5' },
+      { t: 2000, v: 3, timestampText: '2', valueText: '3' },
+    ]);
+    expect(() => parseTimestampValueCsv('timestamp,value\n1,"2\n3"\n4,x\n', 'f.csv')).toThrow(
+      /f\.csv: line 2: value "2\n3" is not a number/,
+    );
+    expect(() => parseTimestampValueCsv('timestamp,value\n1,"1"\n2,"a\nb"\n5,x\n', 'f.csv')).toThrow(
+      /line 3: value/,
+    );
+    expect(() => parseTimestampValueCsv('timestamp,value\n1,1\n2,"a\nb",\n5,x\n', 'f.csv')).toThrow(
+      /line 3 has 3 fields/,
+    );
+    expect(() => parseTimestampValueCsv('timestamp,value\n1,1\n"2\n",1\n5,x\n', 'f.csv')).toThrow(
+      /line 5: value "x"/,
+    );
   });
 });
