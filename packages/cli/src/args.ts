@@ -51,9 +51,10 @@ export function oneOf<T extends string>(
 /** The option `--var NAME=VALUE` (repeatable): values for a spec's `${var:NAME}` references. */
 export const VAR_OPTION = { var: { type: 'string', multiple: true } } as const;
 
-/** Help line of `--var`, the same in every command that takes it. */
-export const VAR_HELP =
-  '  --var NAME=VALUE      fill ${var:NAME} in the spec (repeatable; as vigil serve fills it from a request)';
+/** Help line of `--var`, its text starting at `column` like the command's other options. */
+export function varHelp(column: number): string {
+  return `${'  --var NAME=VALUE'.padEnd(column)}fill \${var:NAME} in the spec (repeatable; as vigil serve fills it)`;
+}
 
 /** The `--var NAME=VALUE` values as a map; a malformed one is a UsageError naming it. */
 export function parseVars(command: string, given: string[] | undefined): Record<string, string> | undefined {

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { doctor, formatDoctor } from '@vigil/runtime';
-import { parseCommandArgs, parseVars, required, VAR_HELP, VAR_OPTION } from '../args.ts';
+import { parseCommandArgs, parseVars, required, varHelp, VAR_OPTION } from '../args.ts';
 import type { Command } from '../command.ts';
 import { loadSpec } from '../spec.ts';
 
@@ -15,7 +15,7 @@ five intervals (for replayed specs: the end of the recording). One line per chec
 
 Options:
   -c, --config SPEC   the spec file (required)
-${VAR_HELP}
+${varHelp(22)}
   --json              print the checks as JSON
   -h, --help          this help
 

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { checkOutputFile, createFlare, doctor, formatDoctor } from '@vigil/runtime';
-import { parseCommandArgs, required } from '../args.ts';
+import { parseCommandArgs, parseVars, required, varHelp, VAR_OPTION } from '../args.ts';
 import type { Command } from '../command.ts';
 import { loadSpec } from '../spec.ts';
 import { VERSION } from '../version.ts';
@@ -16,6 +16,7 @@ scrubbed of every secret the spec holds, including secrets that leaked into mess
 
 Options:
   -c, --config SPEC    the spec file (required)
+${varHelp(23)}
   --report-dir DIR     where "vigil verify --report-dir" wrote the last reports
   --output FILE        the bundle to write (default: vigil-flare-<time>.tar.gz)
   -h, --help           this help
@@ -23,11 +24,12 @@ Options:
   async run(argv, io) {
     const { values } = parseCommandArgs('flare', argv, {
       config: { type: 'string', short: 'c' },
+      ...VAR_OPTION,
       'report-dir': { type: 'string' },
       output: { type: 'string' },
     });
     const specPath = resolve(io.cwd, required('flare', 'config', values.config));
-    const spec = await loadSpec(specPath, io);
+    const spec = await loadSpec(specPath, io, undefined, parseVars('flare', values.var));
     const output = resolve(
       io.cwd,
       (values.output as string | undefined) ??

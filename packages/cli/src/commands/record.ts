@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { formatJudgmentText, progressLine } from '@vigil/core';
 import { checkOutputFile, checkWritableDir, replaySpec, verify } from '@vigil/runtime';
-import { parseCommandArgs, parseVars, required, VAR_HELP, VAR_OPTION } from '../args.ts';
+import { parseCommandArgs, parseVars, required, varHelp, VAR_OPTION } from '../args.ts';
 import type { Command } from '../command.ts';
 import { loadSpec } from '../spec.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
@@ -18,7 +18,7 @@ events, problems) to FILE in the replay format (docs/replay-format.md). "vigil r
 
 Options:
   -c, --config SPEC    the spec file (required)
-${VAR_HELP}
+${varHelp(23)}
   --output FILE        the recording to write (required)
   --start, --end TIME  record a past window at once (as "vigil verify --start/--end")
   --report-dir DIR     also write the reports
@@ -75,7 +75,7 @@ settings (sensitivity, judge, rules) to see how they would have decided.
 
 Options:
   -c, --config SPEC     the spec file (required)
-${VAR_HELP}
+${varHelp(24)}
   --recording FILE      the recording (required)
   --report-dir DIR      write the reports
   --json                print the JSON report

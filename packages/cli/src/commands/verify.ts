@@ -9,7 +9,7 @@ import {
   retrospectiveWindow,
   verify,
 } from '@vigil/runtime';
-import { oneOf, parseCommandArgs, parseVars, required, VAR_HELP, VAR_OPTION } from '../args.ts';
+import { oneOf, parseCommandArgs, parseVars, required, varHelp, VAR_OPTION } from '../args.ts';
 import { type Command, UsageError } from '../command.ts';
 import { loadSpec } from '../spec.ts';
 import { exitCodeOfReport } from '../exitCode.ts';
@@ -28,7 +28,7 @@ Ctrl-C (SIGINT) or SIGTERM ends the run with a partial report and an inconclusiv
 
 Options:
   -c, --config SPEC     the spec file (required)
-${VAR_HELP}
+${varHelp(24)}
   --start TIME          verify a past deployment: the run is taken to start (deploy) at TIME; ISO 8601
                         (2026-12-02T10:00:00Z), epoch seconds, "now" or relative ("now-2h", --start=-2h)
   --end TIME            end of the judged window (default: --start + initialDelay + duration); must be
