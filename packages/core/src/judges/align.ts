@@ -1,5 +1,5 @@
 import type { MetricSeries } from '../model/metric.ts';
-import { type SideValues, sideFingerprint, sideValues } from './sideValues.ts';
+import { type SideValues, sideValues } from './sideValues.ts';
 
 /**
  * Baseline and canary instances side by side on their common timestamps. In a canary, both sides run at the
@@ -22,29 +22,12 @@ export const MIN_ALIGNED_POINTS = 8;
  * value. Returns null when fewer than `MIN_ALIGNED_POINTS` such timestamps exist or they cover less than half
  * of either side's timestamps (e.g. a before/after comparison, where pairing minutes means nothing).
  */
-export function alignByTime(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | null {
-  // Several judges align the same metric: remember the result per (baseline, canary) pair of arrays,
-  // checked against a fingerprint so that series grown in place since are aligned afresh.
-  let inner = memo.get(baseline);
-  if (!inner) {
-    inner = new WeakMap();
-    memo.set(baseline, inner);
-  }
-  const print = sideFingerprint(baseline) * 31 + sideFingerprint(canary);
-  const hit = inner.get(canary);
-  if (hit !== undefined && hit.print === print) return hit.result;
-  const result = align(baseline, canary);
-  inner.set(canary, { print, result });
-  return result;
-}
-
-const memo = new WeakMap<
-  MetricSeries[],
-  WeakMap<MetricSeries[], { print: number; result: AlignedData | null }>
->();
-
-function align(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | null {
-  const fast = alignIdentical(baseline, canary);
+export function alignByTime(
+  baseline: MetricSeries[],
+  canary: MetricSeries[],
+  values?: { baseline: SideValues; canary: SideValues },
+): AlignedData | null {
+  const fast = alignIdentical(baseline, canary, values);
   if (fast !== undefined) return fast;
   const bTimes = finiteTimes(baseline);
   const cTimes = finiteTimes(canary);
@@ -72,10 +55,14 @@ function align(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | 
  * gaps. Then the rows are the values as they were read (views, no copy). Returns undefined when the data
  * is not like that.
  */
-function alignIdentical(baseline: MetricSeries[], canary: MetricSeries[]): AlignedData | null | undefined {
+function alignIdentical(
+  baseline: MetricSeries[],
+  canary: MetricSeries[],
+  values = { baseline: sideValues(baseline), canary: sideValues(canary) },
+): AlignedData | null | undefined {
   if (baseline.length === 0 || canary.length === 0) return undefined;
-  const b = sideValues(baseline);
-  const c = sideValues(canary);
+  const b = values.baseline;
+  const c = values.canary;
   if (!b.allFinite || !c.allFinite) return undefined;
   const n = b.start[1]!;
   const times = b.t.subarray(0, n);
@@ -105,20 +92,6 @@ function finiteTimes(side: MetricSeries[]): Set<number> {
   return out;
 }
 
-/** Mean of the finite values of column j across the rows, and how many there were. */
-export function columnMean(rows: Float64Array[], j: number): { mean: number; count: number } {
-  let sum = 0;
-  let count = 0;
-  for (const r of rows) {
-    const v = r[j]!;
-    if (!Number.isNaN(v)) {
-      sum += v;
-      count++;
-    }
-  }
-  return { mean: count > 0 ? sum / count : Number.NaN, count };
-}
-
 /** All finite values of a side, in one array. */
 export function finiteValues(side: MetricSeries[]): number[] {
   const out: number[] = [];
@@ -130,28 +103,4 @@ export function finiteValues(side: MetricSeries[]): number[] {
 export interface Cell {
   b: number[];
   c: number[];
-}
-
-const cellMemo = new WeakMap<AlignedData, Cell[]>();
-
-/** The finite values of each timestamp where both sides have some, one cell per timestamp (memoised). */
-export function alignedCells(aligned: AlignedData): Cell[] {
-  const hit = cellMemo.get(aligned);
-  if (hit) return hit;
-  const cells: Cell[] = [];
-  for (let j = 0; j < aligned.times.length; j++) {
-    const b: number[] = [];
-    const c: number[] = [];
-    for (const r of aligned.baseline) {
-      const v = r[j]!;
-      if (!Number.isNaN(v)) b.push(v);
-    }
-    for (const r of aligned.canary) {
-      const v = r[j]!;
-      if (!Number.isNaN(v)) c.push(v);
-    }
-    if (b.length > 0 && c.length > 0) cells.push({ b, c });
-  }
-  cellMemo.set(aligned, cells);
-  return cells;
 }

@@ -1,13 +1,13 @@
 import type { Direction, MetricData } from '../model/metric.ts';
 import type { JudgeResult } from '../model/verdict.ts';
-import { alignByTime } from './align.ts';
 import { type Decision, decide, fmt, fmtP, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
 import { absoluteFloor } from './sensitivity.ts';
 import { formatChangeQuantity } from '../units/unit.ts';
 import { normalQuantile } from '../stats/distributions.ts';
-import { type CellFrame, cellMedian, frameOfAligned, frameOfCells, typicalShift } from './frame.ts';
+import { type CellFrame, cellMedian } from './frame.ts';
+import { type PreparedMetric, prepareMetric } from './prepared.ts';
 import { ascendingOrder, quantileInPlace, scratchArray, upperQuantiles } from './select.ts';
 
 import { scoreTestOfFrame } from './stratifiedRank.ts';
@@ -34,18 +34,8 @@ import { exceedanceTest, tieTolerance, upperTailCountTest } from './exceedance.t
  * counts `COUNT_SHARE`, exceedances `EXCEEDANCE_SHARE`. The variance ratio and p95/p99 increases gate and
  * explain; the exceedance test is gated by the size of the spikes it counts.
  */
-export const distributionJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult => {
-  const aligned = alignByTime(data.baseline, data.canary);
-  let frame: CellFrame;
-  if (aligned) {
-    frame = frameOfAligned(aligned);
-  } else {
-    const b = data.baseline.flatMap((s) => s.points.map((p) => p.v)).filter(Number.isFinite);
-    const c = data.canary.flatMap((s) => s.points.map((p) => p.v)).filter(Number.isFinite);
-    frame = frameOfCells([{ b, c }]);
-  }
-  return judgeFrame(data, frame, aligned !== null, ctx);
-};
+export const distributionJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult =>
+  judgeFrame(ctx.prepared ?? prepareMetric(data), ctx);
 
 /** Noise variance of each side around its own mean within each cell, and their ratio. */
 export interface VarianceRatio {
@@ -297,8 +287,11 @@ export function tailSummary(f: CellFrame, residuals: Float64Array, q: number): T
   };
 }
 
-function judgeFrame(data: MetricData, f: CellFrame, aligned: boolean, ctx: JudgeContext): JudgeResult {
-  const { definition } = data;
+/** The distribution judgment of the prepared frame (one cell per aligned minute, else one pooled cell). */
+function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext): JudgeResult {
+  const { definition } = prepared.data;
+  const f = prepared.frame;
+  const aligned = prepared.aligned !== null;
   const s = ctx.settings;
   const variance = varianceRatio(f);
   const residuals = harmfulResiduals(f, definition.direction);
@@ -325,7 +318,7 @@ function judgeFrame(data: MetricData, f: CellFrame, aligned: boolean, ctx: Judge
   let pc: number | null = null;
   let pe: number | null = null;
   if (variance) {
-    const test = scaleTest(f, typicalShift(f));
+    const test = scaleTest(f, prepared.shift);
     pv = Math.min(1, (test ? test.p : 1) / VARIANCE_SHARE);
     const sdIncrease = Math.sqrt(variance.ratio) - 1;
     varDecision = decide(pv, s.alpha, s.warnFactor, true, variance.ratio >= s.minVarianceRatio, true);

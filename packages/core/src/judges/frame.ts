@@ -27,12 +27,8 @@ export interface CellFrame {
   bySide: Float64Array;
 }
 
-const memo = new WeakMap<AlignedData, CellFrame>();
-
-/** The frame of time-aligned data: one cell per timestamp where both sides have a finite value (memoised). */
+/** The frame of time-aligned data: one cell per timestamp where both sides have a finite value. */
 export function frameOfAligned(aligned: AlignedData): CellFrame {
-  const hit = memo.get(aligned);
-  if (hit) return hit;
   const T = aligned.times.length;
   const rows = aligned.baseline.length + aligned.canary.length;
   const values = new Float64Array(T * rows);
@@ -58,9 +54,7 @@ export function frameOfAligned(aligned: AlignedData): CellFrame {
     nb[cells] = b;
     start[++cells] = k;
   }
-  const frame = build(values.subarray(0, k), start.subarray(0, cells + 1), nb.subarray(0, cells), cells);
-  memo.set(aligned, frame);
-  return frame;
+  return build(values.subarray(0, k), start.subarray(0, cells + 1), nb.subarray(0, cells), cells);
 }
 
 /** The frame of explicit cells (cells missing a side are left out). */
@@ -147,19 +141,14 @@ export function cellSideMedian(f: CellFrame, c: number, label: 0 | 1): number {
   return k % 2 ? f.bySide[at]! : (f.bySide[at]! + f.bySide[at + 1]!) / 2;
 }
 
-const shifts = new WeakMap<CellFrame, number>();
-
 /**
  * The typical location shift of the canary: the median over cells of the difference of the sides' medians
- * (memoised per frame: the paired judge sizes the change by it, the scale test removes it). Means of
- * heavy-tailed noise can point the wrong way while the bulk clearly moved; this does not.
+ * (the paired judge sizes the change by it, the scale test removes it; computed once per metric in its
+ * PreparedMetric). Means of heavy-tailed noise can point the wrong way while the bulk clearly moved; this
+ * does not.
  */
 export function typicalShift(f: CellFrame): number {
-  const hit = shifts.get(f);
-  if (hit !== undefined) return hit;
   const d = new Float64Array(f.cells);
   for (let c = 0; c < f.cells; c++) d[c] = cellSideMedian(f, c, 1) - cellSideMedian(f, c, 0);
-  const shift = f.cells > 0 ? quantileInPlace(d, 0.5) : 0;
-  shifts.set(f, shift);
-  return shift;
+  return f.cells > 0 ? quantileInPlace(d, 0.5) : 0;
 }

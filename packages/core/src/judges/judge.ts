@@ -1,10 +1,17 @@
 import type { MetricData } from '../model/metric.ts';
 import type { JudgeResult } from '../model/verdict.ts';
+import type { PreparedMetric } from './prepared.ts';
 import type { SensitivitySettings } from './sensitivity.ts';
 
-/** Context a judge runs in: the resolved sensitivity numbers for this metric. */
+/** Context a judge runs in. */
 export interface JudgeContext {
+  /** The resolved sensitivity numbers for this metric (alpha already the judge's share). */
   settings: SensitivitySettings;
+  /**
+   * The metric's data prepared once for all its judges (`judgeMetric` always passes it). A judge called on
+   * its own without it prepares the data itself.
+   */
+  prepared?: PreparedMetric;
 }
 
 /** A judge is a pure function of the metric's data: no I/O, no clock, no randomness. */

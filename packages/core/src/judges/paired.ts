@@ -1,15 +1,15 @@
 import { fSf } from '../stats/distributions.ts';
 import type { MetricData } from '../model/metric.ts';
 import type { JudgeResult } from '../model/verdict.ts';
-import { type AlignedData, alignByTime, MIN_ALIGNED_POINTS } from './align.ts';
+import { type AlignedData, MIN_ALIGNED_POINTS } from './align.ts';
 import { decide, deflateP, fmt, fmtP, harmfulAlternative, isHarmful, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
 import { absoluteFloor, minimumChangeText } from './sensitivity.ts';
 import { formatChangeQuantity, formatQuantity } from '../units/unit.ts';
-import { type CellFrame, frameOfAligned, typicalShift } from './frame.ts';
+import type { CellFrame } from './frame.ts';
+import { type PreparedMetric, prepareMetric } from './prepared.ts';
 import { quantileInPlace } from './select.ts';
-import { summarizeSide } from './sideSummary.ts';
 import { rankSumOfFrame } from './stratifiedRank.ts';
 
 /**
@@ -22,7 +22,8 @@ import { rankSumOfFrame } from './stratifiedRank.ts';
  * per-instance offsets (both estimated from the data and applied only when detectable).
  */
 export const pairedJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult => {
-  const aligned = alignByTime(data.baseline, data.canary);
+  const prepared = ctx.prepared ?? prepareMetric(data);
+  const { aligned } = prepared;
   if (!aligned) {
     return notApplicable(
       'paired',
@@ -30,14 +31,14 @@ export const pairedJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeRe
         `${MIN_ALIGNED_POINTS} common timestamps covering half of each side)`,
     );
   }
-  return judgeAligned(data, aligned, ctx);
+  return judgeAligned(prepared, aligned, ctx);
 };
 
-/** The paired judgment of already aligned data. */
-export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeContext): JudgeResult {
-  const { definition } = data;
+/** The paired judgment of already aligned data (`aligned` is `prepared.aligned`, its frame `prepared.frame`). */
+function judgeAligned(prepared: PreparedMetric, aligned: AlignedData, ctx: JudgeContext): JudgeResult {
+  const { definition } = prepared.data;
   const s = ctx.settings;
-  const f = frameOfAligned(aligned);
+  const f = prepared.frame;
   const n = f.cells;
   if (n < MIN_ALIGNED_POINTS) {
     return notApplicable(
@@ -68,7 +69,7 @@ export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeC
   const meanD = (sumC - sumB) / n;
   // The shift that gates and sizes the change: the median over minutes of the difference of the sides'
   // medians. Means of heavy-tailed noise (bursts) can point the wrong way while the bulk clearly moved.
-  const shift = typicalShift(f);
+  const shift = prepared.shift;
   const higher = d.filter((x) => x > 0).length;
   const alternative = harmfulAlternative(definition.direction);
   const test = rankSumOfFrame(f, alternative);
@@ -82,7 +83,7 @@ export function judgeAligned(data: MetricData, aligned: AlignedData, ctx: JudgeC
   const p = deflateP(rawP, alternative, designEffect);
   const up = shift > 0;
   // Scale for the relative change: the baseline's typical value (median), its mean when the median is 0.
-  const baseMedian = aligned.complete ? (summarizeSide(data.baseline).median ?? 0) : alignedBaselineMedian(f);
+  const baseMedian = aligned.complete ? (prepared.summary.baseline.median ?? 0) : alignedBaselineMedian(f);
   const scale = Math.abs(baseMedian !== 0 ? baseMedian : meanB);
   const relative = scale !== 0 ? shift / scale : shift === 0 ? 0 : Number.POSITIVE_INFINITY;
   const floor = absoluteFloor(s, definition);

@@ -1,7 +1,7 @@
 import { binomialTest } from '../stats/distributions.ts';
 import type { MetricData, MetricSeries } from '../model/metric.ts';
 import type { JudgeResult } from '../model/verdict.ts';
-import { alignByTime } from './align.ts';
+import { type AlignedData, alignByTime } from './align.ts';
 import { decide, deflateP, fmt, fmtP, harmfulAlternative, isHarmful } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
@@ -73,7 +73,8 @@ export const rateJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResu
   const total = b.sum + c.sum;
   const alternative = harmfulAlternative(definition.direction);
   const rawP = total > 0 ? binomialTest(c.sum, total, xc / (xb + xc), alternative) : 1;
-  const dispersion = dispersionIndex(data);
+  const aligned = ctx.prepared ? ctx.prepared.aligned : alignByTime(data.baseline, data.canary);
+  const dispersion = dispersionIndex(aligned);
   const p = deflateP(rawP, alternative, dispersion.significant ? dispersion.phi : 1);
   const up = rateC > rateB;
   const ratio = rateB > 0 ? rateC / rateB : rateC > 0 ? Number.POSITIVE_INFINITY : 1;
@@ -120,11 +121,15 @@ export const rateJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResu
 };
 
 /**
- * Pearson dispersion index of counts around their side's mean within each minute (1 for Poisson counts).
+ * Pearson dispersion index of counts around their side's mean within each minute (1 for Poisson counts), from
+ * the metric's aligned sides (none when its timestamps do not line up: no dispersion then).
  * `significant` when above 1 + 2 sqrt(2 / df), the rough upper bound of its sampling noise.
  */
-export function dispersionIndex(data: MetricData): { phi: number; df: number; significant: boolean } {
-  const aligned = alignByTime(data.baseline, data.canary);
+export function dispersionIndex(aligned: AlignedData | null): {
+  phi: number;
+  df: number;
+  significant: boolean;
+} {
   if (!aligned) return { phi: 1, df: 0, significant: false };
   let chi = 0;
   let df = 0;

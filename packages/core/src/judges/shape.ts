@@ -1,11 +1,11 @@
 import { normalQuantile } from '../stats/distributions.ts';
-import type { Direction, MetricData, MetricSeries } from '../model/metric.ts';
+import type { Direction, MetricData } from '../model/metric.ts';
 import type { JudgeResult } from '../model/verdict.ts';
 import { fmt, isHarmful, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
 import { absoluteFloor } from './sensitivity.ts';
-import { sideValues } from './sideValues.ts';
+import { type SideValues, sideValues } from './sideValues.ts';
 
 /** Options of the SAX shape judge. */
 export interface ShapeOptions {
@@ -81,8 +81,7 @@ export function saxDistance(
 }
 
 /** Each instance's finite values, flat, keeping only instances with at least `min` of them. */
-function instanceValues(side: MetricSeries[], min: number): { values: Float64Array; start: number[] } {
-  const read = sideValues(side);
+function instanceValues(read: SideValues, min: number): { values: Float64Array; start: number[] } {
   const starts = [0];
   if (read.allFinite) {
     // Every value counts: the side's values as read, dropping only too-short instances.
@@ -189,8 +188,9 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
   return (data: MetricData, ctx: JudgeContext): JudgeResult => {
     const { definition } = data;
     const s = ctx.settings;
-    const base = instanceValues(data.baseline, 4);
-    const can = instanceValues(data.canary, 4);
+    const read = ctx.prepared?.values;
+    const base = instanceValues(read?.baseline ?? sideValues(data.baseline), 4);
+    const can = instanceValues(read?.canary ?? sideValues(data.canary), 4);
     const kb = base.start.length - 1;
     const kc = can.start.length - 1;
     if (kb < 2 || kc < 1) {

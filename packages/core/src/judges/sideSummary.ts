@@ -5,18 +5,11 @@ import { type SideValues, sideValues } from './sideValues.ts';
 
 /** Summary statistics of one side (finite values only; quantiles by linear interpolation). */
 export function summarizeSide(series: MetricSeries[]): SideSummary {
-  const read = sideValues(series);
-  const hit = memo.get(read);
-  if (hit) return hit;
-  const summary = summarize(read);
-  memo.set(read, summary);
-  return summary;
+  return summarizeValues(sideValues(series));
 }
 
-// Keyed by the side's read values, which are themselves read afresh when the series grow.
-const memo = new WeakMap<SideValues, SideSummary>();
-
-function summarize({ start, v, allFinite }: SideValues): SideSummary {
+/** {@link summarizeSide} of a side already read. */
+export function summarizeValues({ start, v, allFinite }: SideValues): SideSummary {
   // Scratch, not a copy per side: the selections below reorder it, and the side's values must stay as read.
   const scratch = scratchArray('summary', v.length);
   let n = 0;

@@ -15,16 +15,8 @@ export interface SideValues {
   allFinite: boolean;
 }
 
-const memo = new WeakMap<MetricSeries[], { print: number; values: SideValues }>();
-
-/**
- * The side's values (memoised per array; a side whose series grew in place since, as during a live
- * verification, is read afresh).
- */
+/** The side's values, read from its point objects (a judgment reads each side once: see prepared.ts). */
 export function sideValues(side: MetricSeries[]): SideValues {
-  const print = sideFingerprint(side);
-  const hit = memo.get(side);
-  if (hit !== undefined && hit.print === print) return hit.values;
   let total = 0;
   for (const s of side) total += s.points.length;
   const start = new Int32Array(side.length + 1);
@@ -41,18 +33,5 @@ export function sideValues(side: MetricSeries[]): SideValues {
     }
     start[i + 1] = k;
   }
-  const values = { start, t, v, allFinite };
-  memo.set(side, { print, values });
-  return values;
-}
-
-/** Cheap identity of a side's contents: series count, point counts and last timestamps. */
-export function sideFingerprint(side: MetricSeries[]): number {
-  let h = side.length;
-  for (const s of side) {
-    const last = s.points[s.points.length - 1];
-    // Integer arithmetic (the low 32 bits of the timestamp): this runs several times per metric.
-    h = (Math.imul(h, 31) + s.points.length + (last ? last.t | 0 : 0)) | 0;
-  }
-  return h;
+  return { start, t, v, allFinite };
 }

@@ -5,7 +5,7 @@
  */
 import { quantileInPlace, scratchArray } from '../judges/select.ts';
 import type { MinData } from '../judges/sensitivity.ts';
-import { sideValues } from '../judges/sideValues.ts';
+import { type SideValues, sideValues } from '../judges/sideValues.ts';
 import type { Direction, Group, MetricData, MetricSeries } from '../model/metric.ts';
 import type { DataIssue, SideCoverage } from '../model/verdict.ts';
 
@@ -51,13 +51,13 @@ function spanOf(side: MetricSeries[]): { lo: number; hi: number } {
  * spacing of consecutive points of a series; the span is both sides' when they overlap in time (a canary that
  * ends early has a gap), else each side's own (before vs after).
  */
-function gridsOf(data: MetricData): Record<Group, Grid> {
+function gridsOf(data: MetricData, values: Record<Group, SideValues>): Record<Group, Grid> {
   const g = data.expected?.grid;
   if (g) {
     const grid = { ...g, nearest: false };
     return { baseline: grid, canary: grid };
   }
-  const sides = [sideValues(data.baseline), sideValues(data.canary)];
+  const sides = [values.baseline, values.canary];
   // The spacing of the first few hundred consecutive points is enough to read the step.
   const diffs = scratchArray('coverage-steps', MAX_STEP_SAMPLES);
   let k = 0;
@@ -87,11 +87,18 @@ export interface InstanceCoverage {
   usable: number;
 }
 
-/** Coverage of one side of a metric (`grids` from `gridsOf`, shared by both sides of one metric). */
+/**
+ * Coverage of one side of a metric (`values`: both sides as read; `grids` from `gridsOf`, shared by both
+ * sides of one metric).
+ */
 export function sideCoverage(
   data: MetricData,
   group: Group,
-  grids: Record<Group, Grid> = gridsOf(data),
+  values: Record<Group, SideValues> = {
+    baseline: sideValues(data.baseline),
+    canary: sideValues(data.canary),
+  },
+  grids: Record<Group, Grid> = gridsOf(data, values),
 ): SideCoverage & { perInstance: InstanceCoverage[] } {
   const side = data[group];
   const direction = data.definition.direction;
@@ -106,7 +113,7 @@ export function sideCoverage(
   let nonFinite = 0;
   let worstInfinite = 0;
   for (const name of named) perInstance.set(name, { instance: name, expected: grid.steps, usable: 0 });
-  const read = sideValues(side);
+  const read = values[group];
   const { start: g0, step, steps, nearest } = grid;
   for (let si = 0; si < side.length; si++) {
     const s = side[si]!;
@@ -163,12 +170,12 @@ export function sideCoverage(
   };
 }
 
-/** Coverage of both sides of a metric (the baseline's only when it is judged). */
-export function coverageOfSides(data: MetricData, withBaseline: boolean) {
-  const grids = gridsOf(data);
+/** Coverage of both sides of a metric (the baseline's only when it is judged), from its sides as read. */
+export function coverageOfSides(data: MetricData, withBaseline: boolean, values: Record<Group, SideValues>) {
+  const grids = gridsOf(data, values);
   return {
-    canary: sideCoverage(data, 'canary', grids),
-    baseline: withBaseline ? sideCoverage(data, 'baseline', grids) : undefined,
+    canary: sideCoverage(data, 'canary', values, grids),
+    baseline: withBaseline ? sideCoverage(data, 'baseline', values, grids) : undefined,
   };
 }
 

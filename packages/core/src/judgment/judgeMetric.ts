@@ -1,9 +1,9 @@
-import { alignByTime } from '../judges/align.ts';
 import { distributionJudge } from '../judges/distribution.ts';
 import { infinityJudge } from '../judges/infinity.ts';
 import type { Judge, JudgeContext } from '../judges/judge.ts';
 import { kayentaJudge } from '../judges/kayenta/index.ts';
 import { pairedJudge } from '../judges/paired.ts';
+import { type MetricSides, type PreparedMetric, prepareMetric, readSides } from '../judges/prepared.ts';
 import { rankJudge } from '../judges/rank.ts';
 import { rateJudge, readsAsCounts } from '../judges/rate.ts';
 import { type SensitivitySettings, sensitivitySettings } from '../judges/sensitivity.ts';
@@ -13,7 +13,7 @@ import type { MetricData } from '../model/metric.ts';
 import type { DataIssue, JudgeResult, MetricJudgment, MetricOutcome } from '../model/verdict.ts';
 import { coverageOfSides, DEFAULT_MIN_COVERAGE, dataIssueOf, publicCoverage } from './coverage.ts';
 import type { JudgmentOptions } from './options.ts';
-import { relativeChange, summarizeSide } from './summary.ts';
+import { relativeChange } from './summary.ts';
 
 const SEVERITY: Record<MetricOutcome, number> = { 'no-data': -1, pass: 0, warn: 1, fail: 2 };
 
@@ -33,11 +33,12 @@ export interface WeightedJudge {
  * need little: on the benchmark, shifts they miss fail their minimum-change gate, not their p-value
  * (mean +20%: 95% detected at a share of 0.4 and at 0.25).
  */
-export function statisticalJudges(data: MetricData): { judges: WeightedJudge[]; aligned: boolean } {
+export function statisticalJudges(prepared: PreparedMetric): { judges: WeightedJudge[]; aligned: boolean } {
+  const { data } = prepared;
   if (data.definition.kind === 'error' && readsAsCounts(data)) {
     return { judges: [{ judge: rateJudge, weight: 1 }], aligned: false };
   }
-  const aligned = alignByTime(data.baseline, data.canary) !== null;
+  const aligned = prepared.aligned !== null;
   const location = aligned ? pairedJudge : rankJudge;
   return {
     judges: [
@@ -53,13 +54,16 @@ export function metricSettings(data: MetricData, options: JudgmentOptions): Sens
   return sensitivitySettings(data.definition.sensitivity ?? options.sensitivity ?? 'medium');
 }
 
-/** Coverage of the sides a metric is judged on, and the data issue that keeps it from passing, if any. */
-export function coverageOf(data: MetricData, options: JudgmentOptions) {
+/**
+ * Coverage of the sides a metric is judged on, and the data issue that keeps it from passing, if any
+ * (`sides`: the metric's sides as read).
+ */
+export function coverageOf(data: MetricData, options: JudgmentOptions, sides: MetricSides = readSides(data)) {
   const settings = metricSettings(data, options);
   const minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
-  const sides = coverageOfSides(data, !options.thresholdOnly);
-  const canaryCoverage = sides.canary;
-  const baselineCoverage = sides.baseline;
+  const coverage = coverageOfSides(data, !options.thresholdOnly, sides.values);
+  const canaryCoverage = coverage.canary;
+  const baselineCoverage = coverage.baseline;
   const issue: DataIssue | undefined =
     dataIssueOf('canary', canaryCoverage, settings.minData, minCoverage) ??
     (baselineCoverage ? dataIssueOf('baseline', baselineCoverage, settings.minData, minCoverage) : undefined);
@@ -76,14 +80,17 @@ export function coverageOf(data: MetricData, options: JudgmentOptions) {
  * rate stays at most alpha), plus the infinity judge (worse-direction infinities are values: see
  * judges/infinity.ts) and the shape judge, which can warn but not fail. The worst outcome decides. Kayenta
  * mode: Kayenta's classification alone.
+ *
+ * Each side is read once (coverage and summaries share the read), and the statistical judges share one
+ * PreparedMetric (alignment, cells, typical shift) built before the first of them runs.
  */
 export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): MetricJudgment {
   const { definition } = data;
   const settings = metricSettings(data, options);
-  const baseline = summarizeSide(data.baseline);
-  const canary = summarizeSide(data.canary);
+  const sides = readSides(data);
+  const { baseline, canary } = sides.summary;
   const withBaseline = options.thresholdOnly !== true;
-  const { canaryCoverage, baselineCoverage, issue } = coverageOf(data, options);
+  const { canaryCoverage, baselineCoverage, issue } = coverageOf(data, options, sides);
   const base = {
     metric: definition.name,
     definition,
@@ -173,15 +180,15 @@ export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): Me
       explanation: threshold.explanation,
     };
   }
-  const stats =
-    canary.points > 0 && baseline.points > 0
-      ? statisticalJudges(data).judges.map(({ judge, weight }) =>
-          judge(data, { settings: { ...settings, alpha: settings.alpha * weight } }),
-        )
-      : [];
+  const prepared = canary.points > 0 && baseline.points > 0 ? prepareMetric(data, sides) : undefined;
+  const stats = prepared
+    ? statisticalJudges(prepared).judges.map(({ judge, weight }) =>
+        judge(data, { settings: { ...settings, alpha: settings.alpha * weight }, prepared }),
+      )
+    : [];
   results.push(...stats);
   if (infinity) results.push(infinity);
-  if (stats.length > 0) results.push(shapeJudge(data, ctx));
+  if (prepared) results.push(shapeJudge(data, { settings, prepared }));
   if (stats.every((r) => r.outcome === 'no-data') && infinity?.outcome !== 'fail') {
     return noData(
       results,

@@ -14,10 +14,11 @@ import { thresholdJudge } from '../judges/threshold.ts';
 import type { MetricData } from '../model/metric.ts';
 import type { Judgment, MetricJudgment, NoDataPolicy } from '../model/verdict.ts';
 import { publicCoverage } from './coverage.ts';
+import { readSides } from '../judges/prepared.ts';
 import { coverageOf, metricSettings } from './judgeMetric.ts';
 import type { JudgmentOptions } from './options.ts';
 import { endsRunByFailFast } from './precedence.ts';
-import { firstSentence, relativeChange, summarizeSide } from './summary.ts';
+import { firstSentence, relativeChange } from './summary.ts';
 
 export function judgeKayenta(metrics: MetricData[], options: JudgmentOptions): Judgment {
   const results: KayentaMetricResult[] = [];
@@ -39,9 +40,9 @@ export function judgeKayenta(metrics: MetricData[], options: JudgmentOptions): J
           }
         : classified,
     );
-    const baseline = summarizeSide(data.baseline);
-    const canary = summarizeSide(data.canary);
-    const { canaryCoverage, baselineCoverage, issue } = coverageOf(data, options);
+    const sides = readSides(data);
+    const { baseline, canary } = sides.summary;
+    const { canaryCoverage, baselineCoverage, issue } = coverageOf(data, options, sides);
     const coverage = {
       canary: publicCoverage(canaryCoverage),
       ...(baselineCoverage ? { baseline: publicCoverage(baselineCoverage) } : {}),

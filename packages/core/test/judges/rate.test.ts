@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dispersionIndex, isCountSeries, rateJudge } from '../../src/judges/rate.ts';
+import { alignByTime } from '../../src/judges/align.ts';
 import { sensitivitySettings } from '../../src/judges/sensitivity.ts';
 import { judgeMetric } from '../../src/judgment/judgeMetric.ts';
 import { definition, series } from './fixtures.ts';
@@ -68,7 +69,7 @@ describe('rateJudge', () => {
       baseline: [series('baseline', 'b1', Array(n).fill(0)), series('baseline', 'b2', Array(n).fill(4))],
       canary: [series('canary', 'c1', Array(n).fill(2)), series('canary', 'c2', Array(n).fill(2))],
     };
-    const d = dispersionIndex(data);
+    const d = dispersionIndex(alignByTime(data.baseline, data.canary));
     // Canary minutes have no spread: chi 0 over df 8; baseline chi 4 per minute over df 8 -> phi = 32/16 = 2.
     expect(d.df).toBe(16);
     expect(d.phi).toBeCloseTo(2, 12);

@@ -19,6 +19,18 @@ describe('summarizeSide', () => {
 });
 
 describe('judgeMetric', () => {
+  it('judges the data as it is now, also after values changed in place', () => {
+    // Judging again after a canary value changed in place (same points, same last timestamps, as a caller
+    // correcting a value would) must see the new value: nothing read from the first judgment is reused.
+    const data = synthetic({ seed: 1, instances: 3 });
+    const before = judgeMetric(data);
+    for (const s of data.canary) for (const p of s.points) p.v *= 1.5;
+    const after = judgeMetric(data);
+    expect(after).toEqual(judgeMetric(structuredClone(data)));
+    expect(after.canary.mean).toBeCloseTo(before.canary.mean! * 1.5, 9);
+    expect(after.outcome).toBe('fail');
+  });
+
   it('passes an A/A metric with the judges that ran', () => {
     const m = judgeMetric(synthetic({ seed: 1 }));
     expect(m.outcome).toBe('pass');
