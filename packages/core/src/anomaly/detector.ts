@@ -10,8 +10,8 @@ import {
   onGrid,
   visitedRange,
 } from './context.ts';
-import { createHistogram, divergence, learnHistogram } from './histogram.ts';
-import { ENTROPY_MODEL, GAP, LEARNING, NEW_LEVEL_MODEL, Verdict } from './verdict.ts';
+import { createHistogram, divergence, type EntropyTable, entropyTable, learnHistogram } from './histogram.ts';
+import { ENTROPY_MODEL, NEW_LEVEL_MODEL, Verdict } from './verdict.ts';
 import type {
   AnomalyPoint,
   ComponentState,
@@ -424,6 +424,8 @@ class Engine implements Detector {
   private histHalfSpan = 0;
   // Factor on the value models' evidence at the current point (below 1 at a familiar jump).
   private familiar = 1;
+  // The logarithms of the histograms' window (built when the histograms are first used).
+  private entropy: EntropyTable | null = null;
 
   constructor(state: DetectorState, k: DetectorTuning) {
     this.s = toLive(state, Math.max(1, Math.round(k.memoryDays)));
@@ -431,6 +433,13 @@ class Engine implements Detector {
     this.threshold = alertThreshold(this.s.sensitivity);
     this.peakCap = k.peakCap * k.zAlert;
     this.half = k.entropyBins / 2;
+  }
+
+  /** The EntropyTable of the histograms' window (a restored state brings its own window length). */
+  private entropyOf(h: HistogramState): EntropyTable {
+    if (this.entropy === null || this.entropy.window !== h.recent.length)
+      this.entropy = entropyTable(h.recent.length);
+    return this.entropy;
   }
 
   /** Judges model `id`'s prediction `pred` (NaN: it has none) of `v`, then learns its error. */
@@ -536,7 +545,7 @@ class Engine implements Detector {
     const s = this.s;
     const k = this.k;
     if (!Number.isFinite(t)) throw new Error(`anomaly detector: timestamp ${t} is not a number of epoch ms`);
-    if (Number.isNaN(value)) return new Verdict(t, value, 0, false, null, null, null, GAP, 0, 0, false, 0);
+    if (Number.isNaN(value)) return Verdict.gap(t, value);
     const v = Math.min(VALUE_LIMIT, Math.max(-VALUE_LIMIT, value));
     const gap = this.learnStep(t);
     const day = Math.floor(t / DAY);
@@ -583,7 +592,7 @@ class Engine implements Detector {
       h.spread += k.entropySpreadAlpha * (Math.abs(v - s.slow) - h.spread);
       // The recent window must be full (and the long run have some history) before they are compared.
       if (s.n >= k.warmup + k.entropyWindow) {
-        this.judge(ENTROPY, 0, divergence(h, bin), k.entropyFloor, day);
+        this.judge(ENTROPY, 0, divergence(h, bin, this.entropyOf(h)), k.entropyFloor, day);
       }
     }
 
@@ -618,7 +627,7 @@ class Engine implements Detector {
       s.spread += k.scaleAlpha * (Math.abs(v - s.slow) - s.spread);
       s.slow += k.scaleAlpha * (v - s.slow);
     }
-    if (bin >= 0) learnHistogram(s.hist!, bin, k.entropyAlpha);
+    if (bin >= 0) learnHistogram(s.hist!, bin, k.entropyAlpha, this.entropyOf(s.hist!));
     if (jump >= 0) learnContext(s.context!, jump);
     this.learnSeasonal(s.daily, dailySlot, v);
     this.learnSeasonal(s.weekly, weeklySlot, v);
@@ -630,51 +639,65 @@ class Engine implements Detector {
 
     const model = this.bestModel;
     if (model < 0 || s.n <= k.warmup) {
-      return new Verdict(t, value, score, alert, null, null, null, LEARNING, 0, 0, false, 0);
+      return Verdict.learning(t, value, score, alert);
     }
     if (model === ENTROPY) {
       // The evidence is about the recent values as a whole: the band is the span the histograms cover.
       const lower = this.histCentre - this.histHalfSpan;
       const upper = this.histCentre + this.histHalfSpan;
-      return new Verdict(
+      return new Verdict({
         t,
         value,
         score,
         alert,
-        this.histCentre,
+        expected: this.histCentre,
         lower,
         upper,
-        model,
-        this.bestObserved,
-        this.bestZ,
+        why: model,
+        observed: this.bestObserved,
+        z: this.bestZ,
         damped,
-        k.entropyWindow,
-      );
+        window: k.entropyWindow,
+      });
     }
     if (model === NEW_LEVEL) {
       // The band is the span of levels seen so far; the reason names the nearest levels on either side.
       const c = s.context!;
       const [lower, upper] = visitedRange(c);
       const [below, above] = nearestLevels(c, jump);
-      return new Verdict(t, value, score, alert, this.bestPred, lower, upper, model, below, above, damped, 0);
+      return new Verdict({
+        t,
+        value,
+        score,
+        alert,
+        expected: this.bestPred,
+        lower,
+        upper,
+        why: model,
+        // The nearest levels seen below and above the value.
+        observed: below,
+        z: above,
+        damped,
+        window: 0,
+      });
     }
     const band = k.zAlert * this.bestScale;
     const lower = this.bestPred - band;
     const upper = this.bestPred + band;
-    return new Verdict(
+    return new Verdict({
       t,
       value,
       score,
       alert,
-      this.bestPred,
+      expected: this.bestPred,
       lower,
       upper,
-      model,
-      this.bestObserved === v ? value : this.bestObserved,
-      this.bestZ,
+      why: model,
+      observed: this.bestObserved === v ? value : this.bestObserved,
+      z: this.bestZ,
       damped,
-      0,
-    );
+      window: 0,
+    });
   }
 
   snapshot(): DetectorState {

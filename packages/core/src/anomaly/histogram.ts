@@ -45,31 +45,38 @@ function xlogx(c: number): number {
   return c > 0 ? c * Math.log(c) : 0;
 }
 
-/** c log c for every count a window of this length can hold (counts are small integers): no log per point. */
-const tables = new Map<number, Float64Array>();
-let lastWindow = -1;
-let lastTable: Float64Array = new Float64Array(0);
-let lastLogWindow = 0;
-function xlogxTable(window: number): Float64Array {
-  if (window === lastWindow) return lastTable;
-  let t = tables.get(window);
-  if (t === undefined) {
-    t = Float64Array.from({ length: window + 2 }, (_, c) => xlogx(c));
-    tables.set(window, t);
-  }
-  lastWindow = window;
-  lastTable = t;
-  lastLogWindow = Math.log(window);
-  return t;
+/**
+ * The logarithms a histogram of one window length needs, computed once by its owner (a detector builds one
+ * for its window) instead of one log per point: c log c for every count the window can hold (counts are
+ * small integers), and log(window).
+ */
+export interface EntropyTable {
+  window: number;
+  xlogx: Float64Array;
+  logWindow: number;
+}
+
+/** The EntropyTable of a window length. */
+export function entropyTable(window: number): EntropyTable {
+  return {
+    window,
+    xlogx: Float64Array.from({ length: window + 2 }, (_, c) => xlogx(c)),
+    logWindow: Math.log(window),
+  };
 }
 
 /**
  * Divergence (nats) of the recent histogram, once `bin` has entered it and the oldest value has left, from
- * the long-run histogram as it stands (before `bin` is learnt). Changes nothing.
+ * the long-run histogram as it stands (before `bin` is learnt). Changes nothing. `table`: the EntropyTable
+ * of the histogram's window.
  */
-export function divergence(h: HistogramState, bin: number): number {
+export function divergence(
+  h: HistogramState,
+  bin: number,
+  table: EntropyTable = entropyTable(h.recent.length),
+): number {
   const w = h.recent.length;
-  const xl = xlogxTable(w);
+  const xl = table.xlogx;
   const out = h.recent[h.pos]!;
   let selfInfo = h.selfInfo;
   let cross = h.cross;
@@ -86,14 +93,21 @@ export function divergence(h: HistogramState, bin: number): number {
   const bins = h.counts.length;
   const eps = 0.1 / w;
   // KL = sum p log p - sum p log q with p = c / w and q = (long + smoothing) / (total * (1 + eps * bins)).
-  // xlogxTable(w) above has just set lastLogWindow to log(w).
-  return selfInfo / w - lastLogWindow - cross / w + Math.log(h.total * (1 + eps * bins));
+  return selfInfo / w - table.logWindow - cross / w + Math.log(h.total * (1 + eps * bins));
 }
 
-/** Adds `bin` to both histograms (the oldest recent value leaves) with long-run weight `alpha`. */
-export function learnHistogram(h: HistogramState, bin: number, alpha: number): void {
+/**
+ * Adds `bin` to both histograms (the oldest recent value leaves) with long-run weight `alpha`; `table` as
+ * for {@link divergence}.
+ */
+export function learnHistogram(
+  h: HistogramState,
+  bin: number,
+  alpha: number,
+  table: EntropyTable = entropyTable(h.recent.length),
+): void {
   const out = h.recent[h.pos]!;
-  const xl = xlogxTable(h.recent.length);
+  const xl = table.xlogx;
   if (bin !== out) {
     const cb = h.counts[bin]!;
     h.selfInfo += xl[cb + 1]! - xl[cb]!;
@@ -118,7 +132,7 @@ export function learnHistogram(h: HistogramState, bin: number, alpha: number): v
     h.gain = 1;
     h.tick = 0;
   }
-  if (h.tick++ % REFRESH === 0) refresh(h);
+  if (h.tick++ % REFRESH === 0) refresh(h, xl);
   else {
     const fresh = Math.log(h.long[bin]! + smoothing(h));
     h.cross += h.counts[bin]! * (fresh - h.logLong[bin]!);
@@ -127,9 +141,8 @@ export function learnHistogram(h: HistogramState, bin: number, alpha: number): v
 }
 
 /** Recomputes every cached logarithm and the sums built on them. */
-function refresh(h: HistogramState): void {
+function refresh(h: HistogramState, xl: Float64Array): void {
   const eps = smoothing(h);
-  const xl = xlogxTable(h.recent.length);
   let cross = 0;
   let selfInfo = 0;
   for (let b = 0; b < h.long.length; b++) {

@@ -39,6 +39,42 @@ function fmt(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toPrecision(4);
 }
 
+/** What a Verdict is built from: the point's public fields and the evidence its reason is written from. */
+export interface VerdictFields {
+  t: number;
+  value: number;
+  score: number;
+  alert: boolean;
+  expected: number | null;
+  lower: number | null;
+  upper: number | null;
+  /** Model index of the strongest evidence, LEARNING or GAP. */
+  why: number;
+  /**
+   * What that model observed (the value, the recent average or the divergence) and its surprise; for a new
+   * level, the nearest levels seen below and above it (NaN where none).
+   */
+  observed: number;
+  z: number;
+  /** Whether the point came just after an alert (its evidence was damped). */
+  damped: boolean;
+  /** Points in the entropy model's window (entropy model only, else 0). */
+  window: number;
+}
+
+/** The fields of a point without evidence (gap, learning), before its own are set. */
+const NO_EVIDENCE = {
+  score: 0,
+  alert: false,
+  expected: null,
+  lower: null,
+  upper: null,
+  observed: 0,
+  z: 0,
+  damped: false,
+  window: 0,
+} as const;
+
 export class Verdict implements AnomalyPoint {
   t: number;
   value: number;
@@ -61,33 +97,30 @@ export class Verdict implements AnomalyPoint {
   #window: number;
   #reason: string | undefined;
 
-  constructor(
-    t: number,
-    value: number,
-    score: number,
-    alert: boolean,
-    expected: number | null,
-    lower: number | null,
-    upper: number | null,
-    why: number,
-    observed: number,
-    z: number,
-    damped: boolean,
-    window: number,
-  ) {
-    this.t = t;
-    this.value = value;
-    this.score = score;
-    this.alert = alert;
-    this.expected = expected;
-    this.lower = lower;
-    this.upper = upper;
-    this.#why = why;
-    this.#observed = observed;
-    this.#z = z;
-    this.#damped = damped;
-    this.#window = window;
+  constructor(f: VerdictFields) {
+    this.t = f.t;
+    this.value = f.value;
+    this.score = f.score;
+    this.alert = f.alert;
+    this.expected = f.expected;
+    this.lower = f.lower;
+    this.upper = f.upper;
+    this.#why = f.why;
+    this.#observed = f.observed;
+    this.#z = f.z;
+    this.#damped = f.damped;
+    this.#window = f.window;
     this.#reason = undefined;
+  }
+
+  /** A missing value (NaN): no score, no band. */
+  static gap(t: number, value: number): Verdict {
+    return new Verdict({ ...NO_EVIDENCE, t, value, why: GAP });
+  }
+
+  /** A point scored while the models still learn (or none has evidence yet): no band. */
+  static learning(t: number, value: number, score: number, alert: boolean): Verdict {
+    return new Verdict({ ...NO_EVIDENCE, t, value, score, alert, why: LEARNING });
   }
 
   /** One sentence a person can check: what was expected, what came, and which model says so. */

@@ -8,7 +8,8 @@ import { formatChangeQuantity } from '../units/unit.ts';
 import { normalQuantile } from '../stats/distributions.ts';
 import { type CellFrame, cellMedian } from './frame.ts';
 import { type PreparedMetric, prepareMetric } from './prepared.ts';
-import { ascendingOrder, quantileInPlace, scratchArray, upperQuantiles } from './select.ts';
+import { JudgeBuffers } from './buffers.ts';
+import { ascendingOrder, quantileInPlace, upperQuantiles } from './select.ts';
 
 import { scoreTestOfFrame } from './stratifiedRank.ts';
 import { exceedanceTest, tieTolerance, upperTailCountTest } from './exceedance.ts';
@@ -35,7 +36,7 @@ import { exceedanceTest, tieTolerance, upperTailCountTest } from './exceedance.t
  * explain; the exceedance test is gated by the size of the spikes it counts.
  */
 export const distributionJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult =>
-  judgeFrame(ctx.prepared ?? prepareMetric(data), ctx);
+  judgeFrame(ctx.prepared ?? prepareMetric(data), ctx, ctx.buffers ?? new JudgeBuffers());
 
 /** Noise variance of each side around its own mean within each cell, and their ratio. */
 export interface VarianceRatio {
@@ -121,13 +122,11 @@ export function squaredDeviationTest(f: CellFrame, cap = 1): { z: number; p: num
   return r.strata > 0 ? r : null;
 }
 
-const klotzTables = new Map<number, Float64Array>();
-
 /**
  * Klotz-type scores for n values: entry 2r - 2 is Phi^-1(1/2 + r / (2(n + 1)))^2 for the (mid)rank r,
- * r = 1, 1.5, ..., n: the normal scores of absolute deviations, squared. Memoised per n.
+ * r = 1, 1.5, ..., n: the normal scores of absolute deviations, squared. Kept in `klotzTables` per n.
  */
-function klotzTable(n: number): Float64Array {
+function klotzTable(n: number, klotzTables: Map<number, Float64Array>): Float64Array {
   let t = klotzTables.get(n);
   if (t) return t;
   t = new Float64Array(2 * n - 1);
@@ -148,10 +147,14 @@ function klotzTable(n: number): Float64Array {
  * so one wild point counts no more than the largest ordinary deviation and the normal approximation holds on
  * heavy-tailed noise. Under no change the scores are label-free, which keeps the test valid.
  */
-export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | null {
+export function scaleTest(
+  f: CellFrame,
+  shift = 0,
+  work: JudgeBuffers = new JudgeBuffers(),
+): { z: number; p: number } | null {
   const n = f.values.length;
   if (n < 4) return null;
-  const dev = scratchArray('scale.deviations', n);
+  const dev = work.scaleDeviations.get(n);
   for (let c = 0; c < f.cells; c++) {
     const from = f.start[c]!;
     const to = f.start[c + 1]!;
@@ -160,10 +163,10 @@ export function scaleTest(f: CellFrame, shift = 0): { z: number; p: number } | n
     for (let i = from; i < mid; i++) dev[i] = Math.abs(f.values[i]! - med);
     for (let i = mid; i < to; i++) dev[i] = Math.abs(f.values[i]! - shift - med);
   }
-  const table = klotzTable(n);
-  const scores = scratchArray('scale.scores', n);
-  const sorted = scratchArray('scale.sorted', n);
-  const order = ascendingOrder(dev, sorted);
+  const table = klotzTable(n, work.klotzTables);
+  const scores = work.scaleScores.get(n);
+  const sorted = work.scaleSorted.get(n);
+  const order = ascendingOrder(dev, sorted, work.order);
   // Mid-ranks over groups of equal values, in ascending order; entry 2r - 2 of the table is rank r. Values
   // within a rounding error of each other are equal: the same data in another unit (x 1000) rounds its
   // deviations differently in the last bits, and that must not break ties into different ranks.
@@ -223,8 +226,9 @@ export function tailExcessTest(
   f: CellFrame,
   residuals: Float64Array,
   tau: number,
+  work: JudgeBuffers = new JudgeBuffers(),
 ): { z: number; p: number } | null {
-  const scores = scratchArray('tail.scores', residuals.length);
+  const scores = work.tailScores.get(residuals.length);
   for (let i = 0; i < residuals.length; i++) scores[i] = residuals[i]! > tau ? residuals[i]! - tau : 0;
   const r = scoreTestOfFrame(f, scores, 'greater');
   return r.strata > 0 ? r : null;
@@ -247,13 +251,18 @@ export interface TailSummary {
  * quantile, and how much the canary's p95 and p99 exceed the baseline's. Selections, not a sort: five order
  * statistics are all it needs.
  */
-export function tailSummary(f: CellFrame, residuals: Float64Array, q: number): TailSummary | null {
+export function tailSummary(
+  f: CellFrame,
+  residuals: Float64Array,
+  q: number,
+  work: JudgeBuffers = new JudgeBuffers(),
+): TailSummary | null {
   const n = residuals.length;
   let nc = 0;
   for (let i = 0; i < n; i++) nc += f.side[i]!;
   const nb = n - nc;
   if (nb < 10 || nc < 10) return null;
-  const tailScratch = scratchArray('tail.residuals', n);
+  const tailScratch = work.tailResiduals.get(n);
   const all = tailScratch;
   all.set(residuals);
   const threshold = quantileInPlace(all, q);
@@ -274,8 +283,8 @@ export function tailSummary(f: CellFrame, residuals: Float64Array, q: number): T
       if (r > threshold) kb++;
     }
   }
-  const [b95, b99] = upperQuantiles(rb, 0.95, 0.99);
-  const [c95, c99] = upperQuantiles(rc, 0.95, 0.99);
+  const [b95, b99] = upperQuantiles(rb, 0.95, 0.99, work.upperHeap);
+  const [c95, c99] = upperQuantiles(rc, 0.95, 0.99, work.upperHeap);
   return {
     threshold,
     baselineExceed: kb,
@@ -288,14 +297,14 @@ export function tailSummary(f: CellFrame, residuals: Float64Array, q: number): T
 }
 
 /** The distribution judgment of the prepared frame (one cell per aligned minute, else one pooled cell). */
-function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext): JudgeResult {
+function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext, work: JudgeBuffers): JudgeResult {
   const { definition } = prepared.data;
   const f = prepared.frame;
   const aligned = prepared.aligned !== null;
   const s = ctx.settings;
   const variance = varianceRatio(f);
   const residuals = harmfulResiduals(f, definition.direction);
-  const tail = tailSummary(f, residuals, s.tailQuantile);
+  const tail = tailSummary(f, residuals, s.tailQuantile, work);
   if (!variance && !tail) {
     return notApplicable('distribution', 'too few points to compare spread and tails (needs 10 per side)');
   }
@@ -318,14 +327,14 @@ function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext): JudgeResult {
   let pc: number | null = null;
   let pe: number | null = null;
   if (variance) {
-    const test = scaleTest(f, prepared.shift);
+    const test = scaleTest(f, prepared.shift, work);
     pv = Math.min(1, (test ? test.p : 1) / VARIANCE_SHARE);
     const sdIncrease = Math.sqrt(variance.ratio) - 1;
     varDecision = decide(pv, s.alpha, s.warnFactor, true, variance.ratio >= s.minVarianceRatio, true);
     parts.push(`noise variance x${fmt(variance.ratio)} (sd ${pct(sdIncrease)}, p = ${fmtP(pv)})`);
   }
   if (tail) {
-    const test = tailExcessTest(f, residuals, tail.threshold);
+    const test = tailExcessTest(f, residuals, tail.threshold, work);
     pt = Math.min(1, (test ? test.p : 1) / TAIL_SHARE);
     const inc = Math.max(tail.p95Increase, tail.p99Increase);
     const rel = baseMean !== 0 ? inc / Math.abs(baseMean) : inc > 0 ? Number.POSITIVE_INFINITY : 0;
@@ -336,7 +345,7 @@ function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext): JudgeResult {
         `beyond the pooled ${Math.round(s.tailQuantile * 100)}th percentile of residuals (p = ${fmtP(pt)}; ` +
         `p95 ${formatChangeQuantity(tail.p95Increase, definition.unit)}, p99 ${formatChangeQuantity(tail.p99Increase, definition.unit)})`,
     );
-    const count = upperTailCountTest(f, residuals);
+    const count = upperTailCountTest(f, residuals, work);
     if (count) {
       pc = Math.min(1, count.p / COUNT_SHARE);
       countDecision = decide(pc, s.alpha, s.warnFactor, true, bigEnough, true);
@@ -345,7 +354,7 @@ function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext): JudgeResult {
           `${fmt(count.quantile * 100)}th percentile (counts within each minute, p = ${fmtP(pc)})`,
       );
     }
-    const exceed = exceedanceTest(f, residuals);
+    const exceed = exceedanceTest(f, residuals, work);
     if (exceed) {
       pe = Math.min(1, exceed.p / EXCEEDANCE_SHARE);
       const size = exceed.k > 0 ? exceed.kthResidual : 0;

@@ -1,6 +1,7 @@
 import { normalSf } from '../stats/distributions.ts';
 import type { CellFrame } from './frame.ts';
-import { quantileInPlace, scratchArray } from './select.ts';
+import { JudgeBuffers } from './buffers.ts';
+import { quantileInPlace } from './select.ts';
 
 /**
  * Two tail tests for what the score-based tail test misses (see distribution.ts):
@@ -44,11 +45,15 @@ export interface TailCount {
  * the noise; the same test as scoreTestOfFrame, all four thresholds in one pass over the cells); the smallest
  * p-value times the number of quantiles (Bonferroni). Null when too few points.
  */
-export function upperTailCountTest(f: CellFrame, residuals: Float64Array): TailCount | null {
+export function upperTailCountTest(
+  f: CellFrame,
+  residuals: Float64Array,
+  work: JudgeBuffers = new JudgeBuffers(),
+): TailCount | null {
   const n = residuals.length;
   if (n < 20) return null;
   const Q = COUNT_QUANTILES.length;
-  const pooled = scratchArray('count.pooled', n);
+  const pooled = work.countPooled.get(n);
   pooled.set(residuals);
   const tol = tieTolerance(f);
   const thresholds = new Float64Array(Q);
@@ -153,13 +158,17 @@ export interface Exceedance {
  * the count law is exact; the sizes' law holds when the noise beyond the baseline's maximum is no heavier
  * than the assumed tail.
  */
-export function exceedanceTest(f: CellFrame, residuals: Float64Array): Exceedance | null {
+export function exceedanceTest(
+  f: CellFrame,
+  residuals: Float64Array,
+  work: JudgeBuffers = new JudgeBuffers(),
+): Exceedance | null {
   const n = residuals.length;
   let nc = 0;
   for (let i = 0; i < n; i++) nc += f.side[i]!;
   const nb = n - nc;
   if (nb < 10 || nc < 10) return null;
-  const base = scratchArray('exceedance.baseline', nb);
+  const base = work.exceedanceBaseline.get(nb);
   let m = Number.NEGATIVE_INFINITY;
   for (let i = 0, k = 0; i < n; i++) {
     if (f.side[i] === 1) continue;
@@ -177,7 +186,7 @@ export function exceedanceTest(f: CellFrame, residuals: Float64Array): Exceedanc
   const tol = near;
   const width = distinct >= 3 && m - u > tol ? m - u : 0;
   let beyond = 0;
-  const over = scratchArray('exceedance.canary', nc);
+  const over = work.exceedanceCanary.get(nc);
   for (let i = 0; i < n; i++) if (f.side[i] === 1 && residuals[i]! > m + tol) over[beyond++] = residuals[i]!;
   const result: Exceedance = { p: 1, beyond, k: 0, kthResidual: Number.NaN, baselineMax: m, width };
   if (beyond < EXCEEDANCE_COUNTS[0]) return result;

@@ -1,5 +1,6 @@
 import type { MetricData } from '../model/metric.ts';
 import type { JudgeResult } from '../model/verdict.ts';
+import type { JudgeBuffers } from './buffers.ts';
 import type { PreparedMetric } from './prepared.ts';
 import type { SensitivitySettings } from './sensitivity.ts';
 
@@ -12,6 +13,8 @@ export interface JudgeContext {
    * its own without it prepares the data itself.
    */
   prepared?: PreparedMetric;
+  /** Working arrays to reuse (`judgeVerification` passes one set for all its metrics); else the judge's own. */
+  buffers?: JudgeBuffers;
 }
 
 /** A judge is a pure function of the metric's data: no I/O, no clock, no randomness. */

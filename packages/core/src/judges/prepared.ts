@@ -1,6 +1,7 @@
 import type { Group, MetricData } from '../model/metric.ts';
 import type { SideSummary } from '../model/verdict.ts';
 import { type AlignedData, alignByTime } from './align.ts';
+import { JudgeBuffers } from './buffers.ts';
 import { type CellFrame, frameOfAligned, frameOfCells, typicalShift } from './frame.ts';
 import { summarizeValues } from './sideSummary.ts';
 import { type SideValues, sideValues } from './sideValues.ts';
@@ -14,13 +15,16 @@ export interface MetricSides {
   summary: Record<Group, SideSummary>;
 }
 
-/** Reads both sides of a metric (see MetricSides). */
-export function readSides(data: MetricData): MetricSides {
+/** Reads both sides of a metric (see MetricSides); `work` holds the summaries' selections. */
+export function readSides(data: MetricData, work: JudgeBuffers = new JudgeBuffers()): MetricSides {
   const baseline = sideValues(data.baseline);
   const canary = sideValues(data.canary);
   return {
     values: { baseline, canary },
-    summary: { baseline: summarizeValues(baseline), canary: summarizeValues(canary) },
+    summary: {
+      baseline: summarizeValues(baseline, work.summary),
+      canary: summarizeValues(canary, work.summary),
+    },
   };
 }
 

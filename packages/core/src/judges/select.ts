@@ -53,12 +53,15 @@ export function quantileInPlace(a: Float64Array, q: number, from = 0): number {
   return vLo + (h - lo) * (vHi - vLo);
 }
 
-let orderFloats = new Float32Array(0);
-let orderKeys = new Uint32Array(0);
-let orderKeysTmp = new Uint32Array(0);
-let orderIdx = new Uint32Array(0);
-let orderTmp = new Uint32Array(0);
-const orderCount = new Uint32Array(4 * 256);
+/** The working arrays of {@link ascendingOrder}: grown as needed, reused by every call given them. */
+export class RadixBuffers {
+  floats = new Float32Array(0);
+  keys = new Uint32Array(0);
+  keysTmp = new Uint32Array(0);
+  idx = new Uint32Array(0);
+  tmp = new Uint32Array(0);
+  readonly count = new Uint32Array(4 * 256);
+}
 
 /**
  * Indices of the finite values `x` in ascending order, and, when `sorted` is given, the values themselves
@@ -66,18 +69,25 @@ const orderCount = new Uint32Array(4 * 256);
  * shares skipped, keys moved along with the indices) of their single-precision bit patterns (flipped so
  * that they order like the numbers), then an insertion pass that puts values equal in single precision in
  * their exact order: a comparison sort, or a binary search per value, loses most of its time to
- * mispredicted branches on the thousands of values of one metric. The returned array is reused by the
- * next call (read it before calling again); only its first x.length entries count.
+ * mispredicted branches on the thousands of values of one metric. The returned array is one of `work`'s,
+ * reused by the next call given the same `work` (read it before); only its first x.length entries count.
  */
-export function ascendingOrder(x: Float64Array, sorted?: Float64Array): Uint32Array {
+export function ascendingOrder(
+  x: Float64Array,
+  sorted?: Float64Array,
+  work: RadixBuffers = new RadixBuffers(),
+): Uint32Array {
   const n = x.length;
-  if (orderFloats.length < n) {
-    orderFloats = new Float32Array(n * 2);
-    orderKeys = new Uint32Array(orderFloats.buffer);
-    orderKeysTmp = new Uint32Array(n * 2);
-    orderIdx = new Uint32Array(n * 2);
-    orderTmp = new Uint32Array(n * 2);
+  if (work.floats.length < n) {
+    work.floats = new Float32Array(n * 2);
+    work.keys = new Uint32Array(work.floats.buffer);
+    work.keysTmp = new Uint32Array(n * 2);
+    work.idx = new Uint32Array(n * 2);
+    work.tmp = new Uint32Array(n * 2);
   }
+  const orderFloats = work.floats;
+  const orderKeys = work.keys;
+  const orderCount = work.count;
   for (let i = 0; i < n; i++) orderFloats[i] = x[i]!;
   orderCount.fill(0);
   for (let i = 0; i < n; i++) {
@@ -90,10 +100,10 @@ export function ascendingOrder(x: Float64Array, sorted?: Float64Array): Uint32Ar
     orderCount[512 + ((k >>> 16) & 255)]!++;
     orderCount[768 + (k >>> 24)]!++;
   }
-  let src = orderIdx;
-  let dst = orderTmp;
+  let src = work.idx;
+  let dst = work.tmp;
   let keys = orderKeys;
-  let keysDst = orderKeysTmp;
+  let keysDst = work.keysTmp;
   for (let i = 0; i < n; i++) src[i] = i;
   for (let digit = 0; digit < 4; digit++) {
     const base = digit * 256;
@@ -144,20 +154,22 @@ export function ascendingOrder(x: Float64Array, sorted?: Float64Array): Uint32Ar
   return src;
 }
 
-let heap = new Float64Array(64);
-
 /**
  * Two upper quantiles q1 < q2 (type 7, as {@link quantileInPlace}) of `a`, left as it is: only the values
- * above the q1 order statistic matter, so a min-heap of them (a few dozen for p95 of hundreds) replaces two
- * selections over the whole array. NaN when empty.
+ * above the q1 order statistic matter, so a min-heap of them (a few dozen for p95 of hundreds, kept in
+ * `heap`) replaces two selections over the whole array. NaN when empty.
  */
-export function upperQuantiles(a: Float64Array, q1: number, q2: number): [number, number] {
+export function upperQuantiles(
+  a: Float64Array,
+  q1: number,
+  q2: number,
+  heap: Scratch = new Scratch(),
+): [number, number] {
   const n = a.length;
   if (n === 0) return [Number.NaN, Number.NaN];
   const first = Math.floor((n - 1) * q1);
   const k = n - first;
-  if (heap.length < k) heap = new Float64Array(2 * k);
-  const h = heap;
+  const h = heap.get(k);
   let size = 0;
   for (let i = 0; i < n; i++) {
     const v = a[i]!;
@@ -196,18 +208,15 @@ export function upperQuantiles(a: Float64Array, q1: number, q2: number): [number
   return [at(q1), at(q2)];
 }
 
-const scratchArrays = new Map<string, Float64Array>();
-
 /**
- * A reusable temporary array of n numbers (contents undefined) for the user `name`: each judgment would
- * otherwise allocate several arrays of every value of a metric and drop them at once, and V8 answers that
- * volume of short-lived array buffers with extra collections. Valid until the same name asks again.
+ * A reusable temporary array of numbers, grown as needed: `get(n)` returns n numbers (contents undefined),
+ * valid until the next `get` of the same Scratch.
  */
-export function scratchArray(name: string, n: number): Float64Array {
-  let a = scratchArrays.get(name);
-  if (!a || a.length < n) {
-    a = new Float64Array(Math.max(64, 2 * n));
-    scratchArrays.set(name, a);
+export class Scratch {
+  #a = new Float64Array(0);
+
+  get(n: number): Float64Array {
+    if (this.#a.length < n) this.#a = new Float64Array(Math.max(64, 2 * n));
+    return this.#a.subarray(0, n);
   }
-  return a.subarray(0, n);
 }

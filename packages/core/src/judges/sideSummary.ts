@@ -1,6 +1,6 @@
 import type { MetricSeries } from '../model/metric.ts';
 import type { SideSummary } from '../model/verdict.ts';
-import { quantileInPlace, scratchArray } from './select.ts';
+import { quantileInPlace, Scratch } from './select.ts';
 import { type SideValues, sideValues } from './sideValues.ts';
 
 /** Summary statistics of one side (finite values only; quantiles by linear interpolation). */
@@ -8,10 +8,13 @@ export function summarizeSide(series: MetricSeries[]): SideSummary {
   return summarizeValues(sideValues(series));
 }
 
-/** {@link summarizeSide} of a side already read. */
-export function summarizeValues({ start, v, allFinite }: SideValues): SideSummary {
+/** {@link summarizeSide} of a side already read, selecting its quantiles in `work`. */
+export function summarizeValues(
+  { start, v, allFinite }: SideValues,
+  work: Scratch = new Scratch(),
+): SideSummary {
   // Scratch, not a copy per side: the selections below reorder it, and the side's values must stay as read.
-  const scratch = scratchArray('summary', v.length);
+  const scratch = work.get(v.length);
   let n = 0;
   let instances = 0;
   if (allFinite) {

@@ -3,7 +3,7 @@
  * data that was there to judge; gaps, NaN, silent instances and provider errors are evidence that it was not,
  * and `dataIssueOf` names which.
  */
-import { quantileInPlace, scratchArray } from '../judges/select.ts';
+import { quantileInPlace, Scratch } from '../judges/select.ts';
 import type { MinData } from '../judges/sensitivity.ts';
 import { type SideValues, sideValues } from '../judges/sideValues.ts';
 import type { Direction, Group, MetricData, MetricSeries } from '../model/metric.ts';
@@ -51,7 +51,7 @@ function spanOf(side: MetricSeries[]): { lo: number; hi: number } {
  * spacing of consecutive points of a series; the span is both sides' when they overlap in time (a canary that
  * ends early has a gap), else each side's own (before vs after).
  */
-function gridsOf(data: MetricData, values: Record<Group, SideValues>): Record<Group, Grid> {
+function gridsOf(data: MetricData, values: Record<Group, SideValues>, work: Scratch): Record<Group, Grid> {
   const g = data.expected?.grid;
   if (g) {
     const grid = { ...g, nearest: false };
@@ -59,7 +59,7 @@ function gridsOf(data: MetricData, values: Record<Group, SideValues>): Record<Gr
   }
   const sides = [values.baseline, values.canary];
   // The spacing of the first few hundred consecutive points is enough to read the step.
-  const diffs = scratchArray('coverage-steps', MAX_STEP_SAMPLES);
+  const diffs = work.get(MAX_STEP_SAMPLES);
   let k = 0;
   for (const { start, t } of sides)
     for (let si = 0; si + 1 < start.length && k < MAX_STEP_SAMPLES; si++)
@@ -98,7 +98,7 @@ export function sideCoverage(
     baseline: sideValues(data.baseline),
     canary: sideValues(data.canary),
   },
-  grids: Record<Group, Grid> = gridsOf(data, values),
+  grids: Record<Group, Grid> = gridsOf(data, values, new Scratch()),
 ): SideCoverage & { perInstance: InstanceCoverage[] } {
   const side = data[group];
   const direction = data.definition.direction;
@@ -170,9 +170,17 @@ export function sideCoverage(
   };
 }
 
-/** Coverage of both sides of a metric (the baseline's only when it is judged), from its sides as read. */
-export function coverageOfSides(data: MetricData, withBaseline: boolean, values: Record<Group, SideValues>) {
-  const grids = gridsOf(data, values);
+/**
+ * Coverage of both sides of a metric (the baseline's only when it is judged), from its sides as read;
+ * `work` holds the spacings the step is read from.
+ */
+export function coverageOfSides(
+  data: MetricData,
+  withBaseline: boolean,
+  values: Record<Group, SideValues>,
+  work: Scratch = new Scratch(),
+) {
+  const grids = gridsOf(data, values, work);
   return {
     canary: sideCoverage(data, 'canary', values, grids),
     baseline: withBaseline ? sideCoverage(data, 'baseline', values, grids) : undefined,

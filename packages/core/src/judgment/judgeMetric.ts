@@ -1,3 +1,4 @@
+import { JudgeBuffers } from '../judges/buffers.ts';
 import { distributionJudge } from '../judges/distribution.ts';
 import { infinityJudge } from '../judges/infinity.ts';
 import type { Judge, JudgeContext } from '../judges/judge.ts';
@@ -56,12 +57,17 @@ export function metricSettings(data: MetricData, options: JudgmentOptions): Sens
 
 /**
  * Coverage of the sides a metric is judged on, and the data issue that keeps it from passing, if any
- * (`sides`: the metric's sides as read).
+ * (`sides`: the metric's sides as read; `buffers`: working arrays to reuse).
  */
-export function coverageOf(data: MetricData, options: JudgmentOptions, sides: MetricSides = readSides(data)) {
+export function coverageOf(
+  data: MetricData,
+  options: JudgmentOptions,
+  sides: MetricSides = readSides(data),
+  buffers: JudgeBuffers = new JudgeBuffers(),
+) {
   const settings = metricSettings(data, options);
   const minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
-  const coverage = coverageOfSides(data, !options.thresholdOnly, sides.values);
+  const coverage = coverageOfSides(data, !options.thresholdOnly, sides.values, buffers.coverageSteps);
   const canaryCoverage = coverage.canary;
   const baselineCoverage = coverage.baseline;
   const issue: DataIssue | undefined =
@@ -82,15 +88,20 @@ export function coverageOf(data: MetricData, options: JudgmentOptions, sides: Me
  * mode: Kayenta's classification alone.
  *
  * Each side is read once (coverage and summaries share the read), and the statistical judges share one
- * PreparedMetric (alignment, cells, typical shift) built before the first of them runs.
+ * PreparedMetric (alignment, cells, typical shift) built before the first of them runs. `buffers`: working
+ * arrays to reuse (a verification passes one set for all its metrics).
  */
-export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): MetricJudgment {
+export function judgeMetric(
+  data: MetricData,
+  options: JudgmentOptions = {},
+  buffers: JudgeBuffers = new JudgeBuffers(),
+): MetricJudgment {
   const { definition } = data;
   const settings = metricSettings(data, options);
-  const sides = readSides(data);
+  const sides = readSides(data, buffers);
   const { baseline, canary } = sides.summary;
   const withBaseline = options.thresholdOnly !== true;
-  const { canaryCoverage, baselineCoverage, issue } = coverageOf(data, options, sides);
+  const { canaryCoverage, baselineCoverage, issue } = coverageOf(data, options, sides, buffers);
   const base = {
     metric: definition.name,
     definition,
@@ -183,12 +194,12 @@ export function judgeMetric(data: MetricData, options: JudgmentOptions = {}): Me
   const prepared = canary.points > 0 && baseline.points > 0 ? prepareMetric(data, sides) : undefined;
   const stats = prepared
     ? statisticalJudges(prepared).judges.map(({ judge, weight }) =>
-        judge(data, { settings: { ...settings, alpha: settings.alpha * weight }, prepared }),
+        judge(data, { settings: { ...settings, alpha: settings.alpha * weight }, prepared, buffers }),
       )
     : [];
   results.push(...stats);
   if (infinity) results.push(infinity);
-  if (prepared) results.push(shapeJudge(data, { settings, prepared }));
+  if (prepared) results.push(shapeJudge(data, { settings, prepared, buffers }));
   if (stats.every((r) => r.outcome === 'no-data') && infinity?.outcome !== 'fail') {
     return noData(
       results,

@@ -14,6 +14,7 @@ import { thresholdJudge } from '../judges/threshold.ts';
 import type { MetricData } from '../model/metric.ts';
 import type { Judgment, MetricJudgment, NoDataPolicy } from '../model/verdict.ts';
 import { publicCoverage } from './coverage.ts';
+import { JudgeBuffers } from '../judges/buffers.ts';
 import { readSides } from '../judges/prepared.ts';
 import { coverageOf, metricSettings } from './judgeMetric.ts';
 import type { JudgmentOptions } from './options.ts';
@@ -22,6 +23,7 @@ import { firstSentence, relativeChange } from './summary.ts';
 
 export function judgeKayenta(metrics: MetricData[], options: JudgmentOptions): Judgment {
   const results: KayentaMetricResult[] = [];
+  const buffers = new JudgeBuffers();
   const judged: MetricJudgment[] = metrics.map((data) => {
     const classified = kayentaClassifyData(data, kayentaConfigFromDefinition(data.definition));
     const judge = kayentaToJudgeResult(classified);
@@ -40,9 +42,9 @@ export function judgeKayenta(metrics: MetricData[], options: JudgmentOptions): J
           }
         : classified,
     );
-    const sides = readSides(data);
+    const sides = readSides(data, buffers);
     const { baseline, canary } = sides.summary;
-    const { canaryCoverage, baselineCoverage, issue } = coverageOf(data, options, sides);
+    const { canaryCoverage, baselineCoverage, issue } = coverageOf(data, options, sides, buffers);
     const coverage = {
       canary: publicCoverage(canaryCoverage),
       ...(baselineCoverage ? { baseline: publicCoverage(baselineCoverage) } : {}),

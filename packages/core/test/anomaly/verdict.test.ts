@@ -3,16 +3,55 @@ import { ENTROPY_MODEL, NEW_LEVEL_MODEL, Verdict } from '../../src/anomaly/verdi
 
 describe('verdict reasons', () => {
   it('explains a prediction model by what came, what was expected and the surprise', () => {
-    const v = new Verdict(0, 130, 0.75, true, 100, 80, 120, 1, 130, 15.04, false, 0);
+    const v = new Verdict({
+      t: 0,
+      value: 130,
+      score: 0.75,
+      alert: true,
+      expected: 100,
+      lower: 80,
+      upper: 120,
+      why: 1,
+      observed: 130,
+      z: 15.04,
+      damped: false,
+      window: 0,
+    });
     expect(v.reason).toBe('130 vs 100 expected from recent level (15.0x usual deviation)');
     // Below 0.25 the sentence is the model's fixed one.
-    expect(new Verdict(0, 101, 0.1, false, 100, 80, 120, 1, 101, 0.5, false, 0).reason).toBe(
-      'within the usual range around the recent level',
-    );
+    expect(
+      new Verdict({
+        t: 0,
+        value: 101,
+        score: 0.1,
+        alert: false,
+        expected: 100,
+        lower: 80,
+        upper: 120,
+        why: 1,
+        observed: 101,
+        z: 0.5,
+        damped: false,
+        window: 0,
+      }).reason,
+    ).toBe('within the usual range around the recent level');
   });
 
   it('explains the entropy model by its window and divergence', () => {
-    const v = new Verdict(0, 7, 0.6, true, 5, 2, 8, ENTROPY_MODEL, 1.25, 3.33, true, 24);
+    const v = new Verdict({
+      t: 0,
+      value: 7,
+      score: 0.6,
+      alert: true,
+      expected: 5,
+      lower: 2,
+      upper: 8,
+      why: ENTROPY_MODEL,
+      observed: 1.25,
+      z: 3.33,
+      damped: true,
+      window: 24,
+    });
     expect(v.reason).toBe(
       'the last 24 values are distributed unlike the long-run distribution of values around 5 (divergence 1.250 nats, 3.3x usual), just after an alert',
     );
@@ -20,18 +59,63 @@ describe('verdict reasons', () => {
 
   it('names a new level whatever its score, with the levels around it', () => {
     // Damped just after an alert (score 0.107), a new level is still one.
-    const damped = new Verdict(0, 15, 0.107, false, 12, 10, 20, NEW_LEVEL_MODEL, 11, 19, true, 0);
+    const damped = new Verdict({
+      t: 0,
+      value: 15,
+      score: 0.107,
+      alert: false,
+      expected: 12,
+      lower: 10,
+      upper: 20,
+      why: NEW_LEVEL_MODEL,
+      observed: 11,
+      z: 19,
+      damped: true,
+      window: 0,
+    });
     expect(damped.reason).toBe(
       '15 is at a level never seen before: nothing came between 11 and 19 until now (recent level 12), just after an alert',
     );
-    const top = new Verdict(0, 25, 0.55, true, 12, 10, 20, NEW_LEVEL_MODEL, 20, Number.NaN, false, 0);
+    const top = new Verdict({
+      t: 0,
+      value: 25,
+      score: 0.55,
+      alert: true,
+      expected: 12,
+      lower: 10,
+      upper: 20,
+      why: NEW_LEVEL_MODEL,
+      observed: 20,
+      z: Number.NaN,
+      damped: false,
+      window: 0,
+    });
     expect(top.reason).toBe(
       '25 is at a level never seen before: nothing came above 20 until now (recent level 12)',
     );
   });
 
+  it('names a gap and a learning point', () => {
+    expect(Verdict.gap(0, Number.NaN).reason).toBe('no value (gap)');
+    const learning = Verdict.learning(0, 3, 0.2, false);
+    expect([learning.reason, learning.score, learning.expected]).toEqual(['learning', 0.2, null]);
+  });
+
   it('serialises like a plain point, its reason included', () => {
-    const v = new Verdict(5, 130, 0.75, true, 100, 80, 120, 0, 130, 15, false, 0);
+    const v = new Verdict({
+      t: 5,
+      value: 130,
+      score: 0.75,
+      alert: true,
+      expected: 100,
+      lower: 80,
+      upper: 120,
+      why: 0,
+      observed: 130,
+      z: 15,
+      damped: false,
+      window: 0,
+    });
     expect(JSON.parse(JSON.stringify(v))).toEqual({
       t: 5,
       value: 130,
