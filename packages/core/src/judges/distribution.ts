@@ -8,8 +8,8 @@ import { formatChangeQuantity } from '../units/unit.ts';
 import { normalQuantile } from '../stats/distributions.ts';
 import { type CellFrame, cellMedian } from './frame.ts';
 import { type PreparedMetric, prepareMetric } from './prepared.ts';
-import { JudgeBuffers } from './buffers.ts';
-import { ascendingOrder, quantileInPlace, upperQuantiles } from './select.ts';
+import { type JudgeBuffers, judgeBuffers } from './buffers.ts';
+import { ascendingOrder, quantileInPlace, take, upperQuantiles } from './select.ts';
 
 import { scoreTestOfFrame } from './stratifiedRank.ts';
 import { exceedanceTest, tieTolerance, upperTailCountTest } from './exceedance.ts';
@@ -36,7 +36,7 @@ import { exceedanceTest, tieTolerance, upperTailCountTest } from './exceedance.t
  * explain; the exceedance test is gated by the size of the spikes it counts.
  */
 export const distributionJudge: Judge = (data: MetricData, ctx: JudgeContext): JudgeResult =>
-  judgeFrame(ctx.prepared ?? prepareMetric(data), ctx, ctx.buffers ?? new JudgeBuffers());
+  judgeFrame(ctx.prepared ?? prepareMetric(data), ctx, ctx.buffers ?? judgeBuffers());
 
 /** Noise variance of each side around its own mean within each cell, and their ratio. */
 export interface VarianceRatio {
@@ -150,11 +150,11 @@ function klotzTable(n: number, klotzTables: Map<number, Float64Array>): Float64A
 export function scaleTest(
   f: CellFrame,
   shift = 0,
-  work: JudgeBuffers = new JudgeBuffers(),
+  work: JudgeBuffers = judgeBuffers(),
 ): { z: number; p: number } | null {
   const n = f.values.length;
   if (n < 4) return null;
-  const dev = work.scaleDeviations.get(n);
+  const dev = take(work.scaleDeviations, n);
   for (let c = 0; c < f.cells; c++) {
     const from = f.start[c]!;
     const to = f.start[c + 1]!;
@@ -164,8 +164,8 @@ export function scaleTest(
     for (let i = mid; i < to; i++) dev[i] = Math.abs(f.values[i]! - shift - med);
   }
   const table = klotzTable(n, work.klotzTables);
-  const scores = work.scaleScores.get(n);
-  const sorted = work.scaleSorted.get(n);
+  const scores = take(work.scaleScores, n);
+  const sorted = take(work.scaleSorted, n);
   const order = ascendingOrder(dev, sorted, work.order);
   // Mid-ranks over groups of equal values, in ascending order; entry 2r - 2 of the table is rank r. Values
   // within a rounding error of each other are equal: the same data in another unit (x 1000) rounds its
@@ -226,9 +226,9 @@ export function tailExcessTest(
   f: CellFrame,
   residuals: Float64Array,
   tau: number,
-  work: JudgeBuffers = new JudgeBuffers(),
+  work: JudgeBuffers = judgeBuffers(),
 ): { z: number; p: number } | null {
-  const scores = work.tailScores.get(residuals.length);
+  const scores = take(work.tailScores, residuals.length);
   for (let i = 0; i < residuals.length; i++) scores[i] = residuals[i]! > tau ? residuals[i]! - tau : 0;
   const r = scoreTestOfFrame(f, scores, 'greater');
   return r.strata > 0 ? r : null;
@@ -255,14 +255,14 @@ export function tailSummary(
   f: CellFrame,
   residuals: Float64Array,
   q: number,
-  work: JudgeBuffers = new JudgeBuffers(),
+  work: JudgeBuffers = judgeBuffers(),
 ): TailSummary | null {
   const n = residuals.length;
   let nc = 0;
   for (let i = 0; i < n; i++) nc += f.side[i]!;
   const nb = n - nc;
   if (nb < 10 || nc < 10) return null;
-  const tailScratch = work.tailResiduals.get(n);
+  const tailScratch = take(work.tailResiduals, n);
   const all = tailScratch;
   all.set(residuals);
   const threshold = quantileInPlace(all, q);

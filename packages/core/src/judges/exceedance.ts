@@ -1,7 +1,7 @@
 import { normalSf } from '../stats/distributions.ts';
 import type { CellFrame } from './frame.ts';
-import { JudgeBuffers } from './buffers.ts';
-import { quantileInPlace } from './select.ts';
+import { type JudgeBuffers, judgeBuffers } from './buffers.ts';
+import { quantileInPlace, take } from './select.ts';
 
 /**
  * Two tail tests for what the score-based tail test misses (see distribution.ts):
@@ -48,12 +48,12 @@ export interface TailCount {
 export function upperTailCountTest(
   f: CellFrame,
   residuals: Float64Array,
-  work: JudgeBuffers = new JudgeBuffers(),
+  work: JudgeBuffers = judgeBuffers(),
 ): TailCount | null {
   const n = residuals.length;
   if (n < 20) return null;
   const Q = COUNT_QUANTILES.length;
-  const pooled = work.countPooled.get(n);
+  const pooled = take(work.countPooled, n);
   pooled.set(residuals);
   const tol = tieTolerance(f);
   const thresholds = new Float64Array(Q);
@@ -161,14 +161,14 @@ export interface Exceedance {
 export function exceedanceTest(
   f: CellFrame,
   residuals: Float64Array,
-  work: JudgeBuffers = new JudgeBuffers(),
+  work: JudgeBuffers = judgeBuffers(),
 ): Exceedance | null {
   const n = residuals.length;
   let nc = 0;
   for (let i = 0; i < n; i++) nc += f.side[i]!;
   const nb = n - nc;
   if (nb < 10 || nc < 10) return null;
-  const base = work.exceedanceBaseline.get(nb);
+  const base = take(work.exceedanceBaseline, nb);
   let m = Number.NEGATIVE_INFINITY;
   for (let i = 0, k = 0; i < n; i++) {
     if (f.side[i] === 1) continue;
@@ -186,7 +186,7 @@ export function exceedanceTest(
   const tol = near;
   const width = distinct >= 3 && m - u > tol ? m - u : 0;
   let beyond = 0;
-  const over = work.exceedanceCanary.get(nc);
+  const over = take(work.exceedanceCanary, nc);
   for (let i = 0; i < n; i++) if (f.side[i] === 1 && residuals[i]! > m + tol) over[beyond++] = residuals[i]!;
   const result: Exceedance = { p: 1, beyond, k: 0, kthResidual: Number.NaN, baselineMax: m, width };
   if (beyond < EXCEEDANCE_COUNTS[0]) return result;

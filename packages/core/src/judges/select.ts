@@ -54,13 +54,27 @@ export function quantileInPlace(a: Float64Array, q: number, from = 0): number {
 }
 
 /** The working arrays of {@link ascendingOrder}: grown as needed, reused by every call given them. */
-export class RadixBuffers {
-  floats = new Float32Array(0);
-  keys = new Uint32Array(0);
-  keysTmp = new Uint32Array(0);
-  idx = new Uint32Array(0);
-  tmp = new Uint32Array(0);
-  readonly count = new Uint32Array(4 * 256);
+export interface RadixBuffers {
+  floats: Float32Array;
+  /** The bits of `floats`, as keys. */
+  keys: Uint32Array;
+  keysTmp: Uint32Array;
+  idx: Uint32Array;
+  tmp: Uint32Array;
+  count: Uint32Array;
+}
+
+/** Empty RadixBuffers (a plain literal: see judgeBuffers for why not a class). */
+export function radixBuffers(): RadixBuffers {
+  const floats = new Float32Array(0);
+  return {
+    floats,
+    keys: new Uint32Array(floats.buffer),
+    keysTmp: new Uint32Array(0),
+    idx: new Uint32Array(0),
+    tmp: new Uint32Array(0),
+    count: new Uint32Array(4 * 256),
+  };
 }
 
 /**
@@ -75,7 +89,7 @@ export class RadixBuffers {
 export function ascendingOrder(
   x: Float64Array,
   sorted?: Float64Array,
-  work: RadixBuffers = new RadixBuffers(),
+  work: RadixBuffers = radixBuffers(),
 ): Uint32Array {
   const n = x.length;
   if (work.floats.length < n) {
@@ -163,13 +177,13 @@ export function upperQuantiles(
   a: Float64Array,
   q1: number,
   q2: number,
-  heap: Scratch = new Scratch(),
+  heap: Scratch = scratch(),
 ): [number, number] {
   const n = a.length;
   if (n === 0) return [Number.NaN, Number.NaN];
   const first = Math.floor((n - 1) * q1);
   const k = n - first;
-  const h = heap.get(k);
+  const h = take(heap, k);
   let size = 0;
   for (let i = 0; i < n; i++) {
     const v = a[i]!;
@@ -208,15 +222,18 @@ export function upperQuantiles(
   return [at(q1), at(q2)];
 }
 
-/**
- * A reusable temporary array of numbers, grown as needed: `get(n)` returns n numbers (contents undefined),
- * valid until the next `get` of the same Scratch.
- */
-export class Scratch {
-  #a = new Float64Array(0);
+/** A reusable temporary array of numbers, grown as needed (see {@link take}). */
+export interface Scratch {
+  array: Float64Array;
+}
 
-  get(n: number): Float64Array {
-    if (this.#a.length < n) this.#a = new Float64Array(Math.max(64, 2 * n));
-    return this.#a.subarray(0, n);
-  }
+/** An empty Scratch. */
+export function scratch(): Scratch {
+  return { array: new Float64Array(0) };
+}
+
+/** n numbers of `s` (contents undefined), valid until the next `take` of the same Scratch. */
+export function take(s: Scratch, n: number): Float64Array {
+  if (s.array.length < n) s.array = new Float64Array(Math.max(64, 2 * n));
+  return s.array.subarray(0, n);
 }

@@ -1,6 +1,6 @@
 import type { MetricSeries } from '../model/metric.ts';
 import type { SideSummary } from '../model/verdict.ts';
-import { quantileInPlace, Scratch } from './select.ts';
+import { quantileInPlace, type Scratch, scratch, take } from './select.ts';
 import { type SideValues, sideValues } from './sideValues.ts';
 
 /** Summary statistics of one side (finite values only; quantiles by linear interpolation). */
@@ -9,27 +9,24 @@ export function summarizeSide(series: MetricSeries[]): SideSummary {
 }
 
 /** {@link summarizeSide} of a side already read, selecting its quantiles in `work`. */
-export function summarizeValues(
-  { start, v, allFinite }: SideValues,
-  work: Scratch = new Scratch(),
-): SideSummary {
+export function summarizeValues({ start, v, allFinite }: SideValues, work: Scratch = scratch()): SideSummary {
   // Scratch, not a copy per side: the selections below reorder it, and the side's values must stay as read.
-  const scratch = work.get(v.length);
+  const pool = take(work, v.length);
   let n = 0;
   let instances = 0;
   if (allFinite) {
-    scratch.set(v);
+    pool.set(v);
     n = v.length;
     for (let i = 0; i + 1 < start.length; i++) if (start[i + 1]! > start[i]!) instances++;
   } else {
     for (let i = 0; i + 1 < start.length; i++) {
       const before = n;
-      for (let k = start[i]!; k < start[i + 1]!; k++) if (Number.isFinite(v[k]!)) scratch[n++] = v[k]!;
+      for (let k = start[i]!; k < start[i + 1]!; k++) if (Number.isFinite(v[k]!)) pool[n++] = v[k]!;
       if (n > before) instances++;
     }
   }
   if (n === 0) return { instances, points: 0, mean: null, median: null, p95: null, p99: null };
-  const values = scratch.subarray(0, n);
+  const values = pool.subarray(0, n);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i]!;
   // Selection instead of a sort; each quantile searches above the previous one.

@@ -3,7 +3,7 @@
  * data that was there to judge; gaps, NaN, silent instances and provider errors are evidence that it was not,
  * and `dataIssueOf` names which.
  */
-import { quantileInPlace, Scratch } from '../judges/select.ts';
+import { quantileInPlace, type Scratch, scratch, take } from '../judges/select.ts';
 import type { MinData } from '../judges/sensitivity.ts';
 import { type SideValues, sideValues } from '../judges/sideValues.ts';
 import type { Direction, Group, MetricData, MetricSeries } from '../model/metric.ts';
@@ -59,7 +59,7 @@ function gridsOf(data: MetricData, values: Record<Group, SideValues>, work: Scra
   }
   const sides = [values.baseline, values.canary];
   // The spacing of the first few hundred consecutive points is enough to read the step.
-  const diffs = work.get(MAX_STEP_SAMPLES);
+  const diffs = take(work, MAX_STEP_SAMPLES);
   let k = 0;
   for (const { start, t } of sides)
     for (let si = 0; si + 1 < start.length && k < MAX_STEP_SAMPLES; si++)
@@ -98,7 +98,7 @@ export function sideCoverage(
     baseline: sideValues(data.baseline),
     canary: sideValues(data.canary),
   },
-  grids: Record<Group, Grid> = gridsOf(data, values, new Scratch()),
+  grids: Record<Group, Grid> = gridsOf(data, values, scratch()),
 ): SideCoverage & { perInstance: InstanceCoverage[] } {
   const side = data[group];
   const direction = data.definition.direction;
@@ -178,7 +178,7 @@ export function coverageOfSides(
   data: MetricData,
   withBaseline: boolean,
   values: Record<Group, SideValues>,
-  work: Scratch = new Scratch(),
+  work: Scratch = scratch(),
 ) {
   const grids = gridsOf(data, values, work);
   return {

@@ -4,7 +4,7 @@
  */
 import type { MetricData } from '../model/metric.ts';
 import type { Judgment, LogsJudgment, MetricJudgment, NoDataPolicy } from '../model/verdict.ts';
-import { JudgeBuffers } from '../judges/buffers.ts';
+import { judgeBuffers } from '../judges/buffers.ts';
 import { holmAcrossMetrics } from './acrossMetrics.ts';
 import { judgeMetric } from './judgeMetric.ts';
 import type { JudgmentOptions } from './options.ts';
@@ -12,7 +12,7 @@ import { firstSentence } from './summary.ts';
 
 export function judgeDefault(metrics: MetricData[], options: JudgmentOptions): Judgment {
   const noData: NoDataPolicy = options.noData ?? 'inconclusive';
-  const buffers = new JudgeBuffers();
+  const buffers = judgeBuffers();
   const alone = metrics.map((m) => judgeMetric(m, options, buffers));
   // A metric that failed on partial data and lost its fail to Holm was not judged on enough data to pass.
   const judged = (options.acrossMetrics === 'none' ? alone : holmAcrossMetrics(alone)).map((m) =>

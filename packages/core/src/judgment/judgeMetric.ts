@@ -1,4 +1,4 @@
-import { JudgeBuffers } from '../judges/buffers.ts';
+import { type JudgeBuffers, judgeBuffers } from '../judges/buffers.ts';
 import { distributionJudge } from '../judges/distribution.ts';
 import { infinityJudge } from '../judges/infinity.ts';
 import type { Judge, JudgeContext } from '../judges/judge.ts';
@@ -63,7 +63,7 @@ export function coverageOf(
   data: MetricData,
   options: JudgmentOptions,
   sides: MetricSides = readSides(data),
-  buffers: JudgeBuffers = new JudgeBuffers(),
+  buffers: JudgeBuffers = judgeBuffers(),
 ) {
   const settings = metricSettings(data, options);
   const minCoverage = options.minCoverage ?? DEFAULT_MIN_COVERAGE;
@@ -94,7 +94,7 @@ export function coverageOf(
 export function judgeMetric(
   data: MetricData,
   options: JudgmentOptions = {},
-  buffers: JudgeBuffers = new JudgeBuffers(),
+  buffers: JudgeBuffers = judgeBuffers(),
 ): MetricJudgment {
   const { definition } = data;
   const settings = metricSettings(data, options);

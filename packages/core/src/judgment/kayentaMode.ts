@@ -14,7 +14,7 @@ import { thresholdJudge } from '../judges/threshold.ts';
 import type { MetricData } from '../model/metric.ts';
 import type { Judgment, MetricJudgment, NoDataPolicy } from '../model/verdict.ts';
 import { publicCoverage } from './coverage.ts';
-import { JudgeBuffers } from '../judges/buffers.ts';
+import { judgeBuffers } from '../judges/buffers.ts';
 import { readSides } from '../judges/prepared.ts';
 import { coverageOf, metricSettings } from './judgeMetric.ts';
 import type { JudgmentOptions } from './options.ts';
@@ -23,7 +23,7 @@ import { firstSentence, relativeChange } from './summary.ts';
 
 export function judgeKayenta(metrics: MetricData[], options: JudgmentOptions): Judgment {
   const results: KayentaMetricResult[] = [];
-  const buffers = new JudgeBuffers();
+  const buffers = judgeBuffers();
   const judged: MetricJudgment[] = metrics.map((data) => {
     const classified = kayentaClassifyData(data, kayentaConfigFromDefinition(data.definition));
     const judge = kayentaToJudgeResult(classified);
