@@ -15,6 +15,14 @@ import { readInput } from '../input.ts';
 import { Registry } from '../serve/registry.ts';
 import { createServeServer } from '../serve/server.ts';
 
+/** Longest the shutdown waits for cancelled verifications to end before it stops anyway. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
+/** Resolves after `ms`, without keeping the process alive. */
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
 /** Shortest bearer token accepted: a guessable token would make the service anyone's. */
 const MIN_TOKEN_LENGTH = 16;
 
@@ -106,11 +114,17 @@ Example:
     const why = io.signal.reason instanceof Error ? io.signal.reason.message : String(io.signal.reason);
     log(`vigil serve: shutting down (${why}); cancelling running verifications`);
     // No new connections; the running verifications end cancelled, which answers the requests that wait.
+    // Both waits are bounded, so that a provider call that ignores cancellation cannot outlast the grace
+    // period Kubernetes gives (30 s by default) and turn a clean stop into a SIGKILL.
     const closed = new Promise<void>((r) => server.close(() => r()));
     server.closeIdleConnections();
-    await registry.close(new Error(`vigil serve is shutting down (${why})`));
+    await Promise.race([
+      registry.close(new Error(`vigil serve is shutting down (${why})`)),
+      delay(SHUTDOWN_GRACE_MS),
+    ]);
     server.closeIdleConnections();
-    await closed;
+    await Promise.race([closed, delay(5_000)]);
+    server.closeAllConnections();
     log('vigil serve: stopped');
     return 0;
   },
