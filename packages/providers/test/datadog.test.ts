@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DatadogProvider, datadogApiUrl, datadogSites } from '../src/datadog.ts';
-import { isProviderError, type ProviderError } from '../src/errors.ts';
 import type { LogEvent } from '@vigil/core';
 import {
   type DatadogFake,
@@ -8,6 +7,7 @@ import {
   type DatadogSeriesData,
   startDatadogFake,
 } from './support/datadog-fake.ts';
+import { caught } from './support/caught.ts';
 
 const T0 = 1_699_999_980_000;
 const apiKey = 'dd-api-key-0123456789abcdef';
@@ -83,16 +83,6 @@ const monitors: DatadogMonitorData[] = [
     groups: { '*': { status: 'Warn', triggered: s0 + 60 } },
   },
 ];
-
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isProviderError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 const q = (vars: Record<string, string>) => ({
   metric: 'errors',

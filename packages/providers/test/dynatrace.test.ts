@@ -1,8 +1,8 @@
 import type { LogEvent } from '@vigil/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynatraceProvider, dynatraceResolution } from '../src/dynatrace.ts';
-import { isProviderError, type ProviderError } from '../src/errors.ts';
 import { type DynatraceFake, startDynatraceFake } from './support/dynatrace-fake.ts';
+import { caught } from './support/caught.ts';
 
 const T0 = 1_699_999_980_000;
 const token = 'dt0c01.FAKE.SECRETPART0123456789';
@@ -66,16 +66,6 @@ const problems = [
     entity: 'web',
   })),
 ];
-
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isProviderError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 const q = (v: string) => ({
   metric: 'latency',

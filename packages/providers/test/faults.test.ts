@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatadogProvider } from '../src/datadog.ts';
 import { DynatraceProvider } from '../src/dynatrace.ts';
-import { isProviderError, type ProviderError } from '../src/errors.ts';
 import { HttpMetricsProvider } from '../src/http-provider.ts';
 import { PrometheusProvider } from '../src/prometheus.ts';
 import type { InstanceSeries, MetricQuery, Provider, ProviderDeps } from '../src/provider.ts';
@@ -19,6 +18,7 @@ import {
   seededRandom,
   startFake,
 } from './support/fake-server.ts';
+import { caught } from './support/caught.ts';
 
 const T0 = 1_699_999_980_000;
 const minutes = 5;
@@ -145,16 +145,6 @@ const adapters: Adapter[] = [
     empty: () => ({ series: [] }),
   },
 ];
-
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isProviderError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 const sorted = (s: InstanceSeries[]) => [...s].sort((a, b) => a.instance.localeCompare(b.instance));
 

@@ -1,17 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isProviderError, type ProviderError } from '../src/errors.ts';
 import { HttpClient, rateLimitWait } from '../src/http.ts';
 import { type FakeServer, recordingSleep, seededRandom, startFake } from './support/fake-server.ts';
-
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isProviderError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderError');
-}
+import { caught } from './support/caught.ts';
 
 describe('shared HTTP client', () => {
   let fake: FakeServer;

@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isProviderError, type ProviderError } from '../src/errors.ts';
 import { PrometheusProvider } from '../src/prometheus.ts';
 import { openMetricsGauge, type RunningPrometheus, startPrometheus } from './support/prometheus.ts';
 import { makePki, type TestPki } from './support/tls.ts';
+import { caught } from './support/caught.ts';
 
 // A whole minute, so every sample below sits on the 60 s grid.
 const T0 = 1_699_999_980;
@@ -47,16 +47,6 @@ const q = (query: string, vars?: Record<string, string | string[]>) => ({
   instanceLabel: 'pod',
   ...(vars ? { vars } : {}),
 });
-
-async function caught(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isProviderError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ProviderError');
-}
 
 describe('Prometheus adapter against a real Prometheus', () => {
   let prom: RunningPrometheus;
