@@ -3,10 +3,11 @@
  * local receiver (127.0.0.1, port 0) that answers as each test scripts it.
  */
 import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../../providers/test/support/webhookReceiver.ts';
-import { loadSpecFile, verify } from '../src/index.ts';
+import { createFlare, loadSpecFile, verify } from '../src/index.ts';
 import { series, writeScenario } from './support/recording.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 14, 0);
@@ -267,5 +268,23 @@ describe('notifications of a verification', () => {
     });
     expect(notifications).toBeUndefined();
     expect(receiver.received).toHaveLength(0);
+  });
+
+  it('keeps a webhook URL written in the spec out of the flare bundle', async () => {
+    const dir = await writeScenario(
+      spec(`  - { type: slack, url: "https://hooks.slack.example/services/T0/B0/${TOKEN}" }`),
+      recording(1),
+    );
+    const loaded = await loadSpecFile(join(dir, 'vigil.yaml'), {});
+    const { path } = await createFlare({
+      spec: loaded,
+      doctor: `slack said 404 for /services/T0/B0/${TOKEN}`,
+      output: join(dir, 'flare.tar.gz'),
+      versions: { vigil: 'test' },
+    });
+    const bundle = gunzipSync(await readFile(path)).toString('utf8');
+    expect(bundle).toContain('"type": "slack"');
+    expect(bundle).not.toContain(TOKEN);
+    expect(bundle).toContain('slack said 404 for ***');
   });
 });
