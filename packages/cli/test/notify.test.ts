@@ -103,6 +103,20 @@ describe('vigil verify with notifications', () => {
     });
   });
 
+  it('refuses a --notify-state that is the spec itself or a folder, before the run', async () => {
+    const spec = await specWithNotify(
+      'checkout-healthy',
+      '  - { type: webhook, url: "http://127.0.0.1:9/h" }',
+    );
+    const same = await runVigil(['verify', '-c', spec, '--notify-state', spec]);
+    expect(same.code).toBe(3);
+    expect(same.stderr).toContain(`--notify-state ${spec} is the same file as --config`);
+    const folder = await runVigil(['verify', '-c', spec, '--notify-state', tmpdir()]);
+    expect(folder.code).toBe(3);
+    expect(folder.stderr).toContain('is a folder; name a file');
+    expect(await readFile(spec, 'utf8')).toContain('notify:');
+  });
+
   it('refuses an unknown --previous-outcome with exit 3 naming it', async () => {
     const spec = await specWithNotify(
       'checkout-healthy',

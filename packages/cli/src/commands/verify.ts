@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { formatJudgmentText, OUTCOMES, type Outcome, progressLine, type Spec } from '@vigil/core';
 import {
+  checkOutputFile,
   checkWritableDir,
   type NotifyOptions,
   parseTimeArg,
@@ -85,7 +86,7 @@ Examples:
     log(
       `vigil: verifying ${spec.service}${spec.version ? ` ${spec.version}` : ''} (${spec.duration} every ${spec.interval}, sensitivity ${spec.sensitivity}${startedAt !== undefined ? `, retrospective from ${new Date(startedAt).toISOString()}` : ''})`,
     );
-    const notify = await notifyOptions(spec, values, io.cwd);
+    const notify = await notifyOptions(spec, values, io.cwd, specPath);
     const { result, report, files, notifications } = await verify({
       spec,
       specDir: dirname(specPath),
@@ -148,6 +149,7 @@ async function notifyOptions(
   spec: Spec,
   values: Record<string, string | boolean | undefined | (string | boolean)[]>,
   cwd: string,
+  specPath: string,
 ): Promise<{ options: NotifyOptions; stateFile?: string } | undefined> {
   if (values['no-notify']) return undefined;
   for (const name of ['run-url', 'report-url'] as const) {
@@ -158,6 +160,8 @@ async function notifyOptions(
   const stated = values['previous-outcome'];
   const stateFile =
     typeof values['notify-state'] === 'string' ? resolve(cwd, values['notify-state']) : undefined;
+  // An output like the reports: checked before the run, and never the spec it reads.
+  if (stateFile) await checkOutputFile(stateFile, '--notify-state', [{ option: '--config', path: specPath }]);
   if (typeof stated === 'string' && stateFile)
     throw new UsageError('vigil verify: give --previous-outcome or --notify-state, not both');
   const previousOutcome: Outcome | undefined =
