@@ -161,7 +161,10 @@ export function feedbackRules(feedback: readonly LogClusterFeedback[]): Feedback
   return rules;
 }
 
-function summariseLogs(c: LogComparison): LogsSummary {
+/** The period's clusters as the API sends them; `feedback` is what the comparison was given (who and when). */
+function summariseLogs(c: LogComparison, feedback: readonly LogClusterFeedback[]): LogsSummary {
+  const given = new Map<string, LogClusterFeedback>();
+  for (const f of feedback) if (!given.has(f.clusterId)) given.set(f.clusterId, f);
   const risky = c.clusters.filter((x) => x.class !== 'known' || x.risk > 0 || x.feedback);
   const known = c.clusters.filter((x) => !risky.includes(x));
   const kept = [...risky, ...known].slice(0, MAX_CLUSTERS);
@@ -182,7 +185,12 @@ function summariseLogs(c: LogComparison): LogsSummary {
         samples: x.samples,
         explanation: x.explanation,
       };
-      if (x.feedback) out.feedback = { action: x.feedback.action, reason: x.feedback.reason };
+      if (x.feedback) {
+        const f = given.get(x.clusterId);
+        out.feedback = f
+          ? { action: f.action, reason: f.reason, createdBy: f.createdBy, createdAt: f.createdAt }
+          : { action: x.feedback.action, reason: x.feedback.reason };
+      }
       return out;
     }),
   };
@@ -220,7 +228,7 @@ async function analyseLogs(
       feedback: feedbackRules(ctx.feedback),
       sensitivity: logs.sensitivity,
     });
-    return summariseLogs(comparison);
+    return summariseLogs(comparison, ctx.feedback);
   } catch (e) {
     return noData(`logs: ${errorText(e)}`);
   }

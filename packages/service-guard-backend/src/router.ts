@@ -303,10 +303,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         q.limit,
         q.since ? Date.parse(q.since) : undefined,
       );
+      const clusters = current?.logs?.clusters.map((c) => c.clusterId) ?? [];
       res.json({
         entityRef: ref,
         current,
         history,
+        feedback: await store.feedbackInForce(ref, clusters),
         freshness: optedIn(entity)
           ? runner.freshness(current ? Date.parse(current.periodStart) : null)
           : null,

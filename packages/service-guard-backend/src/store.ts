@@ -373,6 +373,26 @@ export class ServiceGuardStore {
     return rows.map(feedbackOf);
   }
 
+  /**
+   * The feedback in force on each of `clusterIds`: the newest entry per cluster (the one the next analysis
+   * applies), in the order of `clusterIds`; clusters without feedback are left out.
+   */
+  async feedbackInForce(entityRef: string, clusterIds: readonly string[]): Promise<LogClusterFeedback[]> {
+    if (clusterIds.length === 0) return [];
+    const newest = new Map<string, LogClusterFeedback>();
+    for (let i = 0; i < clusterIds.length; i += 500) {
+      const rows = (await this.#db('sg_feedback')
+        .where({ entity_ref: entityRef })
+        .whereIn('cluster_id', clusterIds.slice(i, i + 500))
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])) as FeedbackRow[];
+      for (const r of rows) if (!newest.has(r.cluster_id)) newest.set(r.cluster_id, feedbackOf(r));
+    }
+    return clusterIds.flatMap((id) => newest.get(id) ?? []);
+  }
+
   /** One page of an entity's feedback, newest first. */
   async feedbackPage(
     entityRef: string,

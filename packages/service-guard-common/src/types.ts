@@ -90,8 +90,12 @@ export interface LogCluster {
   risk: number;
   samples: string[];
   explanation: string;
-  /** The feedback that changed its risk, when any. */
-  feedback?: { action: FeedbackAction; reason: string };
+  /**
+   * The feedback this analysis applied to the cluster, when any: what, why, who and when (`createdBy` and
+   * `createdAt` are absent in snapshots stored before they were kept). Feedback given after the analysis
+   * is in `HealthResponse.feedback`.
+   */
+  feedback?: { action: FeedbackAction; reason: string; createdBy?: string; createdAt?: string };
 }
 
 /** The log novelty analysis of one period. */
@@ -141,6 +145,12 @@ export interface HealthResponse {
    * opted in.
    */
   freshness: { expectedPeriodStart: string; lateByMs: number | null } | null;
+  /**
+   * The feedback in force on each log cluster of `current`: the newest entry per cluster, with who gave it
+   * and when, including feedback given after that analysis ran (the next analysis applies it). Clusters
+   * without feedback have no entry. Always sent by this backend (empty without a current snapshot).
+   */
+  feedback?: LogClusterFeedback[];
 }
 
 /** A verdict of a deployment verification (the GitHub Action). */

@@ -6,6 +6,7 @@ import type {
   SignalOutcome,
   VerificationVerdict,
 } from '@vigil/backstage-plugin-service-guard-common';
+import { formatQuantity } from '@vigil/core';
 
 /** A status colour of @backstage/ui (Text `color`, Alert `status`-like). */
 export type Tone = 'success' | 'warning' | 'danger' | 'info';
@@ -64,6 +65,14 @@ export const feedbackLabel: Record<FeedbackAction, string> = {
   high: 'High risk',
 };
 
+/** How much risk a person's feedback says a cluster carries, as a status colour. */
+export const feedbackTone: Record<FeedbackAction, Tone> = {
+  'not-a-risk-ignore-frequency': 'success',
+  'not-a-risk-consider-frequency': 'success',
+  medium: 'warning',
+  high: 'danger',
+};
+
 /** CSS colour of a tone: @backstage/ui's variables, which follow the light or dark theme. */
 export function toneColor(tone: Tone): string {
   return `var(--bui-fg-${tone})`;
@@ -112,4 +121,94 @@ export function formatDuration(ms: number): string {
 /** A risk 0..1 as a percentage. */
 export function formatRisk(risk: number): string {
   return `${Math.round(risk * 100)}%`;
+}
+
+/**
+ * A value with its metric's unit, written by the core's unit model (`2.1 ms`, `1.78 s`, `4.2%`,
+ * `34 errors/min`); a bare number when the metric has no unit.
+ */
+export function formatValue(x: number, unit: string | undefined): string {
+  return formatQuantity(x, unit);
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+// en-GB with a 24-hour clock: short and unambiguous ("2 Dec, 14:05"), in the reader's own time zone.
+const clockFormat = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
+const zoneFormat = new Intl.DateTimeFormat('en-GB', { timeZoneName: 'short' });
+
+const msOf = (t: number | string) => (typeof t === 'number' ? t : Date.parse(t));
+
+/** `14:05`: the reader's local clock time. */
+export function formatClock(t: number | string): string {
+  const ms = msOf(t);
+  return Number.isFinite(ms) ? clockFormat.format(ms) : String(t);
+}
+
+/** `2 Dec, 14:05`: a local date and time for sentences and tooltips. */
+export function formatLocalTime(t: number | string): string {
+  const ms = msOf(t);
+  return Number.isFinite(ms) ? `${dayFormat.format(ms)}, ${clockFormat.format(ms)}` : String(t);
+}
+
+/** The reader's time zone at `t` as the browser abbreviates it (`CET`, `GMT+1`, `UTC`), for axis titles. */
+export function zoneName(t: number | string): string {
+  const ms = msOf(t);
+  if (!Number.isFinite(ms)) return '';
+  return zoneFormat.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+const TICK_STEPS = [
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+];
+
+/**
+ * Times for a time axis from `t0` to `t1` (epoch ms): at most `max` of them, on round steps of the local
+ * clock (every 5 min at :00, :05, ...; every 6 h at 00:00, 06:00, ...), so the labels read as clock times.
+ */
+export function timeTicks(t0: number, t1: number, max = 7): number[] {
+  if (!Number.isFinite(t0) || !Number.isFinite(t1) || t1 < t0) return [];
+  if (t1 === t0) return [t0];
+  const span = t1 - t0;
+  const step = TICK_STEPS.find((s) => span / s <= Math.max(1, max - 1)) ?? TICK_STEPS.at(-1)!;
+  // Round in local time: shift by the zone's offset at t0, round, shift back (whole days align to midnight).
+  const offset = new Date(t0).getTimezoneOffset() * MINUTE;
+  let t = Math.ceil((t0 - offset) / step) * step + offset;
+  const out: number[] = [];
+  for (; t <= t1 && out.length < max; t += step) out.push(t);
+  return out;
+}
+
+/** Round values (1, 2 or 5 times a power of ten apart) for a value axis from `lo` to `hi`, at most `max`. */
+export function valueTicks(lo: number, hi: number, max = 4): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi <= lo) return Number.isFinite(lo) ? [lo] : [];
+  const p = 10 ** Math.floor(Math.log10((hi - lo) / max));
+  const count = (s: number) => Math.floor(hi / s + 1e-9) - Math.ceil(lo / s - 1e-9) + 1;
+  const step = [1, 2, 5, 10, 20, 50].map((m) => m * p).find((s) => count(s) <= max) ?? 100 * p;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9 && out.length < max; v += step) {
+    // Cancel floating-point drift (0.30000000000000004) so labels print round.
+    out.push(Number(v.toPrecision(12)));
+  }
+  return out;
 }

@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
+import './support/newYork.ts';
 import './support/setup.ts';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
 import type { MetricRisk } from '@vigil/backstage-plugin-service-guard-common';
 import { describe, expect, it } from 'vitest';
-import { MetricChart, valueDomain } from '../src/components/MetricChart.tsx';
+import { isAnomalous, MetricChart, valueDomain } from '../src/components/MetricChart.tsx';
 import type { MetricPoint } from '../src/series.ts';
 
 const base: MetricRisk = {
@@ -43,15 +44,12 @@ describe('metric chart with the period series', () => {
     expect(chart.querySelectorAll('polyline')).toHaveLength(2);
     expect(chart.querySelectorAll('polygon')).toHaveLength(2);
     const rings = screen.getAllByTestId('anomaly-marker');
-    expect(rings.map((r) => r.textContent)).toEqual([
-      'a 2026-11-20 11:01 UTC: 180 ms',
-      'b 2026-11-20 11:01 UTC: 170 ms',
-    ]);
+    expect(rings.map((r) => r.textContent)).toEqual(['a 20 Nov, 06:01: 180 ms', 'b 20 Nov, 06:01: 170 ms']);
     // Both rings sit at the right end of the time axis (x = 640 - 12), at their own values.
     expect(rings.map((r) => r.getAttribute('cx'))).toEqual(['628', '628']);
     expect(Number(rings[0]!.getAttribute('cy'))).toBeLessThan(Number(rings[1]!.getAttribute('cy')));
     expect(chart.getAttribute('aria-label')).toBe(
-      'p99 latency: 4 points from 2026-11-20 11:00 UTC to 2026-11-20 11:01 UTC, values 85.5 to 185 ms; 2 anomalous points outside the expected band.',
+      'p99 latency: 4 points from 20 Nov, 06:00 to 20 Nov, 06:01 (GMT-5), values 85.5 ms to 185 ms; 2 anomalous points outside the expected band.',
     );
   });
 
@@ -70,5 +68,100 @@ describe('metric chart with the period series', () => {
     expect(screen.getByText('No point to draw for this period.')).toBeTruthy();
     expect(screen.getByText('No data')).toBeTruthy();
     expect(screen.queryByTestId('metric-chart')).toBeNull();
+  });
+});
+
+/** checkout's error chart: the rate jumps at 11:05 and stays far above the band; the detector alerts once. */
+function excursion(): MetricPoint[] {
+  const t = (m: number) => Date.UTC(2026, 10, 20, 11, m);
+  return Array.from({ length: 30 }, (_, m) => {
+    const high = m >= 5;
+    return {
+      t: t(m),
+      instance: 'checkout-0',
+      value: high ? 32 + (m % 3) : 5,
+      expected: high ? 5 + m * 0.2 : 5,
+      lower: 3,
+      upper: high ? 8 + m * 0.3 : 8,
+      alert: m === 5,
+    };
+  });
+}
+
+const errors: MetricRisk = {
+  metric: 'errors',
+  kind: 'error',
+  direction: 'higher-is-worse',
+  unit: 'errors/min',
+  outcome: 'fail',
+  risk: 0.97,
+  points: 30,
+  alerts: 1,
+  reason: 'errors: 1 of 30 points anomalous',
+};
+
+describe('every point outside the band', () => {
+  it('is ringed like the alert, not only the point where the detector alerted', async () => {
+    await renderInTestApp(<MetricChart metric={{ ...errors, series: excursion() }} />);
+    const rings = screen.getAllByTestId('anomaly-marker');
+    expect(rings).toHaveLength(25);
+    // One shape for all of them: the same radius and stroke as the alert's ring.
+    const looks = new Set(
+      rings.map((r) => `${r.getAttribute('r')} ${r.getAttribute('stroke')} ${r.getAttribute('fill')}`),
+    );
+    expect(looks.size).toBe(1);
+    expect(rings[0]!.textContent).toBe('checkout-0 20 Nov, 06:05: 34 errors/min');
+    expect(rings[24]!.textContent).toBe('checkout-0 20 Nov, 06:29: 34 errors/min');
+    expect(screen.getByTestId('metric-chart').getAttribute('aria-label')).toMatch(
+      /; 25 anomalous points outside the expected band\.$/,
+    );
+  });
+
+  it('counts the bad side only: fewer errors than the band expects is no anomaly', () => {
+    const p: MetricPoint = { t: 0, instance: 'a', value: 1, expected: 5, lower: 3, upper: 8, alert: false };
+    expect(isAnomalous(p, 'higher-is-worse')).toBe(false);
+    expect(isAnomalous(p, 'lower-is-worse')).toBe(true);
+    expect(isAnomalous(p, 'both')).toBe(true);
+    expect(isAnomalous({ ...p, value: 9 }, 'higher-is-worse')).toBe(true);
+    // While the detector is still learning there is no band to be outside of.
+    expect(isAnomalous({ ...p, lower: null, upper: null }, 'both')).toBe(false);
+  });
+});
+
+describe('chart axes', () => {
+  it('has a time axis in local clock times on round steps, naming the time zone', async () => {
+    await renderInTestApp(<MetricChart metric={{ ...errors, series: excursion() }} />);
+    const axis = screen.getByTestId('time-axis');
+    expect([...axis.querySelectorAll('text')].map((t) => t.textContent)).toEqual([
+      '06:00',
+      '06:05',
+      '06:10',
+      '06:15',
+      '06:20',
+      '06:25',
+      'GMT-5',
+    ]);
+  });
+
+  it("labels the value axis in the metric's unit, on round values", async () => {
+    await renderInTestApp(<MetricChart metric={{ ...errors, series: excursion() }} />);
+    const labels = [...screen.getByTestId('value-axis').querySelectorAll('text')].map((t) => t.textContent);
+    expect(labels).toEqual(['10 errors/min', '20 errors/min', '30 errors/min']);
+  });
+
+  it('scales time units as the core writes them (ms up to seconds)', async () => {
+    const t = (m: number) => Date.UTC(2026, 10, 20, 11, m);
+    const series: MetricPoint[] = [0, 1, 2].map((m) => ({
+      t: t(m),
+      instance: 'a',
+      value: [400, 1500, 900][m]!,
+      expected: null,
+      lower: null,
+      upper: null,
+      alert: false,
+    }));
+    await renderInTestApp(<MetricChart metric={{ ...base, alerts: 0, series }} />);
+    const labels = [...screen.getByTestId('value-axis').querySelectorAll('text')].map((t) => t.textContent);
+    expect(labels).toEqual(['500 ms', '1 s', '1.5 s']);
   });
 });

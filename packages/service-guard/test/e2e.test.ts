@@ -1,11 +1,12 @@
 /**
  * The portal in a real browser: starts `pnpm portal` (frontend and backend, demo data), opens the failing
  * demo service's Service Guard tab in Debian's Chromium, checks what a person sees, gives feedback on the
- * new log cluster, and checks the backend stored it. Leaves a screenshot in the temp folder
- * (vigil-portal-e2e.png) to look at. Skipped where /usr/bin/chromium is missing.
+ * new log cluster, checks the backend stored it and that a reload shows it on its cluster. Leaves
+ * screenshots of the tab in the light and the dark theme in out/e2e/ (gitignored) to look at. Skipped where
+ * /usr/bin/chromium is missing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,8 +17,11 @@ import type { FeedbackResponse } from '@vigil/backstage-plugin-service-guard-com
 
 const CHROMIUM = '/usr/bin/chromium';
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-export const screenshotPath = join(tmpdir(), 'vigil-portal-e2e.png');
-export const optInScreenshotPath = join(tmpdir(), 'vigil-portal-e2e-opt-in.png');
+/** Where the screenshots go: out/ is gitignored. */
+export const screenshotDir = join(repoRoot, 'out/e2e');
+export const screenshotPath = join(screenshotDir, 'service-guard-light.png');
+export const darkScreenshotPath = join(screenshotDir, 'service-guard-dark.png');
+export const optInScreenshotPath = join(screenshotDir, 'service-guard-opt-in.png');
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -78,6 +82,7 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
   const userDataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-chromium-'));
 
   beforeAll(async () => {
+    mkdirSync(screenshotDir, { recursive: true });
     const [appPort, backendPort] = [await freePort(), await freePort()];
     portal = startPortal({ PORTAL_APP_PORT: String(appPort), PORTAL_BACKEND_PORT: String(backendPort) });
     ready = await portal.ready;
@@ -139,7 +144,8 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
 
     await cluster.getByRole('textbox').fill('known promo bug, fix ships in 2.14.1');
     await cluster.getByRole('button', { name: 'Medium risk' }).click();
-    await expect(cluster.getByRole('status').textContent()).resolves.toMatch(/^Saved: Medium risk by user:/);
+    const saved = cluster.getByRole('status');
+    await expect(saved.textContent()).resolves.toMatch(/^Saved:\s*Medium risk\s*by user:/);
 
     const res = await fetch(
       `${ready.backendUrl}/api/service-guard/entities/component/default/checkout/feedback`,
@@ -158,9 +164,29 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
     expect(stored.items[0]!.template).toContain('java.lang.NullPointerException');
     expect(stored.items[0]!.createdBy).toMatch(/^user:/);
 
+    // After a reload the feedback in force is shown on its cluster: which, who and when.
+    await page.reload();
+    await tab.waitFor({ timeout: 60_000 });
+    const state = cluster.getByTestId('feedback-state');
+    await state.waitFor({ timeout: 30_000 });
+    await expect(state.textContent()).resolves.toMatch(
+      /^Marked\s*Medium risk\s*by user:\S+, \d+ \w+, \d\d:\d\d/,
+    );
+    await expect(state.textContent()).resolves.toContain('known promo bug, fix ships in 2.14.1');
+    await expect(cluster.getByRole('status').count()).resolves.toBe(0);
+
     await tab.getByTestId('verification').first().waitFor();
-    await page.screenshot({ path: screenshotPath, fullPage: true });
+    await tab.screenshot({ path: screenshotPath });
     console.log(`screenshot: ${screenshotPath}`);
+
+    // The same tab in the dark theme (Backstage keeps the chosen theme in local storage).
+    await page.evaluate(() => window.localStorage.setItem('theme', 'dark'));
+    await page.reload();
+    await tab.getByTestId('verification').first().waitFor({ timeout: 60_000 });
+    await expect(page.locator('[data-theme-mode="dark"]').count()).resolves.toBeGreaterThan(0);
+    await tab.screenshot({ path: darkScreenshotPath });
+    console.log(`screenshot: ${darkScreenshotPath}`);
+    await page.evaluate(() => window.localStorage.removeItem('theme'));
   }, 120_000);
 
   it('lists the demo entities at /catalog, the second address the portal prints', async () => {

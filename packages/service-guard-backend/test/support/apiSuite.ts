@@ -220,19 +220,24 @@ export function describeServiceGuardApi(
     });
 
     it('stores feedback with who, when and why, and the next period scores the cluster with it', async () => {
-      const noisy = (await (
-        await get('/entities/component/default/noisy-logs/health', userHeader())
-      ).json()) as HealthResponse;
+      const healthOf = async () =>
+        (await (
+          await get('/entities/component/default/noisy-logs/health', userHeader())
+        ).json()) as HealthResponse;
+      const noisy = await healthOf();
+      expect(noisy.feedback).toEqual([]);
       const cluster = noisy.current!.logs!.clusters.find((c) => c.class === 'unknown')!;
-      const res = await post(
-        `/entities/component/default/noisy-logs/clusters/${cluster.clusterId}/feedback`,
-        {
-          action: 'not-a-risk-ignore-frequency',
-          reason: 'pool warm-up after each deploy',
-          template: cluster.template,
-        },
-        adminHeader(),
-      );
+      const give = (action: string, reason: string) =>
+        post(
+          `/entities/component/default/noisy-logs/clusters/${cluster.clusterId}/feedback`,
+          { action, reason, template: cluster.template },
+          adminHeader(),
+        );
+      // A first opinion, then a second one a minute later: the newer is the one in force.
+      expect((await give('high', 'looks like the pool leak again')).status).toBe(201);
+      const given = now;
+      now += MINUTE;
+      const res = await give('not-a-risk-ignore-frequency', 'pool warm-up after each deploy');
       expect(res.status).toBe(201);
       const fb = (await res.json()) as LogClusterFeedback;
       expect(fb).toMatchObject({
@@ -245,24 +250,32 @@ export function describeServiceGuardApi(
       const list = (await (
         await get('/entities/component/default/noisy-logs/feedback', userHeader())
       ).json()) as FeedbackResponse;
-      expect(list.items).toHaveLength(1);
+      expect(list.items.map((f) => f.action)).toEqual(['not-a-risk-ignore-frequency', 'high']);
+      expect(list.items[1]!.createdAt).toBe(new Date(given).toISOString());
+
+      // A reload before the next analysis shows the feedback in force on its cluster: who, when, which.
+      const reloaded = await healthOf();
+      expect(reloaded.current?.periodStart).toBe(noisy.current?.periodStart);
+      expect(reloaded.feedback).toEqual([fb]);
 
       // Next period: the message goes on (now known from the history, and more frequent), but the feedback
       // takes its risk away; the detectors continue from their stored memory.
       now += PERIOD;
       expect((await post('/run', {}, adminHeader())).status).toBe(202);
-      const next = (await (
-        await get('/entities/component/default/noisy-logs/health', userHeader())
-      ).json()) as HealthResponse;
+      const next = await healthOf();
       expect(next.history).toHaveLength(2);
       expect(next.current?.periodStart).toBe(new Date(PERIOD_END).toISOString());
       const same = next.current?.logs?.clusters.find((c) => c.clusterId === cluster.clusterId);
       expect(same?.count).toBe(30);
       expect(same?.risk).toBe(0);
+      // The snapshot keeps the feedback it applied, with who gave it and when.
       expect(same?.feedback).toEqual({
         action: 'not-a-risk-ignore-frequency',
-        reason: `pool warm-up after each deploy (user:default/admin, ${new Date(PERIOD_END).toISOString().slice(0, 10)})`,
+        reason: 'pool warm-up after each deploy',
+        createdBy: 'user:default/admin',
+        createdAt: fb.createdAt,
       });
+      expect(next.feedback).toEqual([fb]);
       expect(next.current?.logs?.outcome).toBe('pass');
       expect(next.current?.state).toBe('healthy');
       expect(next.current?.metrics.every((m) => m.points === 30 && !m.reason.includes('learning'))).toBe(

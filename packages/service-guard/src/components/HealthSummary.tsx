@@ -1,6 +1,6 @@
 import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
 import type { HealthResponse, HealthSnapshot } from '@vigil/backstage-plugin-service-guard-common';
-import { formatAgo, formatDuration, formatTime, stateLabel, stateTone } from '../format.ts';
+import { formatAgo, formatDuration, formatLocalTime, stateLabel, stateTone, zoneName } from '../format.ts';
 import { StatusLabel } from './StatusLabel.tsx';
 
 /** The health now: state, score and the reasons in words, most important first. */
@@ -27,8 +27,8 @@ export function HealthSummary(props: {
             </Text>
           </Flex>
           <Text as="p" variant="body-small" color="secondary">
-            Period {formatTime(current.periodStart)} to {formatTime(current.periodEnd)}, analysed{' '}
-            {formatAgo(current.analysedAt, props.now)}
+            Period {formatLocalTime(current.periodStart)} to {formatLocalTime(current.periodEnd)} (
+            {zoneName(current.periodEnd)}), analysed {formatAgo(current.analysedAt, props.now)}
             {current.profile ? ` with profile "${current.profile}"` : ''}.
           </Text>
           {lateBy > 0 ? (

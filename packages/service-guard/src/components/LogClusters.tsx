@@ -11,7 +11,15 @@ import {
 } from '@vigil/backstage-plugin-service-guard-common';
 import { useState } from 'react';
 import { serviceGuardApiRef } from '../api.ts';
-import { clusterClassLabel, feedbackLabel, formatRisk, outcomeLabel, outcomeTone } from '../format.ts';
+import {
+  clusterClassLabel,
+  feedbackLabel,
+  feedbackTone,
+  formatLocalTime,
+  formatRisk,
+  outcomeLabel,
+  outcomeTone,
+} from '../format.ts';
 import { StatusLabel } from './StatusLabel.tsx';
 
 const ACTIONS: FeedbackAction[] = [
@@ -95,8 +103,9 @@ function FeedbackForm(props: {
           <Button
             key={a}
             size="small"
-            variant={a === 'high' ? 'primary' : 'secondary'}
-            destructive={a === 'high'}
+            // All alike: a filled red "High risk" reads as the choice already made (a pressed toggle).
+            // The choice in force is shown as a status above the form.
+            variant="secondary"
             isDisabled={pending !== null}
             loading={pending === a}
             onPress={() => submit(a)}
@@ -114,9 +123,52 @@ function FeedbackForm(props: {
   );
 }
 
-function ClusterItem(props: { entityRef: string; cluster: LogCluster; canGiveFeedback: boolean }) {
+/**
+ * The feedback in force on a cluster, as a status (not a pressed button): which choice, who made it, when,
+ * and why; and whether this analysis already scored the cluster with it.
+ */
+function FeedbackState(props: { cluster: LogCluster; feedback: LogClusterFeedback; justSaved: boolean }) {
+  const f = props.feedback;
+  const applied = props.cluster.feedback;
+  const inThisAnalysis =
+    applied !== undefined &&
+    applied.action === f.action &&
+    (applied.createdAt ?? f.createdAt) === f.createdAt;
+  return (
+    <div
+      data-testid="feedback-state"
+      role={props.justSaved ? 'status' : undefined}
+      style={{ display: 'flex', flexDirection: 'column', gap: 2 }}
+    >
+      <Flex gap="2" align="center" style={{ flexWrap: 'wrap' }}>
+        <Text as="span" variant="body-small" color="secondary">
+          {props.justSaved ? 'Saved:' : 'Marked'}
+        </Text>
+        <StatusLabel tone={feedbackTone[f.action]} label={feedbackLabel[f.action]} />
+        <Text as="span" variant="body-small" color="secondary">
+          by {f.createdBy}, {formatLocalTime(f.createdAt)}
+        </Text>
+      </Flex>
+      <Text as="p" variant="body-small">
+        &ldquo;{f.reason}&rdquo;{' '}
+        {inThisAnalysis
+          ? 'This analysis scored the cluster with it.'
+          : 'The next analysis scores the cluster with it.'}
+      </Text>
+    </div>
+  );
+}
+
+function ClusterItem(props: {
+  entityRef: string;
+  cluster: LogCluster;
+  canGiveFeedback: boolean;
+  /** The feedback in force when the page loaded (from the health answer). */
+  feedback: LogClusterFeedback | undefined;
+}) {
   const [saved, setSaved] = useState<LogClusterFeedback | null>(null);
   const c = props.cluster;
+  const inForce = saved ?? props.feedback ?? fromSnapshot(props.entityRef, c);
   const tone =
     c.class === 'unknown' || c.class === 'unexpected-frequency'
       ? 'danger'
@@ -172,15 +224,12 @@ function ClusterItem(props: { entityRef: string; cluster: LogCluster; canGiveFee
             </ul>
           </details>
         ) : null}
-        {c.feedback && !saved ? (
-          <Text as="p" variant="body-small" color="secondary">
+        {inForce ? (
+          <FeedbackState cluster={c} feedback={inForce} justSaved={saved !== null} />
+        ) : c.feedback ? (
+          // A snapshot stored before feedback kept who and when.
+          <Text as="p" variant="body-small" color="secondary" data-testid="feedback-state">
             Feedback in force: {feedbackLabel[c.feedback.action]} ({c.feedback.reason})
-          </Text>
-        ) : null}
-        {saved ? (
-          <Text as="p" variant="body-small" color="success" role="status">
-            Saved: {feedbackLabel[saved.action]} by {saved.createdBy}. Later analyses score this cluster with
-            it.
           </Text>
         ) : null}
         {props.canGiveFeedback ? (
@@ -191,8 +240,30 @@ function ClusterItem(props: { entityRef: string; cluster: LogCluster; canGiveFee
   );
 }
 
-/** The period's log clusters: new and unexpectedly frequent ones first, with samples and feedback. */
-export function LogClusters(props: { entityRef: string; logs: LogsSummary | null }) {
+/** The feedback a snapshot applied, as a stored entry, when the snapshot kept who gave it and when. */
+function fromSnapshot(entityRef: string, c: LogCluster): LogClusterFeedback | undefined {
+  const f = c.feedback;
+  if (!f?.createdBy || !f.createdAt) return undefined;
+  return {
+    id: '',
+    entityRef,
+    clusterId: c.clusterId,
+    action: f.action,
+    reason: f.reason,
+    createdBy: f.createdBy,
+    createdAt: f.createdAt,
+  };
+}
+
+/**
+ * The period's log clusters: new and unexpectedly frequent ones first, with samples and feedback.
+ * `feedback`: the feedback in force per cluster (`HealthResponse.feedback`), shown on its cluster.
+ */
+export function LogClusters(props: {
+  entityRef: string;
+  logs: LogsSummary | null;
+  feedback?: readonly LogClusterFeedback[];
+}) {
   const permission = usePermission({ permission: serviceGuardFeedbackCreatePermission });
   const canGiveFeedback = !permission.loading && permission.allowed;
   const { logs } = props;
@@ -212,15 +283,26 @@ export function LogClusters(props: { entityRef: string; logs: LogsSummary | null
             This entity's profile reads no logs.
           </Text>
         ) : (
-          <LogClusterList entityRef={props.entityRef} logs={logs} canGiveFeedback={canGiveFeedback} />
+          <LogClusterList
+            entityRef={props.entityRef}
+            logs={logs}
+            canGiveFeedback={canGiveFeedback}
+            feedback={props.feedback ?? []}
+          />
         )}
       </CardBody>
     </Card>
   );
 }
 
-function LogClusterList(props: { entityRef: string; logs: LogsSummary; canGiveFeedback: boolean }) {
+function LogClusterList(props: {
+  entityRef: string;
+  logs: LogsSummary;
+  canGiveFeedback: boolean;
+  feedback: readonly LogClusterFeedback[];
+}) {
   const { logs } = props;
+  const byCluster = new Map(props.feedback.map((f) => [f.clusterId, f]));
   const { attention, known } = orderClusters(logs.clusters);
   return (
     <Flex direction="column" gap="3">
@@ -241,6 +323,7 @@ function LogClusterList(props: { entityRef: string; logs: LogsSummary; canGiveFe
               entityRef={props.entityRef}
               cluster={c}
               canGiveFeedback={props.canGiveFeedback}
+              feedback={byCluster.get(c.clusterId)}
             />
           ))}
         </ul>
@@ -259,6 +342,7 @@ function LogClusterList(props: { entityRef: string; logs: LogsSummary; canGiveFe
                 entityRef={props.entityRef}
                 cluster={c}
                 canGiveFeedback={props.canGiveFeedback}
+                feedback={byCluster.get(c.clusterId)}
               />
             ))}
           </ul>

@@ -1,12 +1,23 @@
 import { Text } from '@backstage/ui';
 import type { MetricRisk } from '@vigil/backstage-plugin-service-guard-common';
-import { formatNumber, formatTime, outcomeLabel, outcomeTone } from '../format.ts';
+import {
+  formatClock,
+  formatLocalTime,
+  formatValue,
+  outcomeLabel,
+  outcomeTone,
+  timeTicks,
+  valueTicks,
+  zoneName,
+} from '../format.ts';
 import { type MetricPoint, pointsOf } from '../series.ts';
 import { StatusLabel } from './StatusLabel.tsx';
 
 const W = 640;
-const H = 150;
-const PAD = { left: 48, right: 12, top: 10, bottom: 24 };
+const H = 170;
+/** Room for the value labels (with their unit) on the left and the clock times below. */
+const PAD = { left: 84, right: 12, top: 10, bottom: 22 };
+const LABEL = { fontSize: 10, fill: 'var(--bui-fg-secondary)' } as const;
 
 /** Lower and upper ends of the value axis: every value and bound drawn, with 5% room. */
 export function valueDomain(values: readonly number[]): [number, number] {
@@ -23,11 +34,24 @@ export function valueDomain(values: readonly number[]): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-function unitOf(m: MetricRisk): string {
-  return m.unit ? ` ${m.unit}` : '';
+/**
+ * Whether a point is drawn as anomalous: outside the expected band on the metric's bad side, or an alert of
+ * the detector. The detector raises an alert where an excursion starts and then damps its evidence, so a
+ * line that stays above the band for 25 minutes has one alert; every one of those points is marked alike.
+ */
+export function isAnomalous(p: MetricPoint, direction: MetricRisk['direction']): boolean {
+  if (p.alert) return true;
+  if (p.lower === null || p.upper === null) return false;
+  const above = p.value > p.upper;
+  const below = p.value < p.lower;
+  if (direction === 'higher-is-worse') return above;
+  if (direction === 'lower-is-worse') return below;
+  return above || below;
 }
 
-/** The whole period: each instance's values, the band of the expected range, alerts as red rings. */
+const valueText = (m: MetricRisk, v: number) => formatValue(v, m.unit);
+
+/** The whole period: each instance's values, the band of the expected range, anomalous points as red rings. */
 function SeriesChart(props: { metric: MetricRisk; points: MetricPoint[] }) {
   const { metric, points } = props;
   const times = points.map((p) => p.t);
@@ -52,14 +76,16 @@ function SeriesChart(props: { metric: MetricRisk; points: MetricPoint[] }) {
     const bottom = withBand.map((p) => `${x(p.t).toFixed(1)},${y(p.lower!).toFixed(1)}`).reverse();
     bands.push([...top, ...bottom].join(' '));
   }
-  const alerts = points.filter((p) => p.alert);
+  const marked = points.filter((p) => isAnomalous(p, metric.direction));
   const label =
-    `${metric.metric}: ${points.length} points from ${formatTime(new Date(t0).toISOString())} to ` +
-    `${formatTime(new Date(t1).toISOString())}, values ${formatNumber(lo)} to ${formatNumber(hi)}${unitOf(metric)}; ` +
-    `${alerts.length} anomalous points outside the expected band.`;
+    `${metric.metric}: ${points.length} points from ${formatLocalTime(t0)} to ${formatLocalTime(t1)} ` +
+    `(${zoneName(t0)}), values ${valueText(metric, lo)} to ${valueText(metric, hi)}; ` +
+    `${marked.length} anomalous points outside the expected band.`;
   return (
     <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={label} data-testid="metric-chart">
       <title>{label}</title>
+      <ValueAxis lo={lo} hi={hi} y={y} metric={metric} />
+      <TimeAxis t0={t0} t1={t1} x={x} />
       {bands.map((b) => (
         <polygon key={b} points={b} fill="var(--bui-fg-info)" fillOpacity={0.15} stroke="none" />
       ))}
@@ -76,41 +102,65 @@ function SeriesChart(props: { metric: MetricRisk; points: MetricPoint[] }) {
             .join(' ')}
         />
       ))}
-      {alerts.map((p) => (
+      {marked.map((p) => (
         <circle
           key={`${p.instance}@${p.t}`}
           data-testid="anomaly-marker"
           cx={x(p.t)}
           cy={y(p.value)}
-          r={4.5}
+          r={3.5}
           fill="none"
           stroke="var(--bui-fg-danger)"
-          strokeWidth={2}
+          strokeWidth={1.75}
         >
-          <title>{`${p.instance} ${formatTime(new Date(p.t).toISOString())}: ${formatNumber(p.value)}${unitOf(metric)}`}</title>
+          <title>{`${p.instance} ${formatLocalTime(p.t)}: ${valueText(metric, p.value)}`}</title>
         </circle>
       ))}
-      <Axis lo={lo} hi={hi} y={y} />
     </svg>
   );
 }
 
-function Axis(props: { lo: number; hi: number; y: (v: number) => number }) {
-  const ticks = [props.hi - (props.hi - props.lo) * 0.05, props.lo + (props.hi - props.lo) * 0.05];
+/** Round values with the metric's unit, and faint grid lines across the plot at them. */
+function ValueAxis(props: { lo: number; hi: number; y: (v: number) => number; metric: MetricRisk }) {
   return (
-    <g>
-      {ticks.map((v) => (
-        <text
-          key={v}
-          x={PAD.left - 6}
-          y={props.y(v) + 4}
-          textAnchor="end"
-          fontSize="11"
-          fill="var(--bui-fg-secondary)"
-        >
-          {formatNumber(v)}
-        </text>
+    <g data-testid="value-axis">
+      {valueTicks(props.lo, props.hi).map((v) => (
+        <g key={v}>
+          <line
+            x1={PAD.left}
+            x2={W - PAD.right}
+            y1={props.y(v)}
+            y2={props.y(v)}
+            stroke="var(--bui-border-1, #8884)"
+            strokeOpacity={0.6}
+          />
+          <text x={PAD.left - 6} y={props.y(v) + 3.5} textAnchor="end" {...LABEL}>
+            {valueText(props.metric, v)}
+          </text>
+        </g>
       ))}
+    </g>
+  );
+}
+
+/** Local clock times on round steps along the bottom, with the time zone named on the left. */
+function TimeAxis(props: { t0: number; t1: number; x: (t: number) => number }) {
+  const ticks = timeTicks(props.t0, props.t1);
+  const base = H - PAD.bottom;
+  return (
+    <g data-testid="time-axis">
+      <line x1={PAD.left} x2={W - PAD.right} y1={base} y2={base} stroke="var(--bui-border-1, #8884)" />
+      {ticks.map((t) => (
+        <g key={t}>
+          <line x1={props.x(t)} x2={props.x(t)} y1={base} y2={base + 4} stroke="var(--bui-fg-secondary)" />
+          <text x={props.x(t)} y={H - 6} textAnchor="middle" {...LABEL}>
+            {formatClock(t)}
+          </text>
+        </g>
+      ))}
+      <text x={PAD.left - 6} y={H - 6} textAnchor="end" {...LABEL}>
+        {zoneName(props.t0)}
+      </text>
     </g>
   );
 }
@@ -134,11 +184,11 @@ function WorstPointChart(props: { metric: MetricRisk; worst: NonNullable<MetricR
   const mid = 38;
   const band =
     worst.lower !== null && worst.upper !== null ? { from: x(worst.lower), to: x(worst.upper) } : null;
-  const u = unitOf(metric);
+  const v = (n: number) => valueText(metric, n);
   const label =
-    `${metric.metric}: most anomalous value ${formatNumber(worst.value)}${u} on ${worst.instance} at ${formatTime(worst.t)}` +
-    (worst.expected !== null ? `, expected ${formatNumber(worst.expected)}${u}` : ', no expectation yet') +
-    (band ? ` (band ${formatNumber(worst.lower!)} to ${formatNumber(worst.upper!)}${u})` : '') +
+    `${metric.metric}: most anomalous value ${v(worst.value)} on ${worst.instance} at ${formatLocalTime(worst.t)}` +
+    (worst.expected !== null ? `, expected ${v(worst.expected)}` : ', no expectation yet') +
+    (band ? ` (band ${v(worst.lower!)} to ${v(worst.upper!)})` : '') +
     (alert ? '; outside the band: anomaly.' : '.');
   return (
     <svg viewBox={`0 0 ${W} ${h}`} width="100%" role="img" aria-label={label} data-testid="metric-chart">
@@ -176,16 +226,14 @@ function WorstPointChart(props: { metric: MetricRisk; worst: NonNullable<MetricR
         strokeWidth={2.5}
       />
       <text x={PAD.left} y={h - 6} fontSize="11" fill="var(--bui-fg-secondary)">
-        {formatNumber(lo)}
-        {u}
+        {v(lo)}
       </text>
       <text x={W - PAD.right} y={h - 6} fontSize="11" textAnchor="end" fill="var(--bui-fg-secondary)">
-        {formatNumber(hi)}
-        {u}
+        {v(hi)}
       </text>
       {worst.expected !== null ? (
         <text x={x(worst.expected)} y={12} fontSize="11" textAnchor="middle" fill="var(--bui-fg-info)">
-          expected {formatNumber(worst.expected)}
+          expected {v(worst.expected)}
         </text>
       ) : null}
     </svg>

@@ -1,10 +1,18 @@
 import { Card, CardBody, CardHeader, Text } from '@backstage/ui';
 import type { HealthHistoryEntry } from '@vigil/backstage-plugin-service-guard-common';
-import { formatTime, stateLabel, stateTone, toneColor } from '../format.ts';
+import {
+  formatClock,
+  formatLocalTime,
+  stateLabel,
+  stateTone,
+  timeTicks,
+  toneColor,
+  zoneName,
+} from '../format.ts';
 
 const W = 640;
 const H = 160;
-const PAD = { left: 36, right: 12, top: 12, bottom: 28 };
+const PAD = { left: 44, right: 12, top: 12, bottom: 28 };
 
 /** Which periods to name in the timeline's description: where the state changed. */
 export function stateChanges(oldestFirst: readonly HealthHistoryEntry[]): string[] {
@@ -12,19 +20,25 @@ export function stateChanges(oldestFirst: readonly HealthHistoryEntry[]): string
   let prev: HealthHistoryEntry | undefined;
   for (const e of oldestFirst) {
     if (prev && prev.state !== e.state) {
-      out.push(`${stateLabel[e.state].toLowerCase()} from ${formatTime(e.periodStart)}`);
+      out.push(`${stateLabel[e.state].toLowerCase()} from ${formatLocalTime(e.periodStart)}`);
     }
     prev = e;
   }
   return out;
 }
 
-/** The score of every analysed period, oldest on the left, each dot coloured and labelled by its state. */
+/**
+ * The score of every analysed period, oldest on the left, each dot coloured and labelled by its state, at
+ * its period's middle on a time axis of local clock times (a period missing from the history is a gap).
+ */
 export function RiskTimeline(props: { history: readonly HealthHistoryEntry[] }) {
   const entries = [...props.history].reverse();
   const n = entries.length;
-  const x = (i: number) =>
-    n <= 1 ? (PAD.left + W - PAD.right) / 2 : PAD.left + (i * (W - PAD.left - PAD.right)) / (n - 1);
+  const mid = (e: HealthHistoryEntry) => (Date.parse(e.periodStart) + Date.parse(e.periodEnd)) / 2;
+  const t0 = n > 0 ? Date.parse(entries[0]!.periodStart) : 0;
+  const t1 = n > 0 ? Date.parse(entries[n - 1]!.periodEnd) : 1;
+  const tx = (t: number) => PAD.left + ((t - t0) / Math.max(1, t1 - t0)) * (W - PAD.left - PAD.right);
+  const x = (i: number) => tx(mid(entries[i]!));
   const y = (score: number) => PAD.top + ((100 - score) * (H - PAD.top - PAD.bottom)) / 100;
   const scored = entries.map((e, i) => ({ e, i })).filter((p) => p.e.score !== null);
   const path = scored
@@ -88,19 +102,30 @@ export function RiskTimeline(props: { history: readonly HealthHistoryEntry[] }) 
               strokeWidth={1.5}
             >
               <title>
-                {`${formatTime(e.periodStart)}: ${stateLabel[e.state]}${e.score === null ? '' : `, score ${e.score}`}`}
+                {`${formatLocalTime(e.periodStart)}: ${stateLabel[e.state]}${e.score === null ? '' : `, score ${e.score}`}`}
               </title>
             </circle>
           ))}
           {n > 0 ? (
-            <>
-              <text x={PAD.left} y={H - 8} fontSize="11" fill="var(--bui-fg-secondary)">
-                {formatTime(entries[0]!.periodStart)}
+            <g data-testid="time-axis">
+              {timeTicks(t0, t1).map((t) => (
+                <g key={t}>
+                  <line
+                    x1={tx(t)}
+                    x2={tx(t)}
+                    y1={H - PAD.bottom}
+                    y2={H - PAD.bottom + 4}
+                    stroke="var(--bui-fg-secondary)"
+                  />
+                  <text x={tx(t)} y={H - 8} fontSize="11" textAnchor="middle" fill="var(--bui-fg-secondary)">
+                    {formatClock(t)}
+                  </text>
+                </g>
+              ))}
+              <text x={PAD.left - 6} y={H - 8} fontSize="11" textAnchor="end" fill="var(--bui-fg-secondary)">
+                {zoneName(t0)}
               </text>
-              <text x={W - PAD.right} y={H - 8} fontSize="11" textAnchor="end" fill="var(--bui-fg-secondary)">
-                {formatTime(entries[n - 1]!.periodEnd)}
-              </text>
-            </>
+            </g>
           ) : null}
         </svg>
       </CardBody>

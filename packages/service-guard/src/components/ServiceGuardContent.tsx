@@ -82,7 +82,7 @@ function ServiceGuardTab(props: { entityRef: string; now: () => number }) {
           </CardBody>
         </Card>
       ) : null}
-      {current ? <LogClusters entityRef={entityRef} logs={current.logs} /> : null}
+      {current ? <LogClusters entityRef={entityRef} logs={current.logs} feedback={health.feedback} /> : null}
       <Verifications entityRef={entityRef} first={verifications} />
     </Flex>
   );

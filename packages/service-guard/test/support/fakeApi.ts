@@ -53,8 +53,16 @@ export class InMemoryServiceGuard implements ServiceGuardApi {
       const h = this.health.get(InMemoryServiceGuard.key(entity));
       const entityRef =
         typeof entity === 'string' ? entity : `${entity.kind}:${entity.namespace}/${entity.name}`;
-      if (!h) return { entityRef, current: null, history: [], freshness: null };
-      return { ...h, history: h.history.slice(0, options.limit ?? 50) };
+      if (!h) return { entityRef, current: null, history: [], freshness: null, feedback: [] };
+      // The newest feedback per cluster of the current snapshot, as the backend answers.
+      const key = InMemoryServiceGuard.key(entity);
+      const feedback = (h.current?.logs?.clusters ?? []).flatMap(
+        (c) =>
+          this.feedback.find(
+            (f) => f.clusterId === c.clusterId && InMemoryServiceGuard.key(f.entityRef) === key,
+          ) ?? [],
+      );
+      return { ...h, history: h.history.slice(0, options.limit ?? 50), feedback };
     });
   }
 
