@@ -4,11 +4,13 @@
  */
 import type { AnomalyPoint } from '@vigil/core';
 import { alertThreshold, formatQuantity } from '@vigil/core';
-import type {
-  HealthState,
-  LogsSummary,
-  MetricRisk,
-  SignalOutcome,
+import {
+  concerns,
+  type HealthState,
+  isAnomalousPoint,
+  type LogsSummary,
+  type MetricRisk,
+  type SignalOutcome,
 } from '@vigil/backstage-plugin-service-guard-common';
 import type { MetricSettings } from './config.ts';
 
@@ -41,11 +43,19 @@ export function metricRisk(metric: MetricSettings, instances: readonly ScoredIns
   let alerts = 0;
   let learning = 0;
   let worst: { p: AnomalyPoint; instance: string } | null = null;
+  let anomalous = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
   for (const inst of instances) {
     for (const p of inst.points) {
       if (!Number.isFinite(p.value)) continue;
       points++;
       if (p.expected === null) learning++;
+      if (isAnomalousPoint({ ...p, alert: p.alert && badWay(p, metric.direction) }, metric.direction)) {
+        anomalous++;
+        first = Math.min(first, p.t);
+        last = Math.max(last, p.t);
+      }
       if (!badWay(p, metric.direction)) continue;
       if (p.alert) alerts++;
       if (worst === null || p.score > worst.p.score) worst = { p, instance: inst.instance };
@@ -77,7 +87,15 @@ export function metricRisk(metric: MetricSettings, instances: readonly ScoredIns
       `; worst ${metric.unit ? formatQuantity(w.p.value, metric.unit) : fmt(w.p.value)} on ${w.instance} at ${new Date(w.p.t).toISOString()}` +
       ` (${w.p.reason})`;
   }
-  const result: MetricRisk = { ...base, outcome, risk, points, alerts, reason };
+  const result: MetricRisk = { ...base, outcome, risk, points, alerts, reason, threshold };
+  if (learning === points) result.learning = true;
+  if (anomalous > 0) {
+    result.anomalous = {
+      points: anomalous,
+      first: new Date(first).toISOString(),
+      last: new Date(last).toISOString(),
+    };
+  }
   if (worst) {
     result.worst = {
       t: new Date(worst.p.t).toISOString(),
@@ -86,6 +104,7 @@ export function metricRisk(metric: MetricSettings, instances: readonly ScoredIns
       expected: worst.p.expected,
       lower: worst.p.lower,
       upper: worst.p.upper,
+      why: worst.p.reason,
     };
   }
   return result;
@@ -140,14 +159,10 @@ export function combineHealth(
   if (state === 'unhealthy') score = Math.min(score, 49);
   if (state === 'degraded') score = Math.min(score, 79);
 
-  const ranked: { risk: number; text: string }[] = [];
-  for (const m of [...failing, ...warning]) {
-    ranked.push({ risk: m.risk.risk + (m.risk.outcome === 'fail' ? 1 : 0), text: m.risk.reason });
-  }
-  if (logsFail || logsWarn)
-    ranked.push({ risk: logs!.risk + (logsFail ? 1 : 0), text: `logs: ${logs!.explanation}` });
-  ranked.sort((a, b) => b.risk - a.risk);
-  const reasons = ranked.map((r) => r.text);
+  const reasons = concerns(
+    withData.map((m) => m.risk),
+    logsData ? logs : null,
+  ).map((c) => (c.kind === 'metric' ? c.metric.reason : `logs: ${c.logs.explanation}`));
   const missing = metrics.filter((m) => m.risk.outcome === 'no-data').map((m) => m.risk.metric);
   if (state === 'healthy') {
     reasons.push(

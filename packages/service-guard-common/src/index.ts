@@ -1,4 +1,5 @@
 export * from './annotations.ts';
+export { type Concern, concerns, isAnomalousPoint } from './health.ts';
 export * from './permissions.ts';
 export type * from './types.ts';
 export {

@@ -39,8 +39,22 @@ export interface MetricRisk {
     expected: number | null;
     lower: number | null;
     upper: number | null;
+    /** The detector's own account of the point, with its statistics (the tab shows it under "details"). */
+    why?: string;
   };
-  /** One sentence with the numbers. */
+  /**
+   * The anomalous points (see `isAnomalousPoint`) of every instance: how many, and the times of the first
+   * and the last. Absent when there were none, and in snapshots stored before it existed.
+   */
+  anomalous?: { points: number; first: string; last: string };
+  /** True when every point came while the detector was still learning the normal behaviour: no verdict yet. */
+  learning?: boolean;
+  /** The anomaly score at which a point raises an alert, for the metric's sensitivity (0..1). */
+  threshold?: number;
+  /**
+   * One line with the numbers, for logs and the CLI. The tab phrases `outcome`, `worst`, `anomalous` and
+   * `learning` itself (local times, units), and shows this line only for snapshots without those fields.
+   */
   reason: string;
   /**
    * The detector's scored points of the period, every instance, oldest first per instance: thinned to about

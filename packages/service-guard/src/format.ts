@@ -3,6 +3,8 @@ import type {
   FeedbackAction,
   HealthState,
   LogClusterClass,
+  LogsSummary,
+  MetricRisk,
   SignalOutcome,
   VerificationVerdict,
 } from '@vigil/backstage-plugin-service-guard-common';
@@ -211,4 +213,98 @@ export function valueTicks(lo: number, hi: number, max = 4): number[] {
     out.push(Number(v.toPrecision(12)));
   }
   return out;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** How far a value is from what was expected, in words: `6.3 times`, `40% above`, `25% below`. */
+function howFar(value: number, expected: number, unit: string | undefined): string {
+  const e = formatValue(expected, unit);
+  if (expected > 0 && value >= 0) {
+    const ratio = value / expected;
+    if (ratio >= 2) return `${Number(ratio.toPrecision(2))} times the expected ${e}`;
+    const pct = Math.round(Math.abs(ratio - 1) * 100);
+    if (pct >= 1) return `${pct}% ${ratio > 1 ? 'above' : 'below'} the expected ${e}`;
+  }
+  return `expected ${e}`;
+}
+
+/**
+ * A metric's period in plain words: what changed, when (local time), by how much, in its unit. Built from
+ * the structured fields of the risk; the detector's statistics are in `metricDetails`. A snapshot stored
+ * before those fields existed gets its one-line reason.
+ */
+export function metricSentence(m: MetricRisk): string {
+  if (m.outcome === 'no-data') return m.reason;
+  if (m.learning) {
+    return `${m.metric}: still learning what is normal (${plural(m.points, 'point')} so far), so no verdict yet.`;
+  }
+  if (m.threshold === undefined) return m.reason;
+  const a = m.anomalous;
+  if (m.outcome === 'pass') {
+    return a
+      ? `${m.metric} is normal: ${a.points} of ${m.points} points were outside the expected range, too briefly to count as an anomaly.`
+      : `${m.metric} is normal: all ${plural(m.points, 'point')} within the expected range.`;
+  }
+  const w = m.worst;
+  const side = w && w.expected !== null ? (w.value > w.expected ? 'above' : 'below') : 'outside';
+  let text = `${m.metric} went ${side} its expected range`;
+  if (a) {
+    text += ` at ${formatLocalTime(a.first)}`;
+    text +=
+      a.points > 1
+        ? ` and was outside it at ${a.points} of ${m.points} points, until ${formatClock(a.last)}.`
+        : ` for one point of ${m.points}.`;
+  } else {
+    text += '.';
+  }
+  if (w) {
+    text += ` Worst: ${formatValue(w.value, m.unit)} on ${w.instance} at ${formatClock(w.t)}`;
+    if (w.expected !== null) text += `, ${howFar(w.value, w.expected, m.unit)}`;
+    if (w.lower !== null && w.upper !== null)
+      text += ` (range ${formatValue(w.lower, m.unit)} to ${formatValue(w.upper, m.unit)})`;
+    text += '.';
+  }
+  return text;
+}
+
+/** The statistics behind a metric's sentence, for a "details" view. */
+export function metricDetails(m: MetricRisk): string[] {
+  // No statistics for a metric without data or still learning; an older snapshot's line is the sentence.
+  if (m.threshold === undefined || m.outcome === 'no-data' || m.learning) return [];
+  const out = [
+    `Highest anomaly score ${formatNumber(m.risk)}; a point raises an alert from ${formatNumber(m.threshold)} (the metric's sensitivity).`,
+    `${plural(m.alerts, 'alert')} raised; ${m.anomalous?.points ?? 0} of ${m.points} points outside the expected band or alerting.`,
+  ];
+  if (m.worst?.why) out.push(`Detector on the worst point: ${m.worst.why}.`);
+  return out;
+}
+
+/**
+ * The logs of a period in plain words: the new and the unexpectedly frequent kinds of message, how many
+ * there were, and the first one's text. The comparison's statistics are in `logsDetails`.
+ */
+export function logsSentence(logs: LogsSummary): string {
+  const fresh = logs.clusters.filter((c) => c.class === 'unknown');
+  const frequent = logs.clusters.filter((c) => c.class === 'unexpected-frequency');
+  const parts: string[] = [];
+  if (fresh.length > 0) {
+    const count = fresh.reduce((n, c) => n + c.count, 0);
+    const errors = fresh.every((c) => c.level === 'error');
+    const first = fresh[0]!.template;
+    parts.push(
+      `${fresh.length === 1 ? 'a new kind' : `${fresh.length} new kinds`} of ${errors ? 'error ' : ''}message ` +
+        `(${plural(count, 'time')}, never seen before), first: \u201c${first.length > 80 ? `${first.slice(0, 79)}\u2026` : first}\u201d`,
+    );
+  }
+  if (frequent.length > 0) {
+    parts.push(`${plural(frequent.length, 'kind')} of message more frequent than usual`);
+  }
+  if (parts.length === 0) return `Logs: ${logs.explanation}`;
+  return `Logs: ${parts.join('; ')}. ${logs.totals.period} messages in the period, ${logs.totals.history} in the history before it.`;
+}
+
+/** The statistics behind the logs' sentence, for a "details" view. */
+export function logsDetails(logs: LogsSummary): string[] {
+  return [logs.explanation];
 }

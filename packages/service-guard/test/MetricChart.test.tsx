@@ -3,9 +3,12 @@ import './support/newYork.ts';
 import './support/setup.ts';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
-import type { MetricRisk } from '@vigil/backstage-plugin-service-guard-common';
+import {
+  isAnomalousPoint as isAnomalous,
+  type MetricRisk,
+} from '@vigil/backstage-plugin-service-guard-common';
 import { describe, expect, it } from 'vitest';
-import { isAnomalous, MetricChart, valueDomain } from '../src/components/MetricChart.tsx';
+import { MetricChart, valueDomain } from '../src/components/MetricChart.tsx';
 import type { MetricPoint } from '../src/series.ts';
 
 const base: MetricRisk = {

@@ -40,8 +40,13 @@ describe('Service Guard tab', () => {
     setup();
     expect(await screen.findByText('Unhealthy')).toBeTruthy();
     expect(screen.getByLabelText('score').textContent).toBe('score 31 / 100');
-    const reasons = within(screen.getByRole('list', { name: 'reasons' })).getAllByRole('listitem');
-    expect(reasons.map((r) => r.textContent)).toEqual(failingHealth().current!.reasons);
+    const list = screen.getByRole('list', { name: 'reasons' });
+    const reasons = [...list.children].map((li) => li.firstElementChild!.textContent);
+    // The failing metric first, then the logs (phrased from their clusters; statistics under "details").
+    expect(reasons).toEqual([
+      failingHealth().current!.metrics[1]!.reason,
+      expect.stringMatching(/^Logs: a new kind of error message \(12 times, never seen before\)/),
+    ]);
     expect(screen.getByText(/analysed 4 min ago with profile "web"/)).toBeTruthy();
   });
 

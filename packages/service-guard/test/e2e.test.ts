@@ -100,7 +100,8 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
         '--disable-sync',
       ],
     });
-  }, 180_000);
+    // The portal builds its frontend with Vite first: over three minutes on a busy machine.
+  }, 480_000);
 
   afterAll(async () => {
     await context?.close().catch(() => {});

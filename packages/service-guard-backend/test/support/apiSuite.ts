@@ -172,6 +172,19 @@ export function describeServiceGuardApi(
       expect(broken.current!.metrics[0]!.worst?.t).toBe(
         new Date(alerted.reduce((w, p) => (p.value > w.value ? p : w)).t).toISOString(),
       );
+      // The structured fields the tab phrases: every point above the band counts (not only the alerts), the
+      // first and last of them, the alert threshold, and the detector's statistics for the details view.
+      const m0 = broken.current!.metrics[0]!;
+      const above = m0.series!.filter((p) => p.alert || (p.upper !== null && p.value > p.upper));
+      expect(m0.anomalous).toEqual({
+        points: above.length,
+        first: new Date(above[0]!.t).toISOString(),
+        last: new Date(above.at(-1)!.t).toISOString(),
+      });
+      expect(m0.anomalous!.points).toBeGreaterThanOrEqual(m0.alerts);
+      expect(m0.threshold).toBeGreaterThan(0);
+      expect(m0.worst?.why).toMatch(/expected/);
+      expect(calm.current!.metrics[0]!.anomalous).toBeUndefined();
 
       const noisy = await health('noisy-logs');
       const novel = noisy.current?.logs?.clusters.find((c) => c.class === 'unknown');

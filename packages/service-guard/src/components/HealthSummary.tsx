@@ -1,7 +1,53 @@
 import { Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
-import type { HealthResponse, HealthSnapshot } from '@vigil/backstage-plugin-service-guard-common';
-import { formatAgo, formatDuration, formatLocalTime, stateLabel, stateTone, zoneName } from '../format.ts';
+import {
+  concerns,
+  type HealthResponse,
+  type HealthSnapshot,
+} from '@vigil/backstage-plugin-service-guard-common';
+import {
+  formatAgo,
+  formatDuration,
+  formatLocalTime,
+  logsDetails,
+  logsSentence,
+  metricDetails,
+  metricSentence,
+  stateLabel,
+  stateTone,
+  zoneName,
+} from '../format.ts';
+import { Details } from './States.tsx';
 import { StatusLabel } from './StatusLabel.tsx';
+
+/** One reason: a plain sentence, and the statistics behind it under "details". */
+interface Reason {
+  sentence: string;
+  details: string[];
+}
+
+/**
+ * Why the health is what it is, most important first: the failing and warning signals (in the backend's
+ * order), then the signals without data. A snapshot without signals (an annotation naming no profile)
+ * keeps its stored reasons, which are plain sentences already.
+ */
+export function reasonsOf(s: HealthSnapshot): Reason[] {
+  if (s.metrics.length === 0 && s.logs === null) return s.reasons.map((r) => ({ sentence: r, details: [] }));
+  const out: Reason[] = concerns(s.metrics, s.logs).map((c) =>
+    c.kind === 'metric'
+      ? { sentence: metricSentence(c.metric), details: metricDetails(c.metric) }
+      : { sentence: logsSentence(c.logs), details: logsDetails(c.logs) },
+  );
+  const missing = s.metrics.filter((m) => m.outcome === 'no-data');
+  if (missing.length > 0) {
+    out.push({
+      sentence: `No data for ${missing.map((m) => m.metric).join(', ')}.`,
+      details: missing.map((m) => m.reason),
+    });
+  }
+  if (s.logs?.outcome === 'no-data')
+    out.push({ sentence: 'No data for the logs.', details: [s.logs.explanation] });
+  return out;
+}
 
 /** The health now: state, score and the reasons in words, most important first. */
 export function HealthSummary(props: {
@@ -11,6 +57,7 @@ export function HealthSummary(props: {
 }) {
   const { current } = props;
   const lateBy = props.freshness?.lateByMs ?? 0;
+  const reasons = reasonsOf(current);
   return (
     <Card>
       <CardHeader>
@@ -37,13 +84,14 @@ export function HealthSummary(props: {
               schedule promises, so this health may be out of date (see the backend log).
             </Text>
           ) : null}
-          {current.reasons.length > 0 ? (
+          {reasons.length > 0 ? (
             <ul aria-label="reasons" style={{ margin: 0, paddingLeft: '1.25em' }}>
-              {current.reasons.map((r) => (
-                <li key={r}>
+              {reasons.map((r) => (
+                <li key={r.sentence}>
                   <Text as="span" variant="body-medium">
-                    {r}
+                    {r.sentence}
                   </Text>
+                  <Details lines={r.details} />
                 </li>
               ))}
             </ul>

@@ -20,6 +20,7 @@ import {
   outcomeLabel,
   outcomeTone,
 } from '../format.ts';
+import { Details } from './States.tsx';
 import { StatusLabel } from './StatusLabel.tsx';
 
 const ACTIONS: FeedbackAction[] = [
@@ -197,9 +198,7 @@ function ClusterItem(props: {
         >
           {c.template}
         </code>
-        <Text as="p" variant="body-small">
-          {c.explanation}
-        </Text>
+        <Details lines={[c.explanation]} />
         {c.samples.length > 0 ? (
           <details>
             <summary style={{ cursor: 'pointer' }}>

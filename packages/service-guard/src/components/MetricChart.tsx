@@ -1,9 +1,11 @@
 import { Text } from '@backstage/ui';
-import type { MetricRisk } from '@vigil/backstage-plugin-service-guard-common';
+import { isAnomalousPoint, type MetricRisk } from '@vigil/backstage-plugin-service-guard-common';
 import {
   formatClock,
   formatLocalTime,
   formatValue,
+  metricDetails,
+  metricSentence,
   outcomeLabel,
   outcomeTone,
   timeTicks,
@@ -11,6 +13,7 @@ import {
   zoneName,
 } from '../format.ts';
 import { type MetricPoint, pointsOf } from '../series.ts';
+import { Details } from './States.tsx';
 import { StatusLabel } from './StatusLabel.tsx';
 
 const W = 640;
@@ -32,21 +35,6 @@ export function valueDomain(values: readonly number[]): [number, number] {
   }
   const pad = (hi - lo) * 0.05;
   return [lo - pad, hi + pad];
-}
-
-/**
- * Whether a point is drawn as anomalous: outside the expected band on the metric's bad side, or an alert of
- * the detector. The detector raises an alert where an excursion starts and then damps its evidence, so a
- * line that stays above the band for 25 minutes has one alert; every one of those points is marked alike.
- */
-export function isAnomalous(p: MetricPoint, direction: MetricRisk['direction']): boolean {
-  if (p.alert) return true;
-  if (p.lower === null || p.upper === null) return false;
-  const above = p.value > p.upper;
-  const below = p.value < p.lower;
-  if (direction === 'higher-is-worse') return above;
-  if (direction === 'lower-is-worse') return below;
-  return above || below;
 }
 
 const valueText = (m: MetricRisk, v: number) => formatValue(v, m.unit);
@@ -76,7 +64,8 @@ function SeriesChart(props: { metric: MetricRisk; points: MetricPoint[] }) {
     const bottom = withBand.map((p) => `${x(p.t).toFixed(1)},${y(p.lower!).toFixed(1)}`).reverse();
     bands.push([...top, ...bottom].join(' '));
   }
-  const marked = points.filter((p) => isAnomalous(p, metric.direction));
+  // Every anomalous point alike (the detector alerts once per excursion; see isAnomalousPoint).
+  const marked = points.filter((p) => isAnomalousPoint(p, metric.direction));
   const label =
     `${metric.metric}: ${points.length} points from ${formatLocalTime(t0)} to ${formatLocalTime(t1)} ` +
     `(${zoneName(t0)}), values ${valueText(metric, lo)} to ${valueText(metric, hi)}; ` +
@@ -256,12 +245,15 @@ export function MetricChart(props: { metric: MetricRisk }) {
         <StatusLabel tone={outcomeTone[metric.outcome]} label={outcomeLabel[metric.outcome]} />
         <Text as="span" variant="body-small" color="secondary">
           {metric.kind}, {metric.direction.replaceAll('-', ' ')}
-          {metric.points > 0 ? `, ${metric.alerts} of ${metric.points} points anomalous` : ''}
+          {metric.points > 0
+            ? `, ${metric.anomalous?.points ?? metric.alerts} of ${metric.points} points anomalous`
+            : ''}
         </Text>
       </div>
       <Text as="p" variant="body-small">
-        {metric.reason}
+        {metricSentence(metric)}
       </Text>
+      <Details lines={metricDetails(metric)} />
       {points.length > 0 ? (
         <SeriesChart metric={metric} points={points} />
       ) : metric.worst ? (

@@ -75,3 +75,26 @@ export function NotAnalysedYet() {
     />
   );
 }
+
+/** The statistics behind a plain sentence, folded away under "details" (nothing when there are none). */
+export function Details(props: { lines: readonly string[]; label?: string }) {
+  if (props.lines.length === 0) return null;
+  return (
+    <details data-testid="details">
+      <summary style={{ cursor: 'pointer' }}>
+        <Text as="span" variant="body-small" color="secondary">
+          {props.label ?? 'details'}
+        </Text>
+      </summary>
+      <ul style={{ margin: '4px 0 0', paddingLeft: '1.25em' }}>
+        {props.lines.map((l) => (
+          <li key={l}>
+            <Text as="span" variant="body-small" color="secondary">
+              {l}
+            </Text>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
