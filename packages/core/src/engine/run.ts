@@ -18,7 +18,7 @@ import type { LogEvent } from '../model/log.ts';
 import type { Group, MetricData, MetricDefinition, MetricSeries, Point } from '../model/metric.ts';
 import type { Judgment, SideCoverage, Verdict } from '../model/verdict.ts';
 import { formatDuration } from '../spec/duration.ts';
-import { definitionOf } from '../spec/definition.ts';
+import { definitionOf, kayentaScoringOf } from '../spec/definition.ts';
 import type { Spec } from '../spec/schema.ts';
 import { logQuery, metricQueries, type Plan, planVerification, selects } from './plan.ts';
 import { sequentialEvidence } from './sequentialEvidence.ts';
@@ -603,14 +603,7 @@ class RunState {
       ...(this.spec.policy.minCoverage !== undefined ? { minCoverage: this.spec.policy.minCoverage } : {}),
       ...(this.logResult ? { logs: this.logResult } : {}),
       ...(this.evidence ? { evidence: this.evidence } : {}),
-      ...(this.spec.policy.passScore !== undefined || this.spec.policy.marginalScore !== undefined
-        ? {
-            kayenta: {
-              passThreshold: this.spec.policy.passScore,
-              marginalThreshold: this.spec.policy.marginalScore,
-            },
-          }
-        : {}),
+      ...kayentaScoringOf(this.spec.policy),
     });
   }
 

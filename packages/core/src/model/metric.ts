@@ -89,8 +89,50 @@ export interface MetricDefinition {
    * error counts into rates, so that a canary taking less traffic is not judged healthier than it is.
    */
   trafficMetric?: string;
-  /** Group name used by Kayenta-style group weights. */
-  group?: string;
+  /**
+   * Kayenta mode: the group(s) whose score this metric counts in (Kayenta `metrics[].groups`), weighted by
+   * the verification's group weights. Default: one group, `default`.
+   */
+  group?: string | string[];
+  /** Kayenta mode: the rest of the metric's Kayenta settings (ignored by Vigil's default judges). */
+  kayenta?: KayentaMetricSettings;
+}
+
+/**
+ * A metric's settings from a Kayenta canary config's `metrics[].analysisConfigurations.canary`, beyond those
+ * Vigil has fields for (direction, critical, muted, group). Every field is optional and defaults as in Kayenta.
+ */
+export interface KayentaMetricSettings {
+  /** Kayenta `nanStrategy`: `remove` (default) drops NaN points; `replace` turns them into 0. */
+  nanStrategy?: 'remove' | 'replace';
+  /**
+   * Kayenta `outliers`: `strategy: remove` drops each side's points outside
+   * [min(p1, Q1 - factor IQR), max(p99, Q3 + factor IQR)]; `keep` (default) keeps them. `outlierFactor`
+   * defaults to 3.
+   */
+  outliers?: { strategy?: 'remove' | 'keep'; outlierFactor?: number };
+  /** Kayenta `mustHaveData`: missing data is a failing `NodataFailMetric` instead of a neutral `Nodata`. */
+  mustHaveData?: boolean;
+  /** Kayenta `effectSize`: how large a significant change must be to count. */
+  effectSize?: KayentaEffectSize;
+}
+
+/**
+ * Effect-size thresholds, Kayenta `analysisConfigurations.canary.effectSize`. With `measure: meanRatio`
+ * the effect is mean(canary) / mean(baseline) (defaults 1.0); with `cles` it is P(canary > baseline)
+ * (defaults 0.5). When the effect cannot be computed (a mean of 0), the thresholds are ignored, as in Kayenta.
+ */
+export interface KayentaEffectSize {
+  /** `meanRatio` (default) or `cles`. */
+  measure?: 'meanRatio' | 'cles';
+  /** A `High` needs an effect >= this. */
+  allowedIncrease?: number;
+  /** A `Low` needs an effect <= this. */
+  allowedDecrease?: number;
+  /** A critical metric's `High` fails the canary when the effect >= this. */
+  criticalIncrease?: number;
+  /** A critical metric's `Low` fails the canary when the effect <= this. */
+  criticalDecrease?: number;
 }
 
 /** The data of one metric, split into the two sides. */

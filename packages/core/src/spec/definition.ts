@@ -5,7 +5,8 @@
 import type { FailFastRule, IgnoreRule, MetricDefinition } from '../model/metric.ts';
 import { type LimitValue, resolveLimit } from '../units/limit.ts';
 import { parseUnit } from '../units/unit.ts';
-import type { MetricSpec } from './schema.ts';
+import type { KayentaScoringOptions } from '../judgment/options.ts';
+import type { MetricSpec, Spec } from './schema.ts';
 
 /** The judged metric definition of a spec metric. */
 export function definitionOf(m: MetricSpec): MetricDefinition {
@@ -28,6 +29,7 @@ export function definitionOf(m: MetricSpec): MetricDefinition {
       : {}),
     ...(m.trafficMetric ? { trafficMetric: m.trafficMetric } : {}),
     ...(m.group ? { group: m.group } : {}),
+    ...(m.kayenta ? { kayenta: m.kayenta } : {}),
   };
 }
 
@@ -60,4 +62,14 @@ function resolvedFailFast(
   if (r.above !== undefined) rule.above = limitOf(r.above, unit, relative);
   if (r.below !== undefined) rule.below = limitOf(r.below, unit, relative);
   return rule;
+}
+
+/** The Kayenta scoring options of a spec's policy (pass and marginal scores, group weights), when it sets any. */
+export function kayentaScoringOf(policy: Spec['policy']): { kayenta?: KayentaScoringOptions } {
+  const k: KayentaScoringOptions = {
+    ...(policy.passScore !== undefined ? { passThreshold: policy.passScore } : {}),
+    ...(policy.marginalScore !== undefined ? { marginalThreshold: policy.marginalScore } : {}),
+    ...(policy.groupWeights ? { groupWeights: policy.groupWeights } : {}),
+  };
+  return Object.keys(k).length > 0 ? { kayenta: k } : {};
 }

@@ -87,6 +87,58 @@ const failFastRule = z
     path: ['count'],
   });
 
+/**
+ * A metric's Kayenta settings, as in a Kayenta canary config's `metrics[].analysisConfigurations.canary`
+ * (direction, critical and muted are the metric's own fields). Read in Kayenta mode only.
+ */
+export const kayentaMetricSchema = z
+  .strictObject({
+    nanStrategy: z
+      .enum(['remove', 'replace'])
+      .optional()
+      .describe('NaN points: remove (default) drops them; replace turns them into 0.'),
+    outliers: z
+      .strictObject({
+        strategy: z
+          .enum(['remove', 'keep'])
+          .optional()
+          .describe(
+            'remove drops the points of each side outside [min(p1, Q1 - factor x IQR), max(p99, Q3 + factor x IQR)]; keep (default) keeps them.',
+          ),
+        outlierFactor: z.number().positive().optional().describe('The IQR factor (default 3).'),
+      })
+      .optional()
+      .describe('Outlier handling before the test.'),
+    mustHaveData: z
+      .boolean()
+      .optional()
+      .describe(
+        'Missing data counts as a failing metric (NodataFailMetric) in its groups instead of a neutral Nodata.',
+      ),
+    effectSize: z
+      .strictObject({
+        measure: z
+          .enum(['meanRatio', 'cles'])
+          .optional()
+          .describe(
+            'meanRatio (default): mean(canary) / mean(baseline), thresholds default 1; cles: P(canary > baseline), thresholds default 0.5.',
+          ),
+        allowedIncrease: z.number().optional().describe('A High needs an effect at or above this.'),
+        allowedDecrease: z.number().optional().describe('A Low needs an effect at or below this.'),
+        criticalIncrease: z
+          .number()
+          .optional()
+          .describe("A critical metric's High fails the canary when the effect is at or above this."),
+        criticalDecrease: z
+          .number()
+          .optional()
+          .describe("A critical metric's Low fails the canary when the effect is at or below this."),
+      })
+      .optional()
+      .describe('How large a significant change must be to count (Kayenta effect sizes).'),
+  })
+  .describe('Kayenta settings of one metric.');
+
 /** A metric to verify. */
 export const metricSpecSchema = z.strictObject({
   name: z.string().min(1).describe('Name shown in reports, e.g. "p99 latency".'),
@@ -126,7 +178,17 @@ export const metricSpecSchema = z.strictObject({
     .string()
     .optional()
     .describe('For error counts: name of the throughput metric that turns counts into rates.'),
-  group: z.string().optional().describe('Group for Kayenta-style group weights.'),
+  group: z
+    .union([z.string().min(1), z.array(z.string().min(1))])
+    .optional()
+    .describe(
+      'Kayenta mode: the group (or list of groups, Kayenta\'s metrics[].groups) whose score this metric counts in, weighted by policy.groupWeights; an empty list counts in none, as in Kayenta. Default: one group, "default".',
+    ),
+  kayenta: kayentaMetricSchema
+    .optional()
+    .describe(
+      "Kayenta mode (policy.judge: kayenta): the metric's other Kayenta settings (Kayenta's analysisConfigurations.canary); Vigil's default judges ignore them.",
+    ),
   ignore: z.array(ignoreRule).optional().describe('Conditions under which a change is harmless.'),
   failFast: z.array(failFastRule).optional().describe('Conditions that fail at once, without statistics.'),
 });
@@ -430,6 +492,12 @@ export const policySpecSchema = z.strictObject({
     .optional()
     .describe(
       'Kayenta mode: scores from here up to the passing score are marginal (inconclusive); below, fail.',
+    ),
+  groupWeights: z
+    .record(z.string(), z.number().min(0))
+    .optional()
+    .describe(
+      "Kayenta mode: weight in percent of each metric group (Kayenta's classifier.groupWeights); groups not listed share what is left of 100 equally.",
     ),
 });
 

@@ -9,57 +9,30 @@
 import { mean, sortAscending } from '../../stats/describe.ts';
 import { hodgesLehmann } from '../../stats/hodgesLehmann.ts';
 import { rankAverage } from '../../stats/ranks.ts';
-import {
-  jitterConstant,
-  type KayentaNanStrategy,
-  type KayentaOutlierConfig,
-  kayentaTransform,
-} from './transforms.ts';
+import type { KayentaEffectSize, KayentaMetricSettings } from '../../model/metric.ts';
+import { jitterConstant, kayentaTransform } from './transforms.ts';
 
 /** Kayenta's metric classification labels. */
 export type KayentaClassification = 'Pass' | 'High' | 'Low' | 'Nodata' | 'NodataFailMetric' | 'Error';
 
-/**
- * Effect-size thresholds, Kayenta `analysisConfigurations.canary.effectSize`. With `measure: meanRatio`
- * the effect is mean(canary) / mean(baseline) (defaults 1.0); with `cles` it is P(canary > baseline)
- * (defaults 0.5). When the effect cannot be computed (a mean of 0), the thresholds are ignored, as in Kayenta.
- */
-export interface KayentaEffectSizeConfig {
-  /** Kayenta `effectSize.measure`: `meanRatio` (default) or `cles`. */
-  measure?: 'meanRatio' | 'cles';
-  /** Kayenta `effectSize.allowedIncrease`: a `High` needs an effect >= this. */
-  allowedIncrease?: number;
-  /** Kayenta `effectSize.allowedDecrease`: a `Low` needs an effect <= this. */
-  allowedDecrease?: number;
-  /** Kayenta `effectSize.criticalIncrease`: a critical metric's `High` fails the canary when effect >= this. */
-  criticalIncrease?: number;
-  /** Kayenta `effectSize.criticalDecrease`: a critical metric's `Low` fails the canary when effect <= this. */
-  criticalDecrease?: number;
-}
+/** Effect-size thresholds, Kayenta `analysisConfigurations.canary.effectSize` (see model/metric.ts). */
+export type KayentaEffectSizeConfig = KayentaEffectSize;
 
 /**
  * One metric's Kayenta settings: the fields of a Kayenta canary config's `metrics[].analysisConfigurations.canary`
  * plus `metrics[].name` and `metrics[].groups`. Every field is optional and defaults as in Kayenta.
  */
-export interface KayentaMetricConfig {
+export interface KayentaMetricConfig extends KayentaMetricSettings {
   /** Kayenta `metrics[].name`, used in reasons. */
   name?: string;
   /** Kayenta `metrics[].groups`: the groups whose score this metric counts in. A metric in no group counts in none. */
   groups?: string[];
   /** Kayenta `canary.direction`: which change is bad, `increase`, `decrease` or `either` (default). */
   direction?: 'increase' | 'decrease' | 'either';
-  /** Kayenta `canary.nanStrategy`: `remove` (default) drops NaN points; `replace` turns them into 0. */
-  nanStrategy?: KayentaNanStrategy;
-  /** Kayenta `canary.outliers` (see transforms.ts). */
-  outliers?: KayentaOutlierConfig;
   /** Kayenta `canary.critical`: a failing critical metric makes the canary score 0. */
   critical?: boolean;
-  /** Kayenta `canary.mustHaveData`: missing data is a failing `NodataFailMetric` instead of a neutral `Nodata`. */
-  mustHaveData?: boolean;
   /** Kayenta `canary.muted`: classified and shown, left out of the score. */
   muted?: boolean;
-  /** Kayenta `canary.effectSize`. */
-  effectSize?: KayentaEffectSizeConfig;
   /** Confidence level of the interval. NetflixACAJudge fixes it at 0.98; change it only to explore. */
   confidenceLevel?: number;
   /** Tolerance band as a fraction of |estimate|. NetflixACAJudge fixes it at 0.25. */

@@ -14,11 +14,16 @@ export function kayentaDirection(direction: Direction): 'increase' | 'decrease' 
   return 'either';
 }
 
-/** A Kayenta metric config from a Vigil metric definition (group defaults to `default`). */
+/**
+ * A Kayenta metric config from a Vigil metric definition: its direction, critical, muted, group(s) (default
+ * `default`) and Kayenta settings (NaN strategy, outliers, mustHaveData, effect sizes).
+ */
 export function kayentaConfigFromDefinition(def: MetricDefinition): KayentaMetricConfig {
+  const groups = def.group === undefined ? ['default'] : Array.isArray(def.group) ? def.group : [def.group];
   return {
+    ...def.kayenta,
     name: def.name,
-    groups: [def.group ?? 'default'],
+    groups,
     direction: kayentaDirection(def.direction),
     critical: def.critical ?? false,
     muted: def.muted ?? false,

@@ -2,21 +2,15 @@
  * Kayenta's data transforms, applied to each side before the classifier tests it: the NaN strategy, the
  * outlier filter, and the tie-breaking noise for two constant sides.
  */
+import type { KayentaMetricSettings } from '../../model/metric.ts';
 import { seededRandom } from '../../random.ts';
 import { quantile, sortAscending } from '../../stats/describe.ts';
 
-/** Kayenta `canary.nanStrategy`: `remove` drops NaN points; `replace` turns them into 0. */
-export type KayentaNanStrategy = 'remove' | 'replace';
+/** Kayenta `canary.nanStrategy` (see model/metric.ts). */
+export type KayentaNanStrategy = NonNullable<KayentaMetricSettings['nanStrategy']>;
 
-/**
- * Kayenta `canary.outliers`: `strategy: remove` drops points outside
- * [min(p1, Q1 - factor IQR), max(p99, Q3 + factor IQR)] on each side; `keep` (default) keeps them.
- * `outlierFactor` defaults to 3.
- */
-export interface KayentaOutlierConfig {
-  strategy?: 'remove' | 'keep';
-  outlierFactor?: number;
-}
+/** Kayenta `canary.outliers` (see model/metric.ts). */
+export type KayentaOutlierConfig = NonNullable<KayentaMetricSettings['outliers']>;
 
 /** One side's values after the NaN strategy and the outlier filter, as Kayenta prepares them. */
 export function kayentaTransform(
