@@ -3,6 +3,7 @@ import { anomaliesCommand } from './anomalies.ts';
 import { compareCommand } from './compare.ts';
 import { doctorCommand } from './doctor.ts';
 import { flareCommand } from './flare.ts';
+import { importKayentaCommand } from './import.ts';
 import { logsCompareCommand, logsParseCommand } from './logs.ts';
 import { recordCommand, replayCommand } from './record.ts';
 import { schemaCommand } from './schema.ts';
@@ -21,5 +22,6 @@ export const commands: Command[] = [
   logsCompareCommand,
   anomaliesCommand,
   serveCommand,
+  importKayentaCommand,
   schemaCommand,
 ];

@@ -1,4 +1,10 @@
-export { definitionOf } from './definition.ts';
+export { definitionOf, kayentaScoringOf } from './definition.ts';
+export {
+  type KayentaImport,
+  KayentaConfigError,
+  type KayentaImportOptions,
+  importKayentaConfig,
+} from './import/kayenta.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { specJsonSchema } from './jsonSchema.ts';
 export {
