@@ -8,33 +8,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../../providers/test/support/webhookReceiver.ts';
 import { createFlare, loadSpecFile, verify } from '../src/index.ts';
-import { series, writeScenario } from './support/recording.ts';
+import { replayCanaryRecording, writeScenario } from './support/recording.ts';
 
-const T0 = Date.UTC(2026, 10, 20, 14, 0);
-const B = ['b-1', 'b-2', 'b-3'];
-const C = ['c-1', 'c-2', 'c-3'];
 /** A metric name someone could put in a spec to abuse a chat channel. */
 const HOSTILE =
   '<!channel> *p99* <http://evil.example|click> {{DATE(2017-02-14T06:00:00Z)}} [x](http://evil.example)';
 const TOKEN = 'XyZ0123456789abcdefTOKEN';
 
-function recording(factor: number) {
-  const common = { start: T0, minutes: 20, level: 100, noise: 4 };
-  return {
-    version: 1,
-    metrics: [
-      series({ ...common, query: 'lat{pod=~"b-.*"}', group: 'baseline', instances: B, seed: 1 }),
-      series({
-        ...common,
-        query: 'lat{pod=~"c-.*"}',
-        group: 'canary',
-        instances: C,
-        seed: 2,
-        change: { from: 0, factor },
-      }),
-    ],
-  };
-}
+const recording = (factor: number) => replayCanaryRecording({ factor });
 
 function spec(notify: string): string {
   return `apiVersion: vigil/v1

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSpecFile, verify } from '../src/index.ts';
-import { replayCanarySpec, series, writeScenario } from './support/recording.ts';
+import { replayCanaryRecording, replayCanarySpec, series, writeScenario } from './support/recording.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 14, 0);
 const B = ['b-1', 'b-2', 'b-3'];
@@ -32,17 +32,11 @@ function spec(c: Case): string {
 
 function recording(c: Case) {
   const common = { start: T0, minutes: 20, level: 100, noise: c.noise ?? 4 };
-  const metrics = [
-    series({ ...common, query: 'lat{pod=~"b-.*"}', group: 'baseline', instances: B, seed: 1 }),
-    series({
-      ...common,
-      query: 'lat{pod=~"c-.*"}',
-      group: 'canary',
-      instances: C,
-      seed: 2,
-      change: { from: c.from ?? 0, factor: c.factor },
-    }),
-  ];
+  const { metrics } = replayCanaryRecording({
+    factor: c.factor,
+    ...(c.from !== undefined ? { from: c.from } : {}),
+    ...(c.noise !== undefined ? { noise: c.noise } : {}),
+  });
   if (c.second) {
     metrics.push(
       series({ ...common, query: 'sat{pod=~"b-.*"}', group: 'baseline', instances: B, seed: 3 }),

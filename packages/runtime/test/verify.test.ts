@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { reportSchema } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
 import { loadSpecFile, replaySpec, verify } from '../src/index.ts';
-import { replayCanarySpec, series, writeScenario } from './support/recording.ts';
+import { replayCanaryRecording, replayCanarySpec, series, writeScenario } from './support/recording.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 14, 0);
 const B = ['b-1', 'b-2', 'b-3'];
@@ -15,23 +15,7 @@ const C = ['c-1', 'c-2', 'c-3'];
 
 const canarySpec = (extra = '', metricExtra = '') => replayCanarySpec(`${metricExtra}${extra}`);
 
-function canaryRecording(factor: number, from = 0, seed = 1) {
-  const common = { start: T0, minutes: 20, level: 100, noise: 4 };
-  return {
-    version: 1,
-    metrics: [
-      series({ ...common, query: 'lat{pod=~"b-.*"}', group: 'baseline', instances: B, seed }),
-      series({
-        ...common,
-        query: 'lat{pod=~"c-.*"}',
-        group: 'canary',
-        instances: C,
-        seed: seed + 1,
-        change: { from, factor },
-      }),
-    ],
-  };
-}
+const canaryRecording = (factor: number, from = 0) => replayCanaryRecording({ factor, from });
 
 async function run(spec: string, recording: unknown, options: Partial<Parameters<typeof verify>[0]> = {}) {
   const dir = await writeScenario(spec, recording);

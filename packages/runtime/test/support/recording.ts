@@ -71,6 +71,34 @@ metrics:
 ${tail}`;
 }
 
+/** Where replayCanaryRecording starts, and its pods. */
+export const CANARY_START = Date.UTC(2026, 10, 20, 14, 0);
+export const BASELINE_PODS = ['b-1', 'b-2', 'b-3'];
+export const CANARY_PODS = ['c-1', 'c-2', 'c-3'];
+
+/**
+ * The recording `replayCanarySpec` reads: 20 minutes of latency around 100 ms (noise 4 unless given) on pods
+ * `b-*` (seed `seed`) and `c-*` (seed `seed + 1`), the canary's multiplied by `factor` from minute `from`.
+ */
+export function replayCanaryRecording(o: { factor: number; from?: number; seed?: number; noise?: number }) {
+  const common = { start: CANARY_START, minutes: 20, level: 100, noise: o.noise ?? 4 };
+  const seed = o.seed ?? 1;
+  return {
+    version: 1,
+    metrics: [
+      series({ ...common, query: 'lat{pod=~"b-.*"}', group: 'baseline', instances: BASELINE_PODS, seed }),
+      series({
+        ...common,
+        query: 'lat{pod=~"c-.*"}',
+        group: 'canary',
+        instances: CANARY_PODS,
+        seed: seed + 1,
+        change: { from: o.from ?? 0, factor: o.factor },
+      }),
+    ],
+  };
+}
+
 /**
  * Healthy per-pod response times (level 100, seeded) in the shape the Dynatrace fake serves as
  * `builtin:service.response.time` split by pod.
