@@ -25,6 +25,7 @@ import {
   syntheticReplay,
   writeReplay,
 } from '../packages/service-guard-backend/test/support/replay.ts';
+import { seededRandom } from '../packages/core/src/random.ts';
 import { printTable } from './table.ts';
 
 const PERIOD = 5 * MINUTE;
@@ -163,6 +164,8 @@ export default async function serviceGuardBench(args: string[]): Promise<void> {
       ]);
     }
     const healthCpu0 = await cpuOf(started[0]!);
+    // Which entity each request reads: the core's seeded generator, so every run asks for the same sequence.
+    const pick = seededRandom(1);
     health = await autocannon({
       url: `${started[0]!.baseUrl}/entities/component/default/svc-0/health?limit=50`,
       headers: { authorization: userHeader() },
@@ -172,7 +175,7 @@ export default async function serviceGuardBench(args: string[]): Promise<void> {
       requests: [
         {
           setupRequest: (req) => {
-            const i = Math.floor(Math.random() * entities);
+            const i = Math.floor(pick() * entities);
             return { ...req, path: `/api/service-guard/entities/component/default/svc-${i}/health?limit=50` };
           },
         },
