@@ -402,6 +402,30 @@ describe.skipIf(!existsSync(CHROMIUM))('Vigil installed into a Backstage 1.54 ap
     expect(runAnswer.snapshot?.state).toBe('unhealthy');
   });
 
+  it("the docs' permission policy: a signed-in user who does not own the entity reads it but may not run it now", async () => {
+    // The guest sign-in the app's page does, without the page: the auth backend's guest provider.
+    const session = await fetch(`${baseUrl}/api/auth/guest/refresh?env=development`, {
+      headers: { 'x-requested-with': 'XMLHttpRequest' },
+    });
+    expect(session.status).toBe(200);
+    const guest = ((await session.json()) as { backstageIdentity: { token: string } }).backstageIdentity
+      .token;
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${guest}` };
+    const health = await fetch(`${baseUrl}/api/service-guard/entities/component/default/checkout/health`, {
+      headers,
+    });
+    expect(health.status).toBe(200);
+    const runNow = await fetch(`${baseUrl}/api/service-guard/run`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ entityRef: 'component:default/checkout' }),
+    });
+    // checkout belongs to group:default/team-shop, not to the guest
+    const refusal = await runNow.text();
+    expect(runNow.status, refusal).toBe(403);
+    expect(refusal).toContain('not allowed: service-guard.run.trigger on component:default/checkout');
+  });
+
   it("the entity's Service Guard tab shows its health in Chromium", async () => {
     const context = await browser!.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
