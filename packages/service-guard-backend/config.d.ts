@@ -50,6 +50,13 @@ export interface Config {
          * @visibility secret
          */
         token?: string;
+        /**
+         * Public address of the provider's own UI (Prometheus, Datadog, Dynatrace), for the tab's links from
+         * each metric to its graph or metric explorer. Default: `url` for Prometheus and Dynatrace, the site's
+         * app host for Datadog (e.g. https://app.datadoghq.eu). Set it where the API address differs (a proxy,
+         * an internal service name). Links never carry a credential: one that would is left out.
+         */
+        uiUrl?: string;
         /** Dynatrace default entity selector. */
         entitySelector?: string;
         /** Replay provider: path of a recording (docs/replay-format.md). */

@@ -35,3 +35,15 @@ export {
   notifyHttpDefaults,
   type WebhookDelivery,
 } from './notify.ts';
+export {
+  datadogAppHost,
+  datadogMetricExplorerUrl,
+  dynatraceDataExplorerUrl,
+  dynatraceProblemUrl,
+  metricLink,
+  prometheusGraphUrl,
+  prometheusRange,
+  providerUiBase,
+  uiBase,
+  type LinkWindow,
+} from './links.ts';

@@ -286,6 +286,9 @@ const tls = z
 
 const common = { http: httpOptions.optional() };
 
+const UI_URL_DOC =
+  "Public address of the provider's own UI, for links from Vigil's reports and Backstage to its graph, metric explorer or problem (default: `url` for Prometheus and Dynatrace, the site's app host for Datadog). Set it when the API address differs (a proxy, an internal name); never put a credential in it.";
+
 /**
  * The one description of a provider's settings: the spec's `providers.<name>`, the providers' `ProviderConfig`
  * types (derived from it) and the Backstage backend's `serviceGuard.providers.<name>` (validated with it).
@@ -294,6 +297,10 @@ export const providerSpecSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('prometheus'),
     url: z.url().describe('Base URL of Prometheus or a compatible API (Thanos, Mimir, VictoriaMetrics).'),
+    uiUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe(UI_URL_DOC),
     auth: z
       .discriminatedUnion('type', [
         z.strictObject({ type: z.literal('none') }),
@@ -324,6 +331,10 @@ export const providerSpecSchema = z.discriminatedUnion('type', [
     type: z.literal('datadog'),
     site: z.enum(DATADOG_SITES).optional().describe('Your Datadog site (default datadoghq.com).'),
     baseUrl: z.string().optional().describe('Overrides the API host derived from the site (proxies, tests).'),
+    uiUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe(UI_URL_DOC),
     apiKey: secretString.describe('Datadog API key (DD-API-KEY). Write "${env:DD_API_KEY}".'),
     appKey: secretString.describe(
       'Datadog application key (DD-APPLICATION-KEY; scopes timeseries_query, logs_read_data, monitors_read). Write "${env:DD_APP_KEY}".',
@@ -342,6 +353,10 @@ export const providerSpecSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('dynatrace'),
     url: z.url().describe('Environment URL, e.g. https://abc12345.live.dynatrace.com.'),
+    uiUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe(UI_URL_DOC),
     token: secretString.describe(
       'API token (metrics.read, logs.read, problems.read, events.ingest). Write "${env:DT_API_TOKEN}".',
     ),

@@ -1,0 +1,127 @@
+import { Secrets } from '@vigil/core';
+import { describe, expect, it } from 'vitest';
+import type { ProviderConfig } from '../src/config.ts';
+import {
+  datadogAppHost,
+  datadogMetricExplorerUrl,
+  dynatraceDataExplorerUrl,
+  dynatraceProblemUrl,
+  metricLink,
+  prometheusGraphUrl,
+  prometheusRange,
+  providerUiBase,
+} from '../src/links.ts';
+
+// The period [11:30, 12:00) UTC of 2026-11-20.
+const window = { start: Date.UTC(2026, 10, 20, 11, 30), end: Date.UTC(2026, 10, 20, 12, 0) };
+
+describe('provider links', () => {
+  it("builds Prometheus' graph URL with the expression, range and end", () => {
+    expect(
+      prometheusGraphUrl(
+        'https://prometheus.example.com',
+        'sum(rate(http_errors_total{service="checkout"}[1m]))',
+        window,
+      ),
+    ).toBe(
+      'https://prometheus.example.com/graph?g0.expr=sum%28rate%28http_errors_total%7Bservice%3D%22checkout%22%7D%5B1m%5D%29%29&g0.tab=0&g0.range_input=30m&g0.end_input=2026-11-20T12%3A00%3A00Z',
+    );
+    expect([
+      prometheusRange(30 * 60_000),
+      prometheusRange(2 * 3_600_000),
+      prometheusRange(86_400_000),
+      prometheusRange(90_000),
+    ]).toEqual(['30m', '2h', '1d', '90s']);
+  });
+
+  it("builds Datadog's metric explorer URL on the site's app host", () => {
+    expect(datadogAppHost(undefined)).toBe('app.datadoghq.com');
+    expect(datadogAppHost('datadoghq.eu')).toBe('app.datadoghq.eu');
+    expect(datadogAppHost('us5.datadoghq.com')).toBe('us5.datadoghq.com');
+    expect(datadogAppHost('ddog-gov.com')).toBe('app.ddog-gov.com');
+    expect(datadogAppHost('us2.ddog-gov.com')).toBe('us2.ddog-gov.com');
+    expect(
+      datadogMetricExplorerUrl(
+        'https://app.datadoghq.eu',
+        'sum:trace.http.request.errors{service:checkout}.as_count()',
+        window,
+      ),
+    ).toBe(
+      'https://app.datadoghq.eu/metric/explorer?exp_query=sum%3Atrace.http.request.errors%7Bservice%3Acheckout%7D.as_count%28%29&from_ts=1795174200000&to_ts=1795176000000&live=false',
+    );
+  });
+
+  it("builds Dynatrace's data explorer and problem URLs", () => {
+    expect(
+      dynatraceDataExplorerUrl(
+        'https://abc12345.live.dynatrace.com',
+        'builtin:service.errors.total.rate:splitBy()',
+        window,
+      ),
+    ).toBe(
+      'https://abc12345.live.dynatrace.com/ui/data-explorer?gtf=c_1795174200000_1795176000000&gf=all&metricSelector=builtin%3Aservice.errors.total.rate%3AsplitBy%28%29',
+    );
+    expect(
+      dynatraceProblemUrl('https://abc12345.live.dynatrace.com', '-7264381127385419883_1700000000000V2'),
+    ).toBe(
+      'https://abc12345.live.dynatrace.com/#problems/problemdetails;pid=-7264381127385419883_1700000000000V2',
+    );
+  });
+
+  it('uses uiUrl where the API address differs, and never user info, query or fragment from it', () => {
+    const prom = { type: 'prometheus', url: 'http://prometheus.monitoring.svc:9090' } as ProviderConfig;
+    expect(providerUiBase(prom)).toBe('http://prometheus.monitoring.svc:9090');
+    expect(providerUiBase({ ...prom, uiUrl: 'https://prom.example.com/' } as ProviderConfig)).toBe(
+      'https://prom.example.com',
+    );
+    expect(
+      providerUiBase({ ...prom, url: 'https://bob:hunter22@prom.example.com/?x=1#y' } as ProviderConfig),
+    ).toBe('https://prom.example.com');
+    expect(
+      providerUiBase({
+        type: 'datadog',
+        site: 'ap1.datadoghq.com',
+        apiKey: 'k',
+        appKey: 'a',
+      } as ProviderConfig),
+    ).toBe('https://ap1.datadoghq.com');
+    expect(providerUiBase({ type: 'replay', file: 'r.json' } as ProviderConfig)).toBeUndefined();
+  });
+
+  it('renders the query template with the entity as the provider would, escaped', () => {
+    const prom = { type: 'prometheus', url: 'https://prom.example.com' } as ProviderConfig;
+    const link = metricLink(
+      prom,
+      'sum(rate(errors_total{service="{{service}}"}[1m]))',
+      { service: 'check"out' },
+      window,
+    );
+    expect(new URL(link!).searchParams.get('g0.expr')).toBe(
+      'sum(rate(errors_total{service="check\\"out"}[1m]))',
+    );
+    // A template whose variable is missing gives no link rather than a wrong one.
+    expect(metricLink(prom, 'up{job="{{job}}"}', {}, window)).toBeUndefined();
+    expect(
+      metricLink({ type: 'replay', file: 'r.json' } as ProviderConfig, 'up', {}, window),
+    ).toBeUndefined();
+  });
+
+  it('makes no link that would carry a secret', () => {
+    const token = 'sk-live-0123456789abcdef';
+    const prom = {
+      type: 'prometheus',
+      url: 'https://prom.example.com',
+      auth: { type: 'bearer', token },
+    } as ProviderConfig;
+    // A query that holds the provider's own token (someone pasted it into a label matcher).
+    expect(metricLink(prom, `up{token="${token}"}`, {}, window)).toBeUndefined();
+    // A value the backend knows as secret (another provider's key) that a variable brought in.
+    const other = new Secrets().add('dd-app-key-abcdef012345');
+    expect(
+      metricLink(prom, 'up{x="{{v}}"}', { v: 'dd-app-key-abcdef012345' }, window, other),
+    ).toBeUndefined();
+    expect(metricLink(prom, 'up{x="{{v}}"}', { v: 'checkout' }, window, other)).toMatch(
+      /^https:\/\/prom\.example\.com\/graph\?/,
+    );
+  });
+});
