@@ -8,6 +8,7 @@ import type {
   SignalOutcome,
   VerificationVerdict,
 } from '@vigil/backstage-plugin-service-guard-common';
+import { ServiceGuardApiError } from '@vigil/backstage-plugin-service-guard-common';
 import { formatQuantity } from '@vigil/core';
 
 /** A status colour of @backstage/ui (Text `color`, Alert `status`-like). */
@@ -307,4 +308,25 @@ export function logsSentence(logs: LogsSummary): string {
 /** The statistics behind the logs' sentence, for a "details" view. */
 export function logsDetails(logs: LogsSummary): string[] {
   return [logs.explanation];
+}
+
+/**
+ * A failed read in words, by its status, instead of the client's "GET <path>: 403 ..." line (which the
+ * caller shows under "details"). Reads answer 404 both for an unknown entity and for one the caller may not
+ * read (a 403 would confirm that it exists).
+ */
+export function loadErrorText(e: unknown): string {
+  if (e instanceof ServiceGuardApiError) {
+    if (e.status === 401) return 'Your sign-in has expired. Reload the page to sign in again.';
+    if (e.status === 403)
+      return "Service Guard refused to show this to you: the permission policy does not allow it (reading needs the entity's catalog.entity.read). Ask your Backstage admins to grant it.";
+    if (e.status === 404)
+      return 'Service Guard does not know this entity, or the catalog does not let you read it.';
+    if (e.status === 429) return 'The Service Guard backend is busy. Try again in a moment.';
+    if (e.status >= 500)
+      return `The Service Guard backend failed (status ${e.status}). Try again in a moment; if it goes on, its log says why.`;
+  }
+  if (e instanceof TypeError)
+    return 'The Service Guard backend could not be reached. Check your connection and try again.';
+  return e instanceof Error ? e.message : String(e);
 }

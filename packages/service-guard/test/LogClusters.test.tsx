@@ -96,6 +96,21 @@ describe('feedback on a log cluster', () => {
     expect(within(state).getByText(/This analysis scored the cluster with it\./)).toBeTruthy();
   });
 
+  it('sums the logs up in words, the comparison statistics under details', async () => {
+    const backend = checkout();
+    const health = failingHealth();
+    health.current!.logs!.explanation =
+      'Logs fail (risk 0.82): 320 canary and 5400 baseline messages; 1 new (all in the canary by chance: p = 2.1e-23)';
+    backend.health.set('component/default/checkout', health);
+    await open(backend);
+    const card = screen.getByRole('list', { name: 'log clusters to look at' }).parentElement!;
+    const summary = within(card).getByText(
+      /^Logs: a new kind of error message \(12 times, never seen before\)/,
+    );
+    expect(summary.textContent).not.toMatch(/canary|baseline|p = /);
+    expect(within(card).getAllByTestId('details')[0]!.textContent).toContain('p = 2.1e-23');
+  });
+
   it('offers the four choices alike: "High risk" is not drawn as if already chosen', async () => {
     await open(checkout());
     const form = await within(newCluster()).findByRole('group', { name: /feedback on java.lang/ });

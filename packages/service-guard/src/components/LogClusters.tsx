@@ -17,6 +17,8 @@ import {
   feedbackTone,
   formatLocalTime,
   formatRisk,
+  logsDetails,
+  logsSentence,
   outcomeLabel,
   outcomeTone,
 } from '../format.ts';
@@ -306,9 +308,9 @@ function LogClusterList(props: {
   return (
     <Flex direction="column" gap="3">
       <Text as="p" variant="body-medium">
-        {logs.explanation} ({logs.totals.period} messages in the period, {logs.totals.history} in the
-        history.)
+        {logsSentence(logs)}
       </Text>
+      <Details lines={logsDetails(logs)} />
       {attention.length === 0 ? (
         <Alert status="success" title="No new or unexpectedly frequent log messages." />
       ) : (

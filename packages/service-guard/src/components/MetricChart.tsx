@@ -132,7 +132,7 @@ function ValueAxis(props: { lo: number; hi: number; y: (v: number) => number; me
   );
 }
 
-/** Local clock times on round steps along the bottom, with the time zone named on the left. */
+/** Local clock times on round steps along the bottom, with the time zone named at the far left. */
 function TimeAxis(props: { t0: number; t1: number; x: (t: number) => number }) {
   const ticks = timeTicks(props.t0, props.t1);
   const base = H - PAD.bottom;
@@ -147,7 +147,8 @@ function TimeAxis(props: { t0: number; t1: number; x: (t: number) => number }) {
           </text>
         </g>
       ))}
-      <text x={PAD.left - 6} y={H - 6} textAnchor="end" {...LABEL}>
+      {/* At the far left, clear of a first tick on the axis's start. */}
+      <text x={2} y={H - 6} {...LABEL}>
         {zoneName(props.t0)}
       </text>
     </g>

@@ -12,7 +12,7 @@ import {
 
 const W = 640;
 const H = 160;
-const PAD = { left: 44, right: 12, top: 12, bottom: 28 };
+const PAD = { left: 56, right: 12, top: 12, bottom: 28 };
 
 /** Which periods to name in the timeline's description: where the state changed. */
 export function stateChanges(oldestFirst: readonly HealthHistoryEntry[]): string[] {
@@ -122,7 +122,7 @@ export function RiskTimeline(props: { history: readonly HealthHistoryEntry[] }) 
                   </text>
                 </g>
               ))}
-              <text x={PAD.left - 6} y={H - 8} fontSize="11" textAnchor="end" fill="var(--bui-fg-secondary)">
+              <text x={2} y={H - 8} fontSize="11" fill="var(--bui-fg-secondary)">
                 {zoneName(t0)}
               </text>
             </g>

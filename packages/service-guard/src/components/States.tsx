@@ -1,5 +1,6 @@
 import { Alert, Button, Card, CardBody, Flex, Skeleton, Text } from '@backstage/ui';
 import { ANNOTATION_SERVICE_GUARD } from '@vigil/backstage-plugin-service-guard-common';
+import { loadErrorText } from '../format.ts';
 
 /** How to opt in, with the annotation to add: shown on entities without it. */
 export function OptIn(props: { entityName: string }) {
@@ -49,13 +50,18 @@ export function Loading(props: { label?: string }) {
   );
 }
 
-/** A failed request, with what went wrong and a retry. */
+/** A failed request: what went wrong in words (the request line under details), and a retry. */
 export function LoadError(props: { error: Error; onRetry: () => void }) {
   return (
     <Alert
       status="danger"
       title="Service Guard could not load this entity's health"
-      description={props.error.message}
+      description={
+        <>
+          {loadErrorText(props.error)}
+          <Details lines={[props.error.message]} />
+        </>
+      }
       customActions={
         <Button size="small" variant="secondary" onPress={props.onRetry}>
           Try again

@@ -6,7 +6,7 @@ import type {
 } from '@vigil/backstage-plugin-service-guard-common';
 import { useState } from 'react';
 import { serviceGuardApiRef } from '../api.ts';
-import { formatTime, verdictLabel, verdictTone } from '../format.ts';
+import { formatTime, loadErrorText, verdictLabel, verdictTone } from '../format.ts';
 import { StatusLabel } from './StatusLabel.tsx';
 
 /** The rollback run's address, when the Action dispatched one and it is a web address. */
@@ -87,7 +87,7 @@ export function Verifications(props: { entityRef: string; first: VerificationsRe
       setItems((old) => [...old, ...page.items]);
       setCursor(page.nextCursor);
     } catch (e) {
-      setError((e as Error).message);
+      setError(loadErrorText(e));
     } finally {
       setLoading(false);
     }
