@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedbackResponse } from '@vigil/backstage-plugin-service-guard-common';
 
@@ -22,6 +22,17 @@ export const screenshotDir = join(repoRoot, 'out/e2e');
 export const screenshotPath = join(screenshotDir, 'service-guard-light.png');
 export const darkScreenshotPath = join(screenshotDir, 'service-guard-dark.png');
 export const optInScreenshotPath = join(screenshotDir, 'service-guard-opt-in.png');
+export const runNowScreenshotPath = join(screenshotDir, 'service-guard-run-now.png');
+export const entitiesScreenshotPath = join(screenshotDir, 'service-guard-entities.png');
+
+/** Opens `url` and waits for `target`, signing in as guest first when the sign-in page comes. */
+async function openSignedIn(page: Page, url: string, target: Locator): Promise<void> {
+  await page.goto(url);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await enter.or(target).first().waitFor({ timeout: 60_000 });
+  if (await enter.isVisible()) await enter.click();
+  await target.first().waitFor({ timeout: 60_000 });
+}
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -219,5 +230,82 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
     );
     await page.screenshot({ path: optInScreenshotPath, fullPage: true });
     console.log(`screenshot: ${optInScreenshotPath}`);
+  }, 120_000);
+  it("links the overview card to the entity's Service Guard tab", async () => {
+    const page = await context!.newPage();
+    const link = page.getByRole('link', { name: 'Open the Service Guard tab' });
+    await openSignedIn(page, `${ready.appUrl}/catalog/default/component/checkout`, link);
+    await link.click();
+    await page.getByTestId('service-guard-tab').waitFor({ timeout: 60_000 });
+    expect(new URL(page.url()).pathname).toBe('/catalog/default/component/checkout/service-guard');
+  }, 120_000);
+
+  it('runs the entity now from its tab, showing the run in progress and then its result', async () => {
+    const page = await context!.newPage();
+    const button = page.getByRole('button', { name: 'Run now' });
+    await openSignedIn(page, `${ready.appUrl}/catalog/default/component/checkout/service-guard`, button);
+    await page.getByTestId('service-guard-tab').waitFor({ timeout: 60_000 });
+    // The requests go to the real backend; the test only holds them, so that each step can be seen.
+    let releasePost!: () => void;
+    let releasePoll!: () => void;
+    const postHeld = new Promise<void>((ok) => {
+      releasePost = ok;
+    });
+    const pollHeld = new Promise<void>((ok) => {
+      releasePoll = ok;
+    });
+    let posted = false;
+    await page.route('**/api/service-guard/entities/component/default/checkout/run', async (route) => {
+      if (route.request().method() === 'POST') {
+        posted = true;
+        await postHeld;
+      } else if (posted) {
+        await pollHeld;
+      }
+      await route.continue();
+    });
+    await expect.poll(() => button.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await button.click();
+    const status = page.getByTestId('run-now-status');
+    await status.getByText('Queued: asking the backend to start the run.').waitFor();
+    releasePost();
+    // The backend's answer: the run queued or running (it analyses in the background).
+    await status.getByText(/^(Queued: waiting for a free analysis slot|Running: analysing)/).waitFor();
+    releasePoll();
+    // The demo's last complete period was analysed at start, so the run finds it stored.
+    const result = status.getByText(
+      /^(Done: analysed|Up to date: the last complete period was already analysed) for the period ending \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/,
+    );
+    await result.waitFor({ timeout: 60_000 });
+    await expect(status.getByText('Unhealthy', { exact: true }).count()).resolves.toBe(1);
+    await expect.poll(() => button.isEnabled()).toBe(true);
+    await page.getByTestId('service-guard-tab').waitFor();
+    await page.screenshot({ path: runNowScreenshotPath, fullPage: true });
+    console.log(`screenshot: ${runNowScreenshotPath}`);
+  }, 120_000);
+
+  it('lists the watched entities by health at /service-guard, filterable by owner', async () => {
+    const page = await context!.newPage();
+    const rows = page.getByTestId('entity-health-row');
+    await openSignedIn(page, `${ready.appUrl}/service-guard`, rows);
+    await expect(rows.count()).resolves.toBe(2);
+    // Worst first: checkout (unhealthy) before payments; legacy-billing is not watched, so not listed.
+    await expect(rows.nth(0).getAttribute('data-state')).resolves.toBe('unhealthy');
+    const checkout = rows.nth(0).getByRole('link', { name: 'component:default/checkout' });
+    await expect(checkout.getAttribute('href')).resolves.toBe(
+      '/catalog/default/component/checkout/service-guard',
+    );
+    await expect(rows.nth(1).getByRole('link').textContent()).resolves.toBe('component:default/payments');
+    await expect(page.getByText('legacy-billing').count()).resolves.toBe(0);
+    const owner = page.getByLabel('Owner');
+    await owner.selectOption('group:default/team-shop');
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect(page.getByTestId('entities-summary').textContent()).resolves.toMatch(
+      /^2 entities: 1 unhealthy, /,
+    );
+    await page.screenshot({ path: entitiesScreenshotPath, fullPage: true });
+    console.log(`screenshot: ${entitiesScreenshotPath}`);
+    await checkout.click();
+    await page.getByTestId('service-guard-tab').waitFor({ timeout: 60_000 });
   }, 120_000);
 });

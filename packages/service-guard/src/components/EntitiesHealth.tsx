@@ -69,7 +69,12 @@ export function EntitiesHealthPage(props: { now?: () => number }) {
     .map((s) => `${list.counts[s]} ${entityStateLabel[s].toLowerCase()}`)
     .join(', ');
   return (
-    <Flex direction="column" gap="4" data-testid="service-guard-entities">
+    <Flex
+      direction="column"
+      gap="4"
+      data-testid="service-guard-entities"
+      style={{ padding: 'var(--bui-space-6, 24px)' }}
+    >
       <Flex align="center" gap="3" style={{ flexWrap: 'wrap' }}>
         <label htmlFor={ownerId}>
           <Text as="span" variant="body-medium">
