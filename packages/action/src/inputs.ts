@@ -2,7 +2,7 @@
  * The Action's inputs (action.yml), read and validated in one place. Every error names the input and says
  * how to fix it; nothing here logs, so credentials can be masked before any output happens.
  */
-import { InputError, OUTCOMES, type Outcome } from '@vigil/core';
+import { InputError, OUTCOMES, type Outcome, secretsOfUrl } from '@vigil/core';
 import { parse as parseYaml } from 'yaml';
 
 /** Reads one input as the runner passes it (`INPUT_<NAME>`); '' when unset. `core.getInput` in production. */
@@ -38,6 +38,8 @@ export interface InlineSettings {
   dynatrace: { url?: string; token?: string; entitySelector?: string };
   /** Metric specs as written in a spec file's `metrics`. */
   metrics?: Record<string, unknown>[];
+  /** Notification targets as written in a spec file's `notify`; they replace the spec file's (docs/notifications.md). */
+  notify?: Record<string, unknown>[];
   /** Preset entries from the `preset` input (`http-red, use:...`), put before `metrics` (docs/presets.md). */
   presets?: { preset: string; naming?: string }[];
   logsQuery?: string;
@@ -108,7 +110,12 @@ export const secretInputNames = [
 
 /** The non-empty values of the credential inputs. */
 export function secretInputValues(get: InputReader): string[] {
-  return secretInputNames.map((n) => get(n).trim()).filter((v) => v.length > 0);
+  const values = secretInputNames.map((n) => get(n).trim()).filter((v) => v.length > 0);
+  // Webhook URLs in the notify input are credentials (a Slack or Teams URL is its own key): masked before
+  // the input is even parsed, so not even an error about it can print one.
+  for (const url of get('notify').match(/https?:\/\/[^\s"'{},\]]+/g) ?? [])
+    values.push(...secretsOfUrl(url).values());
+  return values;
 }
 
 /** Reads and validates every input. Throws `ActionInputError` naming the first bad input. */
@@ -120,6 +127,7 @@ export function readInputs(get: InputReader): ActionInputs {
   const spec = text('spec');
   const provider = oneOf(text('provider'), 'provider', ['prometheus', 'datadog', 'dynatrace'] as const);
   const metrics = parseMetrics(text('metrics'));
+  const notify = parseNotify(text('notify'));
   const presets = parsePresets(text('preset'));
   const inline: InlineSettings = {
     ...opt('service', text('service')),
@@ -143,6 +151,7 @@ export function readInputs(get: InputReader): ActionInputs {
       ...opt('entitySelector', text('dynatrace-entity-selector')),
     },
     ...opt('metrics', metrics),
+    ...opt('notify', notify),
     ...opt('presets', presets),
     ...opt('logsQuery', text('logs-query')),
     ...opt('strategy', text('strategy')),
@@ -377,6 +386,25 @@ function parseMetrics(text: string | undefined): Record<string, unknown>[] | und
     });
   }
   throw new ActionInputError('metrics', shape);
+}
+
+/** The `notify` input: a YAML list of targets. Its parse error names the line, never the text (URLs are secrets). */
+function parseNotify(text: string | undefined): Record<string, unknown>[] | undefined {
+  if (text === undefined) return undefined;
+  const shape =
+    'must be a YAML list of targets, e.g. - { type: slack, url: "${{ secrets.SLACK_WEBHOOK_URL }}" }';
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (e) {
+    const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw new ActionInputError('notify', `is not valid YAML${line ? ` (line ${line})` : ''}: ${shape}`);
+  }
+  if (!Array.isArray(value)) throw new ActionInputError('notify', shape);
+  return value.map((t, i) => {
+    if (!isObject(t)) throw new ActionInputError('notify', `item ${i + 1} is not a mapping: ${shape}`);
+    return t;
+  });
 }
 
 function parseRollbackInputs(text: string | undefined): Record<string, string | null> {

@@ -102,6 +102,7 @@ function applyOverrides(base: Record<string, unknown>, inline: InlineSettings): 
   set('interval', inline.interval);
   set('initialDelay', inline.initialDelay);
   set('sensitivity', inline.sensitivity);
+  set('notify', inline.notify);
   if (inline.maxConsecutiveErrors !== undefined)
     out.policy = {
       ...((base.policy as Record<string, unknown>) ?? {}),
@@ -134,6 +135,7 @@ const inputOfPath: [RegExp, string][] = [
   [/^metrics\[\d+\]\.(preset|naming)\b/, 'preset'],
   [/^metrics/, 'metrics'],
   [/^logs/, 'logs-query'],
+  [/^notify/, 'notify'],
   [/^strategy\.type/, 'strategy'],
   [/^strategy\.instanceLabel/, 'instance-label'],
   [/^strategy\.baseline/, 'baseline-pattern'],
@@ -165,6 +167,7 @@ export function inputForPath(path: string, inline: InlineSettings, fromFile: boo
       'baseline-pattern': inline.baselinePattern,
       'canary-pattern': inline.canaryPattern,
       'deployed-at': inline.deployedAt,
+      notify: inline.notify,
     };
     return overridden[name] !== undefined ? name : undefined;
   }

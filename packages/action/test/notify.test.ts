@@ -25,6 +25,7 @@ async function step(
   example: 'checkout' | 'checkout-healthy',
   inputs: Record<string, string>,
   hookUrl: string,
+  specNotify = true,
 ) {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-action-notify-'));
   await mkdir(join(dir, 'work'));
@@ -32,10 +33,8 @@ async function step(
   const spec = (await readFile(join(source, 'vigil.yaml'), 'utf8'))
     .replace('file: recording.json', `file: ${JSON.stringify(join(source, 'recording.json'))}`)
     .replace('feedback: log-feedback.yaml', `feedback: ${JSON.stringify(join(source, 'log-feedback.yaml'))}`);
-  await writeFile(
-    join(dir, 'work', 'vigil.yaml'),
-    `${spec}\nnotify:\n  - { type: webhook, url: "\${env:HOOK_URL}" }\n`,
-  );
+  const notify = '\nnotify:\n  - { type: webhook, url: "${env:HOOK_URL}" }\n';
+  await writeFile(join(dir, 'work', 'vigil.yaml'), specNotify ? `${spec}${notify}` : spec);
   const output = join(dir, 'output');
   await writeFile(output, '');
   await writeFile(join(dir, 'summary.md'), '');
@@ -117,5 +116,30 @@ describe('the Action with notify targets', () => {
     const r = await step('checkout-healthy', { 'previous-outcome': 'red' }, 'http://127.0.0.1:9/x');
     expect(r.code).not.toBe(0);
     expect(r.stdout).toContain('input "previous-outcome" must be one of passed, failed, inconclusive');
+  }, 60_000);
+
+  it('takes the targets from the notify input, masked, and names that input when one is wrong', async () => {
+    receiver = await startWebhookReceiver();
+    const url = `${receiver.url}/slack/${TOKEN}`;
+    const r = await step(
+      'checkout',
+      { notify: `- { type: slack, url: "${url}", name: team-chat }` },
+      'unused',
+      false,
+    );
+    expect(r.code).not.toBe(0);
+    expect(receiver.received.map((x) => x.path)).toEqual([`/slack/${TOKEN}`]);
+    expect(receiver.received[0]!.body).toMatchObject({
+      text: expect.stringContaining('Vigil: checkout 2.14.0 (production) failed'),
+    });
+    expect(r.stdout).toContain('Vigil: notified team-chat');
+    expect(r.stdout).not.toContain(TOKEN);
+
+    const bad = await step('checkout', { notify: `- { type: email, url: "${url}" }` }, 'unused', false);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout).toContain(
+      'input "notify" (notify[0].type): must be one of "webhook", "slack", "teams"',
+    );
+    expect(bad.stdout).not.toContain(TOKEN);
   }, 60_000);
 });
