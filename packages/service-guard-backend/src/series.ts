@@ -1,9 +1,10 @@
 /**
  * The points of a metric's period that the tab draws: every scored point of every instance, thinned so a
  * snapshot stays small (a day-long period on a 1-minute step is 1,440 points per instance), with every
- * alert point kept so no anomaly disappears from the chart.
+ * anomalous point (an alert, or outside the band on the bad side: see isAnomalousPoint) kept so no anomaly
+ * disappears from the chart and the chart rings as many points as `MetricRisk.anomalous` counts.
  */
-import type { MetricSeriesPoint } from '@vigil/backstage-plugin-service-guard-common';
+import { isAnomalousPoint, type MetricSeriesPoint } from '@vigil/backstage-plugin-service-guard-common';
 import type { MetricSettings } from './config.ts';
 import { badWay, type ScoredInstance } from './health.ts';
 
@@ -44,26 +45,27 @@ export function metricSeries(
       }))
       .sort((a, b) => a.t - b.t),
   );
-  let alerts = 0;
+  const marked = (p: MetricSeriesPoint) => isAnomalousPoint(p, direction);
+  let anomalous = 0;
   let quiet = 0;
   for (const list of all) {
     for (const p of list) {
-      if (p.alert) alerts++;
+      if (marked(p)) anomalous++;
       else quiet++;
     }
   }
-  const budget = Math.max(0, max - alerts);
+  const budget = Math.max(0, max - anomalous);
   const out: MetricSeriesPoint[] = [];
   for (const list of all) {
     if (quiet <= budget) {
       out.push(...list);
       continue;
     }
-    const calm = list.filter((p) => !p.alert);
+    const calm = list.filter((p) => !marked(p));
     const keep = new Set(
       evenIndices(calm.length, Math.floor((budget * calm.length) / quiet)).map((i) => calm[i]),
     );
-    out.push(...list.filter((p) => p.alert || keep.has(p)));
+    out.push(...list.filter((p) => marked(p) || keep.has(p)));
   }
   return out;
 }

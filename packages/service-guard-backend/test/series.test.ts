@@ -64,6 +64,21 @@ describe('metric series', () => {
     expect([quietB[0], quietB.at(-1)]).toEqual([1, 499]);
   });
 
+  it('keeps every point outside the band when thinning, not only the alert that opened the excursion', () => {
+    // A day on a 1-minute step; from minute 600 the value stays far above the band for 40 minutes, and the
+    // detector alerts once, at its start (it damps its evidence after an alert).
+    const pts = Array.from({ length: 1440 }, (_, i) => {
+      const high = i >= 600 && i < 640;
+      return p(i * MIN, high ? 50 : 10, 10, i === 600);
+    });
+    const s = metricSeries('higher-is-worse', [{ instance: 'a', points: pts }]);
+    const above = s.filter((x) => x.upper !== null && x.value > x.upper).map((x) => x.t / MIN);
+    expect(above).toEqual(Array.from({ length: 40 }, (_, k) => 600 + k));
+    expect(s.filter((x) => x.alert)).toHaveLength(1);
+    // The quiet points share what is left of the budget: 120 - 40.
+    expect(s).toHaveLength(120);
+  });
+
   it('keeps every alert even beyond the budget', () => {
     const pts = Array.from({ length: 200 }, (_, i) => p(i * MIN, i < 150 ? 50 : 10, 10, i < 150));
     const s = metricSeries('higher-is-worse', [{ instance: 'a', points: pts }]);

@@ -1,14 +1,18 @@
 // @vitest-environment jsdom
 import './support/newYork.ts';
 import './support/setup.ts';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import type { HealthSnapshot, MetricRisk } from '@vigil/backstage-plugin-service-guard-common';
 import { describe, expect, it } from 'vitest';
 import { HealthSummary } from '../src/components/HealthSummary.tsx';
 import { MetricChart } from '../src/components/MetricChart.tsx';
-import { failingSnapshot, PERIOD_END } from './support/fixtures.ts';
+import { ServiceGuardCard } from '../src/components/ServiceGuardCard.tsx';
+import { serviceGuardApiRef } from '../src/api.ts';
+import { InMemoryServiceGuard } from './support/fakeApi.ts';
+import { failingHealth, failingSnapshot, optedIn, PERIOD_END } from './support/fixtures.ts';
 
 /** checkout's error rate as the backend now stores it: far above its band for 25 of the 30 minutes. */
 const errors: MetricRisk = {
@@ -131,5 +135,22 @@ describe('reasons in plain words', () => {
     delete old.threshold;
     await renderInTestApp(<MetricChart metric={old} />);
     expect(screen.getAllByText(errors.reason)).toHaveLength(1);
+  });
+
+  it('gives the overview card the same first sentence, not the stored line with its ISO time', async () => {
+    const backend = new InMemoryServiceGuard();
+    backend.health.set('component/default/checkout', { ...failingHealth(), current: snapshot() });
+    await renderInTestApp(
+      <EntityProvider entity={optedIn('checkout')}>
+        <ServiceGuardCard now={() => PERIOD_END} />
+      </EntityProvider>,
+      {
+        apis: [[serviceGuardApiRef, backend], mockApis.permission()],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    const card = await screen.findByTestId('service-guard-card');
+    expect(within(card).getByText(/^errors went above its expected range at 20 Nov, 06:35/)).toBeTruthy();
+    expect(card.textContent).not.toMatch(/usual deviation|stored reasons/);
   });
 });

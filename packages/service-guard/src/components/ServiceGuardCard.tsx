@@ -6,6 +6,7 @@ import { serviceGuardApiRef } from '../api.ts';
 import { isServiceGuardAvailable } from '../conditions.ts';
 import { formatAgo, formatTime, stateLabel, stateTone, verdictLabel, verdictTone } from '../format.ts';
 import { useAsyncValue } from '../useAsyncValue.ts';
+import { reasonsOf } from './HealthSummary.tsx';
 import { LoadError, Loading } from './States.tsx';
 import { StatusLabel } from './StatusLabel.tsx';
 import { ANNOTATION_SERVICE_GUARD } from '@vigil/backstage-plugin-service-guard-common';
@@ -62,6 +63,8 @@ function CardContent(props: { entityRef: string; now: () => number }) {
   if (state.status === 'error') return <LoadError error={state.error} onRetry={reload} />;
   const [health, verifications] = state.value;
   const current = health.current;
+  // The first reason in the tab's plain words (the statistics stay in the tab, under details).
+  const reason = current ? reasonsOf(current)[0]?.sentence : undefined;
   const last = verifications.items[0];
   return (
     <Flex direction="column" gap="3" data-testid="service-guard-card">
@@ -75,9 +78,9 @@ function CardContent(props: { entityRef: string; now: () => number }) {
               </Text>
             ) : null}
           </Flex>
-          {current.reasons[0] ? (
+          {reason ? (
             <Text as="p" variant="body-small">
-              {current.reasons[0]}
+              {reason}
             </Text>
           ) : null}
           <Text as="p" variant="body-x-small" color="secondary">
