@@ -62,19 +62,6 @@ export interface VerdictFields {
   window: number;
 }
 
-/** The fields of a point without evidence (gap, learning), before its own are set. */
-const NO_EVIDENCE = {
-  score: 0,
-  alert: false,
-  expected: null,
-  lower: null,
-  upper: null,
-  observed: 0,
-  z: 0,
-  damped: false,
-  window: 0,
-} as const;
-
 export class Verdict implements AnomalyPoint {
   t: number;
   value: number;
@@ -115,12 +102,38 @@ export class Verdict implements AnomalyPoint {
 
   /** A missing value (NaN): no score, no band. */
   static gap(t: number, value: number): Verdict {
-    return new Verdict({ ...NO_EVIDENCE, t, value, why: GAP });
+    return new Verdict({
+      t,
+      value,
+      score: 0,
+      alert: false,
+      expected: null,
+      lower: null,
+      upper: null,
+      why: GAP,
+      observed: 0,
+      z: 0,
+      damped: false,
+      window: 0,
+    });
   }
 
   /** A point scored while the models still learn (or none has evidence yet): no band. */
   static learning(t: number, value: number, score: number, alert: boolean): Verdict {
-    return new Verdict({ ...NO_EVIDENCE, t, value, score, alert, why: LEARNING });
+    return new Verdict({
+      t,
+      value,
+      score,
+      alert,
+      expected: null,
+      lower: null,
+      upper: null,
+      why: LEARNING,
+      observed: 0,
+      z: 0,
+      damped: false,
+      window: 0,
+    });
   }
 
   /** One sentence a person can check: what was expected, what came, and which model says so. */
