@@ -43,6 +43,7 @@ import {
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { listEntitiesHealth, listQuery } from './entitiesHealth.ts';
+import { withProviderLinks } from './links.ts';
 import type { RunNow } from './runNow.ts';
 import type { ServiceGuardRunner } from './runner.ts';
 import type { WorkerSchedule } from './schedule.ts';
@@ -306,7 +307,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       const clusters = current?.logs?.clusters.map((c) => c.clusterId) ?? [];
       res.json({
         entityRef: ref,
-        current,
+        current: current ? withProviderLinks(current, entity, runner.settings()) : null,
         history,
         feedback: await store.feedbackInForce(ref, clusters),
         freshness: optedIn(entity)

@@ -61,6 +61,18 @@ export interface MetricRisk {
    * 120 points per metric, every alert point kept (even beyond that). Absent in snapshots stored before it existed.
    */
   series?: MetricSeriesPoint[];
+  /**
+   * The provider's own view of the metric's query over the period (Prometheus graph, Datadog metric
+   * explorer, Dynatrace data explorer), from the provider's `uiUrl`; added when the health is read, absent
+   * for providers without a UI (replay, http) or when the link would carry a secret.
+   */
+  link?: ProviderLink;
+}
+
+/** A link to a provider's own view of a metric or problem. */
+export interface ProviderLink {
+  provider: 'prometheus' | 'datadog' | 'dynatrace';
+  url: string;
 }
 
 /**

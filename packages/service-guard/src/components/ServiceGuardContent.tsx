@@ -10,6 +10,7 @@ import { HealthSummary } from './HealthSummary.tsx';
 import { LogClusters } from './LogClusters.tsx';
 import { MetricChart } from './MetricChart.tsx';
 import { RiskTimeline } from './RiskTimeline.tsx';
+import { ProviderLink } from './ProviderLink.tsx';
 import { RunNow } from './RunNow.tsx';
 import { LoadError, Loading, NotAnalysedYet, OptIn } from './States.tsx';
 import { VERIFICATIONS_PAGE, Verifications } from './Verifications.tsx';
@@ -75,7 +76,10 @@ function ServiceGuardTab(props: { entityRef: string; now: () => number }) {
                 {[...current.metrics]
                   .sort((a, b) => b.risk - a.risk)
                   .map((m) => (
-                    <MetricChart key={m.metric} metric={m} />
+                    <Flex key={m.metric} direction="column" gap="1">
+                      <MetricChart metric={m} />
+                      <ProviderLink link={m.link} what={`the query of ${m.metric}`} />
+                    </Flex>
                   ))}
               </Flex>
             )}
