@@ -9,8 +9,9 @@ import { SignInPage } from '@backstage/core-components';
 import { createApp } from '@backstage/frontend-defaults';
 import { createFrontendModule, type FrontendFeature } from '@backstage/frontend-plugin-api';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
-import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import serviceGuardPlugin from '@vigil/backstage-plugin-service-guard/alpha';
+import { CatalogTable } from '@backstage/plugin-catalog';
+import catalogPlugin, { CatalogIndexPage } from '@backstage/plugin-catalog/alpha';
+import serviceGuardPlugin, { createServiceGuardColumn } from '@vigil/backstage-plugin-service-guard/alpha';
 import { type ComponentProps, useEffect, useRef } from 'react';
 import ReactDOM from 'react-dom/client';
 
@@ -54,10 +55,32 @@ const guestSignIn = SignInPageBlueprint.make({
   },
 });
 
+/** The catalog with a "Service Guard" column (the way docs/backstage.md tells apps to add it). */
+const catalog = (
+  catalogPlugin as unknown as typeof import('@backstage/plugin-catalog/alpha').default
+).withOverrides({
+  extensions: [
+    (catalogPlugin as unknown as typeof import('@backstage/plugin-catalog/alpha').default)
+      .getExtension('page:catalog')
+      .override({
+        params: {
+          loader: async () => (
+            <CatalogIndexPage
+              columns={(ctx) => [
+                ...CatalogTable.defaultColumnsFunc(ctx),
+                createServiceGuardColumn() as never,
+              ]}
+            />
+          ),
+        },
+      }),
+  ],
+});
+
 const app = createApp({
   features: [
     // Typed as CommonJS under NodeNext; Vite gives the plugin itself.
-    catalogPlugin as unknown as FrontendFeature,
+    catalog as unknown as FrontendFeature,
     serviceGuardPlugin,
     createFrontendModule({ pluginId: 'app', extensions: [guestSignIn] }),
   ],

@@ -308,4 +308,17 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
     await checkout.click();
     await page.getByTestId('service-guard-tab').waitFor({ timeout: 60_000 });
   }, 120_000);
+  it("shows each entity's health in the catalog table's Service Guard column", async () => {
+    const page = await context!.newPage();
+    const cells = page.getByTestId('service-guard-cell');
+    await openSignedIn(page, `${ready.appUrl}/catalog`, page.getByRole('link', { name: 'legacy-billing' }));
+    await expect(page.getByRole('columnheader', { name: 'Service Guard' }).count()).resolves.toBe(1);
+    const checkout = page.getByRole('link', { name: 'Service Guard: Unhealthy' });
+    await checkout.waitFor({ timeout: 30_000 });
+    await expect(checkout.getAttribute('href')).resolves.toBe(
+      '/catalog/default/component/checkout/service-guard',
+    );
+    await page.getByRole('link', { name: 'Service Guard: Healthy' }).waitFor();
+    await expect(cells.getByText('Not watched').count()).resolves.toBe(1);
+  }, 120_000);
 });
