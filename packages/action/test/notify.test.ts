@@ -3,16 +3,13 @@
  * receiver: the notification links the workflow run, a previous-outcome input turns a pass into a
  * recovery, and a receiver that keeps failing leaves a warning (without its URL) and the step green.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../../providers/test/support/webhookReceiver.ts';
+import { repoRoot, runActionStep } from './support/runStep.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const entry = join(repoRoot, 'packages/action/src/index.ts');
 const TOKEN = 'ActionHookToken0123456789abcdef';
 
 let receiver: WebhookReceiver | undefined;
@@ -35,45 +32,19 @@ async function step(
     .replace('feedback: log-feedback.yaml', `feedback: ${JSON.stringify(join(source, 'log-feedback.yaml'))}`);
   const notify = '\nnotify:\n  - { type: webhook, url: "${env:HOOK_URL}" }\n';
   await writeFile(join(dir, 'work', 'vigil.yaml'), specNotify ? `${spec}${notify}` : spec);
-  const output = join(dir, 'output');
-  await writeFile(output, '');
-  await writeFile(join(dir, 'summary.md'), '');
-  await writeFile(join(dir, 'event.json'), '{}');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
-    NO_PROXY: '127.0.0.1,localhost',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
-    GITHUB_EVENT_PATH: join(dir, 'event.json'),
+  const r = await runActionStep(dir, inputs, {
     GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_REPOSITORY: 'acme/shop',
-    GITHUB_RUN_ID: '42',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_JOB: 'verify',
     GITHUB_WORKSPACE: join(dir, 'work'),
-    RUNNER_TEMP: dir,
     HOOK_URL: hookUrl,
     INPUT_SPEC: 'vigil.yaml',
     INPUT_PREFLIGHT: 'false',
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (c) => {
-    stdout += c;
   });
-  child.stderr.on('data', (c) => {
-    stdout += c;
-  });
-  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   // ::add-mask:: lines hand the secrets to the runner, which masks them in the log: the only place they may be.
-  const printed = stdout
+  const printed = r.stdout
     .split('\n')
     .filter((l) => !l.startsWith('::add-mask::'))
     .join('\n');
-  return { code, stdout: printed, summary: await readFile(join(dir, 'summary.md'), 'utf8') };
+  return { code: r.code, stdout: printed, summary: r.summary };
 }
 
 describe('the Action with notify targets', () => {

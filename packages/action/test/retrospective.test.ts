@@ -3,19 +3,16 @@
  * real Prometheus (backfilled with promtool): a regression hours ago fails the step, a healthy deploy passes,
  * without waiting the 30-minute window. Runs the Action's source entry as a runner would run the bundle.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  openMetricsGauge,
   type RunningPrometheus,
-  startPrometheus,
+  startPrometheusWithPastGauge,
 } from '../../providers/test/support/prometheus.ts';
+import { runActionStep } from './support/runStep.ts';
 
-const entry = resolve(dirname(fileURLToPath(import.meta.url)), '../src/index.ts');
 const T0 = Math.floor((Date.now() / 1000 - 3 * 3600) / 60) * 60;
 const MINUTES = 60;
 const pods = ['good-stable', 'good-canary', 'bad-stable', 'bad-canary'].flatMap((g) =>
@@ -28,17 +25,7 @@ let prom: RunningPrometheus;
 let work: string;
 
 beforeAll(async () => {
-  const gauge = openMetricsGauge(
-    'http_request_duration_seconds',
-    pods.map((pod, i) => ({
-      labels: { pod },
-      samples: Array.from(
-        { length: MINUTES },
-        (_, m) => [T0 + m * 60, latency(pod, m, i)] as [number, number],
-      ),
-    })),
-  );
-  prom = await startPrometheus({ openMetrics: `${gauge}\n# EOF\n` });
+  prom = await startPrometheusWithPastGauge('http_request_duration_seconds', pods, T0, MINUTES, latency);
   work = await mkdtemp(join(tmpdir(), 'vigil-action-retro-'));
 }, 120_000);
 
@@ -49,11 +36,7 @@ afterAll(async () => {
 
 async function step(group: 'good' | 'bad') {
   const dir = join(work, group);
-  await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
-  const output = join(dir, 'output');
-  await writeFile(output, '');
-  await writeFile(join(dir, 'summary.md'), '');
-  await writeFile(join(dir, 'event.json'), '{}');
+  await mkdir(dir, { recursive: true });
   const inputs: Record<string, string> = {
     service: 'checkout',
     provider: 'prometheus',
@@ -68,32 +51,7 @@ async function step(group: 'good' | 'bad') {
     interval: '1m',
     preflight: 'false',
   };
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
-    NO_PROXY: '127.0.0.1,localhost',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
-    GITHUB_EVENT_PATH: join(dir, 'event.json'),
-    GITHUB_REPOSITORY: 'acme/shop',
-    GITHUB_RUN_ID: '42',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_JOB: `retro-${group}`,
-    GITHUB_WORKSPACE: dir,
-    RUNNER_TEMP: dir,
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (c) => {
-    stdout += c;
-  });
-  child.stderr.on('data', (c) => {
-    stdout += c;
-  });
-  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-  return { code, stdout, outputs: await readFile(output, 'utf8') };
+  return runActionStep(dir, inputs, { GITHUB_JOB: `retro-${group}` });
 }
 
 describe('the Action with deployed-at in the past', () => {

@@ -7,22 +7,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openMetricsGauge,
-  type RunningPrometheus,
-  startPrometheus,
-} from '../../providers/test/support/prometheus.ts';
+import { type RunningPrometheus, startPrometheus } from '../../providers/test/support/prometheus.ts';
+import { iso, startPastCanaryPrometheus, T0 } from './support/pastCanary.ts';
 import { runVigil } from './support/vigil.ts';
-
-// Data from 3 h ago to 1 h ago, one sample a minute on whole minutes.
-const T0 = Math.floor((Date.now() / 1000 - 3 * 3600) / 60) * 60;
-const MINUTES = 120;
-const pods = (service: string) =>
-  [1, 2, 3].flatMap((i) => [`${service}-stable-${i}`, `${service}-canary-${i}`]);
-
-/** Latency in seconds: checkout's new pods are 0.62 s against 0.22 s; cart's new pods are like its old ones. */
-const latency = (pod: string, m: number, i: number) =>
-  (pod.startsWith('checkout-canary') ? 0.62 : 0.22) + (((m * 7 + i * 13) % 9) - 4) * 0.002;
 
 const specText = (service: string) => `
 apiVersion: vigil/v1
@@ -44,25 +31,12 @@ metrics:
 
 const vigil = (argv: string[], env: NodeJS.ProcessEnv, cwd: string) => runVigil(argv, { env, cwd });
 
-const iso = (s: number) => new Date(s * 1000).toISOString();
-
 describe('retrospective runs on a real Prometheus', () => {
   let prom: RunningPrometheus;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
-    const all = [...pods('checkout'), ...pods('cart')];
-    const gauge = openMetricsGauge(
-      'http_request_duration_seconds',
-      all.map((pod, i) => ({
-        labels: { pod },
-        samples: Array.from(
-          { length: MINUTES },
-          (_, m) => [T0 + m * 60, latency(pod, m, i)] as [number, number],
-        ),
-      })),
-    );
-    prom = await startPrometheus({ openMetrics: `${gauge}\n# EOF\n` });
+    prom = await startPastCanaryPrometheus();
     env = { PROM_URL: prom.url };
     dir = await mkdtemp(join(tmpdir(), 'vigil-retro-'));
     await writeFile(join(dir, 'checkout.yaml'), specText('checkout'));

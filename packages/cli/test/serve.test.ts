@@ -8,26 +8,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openMetricsGauge,
-  type RunningPrometheus,
-  startPrometheus,
-} from '../../providers/test/support/prometheus.ts';
+import type { RunningPrometheus } from '../../providers/test/support/prometheus.ts';
 import { parseServeConfig, parseStartRequest } from '@vigil/core';
 import { Registry } from '../src/serve/registry.ts';
+import { iso, startPastCanaryPrometheus, T0 } from './support/pastCanary.ts';
 import { root } from './support/vigil.ts';
 
 const bin = join(root, 'packages/cli/src/bin.ts');
 const TOKEN = 'tok-7f3a9c1e5b2d8046a1';
 
-// Data from 3 h ago to 1 h ago, one sample a minute: checkout's new pods are slow, cart's are like the old ones.
-const T0 = Math.floor((Date.now() / 1000 - 3 * 3600) / 60) * 60;
-const MINUTES = 120;
-const pods = (service: string) =>
-  [1, 2, 3].flatMap((i) => [`${service}-stable-${i}`, `${service}-canary-${i}`]);
-const latency = (pod: string, m: number, i: number) =>
-  (pod.startsWith('checkout-canary') ? 0.62 : 0.22) + (((m * 7 + i * 13) % 9) - 4) * 0.002;
-const iso = (s: number) => new Date(s * 1000).toISOString();
 const WINDOW = { start: iso(T0 + 10 * 60), end: iso(T0 + 50 * 60) };
 
 const spec = (duration: string) => `apiVersion: vigil/v1
@@ -130,18 +119,7 @@ let dir: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  const all = [...pods('checkout'), ...pods('cart')];
-  const gauge = openMetricsGauge(
-    'http_request_duration_seconds',
-    all.map((pod, i) => ({
-      labels: { pod },
-      samples: Array.from(
-        { length: MINUTES },
-        (_, m) => [T0 + m * 60, latency(pod, m, i)] as [number, number],
-      ),
-    })),
-  );
-  prom = await startPrometheus({ openMetrics: `${gauge}\n# EOF\n` });
+  prom = await startPastCanaryPrometheus();
   dir = await mkdtemp(join(tmpdir(), 'vigil-serve-'));
   await writeFile(join(dir, 'svc.yaml'), spec('30m'));
   await writeFile(join(dir, 'live.yaml'), spec('10m'));

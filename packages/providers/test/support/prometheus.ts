@@ -184,3 +184,25 @@ export function openMetricsGauge(
   }
   return lines.join('\n');
 }
+
+/**
+ * Starts a Prometheus backfilled with one gauge, one sample a minute on whole minutes from `t0` (epoch seconds)
+ * for `minutes` minutes for each pod: the past data that retrospective and `vigil serve` tests judge.
+ * `value(pod, minute, podIndex)` gives each sample.
+ */
+export function startPrometheusWithPastGauge(
+  metric: string,
+  pods: string[],
+  t0: number,
+  minutes: number,
+  value: (pod: string, minute: number, podIndex: number) => number,
+): Promise<RunningPrometheus> {
+  const gauge = openMetricsGauge(
+    metric,
+    pods.map((pod, i) => ({
+      labels: { pod },
+      samples: Array.from({ length: minutes }, (_, m) => [t0 + m * 60, value(pod, m, i)] as [number, number]),
+    })),
+  );
+  return startPrometheus({ openMetrics: `${gauge}\n# EOF\n` });
+}
