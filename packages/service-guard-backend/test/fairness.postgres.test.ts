@@ -7,7 +7,6 @@ import './support/jestShim.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Knex } from 'knex';
@@ -15,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EntityOutcome, ServiceGuardRunner } from '../src/runner.ts';
 import { migrateServiceGuard, ServiceGuardStore } from '../src/store.ts';
 import { adminHeader, pgKnex, startServiceGuard } from './support/backend.ts';
+import { recordingLogger } from './support/logger.ts';
 import { startPostgres, type TestPostgres } from './support/postgres.ts';
 import {
   component,
@@ -29,21 +29,6 @@ const PERIOD = 30 * MINUTE;
 const PERIOD_END = Date.UTC(2026, 10, 20, 12, 0);
 const ENTITIES = 60;
 const ROOM = 20;
-
-/** A logger that keeps what it was told. */
-function capturingLogger(lines: string[]): LoggerService {
-  const log = (level: string) => (message: string) => {
-    lines.push(`${level} ${message}`);
-  };
-  const logger: LoggerService = {
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    debug: log('debug'),
-    child: () => logger,
-  };
-  return logger;
-}
 
 describe('Service Guard is fair at scale (PostgreSQL)', () => {
   let pg: TestPostgres;
@@ -99,7 +84,7 @@ describe('Service Guard is fair at scale (PostgreSQL)', () => {
           }) as never,
         },
       }),
-      logger: capturingLogger(lines),
+      logger: recordingLogger(lines),
       clock: () => now,
       observer: {
         entity(ref, period, outcome: EntityOutcome) {

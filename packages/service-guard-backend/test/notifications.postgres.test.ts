@@ -8,7 +8,6 @@ import './support/jestShim.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationSendOptions, NotificationService } from '@backstage/plugin-notifications-node';
 import type { HealthSnapshot, HealthResponse } from '@vigil/backstage-plugin-service-guard-common';
 import { Secrets } from '@vigil/core';
@@ -16,7 +15,8 @@ import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthNotifier } from '../src/healthNotifications.ts';
 import { migrateServiceGuard, ServiceGuardStore } from '../src/store.ts';
-import { adminHeader, startServiceGuard, userHeader } from './support/backend.ts';
+import { adminHeader, pgKnex, sqliteKnex, startServiceGuard, userHeader } from './support/backend.ts';
+import { recordingLogger } from './support/logger.ts';
 import { startPostgres, type TestPostgres } from './support/postgres.ts';
 import {
   component,
@@ -39,20 +39,6 @@ class RecordingNotifications implements NotificationService {
     if (this.failing) throw new Error('Failed to send notifications: Error: Request failed with status 503');
     this.sent.push(options);
   }
-}
-
-function recordingLogger(lines: string[]): LoggerService {
-  const log = (level: string) => (message: string) => {
-    lines.push(`${level} ${message}`);
-  };
-  const logger: LoggerService = {
-    error: log('error'),
-    warn: log('warn'),
-    info: log('info'),
-    debug: log('debug'),
-    child: () => logger,
-  };
-  return logger;
 }
 
 function snapshot(
@@ -242,10 +228,7 @@ let pg: TestPostgres | undefined;
 describeTransitions('health notifications on PostgreSQL', async () => {
   pg = await startPostgres();
   const connection = await pg.createDatabase('service_guard_notify');
-  const knexes: [Knex, Knex] = [
-    knexFactory({ client: 'pg', connection, pool: { min: 0, max: 4 } }),
-    knexFactory({ client: 'pg', connection, pool: { min: 0, max: 4 } }),
-  ];
+  const knexes: [Knex, Knex] = [pgKnex(connection, 4), pgKnex(connection, 4)];
   return {
     knexes,
     cleanup: async () => {
@@ -277,11 +260,7 @@ describe('Service Guard in the test backend with a notifications service', () =>
         { metrics: 3, from: END - 2 * DAY, to: END + 2 * HOUR },
       ),
     );
-    knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    });
+    knex = sqliteKnex();
     const backend = await startServiceGuard({
       entities: [component('calm'), component('broken')] as never,
       config: {
