@@ -40,14 +40,7 @@ function fmt(x: number): string {
 }
 
 /** What a Verdict is built from: the point's public fields and the evidence its reason is written from. */
-export interface VerdictFields {
-  t: number;
-  value: number;
-  score: number;
-  alert: boolean;
-  expected: number | null;
-  lower: number | null;
-  upper: number | null;
+export interface VerdictFields extends Omit<AnomalyPoint, 'reason'> {
   /** Model index of the strongest evidence, LEARNING or GAP. */
   why: number;
   /**
