@@ -641,62 +641,43 @@ class Engine implements Detector {
     if (model < 0 || s.n <= k.warmup) {
       return Verdict.learning(t, value, score, alert);
     }
+    let expected = this.bestPred;
+    let lower: number;
+    let upper: number;
+    let observed = this.bestObserved;
+    let z = this.bestZ;
+    let window = 0;
     if (model === ENTROPY) {
       // The evidence is about the recent values as a whole: the band is the span the histograms cover.
-      const lower = this.histCentre - this.histHalfSpan;
-      const upper = this.histCentre + this.histHalfSpan;
-      return new Verdict({
-        t,
-        value,
-        score,
-        alert,
-        expected: this.histCentre,
-        lower,
-        upper,
-        why: model,
-        observed: this.bestObserved,
-        z: this.bestZ,
-        damped,
-        window: k.entropyWindow,
-      });
-    }
-    if (model === NEW_LEVEL) {
-      // The band is the span of levels seen so far; the reason names the nearest levels on either side.
+      expected = this.histCentre;
+      lower = this.histCentre - this.histHalfSpan;
+      upper = this.histCentre + this.histHalfSpan;
+      window = k.entropyWindow;
+    } else if (model === NEW_LEVEL) {
+      // The band is the span of levels seen so far; the reason names the nearest levels seen below and above
+      // the value (as observed and z).
       const c = s.context!;
-      const [lower, upper] = visitedRange(c);
-      const [below, above] = nearestLevels(c, jump);
-      return new Verdict({
-        t,
-        value,
-        score,
-        alert,
-        expected: this.bestPred,
-        lower,
-        upper,
-        why: model,
-        // The nearest levels seen below and above the value.
-        observed: below,
-        z: above,
-        damped,
-        window: 0,
-      });
+      [lower, upper] = visitedRange(c);
+      [observed, z] = nearestLevels(c, jump);
+    } else {
+      const band = k.zAlert * this.bestScale;
+      lower = this.bestPred - band;
+      upper = this.bestPred + band;
+      if (observed === v) observed = value;
     }
-    const band = k.zAlert * this.bestScale;
-    const lower = this.bestPred - band;
-    const upper = this.bestPred + band;
     return new Verdict({
       t,
       value,
       score,
       alert,
-      expected: this.bestPred,
+      expected,
       lower,
       upper,
       why: model,
-      observed: this.bestObserved === v ? value : this.bestObserved,
-      z: this.bestZ,
+      observed,
+      z,
       damped,
-      window: 0,
+      window,
     });
   }
 
