@@ -12,18 +12,18 @@ import { MetricChart } from '../src/components/MetricChart.tsx';
 import { ServiceGuardCard } from '../src/components/ServiceGuardCard.tsx';
 import { serviceGuardApiRef } from '../src/api.ts';
 import { InMemoryServiceGuard } from './support/fakeApi.ts';
-import { failingHealth, failingSnapshot, optedIn, PERIOD_END } from './support/fixtures.ts';
+import {
+  errorsRisk,
+  failingHealth,
+  failingSnapshot,
+  latencyRisk,
+  optedIn,
+  PERIOD_END,
+} from './support/fixtures.ts';
 
 /** checkout's error rate as the backend now stores it: far above its band for 25 of the 30 minutes. */
 const errors: MetricRisk = {
-  metric: 'errors',
-  kind: 'error',
-  direction: 'higher-is-worse',
-  unit: 'errors/min',
-  outcome: 'fail',
-  risk: 0.97,
-  points: 30,
-  alerts: 1,
+  ...errorsRisk,
   threshold: 0.5,
   anomalous: { points: 25, first: '2026-11-20T11:35:00.000Z', last: '2026-11-20T11:59:00.000Z' },
   worst: {
@@ -40,14 +40,8 @@ const errors: MetricRisk = {
 };
 
 const latency: MetricRisk = {
+  ...latencyRisk,
   metric: 'p99 latency',
-  kind: 'latency',
-  direction: 'higher-is-worse',
-  unit: 'ms',
-  outcome: 'pass',
-  risk: 0.12,
-  points: 30,
-  alerts: 0,
   threshold: 0.5,
   reason: 'p99 latency: normal (30 points, highest anomaly score 0.12 < 0.5)',
 };

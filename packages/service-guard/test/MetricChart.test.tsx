@@ -10,6 +10,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { MetricChart, valueDomain } from '../src/components/MetricChart.tsx';
 import type { MetricPoint } from '../src/series.ts';
+import { errorsRisk } from './support/fixtures.ts';
 
 const base: MetricRisk = {
   metric: 'p99 latency',
@@ -91,21 +92,9 @@ function excursion(): MetricPoint[] {
   });
 }
 
-const errors: MetricRisk = {
-  metric: 'errors',
-  kind: 'error',
-  direction: 'higher-is-worse',
-  unit: 'errors/min',
-  outcome: 'fail',
-  risk: 0.97,
-  points: 30,
-  alerts: 1,
-  reason: 'errors: 1 of 30 points anomalous',
-};
-
 describe('every point outside the band', () => {
   it('is ringed like the alert, not only the point where the detector alerted', async () => {
-    await renderInTestApp(<MetricChart metric={{ ...errors, series: excursion() }} />);
+    await renderInTestApp(<MetricChart metric={{ ...errorsRisk, series: excursion() }} />);
     const rings = screen.getAllByTestId('anomaly-marker');
     expect(rings).toHaveLength(25);
     // One shape for all of them: the same radius and stroke as the alert's ring.
@@ -133,7 +122,7 @@ describe('every point outside the band', () => {
 
 describe('chart axes', () => {
   it('has a time axis in local clock times on round steps, naming the time zone', async () => {
-    await renderInTestApp(<MetricChart metric={{ ...errors, series: excursion() }} />);
+    await renderInTestApp(<MetricChart metric={{ ...errorsRisk, series: excursion() }} />);
     const axis = screen.getByTestId('time-axis');
     expect([...axis.querySelectorAll('text')].map((t) => t.textContent)).toEqual([
       '06:00',
@@ -147,7 +136,7 @@ describe('chart axes', () => {
   });
 
   it("labels the value axis in the metric's unit, on round values", async () => {
-    await renderInTestApp(<MetricChart metric={{ ...errors, series: excursion() }} />);
+    await renderInTestApp(<MetricChart metric={{ ...errorsRisk, series: excursion() }} />);
     const labels = [...screen.getByTestId('value-axis').querySelectorAll('text')].map((t) => t.textContent);
     expect(labels).toEqual(['10 errors/min', '20 errors/min', '30 errors/min']);
   });

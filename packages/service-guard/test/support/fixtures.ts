@@ -5,6 +5,7 @@ import type {
   HealthHistoryEntry,
   HealthResponse,
   HealthSnapshot,
+  MetricRisk,
 } from '@vigil/backstage-plugin-service-guard-common';
 
 export function entity(name: string, annotations: Record<string, string> = {}): Entity {
@@ -42,6 +43,32 @@ export function history(): HealthHistoryEntry[] {
   }));
 }
 
+/** checkout's latency as the backend rates it: normal over the 30 points of the period. */
+export const latencyRisk: MetricRisk = {
+  metric: 'latency',
+  kind: 'latency',
+  direction: 'higher-is-worse',
+  unit: 'ms',
+  outcome: 'pass',
+  risk: 0.12,
+  points: 30,
+  alerts: 0,
+  reason: 'latency: normal (30 points, highest anomaly score 0.12 < 0.5)',
+};
+
+/** checkout's error rate as the backend rates it: failing, one alert in the 30 points of the period. */
+export const errorsRisk: MetricRisk = {
+  metric: 'errors',
+  kind: 'error',
+  direction: 'higher-is-worse',
+  unit: 'errors/min',
+  outcome: 'fail',
+  risk: 0.97,
+  points: 30,
+  alerts: 1,
+  reason: 'errors: 1 of 30 points anomalous',
+};
+
 export function failingSnapshot(): HealthSnapshot {
   return {
     entityRef: 'component:default/checkout',
@@ -57,14 +84,7 @@ export function failingSnapshot(): HealthSnapshot {
     ],
     metrics: [
       {
-        metric: 'latency',
-        kind: 'latency',
-        direction: 'higher-is-worse',
-        unit: 'ms',
-        outcome: 'pass',
-        risk: 0.12,
-        points: 30,
-        alerts: 0,
+        ...latencyRisk,
         worst: {
           t: iso(PERIOD_END - 5 * 60_000),
           instance: 'checkout-0',
@@ -73,7 +93,6 @@ export function failingSnapshot(): HealthSnapshot {
           lower: 180,
           upper: 225,
         },
-        reason: 'latency: normal (30 points, highest anomaly score 0.12 < 0.5)',
       },
       {
         metric: 'errors',
