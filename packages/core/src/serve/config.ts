@@ -6,7 +6,13 @@
  */
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
-import { formatPath, parseYamlLimited, type SpecProblem, specVariables } from '../spec/load.ts';
+import {
+  formatPath,
+  parseYamlLimited,
+  problemsMessage,
+  type SpecProblem,
+  specVariables,
+} from '../spec/load.ts';
 import { durationSchema } from '../spec/schema.ts';
 import { parseDuration } from '../spec/duration.ts';
 
@@ -186,11 +192,7 @@ export class ServeConfigError extends UserError {
   override name = 'ServeConfigError';
   readonly problems: SpecProblem[];
   constructor(source: string, problems: SpecProblem[]) {
-    super(
-      problems.length === 1
-        ? `${source} is not a valid vigil serve config: ${problems[0]!.path ? `${problems[0]!.path}: ` : ''}${problems[0]!.message}`
-        : `${source} is not a valid vigil serve config:\n${problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}`).join('\n')}`,
-    );
+    super(problemsMessage(source, 'vigil serve config', problems));
     this.problems = problems;
   }
 }

@@ -14,16 +14,22 @@ export interface SpecProblem {
   message: string;
 }
 
+/**
+ * `<source> is not a valid <what>` and each problem by its path: on the same line when there is one, one a
+ * line otherwise. Shared by every loader of user files so their errors read alike.
+ */
+export function problemsMessage(source: string, what: string, problems: SpecProblem[]): string {
+  return problems.length === 1
+    ? `${source} is not a valid ${what}: ${problems[0]!.path ? `${problems[0]!.path}: ` : ''}${problems[0]!.message}`
+    : `${source} is not a valid ${what}:\n${problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}`).join('\n')}`;
+}
+
 /** A spec that cannot be used; `problems` lists every bad field, not just the first. */
 export class SpecError extends UserError {
   override name = 'SpecError';
   readonly problems: SpecProblem[];
   constructor(source: string, problems: SpecProblem[]) {
-    super(
-      problems.length === 1
-        ? `${source} is not a valid Vigil spec: ${problems[0]!.path ? `${problems[0]!.path}: ` : ''}${problems[0]!.message}`
-        : `${source} is not a valid Vigil spec:\n${problems.map((p) => `  - ${p.path || '(top level)'}: ${p.message}`).join('\n')}`,
-    );
+    super(problemsMessage(source, 'Vigil spec', problems));
     this.problems = problems;
   }
 }
