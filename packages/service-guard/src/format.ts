@@ -311,6 +311,21 @@ export function logsDetails(logs: LogsSummary): string[] {
 }
 
 /**
+ * The refusals any write can meet, in words: a missing permission (403: which one and who grants it) or an
+ * expired sign-in (401); undefined for any other answer. `outcome` starts the sentence ("Not started").
+ */
+export function writeRefusalText(
+  e: ServiceGuardApiError,
+  outcome: string,
+  permission: string,
+): string | undefined {
+  if (e.status === 403)
+    return `${outcome}: you lack the permission ${permission} for this entity. Ask your Backstage admins to grant it in the permission policy.`;
+  if (e.status === 401) return `${outcome}: your sign-in has expired. Reload the page to sign in again.`;
+  return undefined;
+}
+
+/**
  * A failed read in words, by its status, instead of the client's "GET <path>: 403 ..." line (which the
  * caller shows under "details"). Reads answer 404 both for an unknown entity and for one the caller may not
  * read (a 403 would confirm that it exists).

@@ -21,6 +21,7 @@ import {
   logsSentence,
   outcomeLabel,
   outcomeTone,
+  writeRefusalText,
 } from '../format.ts';
 import { Details } from './States.tsx';
 import { StatusLabel } from './StatusLabel.tsx';
@@ -52,9 +53,8 @@ export function orderClusters(clusters: readonly LogCluster[]): {
  */
 export function feedbackErrorText(e: unknown): string {
   if (e instanceof ServiceGuardApiError) {
-    if (e.status === 403)
-      return `Not saved: you lack the permission ${serviceGuardFeedbackCreatePermission.name} for this entity. Ask your Backstage admins to grant it in the permission policy.`;
-    if (e.status === 401) return 'Not saved: your sign-in has expired. Reload the page to sign in again.';
+    const refused = writeRefusalText(e, 'Not saved', serviceGuardFeedbackCreatePermission.name);
+    if (refused) return refused;
     if (e.status === 404)
       return 'Not saved: Service Guard has no analysis of this entity that found this log cluster. Reload the page.';
   }

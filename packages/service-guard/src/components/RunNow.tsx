@@ -8,7 +8,7 @@ import {
 } from '@vigil/backstage-plugin-service-guard-common';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { serviceGuardApiRef } from '../api.ts';
-import { formatTime, stateLabel, stateTone } from '../format.ts';
+import { formatTime, stateLabel, stateTone, writeRefusalText } from '../format.ts';
 import { StatusLabel } from './StatusLabel.tsx';
 
 /** How often a run in progress is asked about. */
@@ -25,9 +25,8 @@ function serverWords(e: ServiceGuardApiError): string {
  */
 export function runErrorText(e: unknown): string {
   if (e instanceof ServiceGuardApiError) {
-    if (e.status === 403)
-      return `Not started: you lack the permission ${serviceGuardRunTriggerPermission.name} for this entity. Ask your Backstage admins to grant it in the permission policy.`;
-    if (e.status === 401) return 'Not started: your sign-in has expired. Reload the page to sign in again.';
+    const refused = writeRefusalText(e, 'Not started', serviceGuardRunTriggerPermission.name);
+    if (refused) return refused;
     if (e.status === 404)
       return 'Not started: this entity is not in the catalog, or you may not read it. Reload the page.';
     if (e.status === 409) return `Not started: ${serverWords(e)}`;
