@@ -114,6 +114,14 @@ const flagger = (metadata: Record<string, string>, checksum = 'c1') => ({
   metadata: { token: TOKEN, spec: 'svc', ...WINDOW, wait: '60', ...metadata },
 });
 
+/** Starts (or joins) the verification of `service` over WINDOW and waits up to 60 s for its end. */
+const verifyWindow = (s: Served, service: string) =>
+  call(s, '/v1/verifications', { spec: 'svc', vars: { service }, ...WINDOW, wait: 60 });
+
+/** The status Flagger gets from the webhook `hook` for `service`. */
+const flaggerStatus = async (s: Served, hook: string, service: string) =>
+  (await call(s, `/v1/flagger/${hook}`, flagger({ service }), null)).status;
+
 let prom: RunningPrometheus;
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -144,12 +152,7 @@ describe('vigil serve: verdicts for Argo Rollouts and Flagger', () => {
   });
 
   it('passes a healthy canary: passed true, and every Flagger hook reads it as a pass', async () => {
-    const r = await call(s, '/v1/verifications', {
-      spec: 'svc',
-      vars: { service: 'cart' },
-      ...WINDOW,
-      wait: 60,
-    });
+    const r = await verifyWindow(s, 'cart');
     expect(r.status).toBe(201);
     expect(r.json).toMatchObject({
       spec: 'svc',
@@ -179,20 +182,13 @@ describe('vigil serve: verdicts for Argo Rollouts and Flagger', () => {
     expect(forgotten.status).toBe(200);
     expect((await call(s, `/v1/verifications/${r.json.id}`)).status).toBe(404);
     expect(report.json).toMatchObject({ schema: expect.any(String), verdict: 'pass', outcome: 'passed' });
-    expect((await call(s, '/v1/flagger/rollout', flagger({ service: 'cart' }), null)).status).toBe(200);
-    expect((await call(s, '/v1/flagger/confirm-promotion', flagger({ service: 'cart' }), null)).status).toBe(
-      200,
-    );
-    expect((await call(s, '/v1/flagger/rollback', flagger({ service: 'cart' }), null)).status).toBe(409);
+    expect(await flaggerStatus(s, 'rollout', 'cart')).toBe(200);
+    expect(await flaggerStatus(s, 'confirm-promotion', 'cart')).toBe(200);
+    expect(await flaggerStatus(s, 'rollback', 'cart')).toBe(409);
   });
 
   it('fails a regressed canary: failed true, Flagger told no and to roll back', async () => {
-    const r = await call(s, '/v1/verifications', {
-      spec: 'svc',
-      vars: { service: 'checkout' },
-      ...WINDOW,
-      wait: 60,
-    });
+    const r = await verifyWindow(s, 'checkout');
     expect(r.json).toMatchObject({
       phase: 'completed',
       outcome: 'failed',
@@ -201,20 +197,13 @@ describe('vigil serve: verdicts for Argo Rollouts and Flagger', () => {
       inconclusive: false,
     });
     expect(r.json.reason).toMatch(/latency/);
-    expect((await call(s, '/v1/flagger/rollout', flagger({ service: 'checkout' }), null)).status).toBe(412);
-    expect(
-      (await call(s, '/v1/flagger/confirm-promotion', flagger({ service: 'checkout' }), null)).status,
-    ).toBe(412);
-    expect((await call(s, '/v1/flagger/rollback', flagger({ service: 'checkout' }), null)).status).toBe(200);
+    expect(await flaggerStatus(s, 'rollout', 'checkout')).toBe(412);
+    expect(await flaggerStatus(s, 'confirm-promotion', 'checkout')).toBe(412);
+    expect(await flaggerStatus(s, 'rollback', 'checkout')).toBe(200);
   });
 
   it('never reads a canary without data as a pass: inconclusive true, Flagger never promotes', async () => {
-    const r = await call(s, '/v1/verifications', {
-      spec: 'svc',
-      vars: { service: 'ghost' },
-      ...WINDOW,
-      wait: 60,
-    });
+    const r = await verifyWindow(s, 'ghost');
     expect(r.json).toMatchObject({
       phase: 'completed',
       outcome: 'could-not-verify',
@@ -225,7 +214,7 @@ describe('vigil serve: verdicts for Argo Rollouts and Flagger', () => {
     const promote = await call(s, '/v1/flagger/confirm-promotion', flagger({ service: 'ghost' }), null);
     expect(promote.status).toBe(412);
     expect(promote.json.passed).toBe(false);
-    expect((await call(s, '/v1/flagger/rollback', flagger({ service: 'ghost' }), null)).status).toBe(200);
+    expect(await flaggerStatus(s, 'rollback', 'ghost')).toBe(200);
   });
 
   it('refuses a missing or wrong token with 401, on every route but /healthz', async () => {
