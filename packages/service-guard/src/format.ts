@@ -92,13 +92,6 @@ export function formatNumber(x: number): string {
   return x.toPrecision(3).replace(/\.?0+$/, '');
 }
 
-/** `2026-11-20 14:05 UTC`: times in UTC so that everyone reading the same page sees the same text. */
-export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
 /** `5 min ago`, `3 h ago`, `2 days ago` relative to `now` (epoch ms); `in the future` for clock skew. */
 export function formatAgo(iso: string, now: number): string {
   const ms = now - Date.parse(iso);
@@ -166,6 +159,15 @@ export function zoneName(t: number | string): string {
   const ms = msOf(t);
   if (!Number.isFinite(ms)) return '';
   return zoneFormat.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+/**
+ * `2 Dec, 14:05 CET`: a local date and time with the zone named, for a time that stands alone (a
+ * verification's end, a run's period); the tab writes every time in the reader's zone.
+ */
+export function formatTime(t: number | string): string {
+  const ms = msOf(t);
+  return Number.isFinite(ms) ? `${formatLocalTime(ms)} ${zoneName(ms)}` : String(t);
 }
 
 const TICK_STEPS = [

@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import './support/newYork.ts';
 import './support/setup.ts';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
@@ -75,7 +76,7 @@ describe('Run now', () => {
       finishedAt: '2026-11-20T12:04:09.000Z',
       health: history()[0]!,
     });
-    await within(status()).findByText('Done: analysed for the period ending 2026-11-20 12:00 UTC.');
+    await within(status()).findByText('Done: analysed for the period ending 20 Nov, 07:00 GMT-5.');
     expect(within(status()).getByText('Unhealthy')).toBeTruthy();
     expect(within(status()).getByText('score 31 / 100.')).toBeTruthy();
     expect(done).toBe(1);
@@ -89,7 +90,7 @@ describe('Run now', () => {
     await within(status()).findByText(/^Queued/);
     backend.setRun(REF, { status: 'done', outcome: 'already-analysed', health: history()[1]! });
     await within(status()).findByText(
-      'Up to date: the last complete period was already analysed for the period ending 2026-11-20 11:30 UTC.',
+      'Up to date: the last complete period was already analysed for the period ending 20 Nov, 06:30 GMT-5.',
     );
     expect(within(status()).getByText('Degraded')).toBeTruthy();
   });

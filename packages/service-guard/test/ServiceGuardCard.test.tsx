@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import './support/newYork.ts';
 import './support/setup.ts';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
@@ -37,7 +38,7 @@ describe('Service Guard card', () => {
     expect(within(card).getByText('analysed 1 h ago')).toBeTruthy();
     // Only the newest verification.
     expect(within(card).getByText('Passed')).toBeTruthy();
-    expect(within(card).getByText('version 2.14.1, 2026-11-20 13:10 UTC')).toBeTruthy();
+    expect(within(card).getByText('version 2.14.1, 20 Nov, 08:10 GMT-5')).toBeTruthy();
     expect(within(card).queryByText('Failed')).toBeNull();
   });
 

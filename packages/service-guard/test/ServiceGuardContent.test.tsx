@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import './support/newYork.ts';
 import './support/setup.ts';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
@@ -57,8 +58,8 @@ describe('Service Guard tab', () => {
     expect(label).toContain('last 6 periods');
     expect(label).toContain('Now unhealthy at 31');
     // Oldest first: healthy, no data, healthy, healthy, degraded, unhealthy.
-    expect(label).toContain('no data from 20 Nov, 09:30; healthy from 20 Nov, 10:00');
-    expect(label).toContain('degraded from 20 Nov, 11:00; unhealthy from 20 Nov, 11:30');
+    expect(label).toContain('no data from 20 Nov, 04:30; healthy from 20 Nov, 05:00');
+    expect(label).toContain('degraded from 20 Nov, 06:00; unhealthy from 20 Nov, 06:30');
     expect(timeline.querySelectorAll('circle')).toHaveLength(6);
   });
 
@@ -68,7 +69,7 @@ describe('Service Guard tab', () => {
     const charts = screen.getAllByTestId('metric-chart');
     expect(charts).toHaveLength(2);
     expect(charts[0]!.getAttribute('aria-label')).toBe(
-      'errors: most anomalous value 42 on checkout-0 at 20 Nov, 11:55, expected 7 (band 3 to 11); outside the band: anomaly.',
+      'errors: most anomalous value 42 on checkout-0 at 20 Nov, 06:55, expected 7 (band 3 to 11); outside the band: anomaly.',
     );
     expect(within(charts[0]! as HTMLElement).queryAllByTestId('anomaly-marker')).toHaveLength(1);
     // The normal metric's value is drawn inside its band, not as an anomaly.
@@ -144,7 +145,7 @@ describe('Service Guard tab', () => {
     const item = await screen.findByTestId('verification');
     expect(within(item).getByText('Failed')).toBeTruthy();
     expect(within(item).getByText('version 2.14.0')).toBeTruthy();
-    expect(within(item).getByText(/finished 2026-11-20 11:30 UTC/)).toBeTruthy();
+    expect(within(item).getByText(/finished 20 Nov, 06:30 GMT-5/)).toBeTruthy();
     expect(within(item).getByRole('link', { name: 'Workflow run' }).getAttribute('href')).toBe(
       'https://github.com/acme/checkout/actions/runs/42',
     );

@@ -274,7 +274,7 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
     releasePoll();
     // The demo's last complete period was analysed at start, so the run finds it stored.
     const result = status.getByText(
-      /^(Done: analysed|Up to date: the last complete period was already analysed) for the period ending \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/,
+      /^(Done: analysed|Up to date: the last complete period was already analysed) for the period ending \d{1,2} [A-Z][a-z]{2}, \d\d:\d\d \S+\.$/,
     );
     await result.waitFor({ timeout: 60_000 });
     await expect(status.getByText('Unhealthy', { exact: true }).count()).resolves.toBe(1);
