@@ -131,6 +131,16 @@ export async function listEntitiesHealth(o: {
         a.entityRef.localeCompare(b.entityRef, 'en'),
     );
   const page = listed.slice(query.offset, query.offset + query.limit);
+  // The signals behind each reason, read for this page only (not for every entity that was sorted).
+  const ids = page.flatMap((s) => {
+    const id = latest.get(s.entityRef)?.snapshotId;
+    return id === undefined ? [] : [id];
+  });
+  const signals = await o.store.signals(ids);
+  for (const s of page) {
+    const found = signals.get(latest.get(s.entityRef)?.snapshotId ?? -1);
+    if (found) s.signals = found;
+  }
   const next = query.offset + page.length;
   return {
     items: page,

@@ -10,6 +10,7 @@ import type {
   DeploymentVerification,
   DeploymentVerificationInput,
   DeploymentVerificationSummary,
+  EntityHealthSummary,
   HealthHistoryEntry,
   HealthSnapshot,
   LogCluster,
@@ -48,6 +49,11 @@ export interface StoredDetector {
   instance: string;
   lastT: number;
   state: DetectorState;
+}
+
+/** An entity's latest snapshot without details, and its row id (to read its signals with `signals`). */
+export interface LatestEntry extends HealthHistoryEntry {
+  snapshotId: number;
 }
 
 /** A run-now of one entity as stored (times epoch ms). */
@@ -589,8 +595,8 @@ export class ServiceGuardStore {
    * The latest snapshot (without details) of each of `entityRefs` that has one, read 500 refs per query
    * through the (entity_ref, period_start) unique index.
    */
-  async latest(entityRefs: readonly string[]): Promise<Map<string, HealthHistoryEntry>> {
-    const out = new Map<string, HealthHistoryEntry>();
+  async latest(entityRefs: readonly string[]): Promise<Map<string, LatestEntry>> {
+    const out = new Map<string, LatestEntry>();
     for (let i = 0; i < entityRefs.length; i += 500) {
       const refs = entityRefs.slice(i, i + 500);
       const newest = this.#db('sg_snapshots')
@@ -602,7 +608,44 @@ export class ServiceGuardStore {
       const rows = (await this.#db('sg_snapshots as s')
         .join(newest, (j) => j.on('s.entity_ref', '=', 'm.entity_ref').andOn('s.period_start', '=', 'm.p'))
         .select('s.*')) as SnapshotRow[];
-      for (const r of rows) out.set(r.entity_ref, this.#entry(r));
+      for (const r of rows) out.set(r.entity_ref, { ...this.#entry(r), snapshotId: Number(r.id) });
+    }
+    return out;
+  }
+
+  /**
+   * The signals of the snapshots `ids` (from `latest`), for a list that phrases each one's reason: metrics
+   * without series or links, logs with only the new and unexpectedly frequent clusters (the ones a reason
+   * names). Read 500 snapshots per query.
+   */
+  async signals(ids: readonly number[]): Promise<Map<number, NonNullable<EntityHealthSummary['signals']>>> {
+    const out = new Map<number, NonNullable<EntityHealthSummary['signals']>>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const [snapshots, risks, clusters] = await Promise.all([
+        this.#db('sg_snapshots').whereIn('id', chunk).select('id', 'logs') as Promise<
+          { id: number | string; logs: string | null }[]
+        >,
+        this.#db('sg_metric_risks')
+          .whereIn('snapshot_id', chunk)
+          .orderBy(['snapshot_id', 'metric'])
+          .select('snapshot_id', 'detail') as Promise<{ snapshot_id: number | string; detail: string }[]>,
+        this.#db('sg_log_clusters')
+          .whereIn('snapshot_id', chunk)
+          .whereIn('class', ['unknown', 'unexpected-frequency'])
+          .orderBy(['snapshot_id', { column: 'risk', order: 'desc' }, 'cluster_id'])
+          .select('snapshot_id', 'detail') as Promise<{ snapshot_id: number | string; detail: string }[]>,
+      ]);
+      for (const s of snapshots) {
+        const logs = s.logs ? ({ ...JSON.parse(s.logs), clusters: [] } as LogsSummary) : null;
+        out.set(Number(s.id), { metrics: [], logs });
+      }
+      for (const r of risks) {
+        const { series: _s, link: _l, ...m } = JSON.parse(r.detail) as MetricRisk;
+        out.get(Number(r.snapshot_id))?.metrics.push(m);
+      }
+      for (const c of clusters)
+        out.get(Number(c.snapshot_id))?.logs?.clusters.push(JSON.parse(c.detail) as LogCluster);
     }
     return out;
   }

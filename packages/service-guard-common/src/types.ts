@@ -314,8 +314,14 @@ export interface EntityHealthSummary {
   periodStart?: string;
   periodEnd?: string;
   analysedAt?: string;
-  /** The most important reason of the latest analysis. */
+  /** The most important reason of the latest analysis, as stored (a one-line summary with statistics). */
   reason?: string;
+  /**
+   * The signals of the latest analysis, so that a page phrases its reason as the tab does: the metrics
+   * without their series and provider links, the logs with only their new and unexpectedly frequent
+   * clusters. Absent when there is no analysis (or from a backend older than this field).
+   */
+  signals?: { metrics: MetricRisk[]; logs: LogsSummary | null };
 }
 
 /**

@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import './support/newYork.ts';
 import './support/setup.ts';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
@@ -9,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { serviceGuardApiRef } from '../src/api.ts';
 import { createServiceGuardColumn, EntitiesHealthPage } from '../src/components/EntitiesHealth.tsx';
 import { InMemoryServiceGuard } from './support/fakeApi.ts';
-import { entity, optedIn, PERIOD_END } from './support/fixtures.ts';
+import { anomalousErrorsRisk, entity, optedIn, PERIOD_END } from './support/fixtures.ts';
 
 const summary = (
   name: string,
@@ -72,6 +73,58 @@ describe('Service Guard catalog-wide page', () => {
     expect(screen.getByTestId('entities-summary').textContent).toBe(
       '4 entities: 1 unhealthy, 1 degraded, 1 not analysed yet, 1 healthy.',
     );
+  });
+
+  it("says why in the tab's plain words from the signals, and keeps the stored line only without them", async () => {
+    const backend = new InMemoryServiceGuard();
+    const stored =
+      'errors: 1 of 30 points anomalous; worst 32.8 errors/min on checkout-0 at 2026-11-20T11:36:00.000Z (32.83 vs 5.191 expected from same time of day (165.4x usual deviation))';
+    const latency = {
+      ...anomalousErrorsRisk,
+      metric: 'latency',
+      unit: 'ms',
+      outcome: 'pass' as const,
+      risk: 0.1,
+    };
+    const { anomalous: _a, worst: _w, ...quiet } = latency;
+    backend.entities = [
+      {
+        ...summary('checkout', 'unhealthy', 31, 'team-shop', stored),
+        signals: { metrics: [quiet, anomalousErrorsRisk], logs: null },
+      },
+      {
+        ...summary('search', 'no-data', null, 'team-shop', 'requests: prometheus answered 503'),
+        signals: {
+          metrics: [
+            { ...quiet, metric: 'requests', outcome: 'no-data', reason: 'requests: prometheus answered 503' },
+          ],
+          logs: null,
+        },
+      },
+      // A summary from a backend without signals: its stored line.
+      summary('cart', 'degraded', 64, 'team-shop', 'errors: 9 of 30 points anomalous'),
+      {
+        ...summary('payments', 'healthy', 97, 'team-pay', '1 metric normal'),
+        signals: { metrics: [quiet], logs: null },
+      },
+    ];
+    await renderInTestApp(<EntitiesHealthPage />, {
+      apis: [[serviceGuardApiRef, backend], mockApis.permission()],
+      ...routes,
+    });
+    const rows = await screen.findAllByTestId('entity-health-row');
+    const why = (ref: string) =>
+      rows.find((r) => within(r).queryByText(ref))!.querySelector('td:last-child')!.textContent;
+    // The same sentence as the tab's first reason; 11:35 UTC is 06:35 in New York.
+    expect(why('component:default/checkout')).toBe(
+      'errors went above its expected range at 20 Nov, 06:35 and was outside it at 25 of 30 points, until 06:59. ' +
+        'Worst: 32.8 errors/min on checkout-0 at 06:36, 6.3 times the expected 5.19 errors/min (range 3.1 errors/min to 7.2 errors/min).',
+    );
+    expect(why('component:default/search')).toBe('No data for requests.');
+    expect(why('component:default/cart')).toBe('errors: 9 of 30 points anomalous');
+    expect(why('component:default/payments')).toBe('Every metric and the logs look as usual.');
+    const page = screen.getByTestId('service-guard-entities').textContent!;
+    expect(page).not.toMatch(/usual deviation|\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });
 
   it('filters by owner', async () => {

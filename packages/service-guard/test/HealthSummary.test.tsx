@@ -13,7 +13,7 @@ import { ServiceGuardCard } from '../src/components/ServiceGuardCard.tsx';
 import { serviceGuardApiRef } from '../src/api.ts';
 import { InMemoryServiceGuard } from './support/fakeApi.ts';
 import {
-  errorsRisk,
+  anomalousErrorsRisk,
   failingHealth,
   failingSnapshot,
   latencyRisk,
@@ -21,23 +21,7 @@ import {
   PERIOD_END,
 } from './support/fixtures.ts';
 
-/** checkout's error rate as the backend now stores it: far above its band for 25 of the 30 minutes. */
-const errors: MetricRisk = {
-  ...errorsRisk,
-  threshold: 0.5,
-  anomalous: { points: 25, first: '2026-11-20T11:35:00.000Z', last: '2026-11-20T11:59:00.000Z' },
-  worst: {
-    t: '2026-11-20T11:36:00.000Z',
-    instance: 'checkout-0',
-    value: 32.83,
-    expected: 5.191,
-    lower: 3.1,
-    upper: 7.2,
-    why: '32.83 vs 5.191 expected from same time of day (179.5x usual deviation)',
-  },
-  reason:
-    'errors: 1 of 30 points anomalous; worst 32.8 errors/min on checkout-0 at 2026-11-20T11:36:00.000Z (32.83 vs 5.191 expected from same time of day (179.5x usual deviation))',
-};
+const errors = anomalousErrorsRisk;
 
 const latency: MetricRisk = {
   ...latencyRisk,

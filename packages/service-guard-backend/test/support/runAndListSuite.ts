@@ -285,6 +285,17 @@ export function describeRunAndList(
       expect(broken.owners).toEqual(['group:default/team-b']);
       expect(broken.reason).toMatch(/^m0: \d+ of 30 points anomalous/);
       expect(broken.periodEnd).toBe(new Date(PERIOD_END).toISOString());
+      // The structured fields the page phrases the reason from, as the tab does (no series on a list).
+      const m0 = broken.signals!.metrics.find((m) => m.metric === 'm0')!;
+      expect(broken.signals!.metrics.map((m) => m.metric)).toEqual(['m0', 'm1']);
+      expect(m0.outcome).toBe('fail');
+      expect(m0.threshold).toBeGreaterThan(0);
+      expect(m0.anomalous!.points).toBeGreaterThan(0);
+      expect(Date.parse(m0.anomalous!.first)).toBeGreaterThanOrEqual(PERIOD_END - 10 * MINUTE);
+      expect(m0.worst!.value).toBeGreaterThan(m0.worst!.upper!);
+      expect(m0.series).toBeUndefined();
+      expect(list.items.find((i) => i.state === 'not-analysed')!.signals).toBeUndefined();
+      expect(healthy[0]!.signals!.metrics.every((m) => m.outcome === 'pass')).toBe(true);
 
       const admin = await json<EntitiesHealthResponse>(await send('GET', '/entities', adminHeader()));
       expect(admin.items.map((i) => i.entityRef)).toContain('component:default/secret');

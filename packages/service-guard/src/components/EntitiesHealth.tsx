@@ -12,6 +12,7 @@ import { type ReactNode, useEffect, useId, useState } from 'react';
 import { serviceGuardApiRef } from '../api.ts';
 import { formatAgo, stateLabel, stateTone, type Tone } from '../format.ts';
 import { useAsyncValue } from '../useAsyncValue.ts';
+import { ALL_USUAL, reasonsOf } from './HealthSummary.tsx';
 import { LoadError, Loading } from './States.tsx';
 import { StatusLabel } from './StatusLabel.tsx';
 
@@ -31,6 +32,17 @@ const ORDER: EntityHealthState[] = ['unhealthy', 'degraded', 'no-data', 'not-ana
 function useTabHref(): ((entityRef: string) => string) | undefined {
   const entityRoute = useRouteRef(entityRouteRef);
   return entityRoute ? (ref) => `${entityRoute(entityRouteParams(ref))}/${TAB_PATH}` : undefined;
+}
+
+/**
+ * A row's "why": the first of the reasons the entity's tab gives, in the same plain words, phrased from the
+ * latest analysis's signals. A summary without signals (from a backend older than them) keeps its stored line.
+ */
+export function entityReason(r: EntityHealthSummary): string {
+  if (!r.signals) return r.reason ?? '';
+  const first = reasonsOf({ ...r.signals, reasons: r.reason ? [r.reason] : [] })[0];
+  if (first) return first.sentence;
+  return r.state === 'healthy' ? ALL_USUAL : (r.reason ?? '');
 }
 
 /** The page's rows: 100 at a time, more on request. */
@@ -145,7 +157,7 @@ export function EntitiesHealthPage(props: { now?: () => number }) {
                     </td>
                     <td style={cell}>
                       <Text as="span" variant="body-small">
-                        {r.reason ?? ''}
+                        {entityReason(r)}
                       </Text>
                     </td>
                   </tr>

@@ -30,7 +30,7 @@ interface Reason {
  * order), then the signals without data. A snapshot without signals (an annotation naming no profile)
  * keeps its stored reasons, which are plain sentences already.
  */
-export function reasonsOf(s: HealthSnapshot): Reason[] {
+export function reasonsOf(s: Pick<HealthSnapshot, 'metrics' | 'logs' | 'reasons'>): Reason[] {
   if (s.metrics.length === 0 && s.logs === null) return s.reasons.map((r) => ({ sentence: r, details: [] }));
   const out: Reason[] = concerns(s.metrics, s.logs).map((c) =>
     c.kind === 'metric'
@@ -48,6 +48,9 @@ export function reasonsOf(s: HealthSnapshot): Reason[] {
     out.push({ sentence: 'No data for the logs.', details: [s.logs.explanation] });
   return out;
 }
+
+/** What the tab says when no signal is a concern. */
+export const ALL_USUAL = 'Every metric and the logs look as usual.';
 
 /** The health now: state, score and the reasons in words, most important first. */
 export function HealthSummary(props: {
@@ -97,7 +100,7 @@ export function HealthSummary(props: {
             </ul>
           ) : (
             <Text as="p" variant="body-medium">
-              Every metric and the logs look as usual.
+              {ALL_USUAL}
             </Text>
           )}
         </Flex>
