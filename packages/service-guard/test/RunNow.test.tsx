@@ -47,6 +47,14 @@ async function enabledButton() {
 
 const status = () => screen.getByTestId('run-now-status');
 
+/** Clicks Run now on a backend that refuses the request once with `status` and the client's error line. */
+async function clickRunNowRefused(status: number, message: string) {
+  const backend = new InMemoryServiceGuard();
+  backend.failRun = { n: 1, status, message };
+  render(backend);
+  await userEvent.setup().click(await enabledButton());
+}
+
 describe('Run now', () => {
   it('starts a run, shows it queued then running, then the health it found', async () => {
     const backend = new InMemoryServiceGuard();
@@ -111,15 +119,10 @@ describe('Run now', () => {
   });
 
   it('explains a 403 from the backend in words, not as "POST ... 403"', async () => {
-    const backend = new InMemoryServiceGuard();
-    backend.failRun = {
-      n: 1,
-      status: 403,
-      message:
-        'POST /entities/component/default/checkout/run: 403 not allowed: service-guard.run.trigger on component:default/checkout',
-    };
-    render(backend);
-    await userEvent.setup().click(await enabledButton());
+    await clickRunNowRefused(
+      403,
+      'POST /entities/component/default/checkout/run: 403 not allowed: service-guard.run.trigger on component:default/checkout',
+    );
     const text = await within(status()).findByText(/^Not started: you lack the permission/);
     expect(text.textContent).toBe(
       'Not started: you lack the permission service-guard.run.trigger for this entity. Ask your Backstage admins to grant it in the permission policy.',
@@ -128,15 +131,10 @@ describe('Run now', () => {
   });
 
   it("gives the backend's reason for a 409 without the request line", async () => {
-    const backend = new InMemoryServiceGuard();
-    backend.failRun = {
-      n: 1,
-      status: 409,
-      message:
-        'POST /entities/component/default/checkout/run: 409 component:default/checkout has not opted in to Service Guard: add the annotation vigil.dev/service-guard',
-    };
-    render(backend);
-    await userEvent.setup().click(await enabledButton());
+    await clickRunNowRefused(
+      409,
+      'POST /entities/component/default/checkout/run: 409 component:default/checkout has not opted in to Service Guard: add the annotation vigil.dev/service-guard',
+    );
     await within(status()).findByText(
       'Not started: component:default/checkout has not opted in to Service Guard: add the annotation vigil.dev/service-guard',
     );
