@@ -42,7 +42,14 @@ export function prometheusRange(ms: number): string {
   return `${s}s`;
 }
 
-/** Prometheus' graph page with the expression over the window (`/graph?g0.expr=...&g0.range_input=...`). */
+/**
+ * Prometheus' graph page with the expression over the window (`/graph?g0.expr=...&g0.range_input=...`).
+ *
+ * Format: the parameters Prometheus' UI decodes, prometheus/prometheus
+ * web/ui/mantine-ui/src/pages/query/urlStateEncoding.ts (`g<i>.expr`, `g<i>.tab` where `0` still means the
+ * graph tab, `g<i>.range_input` as a Prometheus duration, `g<i>.end_input` read by `dayjs.utc`); the 2.x UI
+ * served at `/graph` reads the same names.
+ */
 export function prometheusGraphUrl(base: string, expr: string, window: LinkWindow): string {
   const end = new Date(window.end).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const q = new URLSearchParams({
@@ -61,24 +68,68 @@ export function datadogAppHost(site: DatadogSite | undefined): string {
   return /^[a-z]+\d\./.test(s) ? s : `app.${s}`;
 }
 
-/** Datadog's metric explorer with the query over the window. */
-export function datadogMetricExplorerUrl(base: string, query: string, window: LinkWindow): string {
-  const q = new URLSearchParams({
-    exp_query: query,
-    from_ts: String(window.start),
-    to_ts: String(window.end),
-    live: 'false',
-  });
+/** A Datadog query of one metric: `<agg>:<metric>{<scope>} [by {<tags>}]`, then modifiers such as `.as_count()`. */
+const DATADOG_ONE_METRIC =
+  /^\s*(avg|sum|min|max):([A-Za-z][\w.]*)\s*\{([^{}]*)\}(?:\s*by\s*\{([^{}]*)\})?(?:\.\w+\([^()]*\))*\s*$/;
+
+/**
+ * Datadog's metric explorer showing the query's metric, scope, space aggregation and grouping over the
+ * window, or undefined for a query the explorer's URL cannot carry (arithmetic, functions, several metrics):
+ * no link rather than a link to another graph. Modifiers (`.as_count()`, `.rollup(...)`) are not carried.
+ *
+ * Format: Datadog documents no parameter taking a whole query (the explorer keeps its state in an opaque
+ * fragment; https://trevorrundell.com/blog/datadogs-missing-api-metrics-explorer). The parameters it reads
+ * are `exp_metric`, `exp_scope`, `exp_agg`, `exp_group`: apollographql/apollo
+ * graph-manager-docs/source/datadog-integration.md links `metric/explorer?exp_metric=apollo.engine.operations.count
+ * &exp_group=service&exp_agg=sum&exp_row_type=metric`, a datadogpy end-to-end check prints
+ * `exp_metric=...&exp_scope=run_id:...&exp_agg=avg`, and ngavilan-dogfy/datadog-cli (cmd/links_test.go)
+ * reads them back as `max:system.cpu.user{env:prod} by {host}`. The window is `from_ts`/`to_ts` in epoch ms
+ * with `live=false`, the time parameters https://docs.datadoghq.com/dashboards/guide/custom_time_frames/ (section
+ * "URL") documents for Datadog's views.
+ */
+export function datadogMetricExplorerUrl(
+  base: string,
+  query: string,
+  window: LinkWindow,
+): string | undefined {
+  const m = DATADOG_ONE_METRIC.exec(query);
+  if (!m) return undefined;
+  const [, agg, metric, scope, group] = m;
+  const q = new URLSearchParams({ exp_metric: metric as string, exp_agg: agg as string });
+  const s = (scope as string).trim();
+  if (s && s !== '*') q.set('exp_scope', s.replace(/\s*,\s*/g, ','));
+  const g = group?.trim();
+  if (g) q.set('exp_group', g.replace(/\s*,\s*/g, ','));
+  q.set('from_ts', String(window.start));
+  q.set('to_ts', String(window.end));
+  q.set('live', 'false');
   return `${base}/metric/explorer?${q}`;
 }
 
-/** Dynatrace's data explorer with the metric selector over the window (`gtf=c_<from>_<to>`, epoch ms). */
-export function dynatraceDataExplorerUrl(base: string, metricSelector: string, window: LinkWindow): string {
-  const q = new URLSearchParams({ gtf: `c_${window.start}_${window.end}`, gf: 'all', metricSelector });
+/**
+ * Dynatrace's data explorer over the window, with every management zone (`gf=all`).
+ *
+ * Format: the path and `gf=all` are what Dynatrace's own navigation opens (public runbooks link
+ * `https://<env>.live.dynatrace.com/ui/data-explorer?gf=all&gtf=-24h+to+now#<state>`); `gtf=c_<from>_<to>`
+ * (epoch ms) is the custom global timeframe keptn-contrib/dynatrace-service writes into its dashboard links
+ * (`#dashboard;id=...;gtf=c_START_END`). The metric selector is not carried: the data explorer takes its
+ * query from a base64 JSON state in the fragment whose format Dynatrace does not document, and no
+ * documentation or public integration shows it reading a `metricSelector` parameter; so the link opens the
+ * explorer on the window (the selector is shown beside the link) rather than promise a query it drops.
+ */
+export function dynatraceDataExplorerUrl(base: string, window: LinkWindow): string {
+  const q = new URLSearchParams({ gtf: `c_${window.start}_${window.end}`, gf: 'all' });
   return `${base}/ui/data-explorer?${q}`;
 }
 
-/** Dynatrace's page of one problem (its `problemId`, e.g. `-123456789_1700000000000V2`). */
+/**
+ * Dynatrace's page of one problem (its `problemId`, e.g. `-123456789_1700000000000V2`).
+ *
+ * Format: the `{ProblemURL}` Dynatrace itself puts in problem notifications, e.g.
+ * `https://<env>/e/<id>/#problems/problemdetails;pid=-5988270214550055152_1642566000000V2` (sample payload in
+ * a keptn remediation example's recorded Dynatrace payload), the same form public integrations build from
+ * the problems API's `problemId` (`{env}/#problems/problemdetails;pid={problemId}`).
+ */
 export function dynatraceProblemUrl(base: string, problemId: string): string {
   return `${base}/#problems/problemdetails;pid=${encodeURIComponent(problemId)}`;
 }
@@ -124,7 +175,8 @@ export function metricLink(
       ? prometheusGraphUrl(base, query, window)
       : config.type === 'datadog'
         ? datadogMetricExplorerUrl(base, query, window)
-        : dynatraceDataExplorerUrl(base, query, window);
+        : dynatraceDataExplorerUrl(base, window);
+  if (!url) return undefined;
   const secrets = secretsOfProvider(config);
   if (extra) secrets.addAll(extra);
   return secrets.scrub(url) === url ? url : undefined;

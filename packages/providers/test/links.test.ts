@@ -40,31 +40,72 @@ describe('provider links', () => {
     expect(datadogAppHost('us5.datadoghq.com')).toBe('us5.datadoghq.com');
     expect(datadogAppHost('ddog-gov.com')).toBe('app.ddog-gov.com');
     expect(datadogAppHost('us2.ddog-gov.com')).toBe('us2.ddog-gov.com');
-    expect(
-      datadogMetricExplorerUrl(
-        'https://app.datadoghq.eu',
-        'sum:trace.http.request.errors{service:checkout}.as_count()',
-        window,
-      ),
-    ).toBe(
-      'https://app.datadoghq.eu/metric/explorer?exp_query=sum%3Atrace.http.request.errors%7Bservice%3Acheckout%7D.as_count%28%29&from_ts=1795174200000&to_ts=1795176000000&live=false',
+    // One metric, scope, aggregation and grouping: the explorer's exp_* parameters (not a whole query,
+    // which the explorer has no parameter for); the .as_count() modifier is not carried.
+    const dd = datadogMetricExplorerUrl(
+      'https://app.datadoghq.eu',
+      'sum:trace.http.request.errors{service:checkout, env:prod} by {resource_name}.as_count()',
+      window,
     );
+    expect(dd).toBe(
+      'https://app.datadoghq.eu/metric/explorer?exp_metric=trace.http.request.errors&exp_agg=sum&exp_scope=service%3Acheckout%2Cenv%3Aprod&exp_group=resource_name&from_ts=1795174200000&to_ts=1795176000000&live=false',
+    );
+    expect(new URL(dd!).searchParams.has('exp_query')).toBe(false);
+    // `{*}` is every source: no scope parameter.
+    expect(
+      new URL(
+        datadogMetricExplorerUrl('https://app.datadoghq.com', 'avg:system.cpu.user{*}', window)!,
+      ).searchParams.toString(),
+    ).toBe('exp_metric=system.cpu.user&exp_agg=avg&from_ts=1795174200000&to_ts=1795176000000&live=false');
+    // A query the explorer's parameters cannot hold gives no link rather than a graph of something else.
+    for (const q of [
+      'sum:errors{service:a}.as_count() / sum:hits{service:a}.as_count()',
+      'anomalies(avg:latency{service:a}, "basic", 2)',
+      'errors{service:a}',
+    ])
+      expect(datadogMetricExplorerUrl('https://app.datadoghq.com', q, window)).toBeUndefined();
   });
 
   it("builds Dynatrace's data explorer and problem URLs", () => {
-    expect(
-      dynatraceDataExplorerUrl(
-        'https://abc12345.live.dynatrace.com',
-        'builtin:service.errors.total.rate:splitBy()',
-        window,
-      ),
-    ).toBe(
-      'https://abc12345.live.dynatrace.com/ui/data-explorer?gtf=c_1795174200000_1795176000000&gf=all&metricSelector=builtin%3Aservice.errors.total.rate%3AsplitBy%28%29',
+    // The window as a custom global timeframe, all management zones; no metricSelector parameter, which the
+    // data explorer does not read.
+    expect(dynatraceDataExplorerUrl('https://abc12345.live.dynatrace.com', window)).toBe(
+      'https://abc12345.live.dynatrace.com/ui/data-explorer?gtf=c_1795174200000_1795176000000&gf=all',
     );
+    // The problem page as Dynatrace's own notifications link it ({ProblemURL}).
     expect(
       dynatraceProblemUrl('https://abc12345.live.dynatrace.com', '-7264381127385419883_1700000000000V2'),
     ).toBe(
       'https://abc12345.live.dynatrace.com/#problems/problemdetails;pid=-7264381127385419883_1700000000000V2',
+    );
+    expect(
+      dynatraceProblemUrl(
+        'https://dt.example.com/e/4dacea76-2af5-4fc6-a94c-a17c12980884',
+        '-59_1642566000000V2',
+      ),
+    ).toBe(
+      'https://dt.example.com/e/4dacea76-2af5-4fc6-a94c-a17c12980884/#problems/problemdetails;pid=-59_1642566000000V2',
+    );
+  });
+
+  it('links a Datadog or Dynatrace metric through metricLink, and none for a query Datadog cannot show', () => {
+    const dd = {
+      type: 'datadog',
+      site: 'datadoghq.eu',
+      apiKey: 'k0123456789',
+      appKey: 'a0123456789',
+    } as ProviderConfig;
+    expect(metricLink(dd, 'avg:latency{service:{{service}}}', { service: 'checkout' }, window)).toBe(
+      'https://app.datadoghq.eu/metric/explorer?exp_metric=latency&exp_agg=avg&exp_scope=service%3Acheckout&from_ts=1795174200000&to_ts=1795176000000&live=false',
+    );
+    expect(metricLink(dd, 'sum:a{*} / sum:b{*}', {}, window)).toBeUndefined();
+    const dt = {
+      type: 'dynatrace',
+      url: 'https://abc12345.live.dynatrace.com',
+      token: 'dt0c01.ABC',
+    } as ProviderConfig;
+    expect(metricLink(dt, 'builtin:service.errors.total.rate:splitBy()', {}, window)).toBe(
+      'https://abc12345.live.dynatrace.com/ui/data-explorer?gtf=c_1795174200000_1795176000000&gf=all',
     );
   });
 

@@ -9,7 +9,7 @@ import { component } from './support/replay.ts';
 
 const TOKEN = 'prom-bearer-token-0123456789';
 
-function settings(provider: JsonObject) {
+function settings(provider: JsonObject, errors = 'sum(rate(http_errors_total{service="{{service}}"}[1m]))') {
   return readServiceGuardConfig(
     new ConfigReader({
       serviceGuard: {
@@ -20,7 +20,7 @@ function settings(provider: JsonObject) {
             metrics: [
               {
                 name: 'errors',
-                query: 'sum(rate(http_errors_total{service="{{service}}"}[1m]))',
+                query: errors,
                 kind: 'error',
               },
               { name: 'leaky', query: `up{token="${TOKEN}"}` },
@@ -74,16 +74,19 @@ describe('provider links on the health route', () => {
     expect(JSON.stringify(linked)).not.toContain(TOKEN);
   });
 
-  it("links to Datadog's metric explorer on the site's app host", () => {
-    const s = settings({
-      type: 'datadog',
-      site: 'datadoghq.eu',
-      apiKey: 'dd-api-key-0123456789',
-      appKey: 'dd-app-key-0123456789',
-    });
+  it("links to Datadog's metric explorer on the site's app host, with the entity's metric and scope", () => {
+    const s = settings(
+      {
+        type: 'datadog',
+        site: 'datadoghq.eu',
+        apiKey: 'dd-api-key-0123456789',
+        appKey: 'dd-app-key-0123456789',
+      },
+      'sum:http.errors{service:{{service}}}.as_count()',
+    );
     const linked = withProviderLinks(snapshot, component('checkout') as never, s);
-    expect(linked.metrics[0]!.link?.url).toMatch(
-      /^https:\/\/app\.datadoghq\.eu\/metric\/explorer\?exp_query=/,
+    expect(linked.metrics[0]!.link?.url).toBe(
+      'https://app.datadoghq.eu/metric/explorer?exp_metric=http.errors&exp_agg=sum&exp_scope=service%3Acheckout&from_ts=1795174200000&to_ts=1795176000000&live=false',
     );
   });
 
