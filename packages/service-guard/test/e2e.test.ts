@@ -7,13 +7,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedbackResponse } from '@vigil/backstage-plugin-service-guard-common';
+import { freePort } from '../../../test/support/freePort.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -32,17 +32,6 @@ async function openSignedIn(page: Page, url: string, target: Locator): Promise<v
   await enter.or(target).first().waitFor({ timeout: 60_000 });
   if (await enter.isVisible()) await enter.click();
   await target.first().waitFor({ timeout: 60_000 });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
 }
 
 interface Ready {

@@ -26,13 +26,13 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoReplay, MINUTE } from '../../../portal/demoData.ts';
+import { freePort } from '../../../test/support/freePort.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** serviceGuard.schedule.period of test/backstage-app/app-config.yaml. */
@@ -106,17 +106,6 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promi
         fail(
           new Error(`${cmd} ${args.join(' ')} in ${cwd} failed (${code ?? signal}):\n${out.slice(-4000)}`),
         );
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
     });
   });
 }

@@ -5,10 +5,10 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from '../../../../test/support/freePort.ts';
 
 export interface TestPostgres {
   /** Connection string of a new, empty database. */
@@ -22,17 +22,6 @@ function binDir(): string {
     if (existsSync(join(dir, 'initdb'))) return dir;
   }
   throw new Error('PostgreSQL is not installed: run scripts/system-deps.sh (Debian package postgresql)');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitReady(port: number, proc: ChildProcess, log: () => string): Promise<void> {
