@@ -285,19 +285,21 @@ export class DynatraceProvider implements Provider {
   }
 
   /**
-   * Problems open at any time in the range, scoped by the config's `problemSelector` / `entitySelector`; when
-   * neither is set, by the service entity named like the spec's service (never the whole environment, whose
+   * Problems open at any time in the range, scoped by `options.entityId` when given, else by the config's
+   * `problemSelector` / `entitySelector`; when neither is set, by the service entity named like the spec's service (never the whole environment, whose
    * unrelated problems would then count against every deploy).
    */
   async problems(range: TimeRange, options: ProblemOptions = {}): Promise<Problem[]> {
     const out: Problem[] = [];
     let pageKey: string | undefined;
     const seen = new Set<string>();
-    const entitySelector =
-      this.config.entitySelector ??
+    const tilde = (v: string) => v.replace(/[~"]/g, (c) => `~${c}`);
+    const entitySelector = options.entityId
+      ? `entityId("${tilde(options.entityId)}")`
+      : this.config.entitySelector ??
       (this.config.problemSelector || !options.service
         ? undefined
-        : `type("SERVICE"),entityName.equals("${options.service.replace(/[~"]/g, (c) => `~${c}`)}")`);
+        : `type("SERVICE"),entityName.equals("${tilde(options.service)}")`);
     do {
       const res = await this.http.send({
         method: 'GET',

@@ -38,9 +38,12 @@ export {
 export {
   datadogAppHost,
   datadogMetricExplorerUrl,
+  datadogMonitorUrl,
   dynatraceDataExplorerUrl,
   dynatraceProblemUrl,
+  type LinkedProblem,
   metricLink,
+  problemLink,
   prometheusGraphUrl,
   prometheusRange,
   providerUiBase,

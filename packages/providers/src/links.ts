@@ -134,6 +134,49 @@ export function dynatraceProblemUrl(base: string, problemId: string): string {
   return `${base}/#problems/problemdetails;pid=${encodeURIComponent(problemId)}`;
 }
 
+/**
+ * Datadog's page of one monitor: its status, history and the groups in alert (`/monitors/<id>` on the app
+ * host of the site, e.g. `https://app.datadoghq.eu/monitors/12345`).
+ *
+ * Format: Datadog does not document the page's URL on its own; the monitor API's `id` "is used to reference
+ * the monitor in API calls and URLs", and the form `https://<app host>/monitors/<id>` is the one public
+ * Terraform configurations output as a monitor's URL (`"https://app.datadoghq.com/monitors/${datadog_monitor.x.id}"`)
+ * and incident reports link. The site's app host is `datadogAppHost` (the API host table of
+ * https://docs.datadoghq.com/api/latest/monitors/ pairs each site with it).
+ */
+export function datadogMonitorUrl(base: string, monitorId: string): string {
+  return `${base}/monitors/${encodeURIComponent(monitorId)}`;
+}
+
+/** What `problemLink` needs of an alert: the core's `EvidenceItem` fields. */
+export interface LinkedProblem {
+  kind: 'problem' | 'monitor';
+  id: string;
+}
+
+/**
+ * The link from an alert to the provider's own page of it (a Dynatrace problem, a Datadog monitor), or
+ * undefined: a provider that did not raise that kind of alert, no UI base, an id that is not the vendor's
+ * shape, or a link that would show a secret (the provider's own, and `extra`).
+ */
+export function problemLink(
+  config: ProviderConfig,
+  problem: LinkedProblem,
+  extra?: Secrets,
+): string | undefined {
+  const base = providerUiBase(config);
+  if (!base || problem.id === '') return undefined;
+  let url: string | undefined;
+  if (config.type === 'dynatrace' && problem.kind === 'problem') url = dynatraceProblemUrl(base, problem.id);
+  // Monitor ids are whole numbers; anything else did not come from Datadog's monitor API.
+  else if (config.type === 'datadog' && problem.kind === 'monitor' && /^\d+$/.test(problem.id))
+    url = datadogMonitorUrl(base, problem.id);
+  if (!url) return undefined;
+  const secrets = secretsOfProvider(config);
+  if (extra) secrets.addAll(extra);
+  return secrets.scrub(url) === url ? url : undefined;
+}
+
 const DIALECT: Partial<Record<ProviderConfig['type'], Dialect>> = {
   prometheus: 'promql',
   datadog: 'datadog',

@@ -136,6 +136,12 @@ export interface ProblemOptions extends CallOptions {
    */
   service?: string;
   environment?: string;
+  /**
+   * Dynatrace: the problems affecting this entity (`entityId("<id>")`), ahead of the config's selectors and
+   * the service name. Service Guard passes an entity's `dynatrace.com/dynatrace-entity-id`: one provider
+   * config serves every entity, so a selector in the config cannot tell them apart. Ignored by Datadog.
+   */
+  entityId?: string;
 }
 
 /**

@@ -184,6 +184,17 @@ describe('Dynatrace adapter against an OpenAPI-validated fake', () => {
     expect(later).toHaveLength(9);
   });
 
+  it("scopes the problems to an entity id when asked, ahead of the config's entitySelector", async () => {
+    const before = fake.requests.length;
+    await dt.problems({ start: T0, end: T0 + 300_000 }, { service: 'web', entityId: 'SERVICE-"1~2' });
+    await dt.problems({ start: T0, end: T0 + 300_000 }, { service: 'web' });
+    const sent = fake.requests
+      .slice(before)
+      .filter((r) => r.path.endsWith('/problems') && !r.query.has('nextPageKey'))
+      .map((r) => r.query.get('entitySelector'));
+    expect(sent).toEqual(['entityId("SERVICE-~"1~~2")', 'type(SERVICE),entityName.equals("web")']);
+  });
+
   it('ingests a CUSTOM_DEPLOYMENT event with the verdict at the end', async () => {
     await dt.markDeployment({ service: 'web', env: 'prod', version: 'v2', t: T0, verdict: 'pass: score 96' });
     expect(fake.events.at(-1)).toMatchObject({

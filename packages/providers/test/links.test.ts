@@ -4,9 +4,11 @@ import type { ProviderConfig } from '../src/config.ts';
 import {
   datadogAppHost,
   datadogMetricExplorerUrl,
+  datadogMonitorUrl,
   dynatraceDataExplorerUrl,
   dynatraceProblemUrl,
   metricLink,
+  problemLink,
   prometheusGraphUrl,
   prometheusRange,
   providerUiBase,
@@ -164,5 +166,46 @@ describe('provider links', () => {
     expect(metricLink(prom, 'up{x="{{v}}"}', { v: 'checkout' }, window, other)).toMatch(
       /^https:\/\/prom\.example\.com\/graph\?/,
     );
+  });
+
+  it("links a Dynatrace problem to its page and a Datadog monitor to its page on the site's app host", () => {
+    const dt = {
+      type: 'dynatrace',
+      url: 'https://abc12345.live.dynatrace.com',
+      token: 'dt0c01.ABC',
+    } as ProviderConfig;
+    expect(problemLink(dt, { kind: 'problem', id: '-7264381127385419883_1700000000000V2' })).toBe(
+      'https://abc12345.live.dynatrace.com/#problems/problemdetails;pid=-7264381127385419883_1700000000000V2',
+    );
+    const dd = {
+      type: 'datadog',
+      site: 'datadoghq.eu',
+      apiKey: 'k0123456789',
+      appKey: 'a0123456789',
+    } as ProviderConfig;
+    expect(datadogMonitorUrl('https://app.datadoghq.com', '12345')).toBe(
+      'https://app.datadoghq.com/monitors/12345',
+    );
+    expect(problemLink(dd, { kind: 'monitor', id: '4711' })).toBe('https://app.datadoghq.eu/monitors/4711');
+    expect(
+      problemLink({ ...dd, uiUrl: 'https://acme.datadoghq.com' } as ProviderConfig, {
+        kind: 'monitor',
+        id: '4711',
+      }),
+    ).toBe('https://acme.datadoghq.com/monitors/4711');
+    // Not the vendor's shape of that alert: no link rather than a page of something else.
+    expect(problemLink(dd, { kind: 'monitor', id: '../dashboard/x' })).toBeUndefined();
+    expect(problemLink(dd, { kind: 'problem', id: '4711' })).toBeUndefined();
+    expect(problemLink(dt, { kind: 'monitor', id: '4711' })).toBeUndefined();
+    expect(
+      problemLink({ type: 'prometheus', url: 'https://p.example.com' } as ProviderConfig, {
+        kind: 'problem',
+        id: 'x',
+      }),
+    ).toBeUndefined();
+    // An id that is a known secret is never put into a URL.
+    expect(
+      problemLink(dt, { kind: 'problem', id: 'dd-app-key-abcdef012345' }, new Secrets().add('dd-app-key-abcdef012345')),
+    ).toBeUndefined();
   });
 });

@@ -17,6 +17,9 @@ export interface EvidenceInput {
   errors: { provider: string; message: string }[];
 }
 
+/** The values of `policy.evidence` (and of a Service Guard profile's `evidence`), declared once. */
+export const EVIDENCE_POLICIES = ['fail', 'warn', 'ignore'] as const satisfies readonly EvidencePolicy[];
+
 const KIND: Record<EvidenceItem['kind'], string> = { problem: 'problem', monitor: 'monitor' };
 
 /** One alert in a sentence: `problem P-12 "Failure rate increase" (dt, open)`. */

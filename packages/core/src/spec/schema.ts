@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SENSITIVITIES } from '../judges/sensitivity.ts';
+import { EVIDENCE_POLICIES } from '../judgment/evidence.ts';
 
 /** `30s`, `5m`, `1h30m`, `2d`, or a number of seconds. */
 export const durationSchema = z
@@ -489,7 +490,7 @@ export const policySpecSchema = z.strictObject({
       'End the run early as could-not-verify when the queries of a required metric (a critical one; any metric when none is critical) fail at this many polls in a row: a provider that keeps refusing will not answer by the end of the window.',
     ),
   evidence: z
-    .enum(['fail', 'warn', 'ignore'])
+    .enum(EVIDENCE_POLICIES)
     .default('warn')
     .describe(
       'Alerts the providers raised on the service during the window (Dynatrace problems, Datadog monitors in alert): fail fails the verification, warn names them in the reason, ignore does not read them. A provider that cannot be read is reported; under fail, a verdict that would pass then follows noData.',
