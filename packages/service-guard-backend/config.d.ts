@@ -46,7 +46,7 @@ export interface Config {
          */
         appKey?: string;
         /**
-         * Dynatrace API token (metrics.read, logs.read).
+         * Dynatrace API token (metrics.read, logs.read; problems.read for the alerts of a profile).
          * @visibility secret
          */
         token?: string;
@@ -59,6 +59,11 @@ export interface Config {
         uiUrl?: string;
         /** Dynatrace default entity selector. */
         entitySelector?: string;
+        /**
+         * Dynatrace problem selector for the alerts read with each period (e.g. `managementZones("prod")`);
+         * an entity's dynatrace.com/dynatrace-entity-id annotation scopes them to that entity.
+         */
+        problemSelector?: string;
         /** Replay provider: path of a recording (docs/replay-format.md). */
         file?: string;
         /** Replay provider: the recorded provider to answer for. */
@@ -112,6 +117,12 @@ export interface Config {
         step?: string | { [unit: string]: number };
         /** Default sensitivity of the metrics: low | medium | high. Default medium. */
         sensitivity?: 'low' | 'medium' | 'high';
+        /**
+         * Alerts the profile's providers raised on the entity during each period (Dynatrace problems,
+         * Datadog monitors in alert): warn (default) lists them on the tab beside the health, fail makes the
+         * period unhealthy (and, when they cannot be read, a healthy period no data), ignore does not read them.
+         */
+        evidence?: 'fail' | 'warn' | 'ignore';
         /** The metrics, each a query template. */
         metrics: Array<{
           /** Metric name, unique in the profile. */

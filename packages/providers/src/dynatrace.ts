@@ -296,10 +296,10 @@ export class DynatraceProvider implements Provider {
     const tilde = (v: string) => v.replace(/[~"]/g, (c) => `~${c}`);
     const entitySelector = options.entityId
       ? `entityId("${tilde(options.entityId)}")`
-      : this.config.entitySelector ??
-      (this.config.problemSelector || !options.service
-        ? undefined
-        : `type("SERVICE"),entityName.equals("${tilde(options.service)}")`);
+      : (this.config.entitySelector ??
+        (this.config.problemSelector || !options.service
+          ? undefined
+          : `type("SERVICE"),entityName.equals("${tilde(options.service)}")`));
     do {
       const res = await this.http.send({
         method: 'GET',

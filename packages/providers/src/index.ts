@@ -35,6 +35,7 @@ export {
   notifyHttpDefaults,
   type WebhookDelivery,
 } from './notify.ts';
+export { readEvidence } from './evidence.ts';
 export {
   datadogAppHost,
   datadogMetricExplorerUrl,

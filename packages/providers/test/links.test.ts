@@ -205,7 +205,11 @@ describe('provider links', () => {
     ).toBeUndefined();
     // An id that is a known secret is never put into a URL.
     expect(
-      problemLink(dt, { kind: 'problem', id: 'dd-app-key-abcdef012345' }, new Secrets().add('dd-app-key-abcdef012345')),
+      problemLink(
+        dt,
+        { kind: 'problem', id: 'dd-app-key-abcdef012345' },
+        new Secrets().add('dd-app-key-abcdef012345'),
+      ),
     ).toBeUndefined();
   });
 });

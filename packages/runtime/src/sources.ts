@@ -13,6 +13,7 @@ import {
   type ProviderUsage,
   type RecordingProvider,
   type ReplayFile,
+  readEvidence,
   recordProvider,
 } from '@vigil/providers';
 
@@ -108,16 +109,12 @@ export function openSources(spec: Spec, options: OpenSourcesOptions): OpenSource
       }
       return events;
     },
-    async fetchEvidence(req, signal) {
-      const p = get(req.provider);
-      if (!p.problems) return undefined;
-      const found = await p.problems(req.window, {
+    fetchEvidence: (req, signal) =>
+      readEvidence(get(req.provider), req.provider, req.window, {
         service: req.service,
         ...(req.environment ? { environment: req.environment } : {}),
         ...(signal ? { signal } : {}),
-      });
-      return found.map(({ kind, ...rest }) => ({ provider: req.provider, kind: kind ?? 'problem', ...rest }));
-    },
+      }),
   };
   return {
     source,

@@ -4,19 +4,28 @@
  * logs with the history before it, and combine everything into a health snapshot. No database access: the
  * caller loads the detectors and feedback and stores the result.
  */
-import type { DetectorState, FeedbackRule, LogComparison, LogEvent } from '@vigil/core';
-import { compareLogs, createDetector, restoreDetector } from '@vigil/core';
-import type { Provider } from '@vigil/providers';
+import type {
+  DetectorState,
+  EvidenceInput,
+  EvidenceItem,
+  FeedbackRule,
+  LogComparison,
+  LogEvent,
+} from '@vigil/core';
+import { compareLogs, createDetector, judgeEvidence, restoreDetector } from '@vigil/core';
+import { type Provider, readEvidence } from '@vigil/providers';
 import type {
   HealthSnapshot,
   LogCluster,
   LogClusterFeedback,
   LogsSummary,
   MetricRisk,
+  ProblemsSummary,
+  ServiceProblem,
 } from '@vigil/backstage-plugin-service-guard-common';
 import type { MetricSettings, ProfileSettings } from './config.ts';
 import type { EntityTarget } from './entityTargets.ts';
-import { combineHealth, metricRisk, type ScoredInstance } from './health.ts';
+import { applyProblems, combineHealth, metricRisk, type ScoredInstance } from './health.ts';
 import { metricSeries } from './series.ts';
 import type { AnalysisRecord, StoredDetector } from './store.ts';
 
@@ -30,6 +39,10 @@ export interface Period {
 export const MAX_INSTANCES = 50;
 /** Log clusters stored per snapshot: every risky one plus the largest known ones up to this. */
 const MAX_CLUSTERS = 50;
+/** Alerts stored per snapshot, newest first; `total` counts them all. */
+export const MAX_PROBLEMS = 50;
+/** A vendor title is a line; a longer one is cut here rather than stored and shown whole. */
+const MAX_TITLE = 500;
 
 export interface AnalyseContext {
   period: Period;
@@ -234,6 +247,75 @@ async function analyseLogs(
   }
 }
 
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function serviceProblem(i: EvidenceItem): ServiceProblem {
+  return {
+    provider: i.provider,
+    kind: i.kind,
+    id: i.id,
+    ...(i.displayId !== undefined ? { displayId: i.displayId } : {}),
+    title: i.title,
+    status: i.status,
+    ...(i.severity !== undefined ? { severity: i.severity } : {}),
+    ...(i.impact !== undefined ? { impact: i.impact } : {}),
+    start: new Date(i.start).toISOString(),
+    ...(i.end !== undefined ? { end: new Date(i.end).toISOString() } : {}),
+    entities: i.entities.slice(0, 20),
+  };
+}
+
+/**
+ * The alerts the profile's providers (metrics and logs) raised on the entity during the period, read
+ * through the providers' own alerting APIs and judged by core's evidence rules under the profile's
+ * `evidence` policy. Undefined when it is `ignore` or no provider has such an API. Never throws: a provider
+ * that cannot be read is recorded in `errors`, beside what the others returned.
+ */
+async function analyseProblems(
+  target: Extract<EntityTarget, { ok: true }>,
+  ctx: AnalyseContext,
+): Promise<ProblemsSummary | undefined> {
+  const profile = target.profile;
+  if (profile.evidence === 'ignore') return undefined;
+  const names = [...new Set([profile.provider, ...(profile.logs ? [profile.logs.provider] : [])])];
+  const input: EvidenceInput = { policy: profile.evidence, items: [], providers: [], errors: [] };
+  const { service, dynatraceEntityId } = target.vars;
+  const seen = new Set<string>();
+  for (const name of names) {
+    try {
+      const found = await readEvidence(ctx.provider(name), name, ctx.period, {
+        ...(typeof service === 'string' ? { service } : {}),
+        ...(typeof dynatraceEntityId === 'string' ? { entityId: dynatraceEntityId } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      if (found === undefined) continue;
+      input.providers.push(name);
+      for (const i of found) {
+        const key = `${name}\u0000${i.kind}\u0000${i.id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        input.items.push({ ...i, title: cut(i.title, MAX_TITLE) });
+      }
+    } catch (e) {
+      input.providers.push(name);
+      input.errors.push({ provider: name, message: cut(errorText(e), 1000) });
+    }
+  }
+  if (input.providers.length === 0) return undefined;
+  // Newest first, open before closed at the same start.
+  input.items.sort((a, b) => b.start - a.start || (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1));
+  const judged = judgeEvidence(input);
+  return {
+    policy: profile.evidence,
+    outcome: judged.outcome,
+    explanation: judged.explanation,
+    providers: input.providers,
+    items: input.items.slice(0, MAX_PROBLEMS).map(serviceProblem),
+    total: input.items.length,
+    errors: input.errors,
+  };
+}
+
 /** Analyses one entity over `ctx.period`. Never throws for a provider failure: that is no data, with why. */
 export async function analyseEntity(
   target: Extract<EntityTarget, { ok: true }>,
@@ -242,9 +324,13 @@ export async function analyseEntity(
   const profile = target.profile;
   const results = await Promise.all(profile.metrics.map((m) => analyseMetric(target, m, ctx)));
   const logs = profile.logs ? await analyseLogs(target, profile.logs, ctx) : null;
-  const health = combineHealth(
-    results.map((r, i) => ({ risk: r.risk, settings: profile.metrics[i]! })),
-    logs,
+  const problems = await analyseProblems(target, ctx);
+  const health = applyProblems(
+    combineHealth(
+      results.map((r, i) => ({ risk: r.risk, settings: profile.metrics[i]! })),
+      logs,
+    ),
+    problems,
   );
   const snapshot: HealthSnapshot = {
     entityRef: target.entityRef,
@@ -257,6 +343,7 @@ export async function analyseEntity(
     reasons: health.reasons,
     metrics: results.map((r) => r.risk),
     logs,
+    ...(problems ? { problems } : {}),
   };
   return { snapshot, detectors: results.flatMap((r) => r.detectors) };
 }

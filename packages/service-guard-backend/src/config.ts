@@ -8,9 +8,21 @@ import { ConfigReader, readDurationFromConfig } from '@backstage/config';
 import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, type JsonObject } from '@backstage/types';
-import { parseUnit, SENSITIVITIES, UserError, unknownUnitMessage, validateProviderSpec } from '@vigil/core';
+import {
+  EVIDENCE_POLICIES,
+  parseUnit,
+  SENSITIVITIES,
+  UserError,
+  unknownUnitMessage,
+  validateProviderSpec,
+} from '@vigil/core';
 import type { ProviderConfig } from '@vigil/providers';
-import type { MetricDirection, MetricKind, Sensitivity } from '@vigil/backstage-plugin-service-guard-common';
+import type {
+  MetricDirection,
+  MetricKind,
+  ProblemsPolicy,
+  Sensitivity,
+} from '@vigil/backstage-plugin-service-guard-common';
 
 /** A metric of a profile. */
 export interface MetricSettings {
@@ -42,6 +54,12 @@ export interface ProfileSettings {
   stepMs: number;
   metrics: MetricSettings[];
   logs?: LogSettings;
+  /**
+   * What alerts the profile's providers raised on the entity during the period (Dynatrace problems, Datadog
+   * monitors in alert) do to its health: `warn` (default) shows them beside it, `fail` makes the period
+   * unhealthy, `ignore` does not read them. The same values as a spec's `policy.evidence`.
+   */
+  evidence: ProblemsPolicy;
 }
 
 export interface ScheduleSettings {
@@ -195,6 +213,7 @@ function readProfile(name: string, c: Config, providers: Map<string, ProviderCon
     instanceLabel: c.getOptionalString('instanceLabel') ?? 'instance',
     stepMs: durationMs(c, 'step', path, 60_000),
     metrics,
+    evidence: oneOf(c, 'evidence', EVIDENCE_POLICIES, path, 'warn'),
   };
   const logs = c.getOptionalConfig('logs');
   if (logs) {

@@ -10,6 +10,7 @@ import {
   isAnomalousPoint,
   type LogsSummary,
   type MetricRisk,
+  type ProblemsSummary,
   type SignalOutcome,
 } from '@vigil/backstage-plugin-service-guard-common';
 import type { MetricSettings } from './config.ts';
@@ -171,4 +172,36 @@ export function combineHealth(
   }
   if (missing.length > 0) reasons.push(`no data for ${missing.join(', ')}`);
   return { state, score, reasons: reasons.slice(0, MAX_REASONS) };
+}
+
+/**
+ * The health with the period's alerts applied, as core's `applyEvidence` applies them to a verdict: under
+ * `fail`, an alert makes the period unhealthy, and alerts that could not be read make a healthy period
+ * `no-data` (a healthy state would claim what was not checked); under `warn` the state is the signals' and
+ * the alerts are named last among the reasons. Without alerts read (`undefined`) nothing changes.
+ */
+export function applyProblems(health: HealthVerdict, problems: ProblemsSummary | undefined): HealthVerdict {
+  if (!problems) return health;
+  const { state, score, reasons } = health;
+  if (problems.outcome === 'fail') {
+    return {
+      state: 'unhealthy',
+      score: score === null ? null : Math.min(score, 49),
+      reasons: [problems.explanation, ...reasons].slice(0, MAX_REASONS),
+    };
+  }
+  if (problems.outcome === 'no-data' && problems.policy === 'fail' && state === 'healthy') {
+    return {
+      state: 'no-data',
+      score: null,
+      reasons: [`${problems.explanation}, and the profile's evidence policy is fail`, ...reasons].slice(
+        0,
+        MAX_REASONS,
+      ),
+    };
+  }
+  if (problems.outcome === 'warn') {
+    return { state, score, reasons: [...reasons.slice(0, MAX_REASONS - 1), problems.explanation] };
+  }
+  return health;
 }

@@ -19,6 +19,8 @@ import type {
   LogsSummary,
   MetricRisk,
   MetricSeriesPoint,
+  ProblemsSummary,
+  ServiceProblem,
 } from '@vigil/backstage-plugin-service-guard-common';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -94,6 +96,7 @@ interface SnapshotRow {
   score: number | null;
   reasons: string;
   logs: string | null;
+  problems?: string | null;
 }
 
 /** Rows per insert statement: keeps SQLite under its bound-variable limit. */
@@ -212,6 +215,7 @@ export class ServiceGuardStore {
             score: s.score,
             reasons: JSON.stringify(s.reasons),
             logs: logs ? JSON.stringify(logs) : null,
+            problems: s.problems ? JSON.stringify({ ...s.problems, items: [] }) : null,
           },
           ['id'],
         );
@@ -243,6 +247,20 @@ export class ServiceGuardStore {
         for (let i = 0; i < clusters.length; i += CHUNK) {
           await tx('sg_log_clusters').insert(clusters.slice(i, i + CHUNK));
         }
+        const problems = (s.problems?.items ?? []).map((p, seq) => ({
+          snapshot_id: id,
+          seq,
+          provider: p.provider,
+          kind: p.kind,
+          problem_id: p.id,
+          title: p.title,
+          status: p.status,
+          start_at: Date.parse(p.start),
+          end_at: p.end === undefined ? null : Date.parse(p.end),
+          detail: JSON.stringify(p),
+        }));
+        for (let i = 0; i < problems.length; i += CHUNK)
+          await tx('sg_problems').insert(problems.slice(i, i + CHUNK));
         const states = record.detectors.map((d) => ({
           entity_ref: s.entityRef,
           metric: d.metric,
@@ -269,12 +287,20 @@ export class ServiceGuardStore {
 
   async #children(row: SnapshotRow): Promise<HealthSnapshot> {
     const id = Number(row.id);
-    const [risks, clusters] = await Promise.all([
+    const [risks, clusters, problemRows] = await Promise.all([
       this.#db('sg_metric_risks').where({ snapshot_id: id }).orderBy('metric'),
       this.#db('sg_log_clusters')
         .where({ snapshot_id: id })
         .orderBy([{ column: 'risk', order: 'desc' }, 'cluster_id']),
+      row.problems ? this.#db('sg_problems').where({ snapshot_id: id }).orderBy('seq') : [],
     ]);
+    let problems: ProblemsSummary | undefined;
+    if (row.problems) {
+      problems = JSON.parse(row.problems) as ProblemsSummary;
+      problems.items = (problemRows as { detail: string }[]).map(
+        (p) => JSON.parse(p.detail) as ServiceProblem,
+      );
+    }
     let logs: LogsSummary | null = null;
     if (row.logs) {
       logs = JSON.parse(row.logs) as LogsSummary;
@@ -290,6 +316,7 @@ export class ServiceGuardStore {
         return m;
       }),
       logs,
+      ...(problems ? { problems } : {}),
     };
   }
 
@@ -809,6 +836,7 @@ export class ServiceGuardStore {
       await this.#db.transaction(async (tx) => {
         await tx('sg_metric_risks').whereIn('snapshot_id', ids).delete();
         await tx('sg_log_clusters').whereIn('snapshot_id', ids).delete();
+        await tx('sg_problems').whereIn('snapshot_id', ids).delete();
         snapshots += await tx('sg_snapshots').whereIn('id', ids).delete();
       });
       if (ids.length < batch) break;

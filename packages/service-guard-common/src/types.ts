@@ -135,6 +135,67 @@ export interface LogsSummary {
   clusters: LogCluster[];
 }
 
+/**
+ * An alert the monitoring itself raised on the entity during the period: a Dynatrace problem, or a Datadog
+ * monitor whose groups were in alert. Read through the provider of the profile, as Vigil's verifications
+ * read them as "other evidence" (`policy.evidence`).
+ */
+export interface ServiceProblem {
+  /** Name of the provider under `serviceGuard.providers` that raised it. */
+  provider: string;
+  /** `problem`: a Dynatrace problem; `monitor`: a Datadog monitor in alert. */
+  kind: 'problem' | 'monitor';
+  /** The vendor's id (Dynatrace `problemId`, Datadog monitor id). */
+  id: string;
+  /** The id people see in the vendor's UI (Dynatrace `P-12345`), when it differs. */
+  displayId?: string;
+  /** The vendor's title (a Dynatrace problem title, a Datadog monitor name); plain text, never markup. */
+  title: string;
+  /** Still open (alerting) when it was read, or closed (resolved). */
+  status: 'open' | 'closed';
+  /** The vendor's severity (Dynatrace `PERFORMANCE`, `ERROR`, ...; Datadog monitor priority `P1`..`P5`). */
+  severity?: string;
+  /** What it affects, in the vendor's words (Dynatrace `SERVICES`, ...). */
+  impact?: string;
+  /** When it started (triggered). */
+  start: string;
+  /** When it closed; absent while open. */
+  end?: string;
+  /** Affected entities or alerting monitor groups. */
+  entities: string[];
+  /**
+   * The provider's own page of it (Dynatrace problem, Datadog monitor), from the provider's `uiUrl`; added
+   * when the health is read, absent when the provider has no UI address or the link would carry a secret.
+   */
+  link?: ProviderLink;
+}
+
+/** What a profile's `evidence` setting makes of alerts raised during a period. */
+export type ProblemsPolicy = 'fail' | 'warn' | 'ignore';
+
+/** The alerts read for one period, and what they did to its health. */
+export interface ProblemsSummary {
+  /** The profile's `evidence` setting (`ignore` is never read, so never seen here). */
+  policy: ProblemsPolicy;
+  /**
+   * `pass`: read, nothing raised; `warn`: raised, shown beside the health (the state is the signals');
+   * `fail`: raised, and the policy made the period unhealthy; `no-data`: a provider could not be read.
+   */
+  outcome: SignalOutcome;
+  /** One line with what was found (or why it could not be read). */
+  explanation: string;
+  /** Providers that were asked (those with an alerting API). */
+  providers: string[];
+  /** Newest first; at most 50 (`total` counts them all). */
+  items: ServiceProblem[];
+  total: number;
+  /**
+   * Providers whose alerts could not be read, with why: a warning on the period, never "no problems".
+   * Never changes the health unless the policy is `fail` (then a healthy period becomes `no-data`).
+   */
+  errors: { provider: string; message: string }[];
+}
+
 /** The analysis of one entity over one period. */
 export interface HealthSnapshot {
   entityRef: string;
@@ -150,6 +211,12 @@ export interface HealthSnapshot {
   reasons: string[];
   metrics: MetricRisk[];
   logs: LogsSummary | null;
+  /**
+   * Dynatrace problems and Datadog monitors in alert on the entity during the period. Absent when the
+   * profile's providers have no alerting API, its `evidence` is `ignore`, and in snapshots stored before it
+   * existed.
+   */
+  problems?: ProblemsSummary;
 }
 
 /** A history entry: the snapshot without its details. */
