@@ -30,8 +30,10 @@ interface Reason {
  * order), then the signals without data. A snapshot without signals (an annotation naming no profile)
  * keeps its stored reasons, which are plain sentences already.
  */
-export function reasonsOf(s: Pick<HealthSnapshot, 'metrics' | 'logs' | 'reasons'>): Reason[] {
+export function reasonsOf(s: Pick<HealthSnapshot, 'metrics' | 'logs' | 'reasons' | 'problems'>): Reason[] {
   if (s.metrics.length === 0 && s.logs === null) return s.reasons.map((r) => ({ sentence: r, details: [] }));
+  const p = s.problems;
+  const alerts = (n: number) => (n === 1 ? '1 alert was' : `${n} alerts were`);
   const out: Reason[] = concerns(s.metrics, s.logs).map((c) =>
     c.kind === 'metric'
       ? { sentence: metricSentence(c.metric), details: metricDetails(c.metric) }
@@ -46,6 +48,23 @@ export function reasonsOf(s: Pick<HealthSnapshot, 'metrics' | 'logs' | 'reasons'
   }
   if (s.logs?.outcome === 'no-data')
     out.push({ sentence: 'No data for the logs.', details: [s.logs.explanation] });
+  // The alerts decide the health under the profile's evidence policy fail; under warn they are named last.
+  if (p?.outcome === 'fail') {
+    out.unshift({
+      sentence: `${alerts(p.total)} raised on this entity during the period, and the profile makes alerts fail the health (see Problems and alerts).`,
+      details: [p.explanation],
+    });
+  } else if (p?.outcome === 'no-data' && p.policy === 'fail') {
+    out.unshift({
+      sentence: `The alerts could not be read from ${p.errors.map((e) => e.provider).join(', ')}, and the profile lets alerts decide the health.`,
+      details: p.errors.map((e) => `${e.provider}: ${e.message}`),
+    });
+  } else if (p?.outcome === 'warn') {
+    out.push({
+      sentence: `${alerts(p.total)} raised on this entity during the period (see Problems and alerts).`,
+      details: [p.explanation],
+    });
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@ import { useAsyncValue } from '../useAsyncValue.ts';
 import { HealthSummary } from './HealthSummary.tsx';
 import { LogClusters } from './LogClusters.tsx';
 import { MetricChart } from './MetricChart.tsx';
+import { Problems } from './Problems.tsx';
 import { RiskTimeline } from './RiskTimeline.tsx';
 import { ProviderLink } from './ProviderLink.tsx';
 import { RunNow } from './RunNow.tsx';
@@ -86,6 +87,7 @@ function ServiceGuardTab(props: { entityRef: string; now: () => number }) {
           </CardBody>
         </Card>
       ) : null}
+      {current ? <Problems problems={current.problems} /> : null}
       {current ? <LogClusters entityRef={entityRef} logs={current.logs} feedback={health.feedback} /> : null}
       <Verifications entityRef={entityRef} first={verifications} />
     </Flex>

@@ -1,0 +1,112 @@
+import { Alert, Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
+import type { ProblemsSummary, ServiceProblem } from '@vigil/backstage-plugin-service-guard-common';
+import { formatTime } from '../format.ts';
+import { ProviderLink } from './ProviderLink.tsx';
+import { Details } from './States.tsx';
+import { StatusLabel } from './StatusLabel.tsx';
+
+const KIND: Record<ServiceProblem['kind'], string> = {
+  problem: 'Dynatrace problem',
+  monitor: 'Datadog monitor',
+};
+
+/** What the policy made of the alerts, in words. */
+const POLICY: Record<ProblemsSummary['policy'], string> = {
+  warn: 'They are shown beside the health and do not change it (the profile\u2019s evidence policy is warn).',
+  fail: 'They make the period unhealthy (the profile\u2019s evidence policy is fail).',
+  ignore: '',
+};
+
+function ProblemItem(props: { problem: ServiceProblem }) {
+  const p = props.problem;
+  const name = p.displayId ?? p.id;
+  return (
+    <li data-testid="problem" style={{ marginBottom: 'var(--bui-space-2, 8px)' }}>
+      <Flex direction="column" gap="1">
+        <Flex align="center" gap="3">
+          <StatusLabel
+            tone={p.status === 'open' ? 'danger' : 'warning'}
+            label={p.status === 'open' ? 'Open' : 'Closed'}
+          />
+          {/* The vendor's title is text: React escapes it, so markup in it is shown, never run. */}
+          <Text as="span" variant="body-medium" weight="bold">
+            {p.title}
+          </Text>
+        </Flex>
+        <Text as="p" variant="body-small" color="secondary">
+          {KIND[p.kind]} {name}
+          {p.severity ? `, severity ${p.severity.toLowerCase()}` : ''}
+          {p.impact ? `, impact ${p.impact.toLowerCase()}` : ''}: started {formatTime(p.start)}
+          {p.end ? `, closed ${formatTime(p.end)}` : ', still open when read'}
+          {p.entities.length > 0 ? `; affects ${p.entities.join(', ')}` : ''}.
+        </Text>
+        <ProviderLink link={p.link} what={`${KIND[p.kind]} ${name}`} />
+      </Flex>
+    </li>
+  );
+}
+
+/**
+ * The alerts the monitoring raised on the entity during the period (Dynatrace problems, Datadog monitors in
+ * alert), newest first, each with a link to the provider's own page; a provider that could not be read is
+ * a warning, never "no problems". Nothing when the profile reads no alerts.
+ */
+export function Problems(props: { problems: ProblemsSummary | undefined }) {
+  const { problems } = props;
+  if (!problems) return null;
+  const { items, errors, total } = problems;
+  return (
+    <Card>
+      <CardHeader>
+        <Text as="h2" variant="title-small">
+          Problems and alerts
+        </Text>
+      </CardHeader>
+      <CardBody>
+        <Flex direction="column" gap="3">
+          {errors.map((e) => (
+            <Alert
+              key={e.provider}
+              status="warning"
+              title={`The alerts of provider "${e.provider}" could not be read for this period`}
+              description={
+                <>
+                  So it is not known whether it raised any.
+                  {problems.policy === 'fail'
+                    ? ' The profile lets alerts decide the health, so a period that would be healthy shows no data.'
+                    : ' The health is that of the metrics and logs.'}
+                  <Details lines={[e.message]} />
+                </>
+              }
+            />
+          ))}
+          {items.length === 0 ? (
+            errors.length === 0 ? (
+              <Text as="p" variant="body-medium">
+                No problem or monitor alert was raised on this entity during the period (read from{' '}
+                {problems.providers.join(', ')}).
+              </Text>
+            ) : null
+          ) : (
+            <>
+              <Text as="p" variant="body-medium">
+                {total === 1 ? '1 alert was' : `${total} alerts were`} raised on this entity during the
+                period. {POLICY[problems.policy]}
+              </Text>
+              <ul aria-label="problems" style={{ margin: 0, paddingLeft: '1.25em' }}>
+                {items.map((p) => (
+                  <ProblemItem key={`${p.provider}\u0000${p.kind}\u0000${p.id}`} problem={p} />
+                ))}
+              </ul>
+              {total > items.length ? (
+                <Text as="p" variant="body-small" color="secondary">
+                  The newest {items.length} of {total} are listed.
+                </Text>
+              ) : null}
+            </>
+          )}
+        </Flex>
+      </CardBody>
+    </Card>
+  );
+}
