@@ -643,15 +643,15 @@ export class ServiceGuardStore {
   /**
    * The signals of the snapshots `ids` (from `latest`), for a list that phrases each one's reason: metrics
    * without series or links, logs with only the new and unexpectedly frequent clusters (the ones a reason
-   * names). Read 500 snapshots per query.
+   * names), the alerts' summary without the alerts. Read 500 snapshots per query.
    */
   async signals(ids: readonly number[]): Promise<Map<number, NonNullable<EntityHealthSummary['signals']>>> {
     const out = new Map<number, NonNullable<EntityHealthSummary['signals']>>();
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       const [snapshots, risks, clusters] = await Promise.all([
-        this.#db('sg_snapshots').whereIn('id', chunk).select('id', 'logs') as Promise<
-          { id: number | string; logs: string | null }[]
+        this.#db('sg_snapshots').whereIn('id', chunk).select('id', 'logs', 'problems') as Promise<
+          { id: number | string; logs: string | null; problems: string | null }[]
         >,
         this.#db('sg_metric_risks')
           .whereIn('snapshot_id', chunk)
@@ -665,7 +665,9 @@ export class ServiceGuardStore {
       ]);
       for (const s of snapshots) {
         const logs = s.logs ? ({ ...JSON.parse(s.logs), clusters: [] } as LogsSummary) : null;
-        out.set(Number(s.id), { metrics: [], logs });
+        // The alerts' summary without the alerts: a reason names how many and what they did, not each one.
+        const problems = s.problems ? ({ ...JSON.parse(s.problems), items: [] } as ProblemsSummary) : null;
+        out.set(Number(s.id), { metrics: [], logs, ...(problems ? { problems } : {}) });
       }
       for (const r of risks) {
         const { series: _s, link: _l, ...m } = JSON.parse(r.detail) as MetricRisk;

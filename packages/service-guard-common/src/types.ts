@@ -386,9 +386,14 @@ export interface EntityHealthSummary {
   /**
    * The signals of the latest analysis, so that a page phrases its reason as the tab does: the metrics
    * without their series and provider links, the logs with only their new and unexpectedly frequent
-   * clusters. Absent when there is no analysis (or from a backend older than this field).
+   * clusters, the alerts' summary. Absent when there is no analysis (or from a backend older than this field).
    */
-  signals?: { metrics: MetricRisk[]; logs: LogsSummary | null };
+  signals?: {
+    metrics: MetricRisk[];
+    logs: LogsSummary | null;
+    /** The alerts' summary (how many, what they did, which providers could not be read) without `items`. */
+    problems?: ProblemsSummary;
+  };
 }
 
 /**

@@ -7,9 +7,10 @@ import { screen, within } from '@testing-library/react';
 import type { HealthResponse, ProblemsSummary } from '@vigil/backstage-plugin-service-guard-common';
 import { describe, expect, it } from 'vitest';
 import { serviceGuardApiRef } from '../src/api.ts';
+import { entityReason } from '../src/components/EntitiesHealth.tsx';
 import { ServiceGuardContent } from '../src/components/ServiceGuardContent.tsx';
 import { InMemoryServiceGuard } from './support/fakeApi.ts';
-import { failingHealth, optedIn, PERIOD_END } from './support/fixtures.ts';
+import { failingHealth, latencyRisk, optedIn, PERIOD_END } from './support/fixtures.ts';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"> Failure rate increase';
 const PROBLEM_URL =
@@ -145,6 +146,24 @@ describe('Problems and alerts on the tab', () => {
     await show(problems({ policy: 'fail', outcome: 'fail' }));
     const list = screen.getByRole('list', { name: 'reasons' });
     expect(list.firstElementChild!.firstElementChild!.textContent).toBe(
+      '2 alerts were raised on this entity during the period, and the profile makes alerts fail the health (see Problems and alerts).',
+    );
+  });
+});
+
+describe('the catalog-wide page', () => {
+  it("phrases an entity's why from the alerts when they made it unhealthy", () => {
+    const summary = problems({ policy: 'fail', outcome: 'fail', items: [] });
+    expect(
+      entityReason({
+        entityRef: 'component:default/checkout',
+        owners: [],
+        state: 'unhealthy',
+        score: 49,
+        reason: summary.explanation,
+        signals: { metrics: [latencyRisk], logs: null, problems: summary },
+      }),
+    ).toBe(
       '2 alerts were raised on this entity during the period, and the profile makes alerts fail the health (see Problems and alerts).',
     );
   });

@@ -2,6 +2,7 @@ import './jestShim.ts';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type {
+  EntitiesHealthResponse,
   HealthResponse,
   RunNowResponse,
   ServiceGuardErrorBody,
@@ -314,6 +315,12 @@ export function describeProblems(
       expect(snap.score).toBeLessThanOrEqual(49);
       expect(snap.problems).toMatchObject({ policy: 'fail', outcome: 'fail', total: 2 });
       expect(snap.reasons[0]).toBe(snap.problems!.explanation);
+      // The catalog-wide list carries the alerts' summary (not the alerts) so its "why" reads as the tab's.
+      const res = await fetch(`${backend.baseUrl}/entities?entityRef=component:default/strict`, {
+        headers: { authorization: adminHeader() },
+      });
+      const list = (await res.json()) as EntitiesHealthResponse;
+      expect(list.items[0]?.signals?.problems).toEqual({ ...snap.problems, items: [] });
     });
 
     it('reads nothing under evidence: ignore', async () => {
