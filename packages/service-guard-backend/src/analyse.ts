@@ -323,8 +323,11 @@ export async function analyseEntity(
 ): Promise<AnalysisRecord> {
   const profile = target.profile;
   const results = await Promise.all(profile.metrics.map((m) => analyseMetric(target, m, ctx)));
-  const logs = profile.logs ? await analyseLogs(target, profile.logs, ctx) : null;
-  const problems = await analyseProblems(target, ctx);
+  // Neither throws; the alerts are read beside the logs rather than after them.
+  const [logs, problems] = await Promise.all([
+    profile.logs ? analyseLogs(target, profile.logs, ctx) : null,
+    analyseProblems(target, ctx),
+  ]);
   const health = applyProblems(
     combineHealth(
       results.map((r, i) => ({ risk: r.risk, settings: profile.metrics[i]! })),
