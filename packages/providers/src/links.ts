@@ -138,11 +138,12 @@ export function dynatraceProblemUrl(base: string, problemId: string): string {
  * Datadog's page of one monitor: its status, history and the groups in alert (`/monitors/<id>` on the app
  * host of the site, e.g. `https://app.datadoghq.eu/monitors/12345`).
  *
- * Format: Datadog does not document the page's URL on its own; the monitor API's `id` "is used to reference
- * the monitor in API calls and URLs", and the form `https://<app host>/monitors/<id>` is the one public
- * Terraform configurations output as a monitor's URL (`"https://app.datadoghq.com/monitors/${datadog_monitor.x.id}"`)
- * and incident reports link. The site's app host is `datadogAppHost` (the API host table of
- * https://docs.datadoghq.com/api/latest/monitors/ pairs each site with it).
+ * Format: Datadog's documentation links monitor pages under `/monitors/` on the app host (`/monitors/manage`,
+ * `/monitors/create/...` in docs.datadoghq.com) but gives no reference for one monitor's page; the form
+ * `https://<app host>/monitors/<id>` with the API's numeric `id` is the one public Terraform configurations
+ * output as a monitor's URL (`"https://app.datadoghq.com/monitors/${datadog_monitor.x.id}"`) and incident
+ * write-ups link. The site's app host is `datadogAppHost` (the table of
+ * https://docs.datadoghq.com/api/latest/monitors/ pairs each site's app host with its API host).
  */
 export function datadogMonitorUrl(base: string, monitorId: string): string {
   return `${base}/monitors/${encodeURIComponent(monitorId)}`;
