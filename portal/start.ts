@@ -12,7 +12,8 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp, distDir } from './buildApp.ts';
 import { startPortalBackend } from './backend.ts';
-import { demoReplay, MINUTE } from './demoData.ts';
+import { demoDynatrace, demoReplay, MINUTE, SERVICES } from './demoData.ts';
+import { serveFakeDynatrace } from './fakeDynatrace.ts';
 import { seedPortal } from './seed.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -92,27 +93,40 @@ export async function startPortal(options: PortalOptions = {}): Promise<RunningP
   const replayFile = join(dir, 'demo-replay.json');
   writeFileSync(replayFile, JSON.stringify(demoReplay(end)));
   const token = randomBytes(24).toString('base64url');
-  // JSON is YAML: the second config file, overriding app-config.yaml.
-  const runtimeConfig = {
-    app: { baseUrl: appUrl },
-    backend: {
-      baseUrl: backendUrl,
-      listen: { host: '127.0.0.1', port: backendPort },
-      cors: { origin: appUrl },
-      auth: { externalAccess: [{ type: 'static', options: { token, subject: 'vigil-portal-seed' } }] },
-    },
-    catalog: { locations: [{ type: 'file', target: join(here, 'catalog.yaml') }] },
-    serviceGuard: { providers: { demo: { type: 'replay', file: replayFile } } },
-  };
-  const runtimeConfigFile = join(dir, 'app-config.runtime.yaml');
-  writeFileSync(runtimeConfigFile, JSON.stringify(runtimeConfig, null, 2));
-
   let clock = end + 30_000;
   const stops: (() => Promise<void>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
   const stop = async () => {
     for (const s of stops.splice(0).reverse()) await s().catch(() => {});
   };
   try {
+    const dynatraceToken = `dt0c01.${randomBytes(18).toString('base64url')}`;
+    // Logs and problems come from a local stand-in for a Dynatrace environment, through the Dynatrace provider.
+    const dynatrace = await serveFakeDynatrace({
+      token: dynatraceToken,
+      recording: demoDynatrace(end),
+      entities: Object.fromEntries(SERVICES.map((s) => [s.dynatraceEntityId, s.service])),
+      basePath: '/e/vigil-demo',
+    });
+    stops.push(() => dynatrace.close());
+    // JSON is YAML: the second config file, overriding app-config.yaml.
+    const runtimeConfig = {
+      app: { baseUrl: appUrl },
+      backend: {
+        baseUrl: backendUrl,
+        listen: { host: '127.0.0.1', port: backendPort },
+        cors: { origin: appUrl },
+        auth: { externalAccess: [{ type: 'static', options: { token, subject: 'vigil-portal-seed' } }] },
+      },
+      catalog: { locations: [{ type: 'file', target: join(here, 'catalog.yaml') }] },
+      serviceGuard: {
+        providers: {
+          demo: { type: 'replay', file: replayFile },
+          dynatrace: { url: dynatrace.url, token: dynatraceToken },
+        },
+      },
+    };
+    const runtimeConfigFile = join(dir, 'app-config.runtime.yaml');
+    writeFileSync(runtimeConfigFile, JSON.stringify(runtimeConfig, null, 2));
     const app = await serveApp(appPort, {
       app: { title: 'Vigil portal (demo)', baseUrl: appUrl },
       backend: { baseUrl: backendUrl },
