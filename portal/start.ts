@@ -1,6 +1,7 @@
 /**
  * `pnpm portal`: a local Backstage with Service Guard on replayed demo data, no account needed.
  * Builds the frontend when its sources changed, serves it on 127.0.0.1 (PORTAL_APP_PORT, default 3000),
+ * serves the demo's logs and problems as Dynatrace would (fakeDynatrace.ts, a free port on 127.0.0.1),
  * starts the backend (PORTAL_BACKEND_PORT, default 7007), fills Service Guard's history and prints the
  * address of the failing service's tab. Ctrl-C (or SIGTERM) stops everything.
  */

@@ -4,12 +4,8 @@
  * catalog.yaml), none for payments, the same logs as the replay, and the problem's link in Dynatrace's format.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DynatraceProvider,
-  type LogEvent,
-  problemLink,
-  ReplayProvider,
-} from '../packages/providers/src/index.ts';
+import type { LogEvent } from '../packages/core/src/index.ts';
+import { DynatraceProvider, problemLink, ReplayProvider } from '../packages/providers/src/index.ts';
 import { ANOMALY_MINUTES, demoDynatrace, demoReplay, MINUTE, SERVICES } from '../portal/demoData.ts';
 import { type FakeDynatrace, serveFakeDynatrace } from '../portal/fakeDynatrace.ts';
 
