@@ -100,6 +100,23 @@ describe('Problems and alerts on the tab', () => {
     expect(screen.getByText(/^2 alerts were raised on this entity during the period\./)).toBeTruthy();
   });
 
+  it('is a region named by its heading, so it can be reached by its name', async () => {
+    await show(problems());
+    const region = screen.getByRole('region', { name: 'Problems and alerts' });
+    expect(within(region).getAllByTestId('problem')).toHaveLength(2);
+  });
+
+  it('marks each alert once, by its status dot, and wraps a long unbroken title rather than overflow', async () => {
+    const long = `CPU-saturation-on-${'checkout-7d9f4b6c8-x2k9p/'.repeat(20)}`;
+    const [first] = problems().items;
+    await show(problems({ items: [{ ...first!, title: long }], total: 1 }));
+    const item = screen.getByTestId('problem');
+    // The list's own bullet beside the dot read as two markers (the log clusters have none either).
+    expect(item.style.listStyle).toBe('none');
+    expect(screen.getByRole('list', { name: 'problems' }).style.paddingLeft).toBe('0px');
+    expect(screen.getByText(long).style.overflowWrap).toBe('anywhere');
+  });
+
   it('shows a hostile title as text, never as markup', async () => {
     await show(problems());
     const title = screen.getByText(HOSTILE);

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { Alert, Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
 import type { ProblemsSummary, ServiceProblem } from '@vigil/backstage-plugin-service-guard-common';
 import { formatTime } from '../format.ts';
@@ -20,20 +21,31 @@ const POLICY: Record<ProblemsSummary['policy'], string> = {
 function ProblemItem(props: { problem: ServiceProblem }) {
   const p = props.problem;
   const name = p.displayId ?? p.id;
+  const tone = p.status === 'open' ? 'danger' : 'warning';
   return (
-    <li data-testid="problem" style={{ marginBottom: 'var(--bui-space-2, 8px)' }}>
-      <Flex direction="column" gap="1">
-        <Flex align="center" gap="3">
-          <StatusLabel
-            tone={p.status === 'open' ? 'danger' : 'warning'}
-            label={p.status === 'open' ? 'Open' : 'Closed'}
-          />
+    // No list marker: the status dot marks each item, as on the log clusters (a bullet beside it read as
+    // two markers). Vendor titles and entity names can be long unbroken strings: they wrap, never overflow.
+    <li data-testid="problem" style={{ listStyle: 'none' }}>
+      <Flex
+        direction="column"
+        gap="1"
+        style={{ borderLeft: `3px solid var(--bui-fg-${tone})`, paddingLeft: 12, paddingBlock: 4 }}
+      >
+        <Flex align="baseline" gap="3" style={{ flexWrap: 'wrap' }}>
+          <StatusLabel tone={tone} label={p.status === 'open' ? 'Open' : 'Closed'} />
           {/* The vendor's title is text: React escapes it, so markup in it is shown, never run. */}
-          <Text as="span" variant="body-medium" weight="bold">
+          <Text
+            as="span"
+            variant="body-medium"
+            weight="bold"
+            style={{ overflowWrap: 'anywhere', minWidth: 0 }}
+          >
             {p.title}
           </Text>
         </Flex>
-        <Text as="p" variant="body-small" color="secondary">
+        {/* The primary colour: this line holds the start time and the id, and the secondary one fell under
+            4.5:1 on the dark theme's card (#a3a3a3 on #424141, 4.0:1). */}
+        <Text as="p" variant="body-small" style={{ overflowWrap: 'anywhere' }}>
           {KIND[p.kind]} {name}
           {p.severity ? `, severity ${p.severity.toLowerCase()}` : ''}
           {p.impact ? `, impact ${p.impact.toLowerCase()}` : ''}: started {formatTime(p.start)}
@@ -53,12 +65,14 @@ function ProblemItem(props: { problem: ServiceProblem }) {
  */
 export function Problems(props: { problems: ProblemsSummary | undefined }) {
   const { problems } = props;
+  const headingId = useId();
   if (!problems) return null;
   const { items, errors, total } = problems;
   return (
-    <Card>
+    // A named region, so that assistive technology (and the e2e test) can go to it by its heading.
+    <Card role="region" aria-labelledby={headingId}>
       <CardHeader>
-        <Text as="h2" variant="title-small">
+        <Text as="h2" variant="title-small" id={headingId}>
           Problems and alerts
         </Text>
       </CardHeader>
@@ -93,7 +107,10 @@ export function Problems(props: { problems: ProblemsSummary | undefined }) {
                 {total === 1 ? '1 alert was' : `${total} alerts were`} raised on this entity during the
                 period. {POLICY[problems.policy]}
               </Text>
-              <ul aria-label="problems" style={{ margin: 0, paddingLeft: '1.25em' }}>
+              <ul
+                aria-label="problems"
+                style={{ margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: 12 }}
+              >
                 {items.map((p) => (
                   <ProblemItem key={`${p.provider}\u0000${p.kind}\u0000${p.id}`} problem={p} />
                 ))}
