@@ -1,7 +1,9 @@
 /**
  * The portal in a real browser: starts `pnpm portal` (frontend and backend, demo data), opens the failing
  * demo service's Service Guard tab in Debian's Chromium, checks what a person sees, gives feedback on the
- * new log cluster, checks the backend stored it and that a reload shows it on its cluster. Leaves
+ * new log cluster, checks the backend stored it and that a reload shows it on its cluster; checks the
+ * Dynatrace problem the demo raised on it (title, local start, link to Dynatrace's problem page) and that
+ * the healthy service has none. Leaves
  * screenshots of the tab in the light and the dark theme in out/e2e/ (gitignored) to look at. Skipped where
  * /usr/bin/chromium is missing.
  */
@@ -12,7 +14,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedbackResponse } from '@vigil/backstage-plugin-service-guard-common';
+import type { FeedbackResponse, HealthResponse } from '@vigil/backstage-plugin-service-guard-common';
+import { demoProblems } from '../../../portal/demoData.ts';
 import { freePort } from '../../../test/support/freePort.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -24,6 +27,19 @@ export const darkScreenshotPath = join(screenshotDir, 'service-guard-dark.png');
 export const optInScreenshotPath = join(screenshotDir, 'service-guard-opt-in.png');
 export const runNowScreenshotPath = join(screenshotDir, 'service-guard-run-now.png');
 export const entitiesScreenshotPath = join(screenshotDir, 'service-guard-entities.png');
+
+/** Where portal/app-config.yaml says the demo's Dynatrace UI is (links go there, in Dynatrace's format). */
+const DYNATRACE_UI = 'https://dynatrace.example.com/e/vigil-demo';
+/** Browser options shared by every context of the test. */
+const BROWSER_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Opens `url` and waits for `target`, signing in as guest first when the sign-in page comes. */
 async function openSignedIn(page: Page, url: string, target: Locator): Promise<void> {
@@ -90,15 +106,7 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1280, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: BROWSER_ARGS,
     });
     // The portal builds its frontend with Vite first: over three minutes on a busy machine.
   }, 480_000);
@@ -136,6 +144,17 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
     );
     await expect(errorsChart.locator('polyline').count()).resolves.toBe(1);
     await expect(tab.getByTestId('risk-timeline').locator('circle').count()).resolves.toBe(12);
+
+    // The Dynatrace problem of the bad period, with its link (times are checked in another zone below).
+    const problems = tab.getByRole('region', { name: 'Problems and alerts' });
+    const problem = problems.getByTestId('problem');
+    await expect(problem.count()).resolves.toBe(1);
+    await expect(problem.getByText('Failure rate increase', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(
+      problem
+        .getByRole('link', { name: /^Open Dynatrace problem P-\d{7} in Dynatrace/ })
+        .getAttribute('href'),
+    ).resolves.toMatch(/^https:\/\/dynatrace\.example\.com\/e\/vigil-demo\/#problems\/problemdetails;pid=/);
 
     const cluster = tab.locator('[data-testid="log-cluster"][data-cluster-class="unknown"]');
     await expect(cluster.count()).resolves.toBe(1);
@@ -188,6 +207,68 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
     await tab.screenshot({ path: darkScreenshotPath });
     console.log(`screenshot: ${darkScreenshotPath}`);
     await page.evaluate(() => window.localStorage.removeItem('theme'));
+  }, 120_000);
+
+  it("lists checkout's Dynatrace problem with its local start and its link, and none on payments", async () => {
+    const res = await fetch(
+      `${ready.backendUrl}/api/service-guard/entities/component/default/checkout/health`,
+      {
+        headers: { authorization: `Bearer ${ready.token}` },
+      },
+    );
+    const health = (await res.json()) as HealthResponse;
+    // What the demo data says Dynatrace raised in the period the tab shows (portal/demoData.ts).
+    const expected = demoProblems(Date.parse(health.current!.periodEnd)).find(
+      (p) => p.start < Date.parse(health.current!.periodEnd) && p.status === 'open',
+    )!;
+    // A reader in India (UTC+5:30): a time written in UTC, or in the server's zone, would not match.
+    const zone = 'Asia/Kolkata';
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS });
+    try {
+      const page = await (
+        await browser.newContext({ timezoneId: zone, viewport: { width: 1280, height: 900 } })
+      ).newPage();
+      const region = page.getByRole('region', { name: 'Problems and alerts' });
+      await openSignedIn(page, `${ready.appUrl}/catalog/default/component/checkout/service-guard`, region);
+      const problem = region.getByTestId('problem');
+      await expect(problem.count()).resolves.toBe(1);
+      await expect(problem.getByText(expected.title, { exact: true }).isVisible()).resolves.toBe(true);
+      const local = new Intl.DateTimeFormat('en-GB', {
+        timeZone: zone,
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).formatToParts(expected.start);
+      const part = (t: string) => local.find((p) => p.type === t)!.value;
+      const when = `${part('day')} ${part('month')}, ${part('hour')}:${part('minute')}`;
+      await expect(problem.textContent()).resolves.toMatch(
+        new RegExp(
+          `Dynatrace problem ${expected.displayId}, severity error, impact services: started ${when} (IST|GMT\\+5:30), still open when read`,
+        ),
+      );
+      const link = problem.getByRole('link', {
+        name: `Open Dynatrace problem ${expected.displayId} in Dynatrace (new tab)`,
+      });
+      await expect(link.getAttribute('href')).resolves.toBe(
+        `${DYNATRACE_UI}/#problems/problemdetails;pid=${encodeURIComponent(expected.id)}`,
+      );
+      await expect(link.getAttribute('target')).resolves.toBe('_blank');
+      await expect(link.isVisible()).resolves.toBe(true);
+      // Nothing in the section runs past its card.
+      await expect(region.evaluate((el) => el.scrollWidth <= el.clientWidth)).resolves.toBe(true);
+
+      // Payments: Dynatrace was read and raised nothing on it, which the section says in words.
+      await page.goto(`${ready.appUrl}/catalog/default/component/payments/service-guard`);
+      await region.waitFor({ timeout: 60_000 });
+      await expect(region.getByTestId('problem').count()).resolves.toBe(0);
+      await expect(region.textContent()).resolves.toContain(
+        'No problem or monitor alert was raised on this entity during the period (read from dynatrace).',
+      );
+    } finally {
+      await browser.close();
+    }
   }, 120_000);
 
   it('lists the demo entities at /catalog, the second address the portal prints', async () => {
