@@ -7,7 +7,7 @@ import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
 import { absoluteFloor, minimumChangeText } from './sensitivity.ts';
 import { formatChangeQuantity, formatQuantity } from '../units/unit.ts';
-import type { CellFrame } from './frame.ts';
+import { type CellFrame, cellSideMedian } from './frame.ts';
 import { type PreparedMetric, prepareMetric } from './prepared.ts';
 import { quantileInPlace } from './select.ts';
 import { rankSumOfFrame } from './stratifiedRank.ts';
@@ -82,9 +82,16 @@ function judgeAligned(prepared: PreparedMetric, aligned: AlignedData, ctx: Judge
   const designEffect = acInflation * (1 + instanceInflation);
   const p = deflateP(rawP, alternative, designEffect);
   const up = shift > 0;
-  // Scale for the relative change: the baseline's typical value (median), its mean when the median is 0.
+  // Scale for the relative change: the baseline's typical value. Over the whole window that is its median
+  // (its mean when the median is 0); minute by minute it is the mean of its per-minute medians. A metric that
+  // sits near its level most minutes and bursts now and then (disk writes, sporadic traffic) has a mean made
+  // of its bursts, so a shift of every minute by a tenth of its level would read as a thousandth of the mean.
+  // The smaller of the two is the scale: a shift that is the minimum change of either typical value counts.
   const baseMedian = aligned.complete ? (prepared.summary.baseline.median ?? 0) : alignedBaselineMedian(f);
-  const scale = Math.abs(baseMedian !== 0 ? baseMedian : meanB);
+  const overall = Math.abs(baseMedian !== 0 ? baseMedian : meanB);
+  const level = minuteLevel(f);
+  const byMinute = level > 0 && level < overall;
+  const scale = byMinute ? level : overall;
   const relative = scale !== 0 ? shift / scale : shift === 0 ? 0 : Number.POSITIVE_INFINITY;
   const floor = absoluteFloor(s, definition);
   const minAbs = floor.value;
@@ -103,7 +110,8 @@ function judgeAligned(prepared: PreparedMetric, aligned: AlignedData, ctx: Judge
     ...decision,
     explanation:
       `canary ${pct(relative)} vs baseline at the same minutes (typical shift ${formatChangeQuantity(shift, definition.unit)} on a ` +
-      `baseline median of ${q(baseMedian)}; means ${q(meanC)} vs ${q(meanB)}, ` +
+      `baseline ${byMinute ? `level of ${q(level)} (its median minute by minute; overall median ${q(baseMedian)})` : `median of ${q(baseMedian)}`}; ` +
+      `means ${q(meanC)} vs ${q(meanB)}, ` +
       `canary mean higher in ${higher} of ${n} minutes, ` +
       `P(canary > baseline) within a minute ${fmt(test.probabilityHigher)}, stratified rank-sum p = ${fmtP(p)}${caveat})${gate}`,
     evidence: {
@@ -113,6 +121,7 @@ function judgeAligned(prepared: PreparedMetric, aligned: AlignedData, ctx: Judge
       meanDifference: meanD,
       shift,
       baselineMedian: baseMedian,
+      baselineLevel: scale,
       relativeChange: Number.isFinite(relative) ? relative : null,
       minutesCanaryHigher: higher,
       probabilityHigher: test.probabilityHigher,
@@ -127,6 +136,16 @@ function judgeAligned(prepared: PreparedMetric, aligned: AlignedData, ctx: Judge
     },
     test: { p, alpha: s.alpha },
   };
+}
+
+/**
+ * The baseline's level minute by minute: the mean over cells of the absolute median of the cell's baseline
+ * values. Unlike the mean of all values, a burst on one instance in a few minutes barely moves it.
+ */
+export function minuteLevel(f: CellFrame): number {
+  let sum = 0;
+  for (let c = 0; c < f.cells; c++) sum += Math.abs(cellSideMedian(f, c, 0));
+  return f.cells > 0 ? sum / f.cells : 0;
 }
 
 /** Median of the baseline values of the frame's cells. */

@@ -3,7 +3,8 @@ import { alignByTime } from '../../src/judges/align.ts';
 import { instanceEffect, pairedJudge, serialCorrelation } from '../../src/judges/paired.ts';
 import { sensitivitySettings } from '../../src/judges/sensitivity.ts';
 import { stratifiedRankSum, stratifiedScoreTest } from '../../src/judges/stratifiedRank.ts';
-import { definition, series, synthetic } from './fixtures.ts';
+import { judgeVerification } from '../../src/judgment/index.ts';
+import { definition, rng, series, synthetic } from './fixtures.ts';
 
 const ctx = { settings: sensitivitySettings('medium') };
 
@@ -184,5 +185,42 @@ describe('alignByTime memo', () => {
     b[0]!.points.push({ t: b[0]!.points[9]!.t + 60_000, v: 1 });
     c[0]!.points.push({ t: c[0]!.points[9]!.t + 60_000, v: 1 });
     expect(alignByTime(b, c)?.times).toHaveLength(11);
+  });
+});
+
+describe('pairedJudge: the minimum change of a bursty metric', () => {
+  // 10+10 instances x 60 minutes of a metric that is 0 in two minutes of three and 30 in the third (level 10
+  // minute by minute), where each instance bursts to +2000 in one minute of twenty (disk writes, sporadic
+  // traffic): the bursts make the mean about 110 and the median over all points 0.
+  const bursty = (shift: number) => {
+    const r = rng(41);
+    const signal = Array.from({ length: 60 }, (_, j) => (j % 3 === 0 ? 30 : 0));
+    const side = (group: 'baseline' | 'canary') =>
+      Array.from({ length: 10 }, (_, i) =>
+        series(
+          group,
+          `${group}-${i}`,
+          signal.map((x) => x + (r() < 0.05 ? 2000 : 0) + (group === 'canary' ? shift : 0)),
+        ),
+      );
+    return { definition: definition(), baseline: side('baseline'), canary: side('canary') };
+  };
+
+  it('fails every minute +1 (10% of the level between bursts), which is 1% of the burst-made mean', () => {
+    const j = judgeVerification([bursty(1)], { sensitivity: 'medium' });
+    expect(j.verdict).toBe('fail');
+    const paired = j.metrics[0]!.judges.find((x) => x.judge === 'paired')!;
+    expect(paired.outcome).toBe('fail');
+    expect(paired.evidence.baselineMedian).toBe(0);
+    expect(paired.evidence.baselineMean as number).toBeGreaterThan(90);
+    expect(paired.evidence.baselineLevel).toBe(10);
+    expect(paired.evidence.relativeChange).toBeCloseTo(0.1, 12);
+    expect(paired.explanation).toMatch(
+      /baseline level of 10 \(its median minute by minute; overall median 0\)/,
+    );
+  });
+
+  it('passes the same metric unchanged', () => {
+    expect(judgeVerification([bursty(0)], { sensitivity: 'medium' }).verdict).toBe('pass');
   });
 });
