@@ -15,6 +15,9 @@ export interface JudgeBuffers {
   scaleDeviations: Scratch;
   scaleScores: Scratch;
   scaleSorted: Scratch;
+  /** The robust variance ratio's deviations and their capped copy (distribution.ts absoluteDeviationRatio). */
+  deviationRatio: Scratch;
+  deviationCap: Scratch;
   /** The radix sort of the variance test's deviations (select.ts ascendingOrder). */
   order: RadixBuffers;
   /** The tail test's scores, and the residuals it selects quantiles of (distribution.ts). */
@@ -42,6 +45,8 @@ export function judgeBuffers(): JudgeBuffers {
     scaleDeviations: scratch(),
     scaleScores: scratch(),
     scaleSorted: scratch(),
+    deviationRatio: scratch(),
+    deviationCap: scratch(),
     order: radixBuffers(),
     tailScores: scratch(),
     tailResiduals: scratch(),

@@ -83,6 +83,45 @@ function withinCellVariance(f: CellFrame, canary: boolean): { m2: number; n: num
   return { m2: n > 0 ? s2 / n : 0, n, df };
 }
 
+/** Pooled quantile of the absolute deviations at which {@link absoluteDeviationRatio} caps them. */
+export const DEVIATION_CAP_QUANTILE = 0.99;
+
+/**
+ * Robust size of a noise increase: the squared ratio of the sides' mean absolute deviations from their cell's
+ * median (of both sides), each deviation capped at the pooled DEVIATION_CAP_QUANTILE of all of them (the cap
+ * is label-free: the same for both sides). Noise scaled by s gives about s^2, as the variance ratio does, but
+ * the one in a hundred largest deviations cannot decide it alone. 1 when a side has no values; infinite when
+ * only the canary deviates.
+ */
+export function absoluteDeviationRatio(f: CellFrame, work: JudgeBuffers = judgeBuffers()): number {
+  const n = f.values.length;
+  const dev = take(work.deviationRatio, n);
+  for (let c = 0; c < f.cells; c++) {
+    const med = cellMedian(f, c);
+    for (let i = f.start[c]!; i < f.start[c + 1]!; i++) dev[i] = Math.abs(f.values[i]! - med);
+  }
+  let sb = 0;
+  let sc = 0;
+  let nb = 0;
+  let nc = 0;
+  for (let i = 0; i < n; i++) {
+    if (f.side[i] === 1) nc++;
+    else nb++;
+  }
+  if (nb === 0 || nc === 0) return 1;
+  const capped = take(work.deviationCap, n);
+  capped.set(dev);
+  const hi = quantileInPlace(capped, DEVIATION_CAP_QUANTILE);
+  for (let i = 0; i < n; i++) {
+    const d = Math.min(dev[i]!, hi);
+    if (f.side[i] === 1) sc += d;
+    else sb += d;
+  }
+  const mb = sb / nb;
+  const mc = sc / nc;
+  return mb > 0 ? (mc / mb) ** 2 : mc > 0 ? Number.POSITIVE_INFINITY : 1;
+}
+
 /**
  * Shares of the judge's alpha (they sum to 1). The three tail tests together get the larger part: a handful
  * of spikes can never be more significant than about 0.5^(number of spikes) under exchangeability, so the
@@ -326,12 +365,28 @@ function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext, work: JudgeBuff
   let pt: number | null = null;
   let pc: number | null = null;
   let pe: number | null = null;
+  let robust: number | null = null;
   if (variance) {
     const test = scaleTest(f, prepared.shift, work);
     pv = Math.min(1, (test ? test.p : 1) / VARIANCE_SHARE);
     const sdIncrease = Math.sqrt(variance.ratio) - 1;
-    varDecision = decide(pv, s.alpha, s.warnFactor, true, variance.ratio >= s.minVarianceRatio, true);
-    parts.push(`noise variance x${fmt(variance.ratio)} (sd ${pct(sdIncrease)}, p = ${fmtP(pv)})`);
+    // The variance ratio is a ratio of means of squares, which a few giant values of heavy-tailed noise decide
+    // on their own (doubled noise can show x0.8); the ratio of capped absolute deviations sizes what the rank
+    // test saw. Either may show the minimum increase. The second is computed only where it can matter: the
+    // test at least warns and the plain ratio is below the minimum.
+    robust =
+      variance.ratio < s.minVarianceRatio && pv < s.alpha * s.warnFactor
+        ? absoluteDeviationRatio(f, work)
+        : null;
+    const bigEnough = variance.ratio >= s.minVarianceRatio || (robust ?? 0) >= s.minVarianceRatio;
+    varDecision = decide(pv, s.alpha, s.warnFactor, true, bigEnough, true);
+    parts.push(
+      `noise variance x${fmt(variance.ratio)} (sd ${pct(sdIncrease)}` +
+        (robust === null
+          ? ''
+          : `, x${fmt(robust)} from absolute deviations capped at their 99th percentile`) +
+        `, p = ${fmtP(pv)})`,
+    );
   }
   if (tail) {
     const test = tailExcessTest(f, residuals, tail.threshold, work);
@@ -404,6 +459,7 @@ function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext, work: JudgeBuff
       aligned,
       varianceRatio: variance && Number.isFinite(variance.ratio) ? variance.ratio : null,
       varianceP: pv,
+      robustVarianceRatio: robust !== null && Number.isFinite(robust) ? robust : null,
       tailThreshold: tail?.threshold ?? null,
       tailCanaryExceed: tail?.canaryExceed ?? null,
       tailBaselineExceed: tail?.baselineExceed ?? null,

@@ -10,7 +10,8 @@ import {
 import { frameOfCells, typicalShift } from '../../src/judges/frame.ts';
 import { sensitivitySettings } from '../../src/judges/sensitivity.ts';
 import { normalQuantile, normalSf } from '../../src/stats/distributions.ts';
-import { synthetic } from './fixtures.ts';
+import { judgeVerification } from '../../src/judgment/index.ts';
+import { gauss, rng, series, synthetic } from './fixtures.ts';
 
 const ctx = { settings: sensitivitySettings('medium') };
 
@@ -123,5 +124,47 @@ describe('scaleTest (Klotz scores within cells)', () => {
       { b: [0], c: [1] },
     ]);
     expect(typicalShift(f)).toBe(1);
+  });
+});
+
+describe('distributionJudge: the variance gate on heavy-tailed noise', () => {
+  // 10+10 instances x 60 minutes: Gaussian noise (sd 1) around a shared level of 100, plus a few giant values
+  // (+/-1000) that the baseline happened to draw four times and the canary twice. The canary's Gaussian noise
+  // is x1.5 (variance x2.25): the rank test sees it at once, but the giants make the plain variance ratio
+  // about x0.5.
+  const heavy = (canaryScale: number) => {
+    const r = rng(23);
+    const side = (group: 'baseline' | 'canary', giants: number[]) =>
+      Array.from({ length: 10 }, (_, i) =>
+        series(
+          group,
+          `${group}-${i}`,
+          Array.from({ length: 60 }, (_, j) => {
+            const giant = giants.indexOf(i * 60 + j);
+            if (giant >= 0) return 100 + (giant % 2 ? -1000 : 1000);
+            return 100 + gauss(r) * (group === 'canary' ? canaryScale : 1);
+          }),
+        ),
+      );
+    return {
+      definition: { name: 'm', kind: 'other' as const, direction: 'higher-is-worse' as const },
+      baseline: side('baseline', [7, 130, 301, 555]),
+      canary: side('canary', [222, 480]),
+    };
+  };
+
+  it('fails noise x1.5 whose plain variance ratio the giants pull below 1', () => {
+    const j = judgeVerification([heavy(1.5)], { sensitivity: 'medium' });
+    expect(j.verdict).toBe('fail');
+    const d = j.metrics[0]!.judges.find((x) => x.judge === 'distribution')!;
+    expect(d.evidence.decidedBy).toBe('variance');
+    expect(d.evidence.varianceRatio as number).toBeLessThan(1);
+    expect(d.evidence.robustVarianceRatio as number).toBeGreaterThan(1.8);
+    expect(d.evidence.robustVarianceRatio as number).toBeLessThan(2.6);
+    expect(d.explanation).toMatch(/from absolute deviations capped at their 99th percentile/);
+  });
+
+  it('passes the same noise unchanged', () => {
+    expect(judgeVerification([heavy(1)], { sensitivity: 'medium' }).verdict).toBe('pass');
   });
 });
