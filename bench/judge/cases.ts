@@ -43,6 +43,11 @@ export interface BenchCase {
    * lift the observed mean far above that level, so a "+20%" case can be a 2% change of what the metric shows.
    */
   observedShift?: number;
+  /**
+   * Mean-shift classes: how the case was made, for the oracle bench's known-process bound (judge/oracle.ts):
+   * the trace segment every instance shares and the value added to every canary point.
+   */
+  injected?: { signal: number[]; shift: number };
 }
 
 /**
@@ -100,15 +105,18 @@ export function makeCase(
   const canary = Array.from({ length: instances }, (_, k) => series('canary', k));
   const shift = MEAN_SHIFT[cls];
   let observedShift: number | undefined;
+  let injected: BenchCase['injected'];
   if (shift !== undefined) {
     let sum = 0;
     for (const s of baseline) for (const p of s.points) sum += p.v;
     observedShift = (shift * level) / Math.abs(sum / (instances * POINTS));
+    injected = { signal: segment, shift: shift * level };
   }
   return {
     trace: trace.name,
     distinct: cls === 'spikes 5% x10' ? 9 * level > trace.absResidualQ995 : trace.kurtosis < 15,
     ...(observedShift === undefined ? {} : { observedShift }),
+    ...(injected === undefined ? {} : { injected }),
     data: {
       definition: { name: trace.name, kind: 'other', direction: 'higher-is-worse' },
       baseline,
