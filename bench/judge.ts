@@ -1,6 +1,7 @@
 // `pnpm bench judge [--cases N] [--seed S]`: detection and false-fail rates of Vigil's default judgment and
 // its Kayenta mode on canary cases built from the real NAB traces (3+3 and 10+10 instances), then the time to
-// judge 200 metrics. `--dump <file>` writes every case's verdict (see judge/dump.ts).
+// judge 200 metrics. `--dump <file>` writes every case's verdict (see judge/dump.ts). `--oracle [--replicates R]`
+// prints, instead, what an oracle knowing each trace catches on the same 3+3 cases (see judge/oracle.ts).
 import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -12,6 +13,7 @@ import type { Judgment } from '../packages/core/src/model/verdict.ts';
 import { type BenchCase, CLASSES, INSTANCE_SETS, INSTANCES, makeCase, POINTS } from './judge/cases.ts';
 import { loadTraces, type Trace } from './judge/nab.ts';
 import { takeDumpOption, type VerdictDump } from './judge/dump.ts';
+import { oracleBench } from './judge/oracle.ts';
 import { mulberry32 } from './judge/prng.ts';
 import { LEVELS, scaleDiversity } from './judge/scales.ts';
 import { timingWorkload } from './judge/timing.ts';
@@ -31,21 +33,29 @@ const SUBSETS: Partial<Record<string, string>> = {
   aa: 'light-tailed traces',
 };
 
-function parseArgs(args: string[]): { cases: number; seed: number } {
+function parseArgs(args: string[]): { cases: number; seed: number; oracle: boolean; replicates: number } {
   let cases = 1000;
   let seed = 20261122;
+  let oracle = false;
+  let replicates = 2000;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
+    if (a === '--oracle') {
+      oracle = true;
+      continue;
+    }
     const v = Number(args[i + 1]);
     if (a === '--cases' && Number.isInteger(v) && v > 0) cases = v;
     else if (a === '--seed' && Number.isInteger(v)) seed = v;
+    else if (a === '--replicates' && Number.isInteger(v) && v >= 100) replicates = v;
     else
       throw new Error(
-        `bench judge: unknown or invalid argument "${a} ${args[i + 1] ?? ''}"; use --cases N --seed S`,
+        `bench judge: unknown or invalid argument "${a} ${args[i + 1] ?? ''}"; ` +
+          'use --cases N --seed S [--oracle [--replicates R >= 100]]',
       );
     i++;
   }
-  return { cases, seed };
+  return { cases, seed, oracle, replicates };
 }
 
 /** Where every judgment of this run is recorded with `--dump`. */
@@ -60,9 +70,18 @@ function judged(key: string, ...args: Parameters<typeof judgeVerification>): Jud
 
 export default function run(args: string[]): void {
   dump = takeDumpOption(args);
-  const { cases, seed } = parseArgs(args);
+  const { cases, seed, oracle, replicates } = parseArgs(args);
   const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
   const { traces, excluded } = loadTraces(resolve(repoRoot, '../shared/bench-data/nab/data'));
+  if (oracle) {
+    console.log(
+      `judge bench, oracle: ${traces.length} NAB traces, ${INSTANCES}+${INSTANCES} instances x ${POINTS} points, ` +
+        `${cases} cases per class, seed ${seed}`,
+    );
+    oracleBench(traces, seed, cases, replicates);
+    dump?.close();
+    return;
+  }
   console.log(
     `judge bench: ${traces.length} NAB traces (excluded, noise-free: ${excluded.join(', ')}), ` +
       `${INSTANCE_SETS.map((k) => `${k}+${k}`).join(' and ')} instances x ${POINTS} points, ${cases} cases per class ` +
