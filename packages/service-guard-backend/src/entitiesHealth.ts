@@ -52,6 +52,8 @@ export const listQuery = z.object({
   owner: many(ownerString, 50),
   entityRef: many(refString, MAX_REFS),
   state: many(z.enum(STATES), STATES.length),
+  /** `signals`: each item's latest signals too (the page phrases its reasons from them; the column does not). */
+  include: many(z.enum(['signals']), 1),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -131,15 +133,17 @@ export async function listEntitiesHealth(o: {
         a.entityRef.localeCompare(b.entityRef, 'en'),
     );
   const page = listed.slice(query.offset, query.offset + query.limit);
-  // The signals behind each reason, read for this page only (not for every entity that was sorted).
-  const ids = page.flatMap((s) => {
-    const id = latest.get(s.entityRef)?.snapshotId;
-    return id === undefined ? [] : [id];
-  });
-  const signals = await o.store.signals(ids);
-  for (const s of page) {
-    const found = signals.get(latest.get(s.entityRef)?.snapshotId ?? -1);
-    if (found) s.signals = found;
+  if (query.include.includes('signals')) {
+    // The signals behind each reason, read for this page only (not for every entity that was sorted).
+    const ids = page.flatMap((s) => {
+      const id = latest.get(s.entityRef)?.snapshotId;
+      return id === undefined ? [] : [id];
+    });
+    const signals = await o.store.signals(ids);
+    for (const s of page) {
+      const found = signals.get(latest.get(s.entityRef)?.snapshotId ?? -1);
+      if (found) s.signals = found;
+    }
   }
   const next = query.offset + page.length;
   return {

@@ -96,6 +96,8 @@ export interface ListEntitiesOptions {
   entityRef?: string[];
   /** Only entities in one of these states. */
   state?: EntityHealthState[];
+  /** `signals`: each item's latest signals too (`EntityHealthSummary.signals`), to phrase its reason from. */
+  include?: 'signals'[];
   /** 1..500, default 100. */
   limit?: number;
   offset?: number;
@@ -166,6 +168,7 @@ export class ServiceGuardClient implements ServiceGuardApi {
     for (const o of options.owner ?? []) params.append('owner', o);
     for (const r of options.entityRef ?? []) params.append('entityRef', r);
     for (const s of options.state ?? []) params.append('state', s);
+    for (const i of options.include ?? []) params.append('include', i);
     if (options.limit !== undefined) params.set('limit', String(options.limit));
     if (options.offset !== undefined) params.set('offset', String(options.offset));
     const q = params.toString();

@@ -386,7 +386,9 @@ export interface EntityHealthSummary {
   /**
    * The signals of the latest analysis, so that a page phrases its reason as the tab does: the metrics
    * without their series and provider links, the logs with only their new and unexpectedly frequent
-   * clusters, the alerts' summary. Absent when there is no analysis (or from a backend older than this field).
+   * clusters, the alerts' summary. Only when asked for (`include=signals`, as the page does; the catalog
+   * table's column asks for the state alone), and absent when there is no analysis (or from a backend older
+   * than this field).
    */
   signals?: {
     metrics: MetricRisk[];
@@ -397,7 +399,7 @@ export interface EntityHealthSummary {
 }
 
 /**
- * `GET /entities?owner=&entityRef=&state=&limit=&offset=`: the opted-in entities the caller may read in
+ * `GET /entities?owner=&entityRef=&state=&include=&limit=&offset=`: the opted-in entities the caller may read in
  * the catalog, worst health first (unhealthy, degraded, no data, not analysed, healthy; lower score first).
  */
 export interface EntitiesHealthResponse {

@@ -123,6 +123,7 @@ describe('Service Guard catalog-wide page', () => {
     expect(why('component:default/search')).toBe('No data for requests.');
     expect(why('component:default/cart')).toBe('errors: 9 of 30 points anomalous');
     expect(why('component:default/payments')).toBe('Every metric and the logs look as usual.');
+    expect(backend.listRequests).toEqual([{ include: ['signals'], limit: 100 }]);
     const page = screen.getByTestId('service-guard-entities').textContent!;
     expect(page).not.toMatch(/usual deviation|\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });
@@ -186,6 +187,7 @@ describe('Service Guard catalog column', () => {
     const cells = screen.getAllByTestId('service-guard-cell').map((c) => c.textContent);
     // `hidden` is not in the backend's answer (the user may not read it): unknown, not "healthy".
     expect(cells).toEqual(['Unhealthy', 'Healthy', 'Unknown', 'Not watched']);
+    // The state alone: no signals asked for (the backend then reads none).
     expect(backend.listRequests).toEqual([
       {
         entityRef: ['component:default/checkout', 'component:default/payments', 'component:default/hidden'],

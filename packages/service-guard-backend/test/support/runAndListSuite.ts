@@ -262,7 +262,9 @@ export function describeRunAndList(
     });
 
     it('lists the readable opted-in entities worst first, with counts and owners', async () => {
-      const list = await json<EntitiesHealthResponse>(await send('GET', '/entities', userHeader()));
+      const list = await json<EntitiesHealthResponse>(
+        await send('GET', '/entities?include=signals', userHeader()),
+      );
       expect(list.items.map((i) => [i.entityRef, i.state])).toEqual([
         ['component:default/broken', 'unhealthy'],
         ['component:default/doomed', 'not-analysed'],
@@ -296,6 +298,11 @@ export function describeRunAndList(
       expect(m0.series).toBeUndefined();
       expect(list.items.find((i) => i.state === 'not-analysed')!.signals).toBeUndefined();
       expect(healthy[0]!.signals!.metrics.every((m) => m.outcome === 'pass')).toBe(true);
+      // Without include=signals (the catalog table's column): the same list, without them.
+      const plain = await json<EntitiesHealthResponse>(await send('GET', '/entities', userHeader()));
+      expect(plain.items.map((i) => i.entityRef)).toEqual(list.items.map((i) => i.entityRef));
+      expect(plain.items.map((i) => i.reason)).toEqual(list.items.map((i) => i.reason));
+      expect(plain.items.filter((i) => 'signals' in i)).toEqual([]);
 
       const admin = await json<EntitiesHealthResponse>(await send('GET', '/entities', adminHeader()));
       expect(admin.items.map((i) => i.entityRef)).toContain('component:default/secret');
@@ -342,9 +349,14 @@ export function describeRunAndList(
     });
 
     it('names the bad query field', async () => {
-      const res = await send('GET', '/entities?state=sad&limit=0&owner=no%20spaces', userHeader());
+      const res = await send(
+        'GET',
+        '/entities?state=sad&limit=0&owner=no%20spaces&include=series',
+        userHeader(),
+      );
       expect(res.status).toBe(400);
       expect((await json<ServiceGuardErrorBody>(res)).fields!.map((f) => f.path).sort()).toEqual([
+        'query.include.0',
         'query.limit',
         'query.owner.0',
         'query.state.0',

@@ -61,7 +61,7 @@ export function EntitiesHealthPage(props: { now?: () => number }) {
   const ownerId = useId();
   const tabHref = useTabHref();
   const [state, reload] = useAsyncValue(
-    () => api.listEntities({ ...(owner ? { owner: [owner] } : {}), limit: PAGE }),
+    () => api.listEntities({ ...(owner ? { owner: [owner] } : {}), include: ['signals'], limit: PAGE }),
     owner,
   );
   useEffect(() => {
@@ -73,10 +73,12 @@ export function EntitiesHealthPage(props: { now?: () => number }) {
   const list = state.value;
   const rows = [...list.items, ...more];
   const loadMore = (offset: number) =>
-    api.listEntities({ ...(owner ? { owner: [owner] } : {}), limit: PAGE, offset }).then((r) => {
-      setMore((m) => [...m, ...r.items]);
-      setNextOffset(r.nextOffset);
-    });
+    api
+      .listEntities({ ...(owner ? { owner: [owner] } : {}), include: ['signals'], limit: PAGE, offset })
+      .then((r) => {
+        setMore((m) => [...m, ...r.items]);
+        setNextOffset(r.nextOffset);
+      });
   const summary = ORDER.filter((s) => list.counts[s] > 0)
     .map((s) => `${list.counts[s]} ${entityStateLabel[s].toLowerCase()}`)
     .join(', ');
@@ -185,7 +187,8 @@ const cell = {
 
 /**
  * One request for the health of every entity of a catalog page: cells ask for their entity, the refs asked
- * within one tick go out together (100 per request), and answers are kept 30 s per API instance.
+ * within one tick go out together (100 per request), and answers are kept 30 s per API instance. A cell
+ * shows the state alone, so it asks for no signals (the backend then reads none).
  */
 class HealthBatcher {
   readonly #api: ServiceGuardApi;

@@ -194,7 +194,12 @@ export class InMemoryServiceGuard implements ServiceGuardApi {
         .filter((e) => states.size === 0 || states.has(e.state))
         .sort((a, b) => rank.indexOf(a.state) - rank.indexOf(b.state) || (a.score ?? -1) - (b.score ?? -1));
       const offset = options.offset ?? 0;
-      const page = items.slice(offset, offset + (options.limit ?? 100));
+      // Signals only when asked for, as the backend answers.
+      const page = items
+        .slice(offset, offset + (options.limit ?? 100))
+        .map(({ signals, ...e }) =>
+          signals && options.include?.includes('signals') ? { ...e, signals } : e,
+        );
       return {
         items: page,
         total: items.length,
