@@ -12,14 +12,18 @@
  * here: a consumer's compiler resolves `./x.js` to `./x.d.ts` under every module resolution mode.
  *
  * A package with a `tsconfig.build.cjs.json` also gets a CommonJS copy in `dist/cjs/` (its `require`
- * export). Backstage backends are CommonJS: a module of the app's backend (a permission policy) that
- * `require`s an ES module while the backend `import()`s the same module for a plugin fails with
- * ERR_REQUIRE_ESM_RACE_CONDITION, so the package such code imports (the common package) offers both.
+ * export). Backstage backends are CommonJS: a module of the app's backend (a permission policy, a module
+ * that uses the backend plugin's helpers) that `require`s an ES module while the backend `import()`s the
+ * same module for a plugin fails with ERR_REQUIRE_ESM_RACE_CONDITION, both under `backstage-cli package
+ * start` and from `backstage-cli package build`'s output, so every package an app's backend can reach
+ * (common, backend, core, providers) offers both. `import.meta.url` is the one ES-module-only expression
+ * the sources use (the backend's migrations folder, relative to the module); in the CommonJS copy it
+ * becomes the URL of the file's ES module twin, so paths relative to it name the same files in both.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -37,6 +41,19 @@ function filesUnder(dir: string): string[] {
 
 export function rewriteDeclarationSpecifiers(text: string): string {
   return text.replace(TS_SPECIFIER, '$1$2.js$3');
+}
+
+/**
+ * A CommonJS file of `dist/cjs/` with `import.meta.url` (a syntax error in CommonJS) replaced by the URL of
+ * its ES module twin in `dist/`, whose path relative to the CommonJS file is `twin` (`../store.js`).
+ * Throws on any other use of `import.meta`, which would fail only when the CommonJS copy is loaded.
+ */
+export function rewriteImportMeta(text: string, twin: string, file: string): string {
+  const url = `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${JSON.stringify(twin)})).href`;
+  const rewritten = text.replace(/\bimport\.meta\.url\b/g, url);
+  if (/\bimport\.meta\b/.test(rewritten))
+    throw new Error(`${file}: import.meta other than import.meta.url has no CommonJS equivalent here`);
+  return rewritten;
 }
 
 /**
@@ -96,6 +113,15 @@ export function buildPackage(dir: string, options: { ifChanged?: boolean } = {})
     execFileSync(process.execPath, [tsc, '-p', cjsConfig], { cwd: packageDir, stdio: 'inherit' });
     // The package is "type": "module"; this marks the .js files below it as CommonJS.
     writeFileSync(join(outDir, 'cjs/package.json'), '{ "type": "commonjs" }\n');
+    const cjsDir = join(outDir, 'cjs');
+    for (const file of filesUnder(cjsDir).filter((f) => f.endsWith('.js'))) {
+      const twin = relative(dirname(file), join(outDir, relative(cjsDir, file)))
+        .split(sep)
+        .join('/');
+      const text = readFileSync(file, 'utf8');
+      const rewritten = rewriteImportMeta(text, twin, file);
+      if (rewritten !== text) writeFileSync(file, rewritten);
+    }
   }
   for (const file of filesUnder(outDir).filter((f) => f.endsWith('.d.ts'))) {
     const text = readFileSync(file, 'utf8');

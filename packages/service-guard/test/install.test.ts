@@ -82,9 +82,14 @@ function appDir(): string {
   return dir;
 }
 
-/** Runs a command (niced: the machine is shared), resolving with its output, rejecting with its tail. */
-function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
-  return new Promise((ok, fail) => {
+/** Runs a command (niced: the machine is shared), resolving with how it exited and its output. */
+function runStatus(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: string | null; out: string }> {
+  return new Promise((ok) => {
     const child = spawn('nice', ['-n', '10', cmd, ...args], {
       cwd,
       env: shellEnv(),
@@ -101,14 +106,62 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promi
     }, timeoutMs);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      if (code === 0) ok(out);
-      else
-        fail(
-          new Error(`${cmd} ${args.join(' ')} in ${cwd} failed (${code ?? signal}):\n${out.slice(-4000)}`),
-        );
+      ok({ code, signal, out });
     });
   });
 }
+
+/** Runs a command (niced), resolving with its output, rejecting with its tail. */
+async function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
+  const { code, signal, out } = await runStatus(cmd, args, cwd, timeoutMs);
+  if (code === 0) return out;
+  throw new Error(`${cmd} ${args.join(' ')} in ${cwd} failed (${code ?? signal}):\n${out.slice(-4000)}`);
+}
+
+interface Backend {
+  child: ChildProcess;
+  /** Everything it printed so far. */
+  log: () => string;
+}
+
+/**
+ * Starts an app backend in its own process group (stopping it stops what it spawned) and waits until
+ * `url`'s readiness endpoint answers.
+ */
+async function startBackend(cmd: string, args: string[], cwd: string, url: string): Promise<Backend> {
+  let out = '';
+  const child = spawn(cmd, args, { cwd, env: shellEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const backend = { child, log: () => out };
+  const deadline = Date.now() + 240_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the backend exited:\n${out.slice(-4000)}`);
+    const ready = await fetch(`${url}/.backstage/health/v1/readiness`).catch(() => undefined);
+    if (ready?.ok) return backend;
+    if (Date.now() > deadline) {
+      await stopBackend(backend);
+      throw new Error(`the backend was not ready in 240 s:\n${out.slice(-4000)}`);
+    }
+    await sleep(1000);
+  }
+}
+
+async function stopBackend(backend: Backend | undefined): Promise<void> {
+  const child = backend?.child;
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {}
+  await Promise.race([exited, sleep(10_000)]);
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {}
+}
+
+/** The line ./serviceGuardSettings.ts of the app's backend logs at start (a CommonJS module of the app). */
+const SETTINGS_LINE = /Service Guard profiles: web; last complete period \S+ to \S+/;
 
 /** Where Node finds `name` from `fromDir` (node_modules lookup up the tree), and its version. */
 function resolvedVersion(fromDir: string, name: string): { path: string; version: string } | undefined {
@@ -177,9 +230,10 @@ describe.skipIf(!existsSync(CHROMIUM))('Vigil installed into a Backstage 1.54 ap
   const dir = appDir();
   const token = randomBytes(24).toString('hex');
   const timings: Record<string, number> = {};
-  let backend: ChildProcess | undefined;
-  let backendLog = '';
+  let backend: Backend | undefined;
   let baseUrl = '';
+  /** Output of the app's `tsc` over its sources with Service Guard's declarations (see beforeAll). */
+  let tscLog = { code: null as number | null, out: '' };
   let browser: Browser | undefined;
   let runAnswer: { status?: string; snapshot?: { state: string; score: number } } = {};
 
@@ -257,6 +311,35 @@ describe.skipIf(!existsSync(CHROMIUM))('Vigil installed into a Backstage 1.54 ap
     );
     log(built ? 'built the frontend' : 'the built frontend is current');
 
+    // The app's own `tsc` (create-app's `yarn tsc:full`: its TypeScript, its tsconfig, lib checks on) over
+    // its sources, which import every public entry of the five packages the way docs/backstage.md does
+    // (packages/*/src/serviceGuard.typecheck.ts*). It also writes dist-types/, which the backend's build
+    // below needs. Its output is kept beside its stamp: the same inputs give the same answer.
+    const tsSources = [
+      ...filesUnder(join(dir, 'packages/app/src')),
+      ...filesUnder(join(dir, 'packages/backend/src')),
+      join(dir, 'tsconfig.json'),
+    ];
+    const tscKey = sha(installKey, ...tsSources.sort().map((f) => f + readFileSync(f, 'utf8')));
+    const tscOut = join(dir, '.vigil-tsc.json');
+    const checked = await timed('tsc', () =>
+      once(join(dir, '.vigil-tsc.sha256'), tscKey, tscOut, async () => {
+        const { code, out } = await runStatus(
+          join(dir, 'node_modules/.bin/tsc'),
+          ['--skipLibCheck', 'false', '--incremental', 'false', '--listFiles', '--pretty', 'false'],
+          dir,
+          10 * 60_000,
+        );
+        writeFileSync(tscOut, JSON.stringify({ code, out }));
+      }),
+    );
+    tscLog = JSON.parse(readFileSync(tscOut, 'utf8')) as typeof tscLog;
+    log(
+      checked
+        ? `ran the app's tsc (exit ${tscLog.code})`
+        : `the app's tsc result is current (exit ${tscLog.code})`,
+    );
+
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     writeReplay();
@@ -280,29 +363,15 @@ describe.skipIf(!existsSync(CHROMIUM))('Vigil installed into a Backstage 1.54 ap
       }),
     );
 
-    await timed('start backend', async () => {
-      backend = spawn(
+    // As `yarn start` runs it in an app from create-app: the Backstage CLI's development mode.
+    backend = await timed('start backend', () =>
+      startBackend(
         join(dir, 'node_modules/.bin/backstage-cli'),
         ['package', 'start', '--config', '../../app-config.yaml', '--config', '../../app-config.test.yaml'],
-        {
-          cwd: join(dir, 'packages/backend'),
-          env: shellEnv(),
-          stdio: ['ignore', 'pipe', 'pipe'],
-          detached: true,
-        },
-      );
-      backend.stdout!.on('data', (b: Buffer) => (backendLog += b.toString()));
-      backend.stderr!.on('data', (b: Buffer) => (backendLog += b.toString()));
-      const deadline = Date.now() + 240_000;
-      for (;;) {
-        if (backend.exitCode !== null) throw new Error(`the backend exited:\n${backendLog.slice(-4000)}`);
-        const ready = await fetch(`${baseUrl}/.backstage/health/v1/readiness`).catch(() => undefined);
-        if (ready?.ok) break;
-        if (Date.now() > deadline)
-          throw new Error(`the backend was not ready in 240 s:\n${backendLog.slice(-4000)}`);
-        await sleep(1000);
-      }
-    });
+        join(dir, 'packages/backend'),
+        baseUrl,
+      ),
+    );
 
     // Run now, as the GitHub Action's token may; 404 until the catalog has read catalog.yaml.
     await timed('run now', async () => {
@@ -329,16 +398,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Vigil installed into a Backstage 1.54 ap
 
   afterAll(async () => {
     await browser?.close();
-    if (backend?.pid && backend.exitCode === null) {
-      const exited = new Promise((r) => backend!.once('exit', r));
-      try {
-        process.kill(-backend.pid, 'SIGTERM');
-      } catch {}
-      await Promise.race([exited, sleep(10_000)]);
-      try {
-        process.kill(-backend.pid, 'SIGKILL');
-      } catch {}
-    }
+    await stopBackend(backend);
     log(`timings (s): ${JSON.stringify(timings)}`);
   }, 60_000);
 
@@ -346,9 +406,11 @@ describe.skipIf(!existsSync(CHROMIUM))('Vigil installed into a Backstage 1.54 ap
     for (const [pkgDir, file] of [
       ['service-guard', 'dist/alpha.js'],
       ['service-guard-backend', 'dist/router.js'],
+      ['service-guard-backend', 'dist/cjs/store.js'],
       ['service-guard-common', 'dist/cjs/index.js'],
       ['core', 'dist/index.js'],
-      ['providers', 'dist/index.js'],
+      ['core', 'dist/cjs/index.js'],
+      ['providers', 'dist/cjs/index.js'],
     ] as const) {
       const name = JSON.parse(readFileSync(join(repoRoot, 'packages', pkgDir, 'package.json'), 'utf8'))
         .name as string;
@@ -395,6 +457,96 @@ describe.skipIf(!existsSync(CHROMIUM))('Vigil installed into a Backstage 1.54 ap
   it('the backend runs Service Guard from the tarball: run now analyses the failing demo service', () => {
     expect(runAnswer.status, JSON.stringify(runAnswer).slice(0, 300)).toBe('analysed');
     expect(runAnswer.snapshot?.state).toBe('unhealthy');
+  });
+
+  it("the app's own tsc accepts the published declarations of all five packages, used as the docs say", () => {
+    const errors = tscLog.out.split('\n').filter((l) => /error TS\d+/.test(l));
+    expect(errors).toEqual([]);
+    expect(tscLog.code).toBe(0);
+    const listed = tscLog.out.split('\n').map((l) => l.trim());
+    // The checked program holds each package's declarations from its installed dist/ (what the
+    // tarball's `types` point at, never a .ts source) and the two files that use them.
+    for (const [, tarball] of PACKAGES) {
+      const name = tarball.replace(/^vigil-/, '@vigil/');
+      const own = listed.filter((f) => f.includes(`/node_modules/${name}/`));
+      expect(own.length, name).toBeGreaterThan(0);
+      expect(
+        own.filter((f) => !/\/dist\/.+\.d\.ts$/.test(f)),
+        name,
+      ).toEqual([]);
+    }
+    for (const file of [
+      'packages/app/src/serviceGuard.typecheck.tsx',
+      'packages/backend/src/serviceGuard.typecheck.ts',
+    ])
+      expect(listed, file).toContain(join(dir, file));
+  });
+
+  it("a CommonJS module of the app's backend requires the backend package beside the plugin's import() (backstage-cli package start)", () => {
+    // Both load at start; with an ES-module-only package the backend would not have started at all.
+    expect(backend!.log()).toMatch(SETTINGS_LINE);
+    expect(backend!.log()).not.toContain('ERR_REQUIRE_ESM');
+  });
+
+  it("the app backend's production build (backstage-cli package build, then node) starts and serves Service Guard", async () => {
+    const backendDir = join(dir, 'packages/backend');
+    // `package build` of a backend package compiles dist/index.cjs.js and then packs the workspace with
+    // yarn for a container image; the role node-library runs the same compilation without that step (it
+    // reads the declarations of dist-types/ that the app's tsc wrote in beforeAll).
+    await timed('build backend', () =>
+      run(
+        join(dir, 'node_modules/.bin/backstage-cli'),
+        ['package', 'build', '--role', 'node-library'],
+        backendDir,
+        10 * 60_000,
+      ),
+    );
+    const compiled = readFileSync(join(backendDir, 'dist/index.cjs.js'), 'utf8');
+    expect(compiled).toContain("import('@vigil/backstage-plugin-service-guard-backend')");
+    expect(readFileSync(join(backendDir, 'dist/serviceGuardSettings.cjs.js'), 'utf8')).toContain(
+      "require('@vigil/backstage-plugin-service-guard-backend')",
+    );
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    writeFileSync(
+      join(dir, 'app-config.production-test.yaml'),
+      JSON.stringify({
+        app: { baseUrl: url },
+        backend: { baseUrl: url, listen: { host: '127.0.0.1', port } },
+      }),
+    );
+    const production = await timed('start production backend', () =>
+      startBackend(
+        process.execPath,
+        [
+          '.',
+          '--config',
+          '../../app-config.yaml',
+          '--config',
+          '../../app-config.test.yaml',
+          '--config',
+          '../../app-config.production-test.yaml',
+        ],
+        backendDir,
+        url,
+      ),
+    );
+    try {
+      expect(production.log()).toMatch(SETTINGS_LINE);
+      // 404 until its catalog has read catalog.yaml
+      let status = 0;
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(1000)) {
+        const res = await fetch(`${url}/api/service-guard/entities/component/default/checkout/health`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        status = res.status;
+        if (status !== 404) break;
+      }
+      expect(status).toBe(200);
+      expect(production.log()).not.toContain('ERR_REQUIRE_ESM');
+    } finally {
+      await stopBackend(production);
+    }
   });
 
   it("the docs' permission policy: a signed-in user who does not own the entity reads it but may not run it now", async () => {

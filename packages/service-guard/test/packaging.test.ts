@@ -11,9 +11,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { rewriteDeclarationSpecifiers } from '../../../scripts/build-package.ts';
+import { rewriteDeclarationSpecifiers, rewriteImportMeta } from '../../../scripts/build-package.ts';
 
 const packagesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const PLUGINS = ['service-guard', 'service-guard-backend', 'service-guard-common'] as const;
@@ -130,8 +130,10 @@ describe('Vigil packages as a Backstage app installs them', () => {
     expect(existsSync(join(packagesDir, dir, 'tsconfig.build.json'))).toBe(true);
     expect(pkg.main, 'main (workspace: exports only)').toBeUndefined();
     const published = pkg.publishConfig;
-    // The common package also ships CommonJS (dist/cjs), for a CommonJS backend's own modules.
-    const dual = dir === 'service-guard-common';
+    // What an app's backend can reach also ships CommonJS (dist/cjs): a CommonJS module of the backend that
+    // requires one of them while the backend import()s it fails on an ES module (scripts/build-package.ts).
+    // The frontend plugin is only ever bundled.
+    const dual = dir !== 'service-guard';
     expect(existsSync(join(packagesDir, dir, 'tsconfig.build.cjs.json'))).toBe(dual);
     expect(published?.main).toBe(dual ? './dist/cjs/index.js' : './dist/index.js');
     expect(published?.types).toBe('./dist/index.d.ts');
@@ -190,6 +192,27 @@ describe('declarations as the build writes them', () => {
         "import { z } from 'zod';",
         "import type { C } from '@vigil/core';",
       ].join('\n'),
+    );
+  });
+});
+
+describe('the CommonJS copy as the build writes it', () => {
+  it("turns import.meta.url into its ES module twin's URL, so ../migrations names the same folder", () => {
+    const text = "const dir = fileURLToPath(new URL('../migrations', import.meta.url));";
+    const rewritten = rewriteImportMeta(text, '../store.js', 'dist/cjs/store.js');
+    expect(rewritten).not.toContain('import.meta');
+    // Evaluated as the CommonJS file /pkg/dist/cjs/store.js would evaluate it.
+    const dir = new Function('require', '__dirname', 'fileURLToPath', `${rewritten}; return dir;`)(
+      (id: string) => ({ 'node:url': { pathToFileURL }, 'node:path': { join } })[id],
+      '/pkg/dist/cjs',
+      fileURLToPath,
+    );
+    expect(dir).toBe('/pkg/migrations');
+  });
+
+  it('refuses any other import.meta, which CommonJS cannot parse', () => {
+    expect(() => rewriteImportMeta('const d = import.meta.dirname;', '../a.js', 'dist/cjs/a.js')).toThrow(
+      /dist\/cjs\/a\.js: import\.meta other than import\.meta\.url/,
     );
   });
 });

@@ -1,5 +1,6 @@
-// The backend of an app from @backstage/create-app, trimmed to what Service Guard needs, plus its two lines:
-// the plugin and a permission policy (./permissionPolicy.ts, the snippet of docs/backstage.md).
+// The backend of an app from @backstage/create-app, trimmed to what Service Guard needs, plus its lines: the
+// plugin, a permission policy (./permissionPolicy.ts, the snippet of docs/backstage.md) and a module of the
+// app's own that uses the plugin package's helpers (./serviceGuardSettings.ts).
 import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
@@ -11,5 +12,6 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissionPolicy'));
 backend.add(import('@vigil/backstage-plugin-service-guard-backend'));
+backend.add(import('./serviceGuardSettings'));
 
 backend.start();
