@@ -3,14 +3,18 @@
  * packages, packs them with `pnpm pack`, installs the tarballs into a separate Backstage app outside the
  * workspace (test/backstage-app: the app and backend packages of an app from @backstage/create-app, on
  * Backstage 1.54.0, one minor older than the workspace's 1.55.0; the new backend system and the new
- * frontend system with feature discovery), builds its frontend with the Backstage CLI, starts its backend
- * on 127.0.0.1, runs Service Guard on the replayed demo data and opens the entity's Service Guard tab in
- * Chromium. Leaves a screenshot in the temp folder (vigil-install-test.png).
+ * frontend system with feature discovery), type-checks the app with its own tsc against the packages'
+ * declarations, builds its frontend with the Backstage CLI, starts its backend on 127.0.0.1 in development
+ * mode (`backstage-cli package start`), runs Service Guard on the replayed demo data, opens the entity's
+ * Service Guard tab in Chromium, and builds and starts the backend once more from its production build
+ * (`backstage-cli package build`, then node). Both backends load a CommonJS module of the app that requires
+ * the backend package beside the plugin's import(). Leaves a screenshot in the temp folder
+ * (vigil-install-test.png).
  *
  * The app lives in a cache folder keyed by its committed package.json files and lockfile
  * (`$VIGIL_INSTALL_TEST_CACHE`, default `~/.cache/vigil`), so a second run reinstalls only the tarballs that
- * changed, rebuilds the frontend only when they or the app changed, and builds the packages only when their
- * sources changed. The first run downloads the app's dependencies from the npm registry (about 5 minutes).
+ * changed, rebuilds the frontend and re-runs tsc only when they or the app changed, and builds the packages
+ * only when their sources changed. The first run downloads the app's dependencies from the npm registry (about 5 minutes).
  * Skipped where /usr/bin/chromium is missing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -137,6 +141,11 @@ async function startBackend(cmd: string, args: string[], cwd: string, url: strin
   const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the backend exited:\n${out.slice(-4000)}`);
+    // In development mode the CLI outlives a backend that died at start, waiting for a change.
+    if (/^Error \[ERR_[A-Z_]+\]/m.test(out)) {
+      await stopBackend(backend);
+      throw new Error(`the backend failed at start:\n${out.slice(-4000)}`);
+    }
     const ready = await fetch(`${url}/.backstage/health/v1/readiness`).catch(() => undefined);
     if (ready?.ok) return backend;
     if (Date.now() > deadline) {
