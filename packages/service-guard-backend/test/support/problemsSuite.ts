@@ -316,9 +316,12 @@ export function describeProblems(
       expect(snap.problems).toMatchObject({ policy: 'fail', outcome: 'fail', total: 2 });
       expect(snap.reasons[0]).toBe(snap.problems!.explanation);
       // The catalog-wide list carries the alerts' summary (not the alerts) so its "why" reads as the tab's.
-      const res = await fetch(`${backend.baseUrl}/entities?entityRef=component:default/strict`, {
-        headers: { authorization: adminHeader() },
-      });
+      const res = await fetch(
+        `${backend.baseUrl}/entities?entityRef=component:default/strict&include=signals`,
+        {
+          headers: { authorization: adminHeader() },
+        },
+      );
       const list = (await res.json()) as EntitiesHealthResponse;
       expect(list.items[0]?.signals?.problems).toEqual({ ...snap.problems, items: [] });
     });
