@@ -1,4 +1,5 @@
 import { seededRandom } from '../../packages/core/src/random.ts';
+import { MORE_FORMATS } from './moreFormats.ts';
 /**
  * Synthetic logs of common formats that no masking rule or constant was written against, generated at run
  * time with their ground truth: each line's event and the event's template. They hold the variable tokens
@@ -20,7 +21,7 @@ export interface SyntheticSystem {
 
 type Rand = () => number;
 
-interface EventSpec {
+export interface EventSpec {
   /** Relative frequency. */
   weight: number;
   template: string;
@@ -28,7 +29,7 @@ interface EventSpec {
 }
 
 /** Random values of the kinds logs carry. */
-class Gen {
+export class Gen {
   readonly rand: Rand;
   constructor(rand: Rand) {
     this.rand = rand;
@@ -507,6 +508,8 @@ const FORMATS: Record<string, EventSpec[]> = {
   'synthetic-postgres': postgres,
   'synthetic-windows': windowsService,
   'synthetic-bigdata': bigData,
+  // Formats added later, of the kinds of system the miner is examined on without their data (moreFormats.ts).
+  ...MORE_FORMATS,
 };
 
 /** Every synthetic system, `lines` lines each, from one seed. */
