@@ -643,7 +643,6 @@ export const openstack: EventSpec[] = [
 const stage = (g: Gen) => `${g.int(40)}.${g.int(2)}`;
 const task = (g: Gen) => `${g.int(200)}.${g.int(2)}`;
 const HOSTS = ['worker-1.example.org', 'worker-2.example.org', 'worker-3.example.org', 'mesos-slave-17'];
-const hostPort = (g: Gen) => `${g.pick(HOSTS)}:${30000 + g.int(30000)}`;
 const memSize = (g: Gen) => `${(g.rand() * 900).toFixed(1)} ${g.pick(['B', 'KB', 'MB', 'GB'])}`;
 
 export const javaFramework: EventSpec[] = [
