@@ -9,16 +9,19 @@
  *    A shape whose first word is new joins a group of another first word when every other constant word
  *    agrees and there are at least six of them (`com.apple.X: scheduler ... Ignoring.`).
  *    Variability is also decided from the messages: when a new group and `siblings` others of its length
- *    differ at one and the same word position, that position is a variable and they become one group (stack
- *    frames, program names); a shape joins a group whose only differences from it are the group's variables;
+ *    differ at one and the same word position (positions where one of them already has a variable agree),
+ *    that position is a variable and they become one group with every group made earlier that differs from
+ *    it only at its variables (stack frames, program names); a shape joins a group whose only differences
+ *    from it are the group's variables, in preference to a partial match of its own first word;
  *    a new group whose words equal another's and whose variables span different numbers of tokens (a size
  *    printed with its unit, a list of values of any length) takes that group's template.
  *
  * When the templates are read (`clusters()`, `resolve()`), each group is finalised, splitting it where the
  * differences are part of the event rather than data in it: different structure when a position holds at
  * most two structural forms (`LOGIN(uid=<*>)` vs `(uid=<*>)`, `rhost=` vs `rhost=<*>`; more forms are data, as
- * pod names with random suffixes), code constants (RUNNING, FAIL_TASK_CLEANUP), word positions that
- * vary together, and a position whose few distinct words each recur (a state), unless that position
+ * pod names with random suffixes; any value of `key=value` is data), code constants (RUNNING,
+ * FAIL_TASK_CLEANUP), word positions that vary together, and a position whose few distinct words each recur
+ * (a state, but not units of one kind such as `KB` and `MB`, which go with a value), unless that position
  * already varied freely in the enclosing group (user names). The cluster id is a hash of the final
  * template text, so it is the same in every run and on both sides of a comparison, however the template
  * was generalised on the way.
@@ -26,7 +29,7 @@
 import { templateId } from './hash.ts';
 import { createMaskedKeyScanner } from './keyScanner.ts';
 import { WILDCARD } from './masking.ts';
-import { collapseRepeats, isLengthVariant, wordsOf } from './produce.ts';
+import { collapseRepeats, isLengthVariant, unitKind, wordsOf } from './produce.ts';
 
 /** Settings of the miner. The defaults are the one configuration used for every log source. */
 export interface TemplateMinerOptions {
@@ -262,12 +265,25 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       const ht = h.tokens;
       let diff = -1;
       let i = 0;
+      let same = 0;
+      let open = 0;
       for (; i < n; i++) {
-        if (ht[i] === gt[i]) continue;
+        const a = ht[i]!;
+        if (a === gt[i]) {
+          if (a !== WILDCARD) same++;
+          continue;
+        }
+        // Where one already holds a variable the two agree: a sibling generalised since it was made
+        // (`chrome.exe ... proxy <*> <*>` after HTTPS and SOCKS5 met) is still a sibling, when more words
+        // agree than were let through so (`<*> startup succeeded` is no sibling of `cupsd shutdown succeeded`).
+        if (a === WILDCARD || gt[i] === WILDCARD) {
+          open++;
+          continue;
+        }
         if (diff >= 0) break;
         diff = i;
       }
-      if (i < n || diff < 0 || isBare(gt[diff]!)) continue;
+      if (i < n || diff < 0 || isBare(gt[diff]!) || (open > 0 && same < open + 2)) continue;
       byPosition ??= new Map();
       const sibs = byPosition.get(diff);
       if (sibs) sibs.push(h);
@@ -279,8 +295,20 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       // Another constant must agree: a message of one word and a value is not evidence enough.
       if (!constants.some((c) => c !== p)) continue;
       const into = sibs[0]!;
-      into.tokens[p] = WILDCARD;
+      const it = into.tokens;
       const absorbed = new Set<Group>([g, ...sibs.slice(1)]);
+      for (const h of absorbed) for (let i = 0; i < n; i++) if (h.tokens[i] !== it[i]) it[i] = WILDCARD;
+      // Groups made before the position was known to vary, that differ from the merged one only where it now
+      // has variables, are the same event (the first word of a program name seen before its siblings).
+      let variables = 0;
+      for (const t of it) if (t === WILDCARD) variables++;
+      for (const h of variables * 2 < n ? list : []) {
+        if (h === into || absorbed.has(h)) continue;
+        const ht = h.tokens;
+        let i = 0;
+        while (i < n && (ht[i] === it[i] || it[i] === WILDCARD)) i++;
+        if (i === n) absorbed.add(h);
+      }
       for (const h of absorbed) {
         for (const s of h.shapes) {
           s.group = into;
@@ -367,8 +395,17 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
         best = g;
       }
     }
+    if (!(best && bestSim >= 1)) {
+      // A group that differs from the shape only where it already has variables is a better fit than a
+      // partial match of the same first word (a program name that became a variable in another group).
+      const slot = openSlot(tokens, constants);
+      if (slot) {
+        best = slot;
+        bestSim = 1;
+      }
+    }
     if (!(best && bestSim > o.similarity)) {
-      const other = firstWordVariant(tokens, constants) ?? openSlot(tokens, constants);
+      const other = firstWordVariant(tokens, constants);
       if (other) {
         best = other;
         bestSim = 1;
@@ -693,16 +730,22 @@ function isBare(token: string): boolean {
 const LETTER = /[A-Za-z]/;
 // A run of one punctuation character (`****`, `--`, `==`): layout, not data.
 const DECORATION = /^([^A-Za-z0-9])\1+$/;
-const KEY_VALUE = /^[^=]*=<\*>$/;
+// `key=<*>`, and `key=value` with any value (`ws=null,`, `ws=WorkSource{<*>},`): the value is data whatever its
+// form, so the two are one structure.
+const KEY_VALUE = /^(?:[^=]*=<\*>$|[A-Za-z_][\w.-]*=[^=])/;
 
 /**
  * The class of a token for structural comparison: masked tokens with a constant part (`LOGIN(uid=<*>)`,
  * `instruction...<*>`), decoration (`****`, `--`) and empty keys (`rhost=`) are their own class; plain words, bare values and `key=<*>` are interchangeable.
  */
 function structuralClass(t: string): string {
-  if (t.includes(WILDCARD) ? !isBare(t) && !KEY_VALUE.test(t) : DECORATION.test(t) || isEmptyKey(t)) return t;
-  return '';
+  if (!t.includes(WILDCARD)) return DECORATION.test(t) || isEmptyKey(t) ? t : '';
+  if (isBare(t) || KEY_VALUE.test(t)) return '';
+  // Digits left beside a masked value (`v4.<*>`, `v3.<*>`) are part of the value, not of the structure.
+  return t.replace(DIGITS, '0');
 }
+
+const DIGITS = /[0-9]+/g;
 
 // `rhost=` with nothing after it: the value is absent, which is a different event from one that has a value.
 function isEmptyKey(t: string): boolean {
@@ -755,7 +798,8 @@ function splitByEnums(shapes: Shape[], o: SplitSettings, free: ReadonlySet<numbe
     else if (wordLike && counts.size <= CONSTANT_NAMES_MAX && [...counts.keys()].every(isConstantName)) {
       constantPositions.push(p);
       continue;
-    } else if (wordLike && counts.size <= o.enumMax && !free.has(p)) wordPositions.push({ p, counts });
+    } else if (wordLike && counts.size <= o.enumMax && !free.has(p) && !unitsOfOneKind(counts))
+      wordPositions.push({ p, counts });
     if (counts.size > o.enumMax || [...counts.values()].some((c) => c < o.enumMinCount)) {
       freeHere ??= new Set(free);
       freeHere.add(p);
@@ -791,6 +835,17 @@ const STRUCTURES_MAX = 2;
 // program that logs them, so each is its own event however rarely it occurs.
 const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 const CONSTANT_NAMES_MAX = 16;
+
+// Units of one kind (`KB`, `MB`) go with the value before them: data, not a state.
+function unitsOfOneKind(counts: Map<string, number>): boolean {
+  let kind: string | undefined;
+  for (const w of counts.keys()) {
+    const k = unitKind(w);
+    if (k === undefined || (kind !== undefined && k !== kind)) return false;
+    kind = k;
+  }
+  return true;
+}
 
 function isConstantName(t: string): boolean {
   return t.length >= 4 && CONSTANT_NAME.test(t);

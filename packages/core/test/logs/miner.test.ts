@@ -137,6 +137,44 @@ describe('parseMessages', () => {
     );
   });
 
+  it('makes a program name a variable across events whose last word is a state (HTTPS, SOCKS5)', () => {
+    const programs = ['chrome.exe', 'Skype.exe', 'git.exe', 'svchost.exe', 'outlook.exe', 'curl.exe'];
+    const more = ['ssh.exe', 'node.exe', 'java.exe', 'Teams.exe', 'Code.exe', 'Slack.exe'];
+    const line = (p: string, i: number, kind: string) =>
+      `${p} - host${i}.example.com:443 open through proxy proxy.example.com:5070 ${kind}`;
+    // Each program opens both kinds before the next program appears, as in a proxy's log.
+    const messages = [...programs, ...more].flatMap((p, i) => [
+      line(p, i, 'HTTPS'),
+      line(p, i + 1, 'SOCKS5'),
+      line(p, i + 2, 'HTTPS'),
+      line(p, i + 3, 'SOCKS5'),
+    ]);
+    const parsed = parseMessages(messages);
+    expect(new Set(parsed.map((p) => p.template))).toEqual(
+      new Set(['<*>.exe - <*> open through proxy <*> HTTPS', '<*>.exe - <*> open through proxy <*> SOCKS5']),
+    );
+  });
+
+  it('reads any value of a key=value token as data, not as a different structure', () => {
+    const parsed = parseMessages(
+      ['null', 'WorkSource{10023}', 'null', 'WorkSource{10077}', 'WorkSource{10011}', 'null'].map(
+        (ws, i) => `acquire lock=${1000 + i}, tag="*alarm*", ws=${ws}, uid=${1000 + i}`,
+      ),
+    );
+    expect(new Set(parsed.map((p) => p.template))).toEqual(
+      new Set(['acquire lock=<*>, tag="*alarm*", ws=<*> uid=<*>']),
+    );
+  });
+
+  it('makes a position of units of one kind a variable, not a state (KB, MB)', () => {
+    const parsed = parseMessages(
+      ['KB', 'MB', 'KB', 'MB', 'KB', 'MB'].map(
+        (u, i) => `Block rdd_${i}_1 stored as values in memory (estimated size ${i}.5 ${u}, free 3.${i} GB)`,
+      ),
+    );
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
+  });
+
   it('gives one template to a byte count printed with or without its unit, glued or spaced', () => {
     const sizes = ['512', '512KB', '1.5MB', '512 KB', '12 bytes', '7', '99 KB', '3KB'];
     const parsed = parseMessages(
