@@ -4,7 +4,8 @@
 // constants (chosen on seven systems, scored on the eighth) beside the defaults; the log A/A (random halves of
 // each system compared as baseline and canary: false-new clusters, failing comparisons); parsing speed per
 // system and over all (the parser alone, warm, median of fresh runs), and memory and parser speed on a
-// 1,000,000-line synthetic stream. `--dump <file>` writes every log A/A comparison (see judge/dump.ts).
+// 1,000,000-line synthetic stream. `--dump <file>` writes the grouping of every ground-truth event (Loghub and
+// synthetic) and every log A/A comparison (see judge/dump.ts), so that `diff` names what a change regrouped.
 // `pnpm bench logs --memory [--sizes 200,1000]`: peak RSS and lines/s of the whole `vigil logs parse` command
 // on synthetic files of those sizes in MB, written to a temporary folder and deleted afterwards.
 import { spawnSync } from 'node:child_process';
@@ -187,6 +188,14 @@ export default async function main(args: string[]): Promise<void> {
     const truthEvents = new Set(s.corrected.map((r) => r.EventId)).size;
     rows.push([s.name, ...figures, new Set(ids).size, truthEvents, rate?.wall ?? 0, rate?.cpu ?? 0]);
     if (values.show) showMistakes(s, ids, templates);
+    if (dump)
+      dumpGroupings(
+        dump,
+        s.name,
+        s.corrected.map((r) => r.EventId!),
+        ids,
+        templates,
+      );
   }
   // The aggregate rate: every system's lines over the sum of their median times.
   const total = systems.reduce((a, s) => a + s.contents.length, 0);
@@ -209,7 +218,7 @@ export default async function main(args: string[]): Promise<void> {
     rows,
   );
   console.log('');
-  syntheticTable();
+  syntheticTable(dump);
   if (!values.system) {
     console.log('');
     leaveOneSystemOut(systems);
@@ -236,7 +245,7 @@ export default async function main(args: string[]): Promise<void> {
 }
 
 /** Accuracy on synthetic logs of common formats (HTTP access, JSON, Java traces, Kubernetes events, syslog). */
-function syntheticTable(): void {
+function syntheticTable(dump: VerdictDump | null): void {
   const rows: (string | number)[][] = [];
   let ga = 0;
   let pa = 0;
@@ -249,6 +258,14 @@ function syntheticTable(): void {
       parsed.map((p) => p.clusterId),
       parsed.map((p) => p.template),
     );
+    if (dump)
+      dumpGroupings(
+        dump,
+        s.name,
+        s.events,
+        parsed.map((p) => p.clusterId),
+        parsed.map((p) => p.template),
+      );
     ga += a.ga;
     pa += a.pa;
     rows.push([
@@ -404,6 +421,36 @@ function aaTable(systems: SystemData[], seeds: number, show: boolean, dump: Verd
     ],
     rows,
   );
+}
+
+/**
+ * One dump line per ground-truth event of a system: whether its lines are exactly one parsed group, how many
+ * groups they went to, and the parsed templates (as a hash), so that `diff` of two dumps names every event
+ * whose grouping changed.
+ */
+function dumpGroupings(
+  dump: VerdictDump,
+  system: string,
+  truth: readonly string[],
+  ids: readonly string[],
+  templates: readonly string[],
+): void {
+  const groupsOf = new Map<string, Set<string>>();
+  const eventsOf = new Map<string, Set<string>>();
+  truth.forEach((t, i) => {
+    const g = groupsOf.get(t) ?? new Set<string>();
+    g.add(ids[i]!);
+    groupsOf.set(t, g);
+    const e = eventsOf.get(ids[i]!) ?? new Set<string>();
+    e.add(t);
+    eventsOf.set(ids[i]!, e);
+  });
+  const templateOf = new Map(ids.map((id, i) => [id, templates[i]!]));
+  for (const [t, groups] of [...groupsOf].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const exact = groups.size === 1 && eventsOf.get([...groups][0]!)!.size === 1;
+    const parsed = [...groups].map((g) => templateOf.get(g)!).sort();
+    dump.add(`logs groups ${system} ${t}`, `${exact ? 'exact' : 'wrong'} ${groups.size} group(s)`, parsed);
+  }
 }
 
 // Every ground-truth event that is not exactly one parsed group, largest first: the lines it costs GA, the

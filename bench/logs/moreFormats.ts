@@ -12,7 +12,7 @@
  */
 import type { EventSpec, Gen } from './formats.ts';
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+const pad = (n: number | string, w = 2) => String(n).padStart(w, '0');
 
 // ---------------------------------------------------------------------------------------------------------
 // Android logcat, whole lines: `MM-DD HH:MM:SS.mmm  pid  tid LEVEL Tag: message`.
