@@ -24,7 +24,9 @@
  * (a state, but not units of one kind such as `KB` and `MB`, which go with a value), unless that position
  * already varied freely in the enclosing group (user names). The cluster id is a hash of the final
  * template text, so it is the same in every run and on both sides of a comparison, however the template
- * was generalised on the way.
+ * was generalised on the way. Last, final templates with the same words that differ only in variables and
+ * units (an optional `(<*> KB)`, a first word that another template's variable fits) take one id: the one of
+ * them with the most messages (see `variantsOf`).
  */
 import { templateId } from './hash.ts';
 import { createMaskedKeyScanner } from './keyScanner.ts';
@@ -205,7 +207,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     let same = 0;
     for (let k = 0; k < constants.length; k++) {
       const i = constants[k]!;
-      if (gt[i] === tokens[i]) same++;
+      if (gt[i] === tokens[i] || keyValueOf(gt[i]!, tokens[i]!)) same++;
     }
     return same / constants.length;
   }
@@ -241,7 +243,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
       let i = 0;
       for (; i < tokens.length; i++) {
         const t = gt[i]!;
-        if (t === tokens[i]) {
+        if (t === tokens[i] || keyValueOf(t, tokens[i]!)) {
           if (!isBare(t)) same++;
         } else if (t !== WILDCARD) break;
       }
@@ -595,7 +597,35 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     group.finalVersion = group.version;
   }
 
+  // Final templates that are one event printed with optional variable fragments (see `variantsOf`), by
+  // template text, to the template they take; built on the first `resolve` after the input changed.
+  let variants = new Map<string, TemplateMatch>();
+  let variantsTick = -1;
+
   function resolve(ref: ShapeRef): TemplateMatch {
+    const m = resolveOwn(ref);
+    if (variantsTick !== tick) {
+      variants = variantsOf(liveMatches());
+      variantsTick = tick;
+    }
+    return variants.get(m.template) ?? m;
+  }
+
+  // The final template of every shape in memory, with its messages.
+  function liveMatches(): Map<string, { match: TemplateMatch; count: number }> {
+    const out = new Map<string, { match: TemplateMatch; count: number }>();
+    for (const list of buckets.values())
+      for (const g of list)
+        for (const s of g.shapes) {
+          const m = resolveOwn(s);
+          const e = out.get(m.template);
+          if (e) e.count += s.count;
+          else out.set(m.template, { match: m, count: s.count });
+        }
+    return out;
+  }
+
+  function resolveOwn(ref: ShapeRef): TemplateMatch {
     if ((ref as StandIn).standIn) {
       const standIn = ref as StandIn;
       if (standIn.group) return resolveForgotten(standIn.group);
@@ -705,6 +735,82 @@ function finalTemplates(
     }
   }
   return parts.length === 1 ? parts[0]![0]!.match : null;
+}
+
+// Templates need at least this many words (variables and units aside) to be merged as variants of one
+// another: a word or two and some values are too little evidence of one event.
+const VARIANT_MIN_WORDS = 2;
+
+/**
+ * Final templates that are one event printed in different ways, each mapped to the one of them with the most
+ * messages (ties: the first in text order), so that all take one id. They have the same words in the same
+ * order after the first, and differ only in variables and units (a value printed with or without its unit,
+ * `<1 sec` or `00:02`, an optional `(<*> KB)` after a byte count, an optional `*64` after a program name, a
+ * list of any length); their first tokens are equal, or one is a variable that the other's word fits
+ * (`<*>.exe` and `Dropbox.exe`): the prefix tree sorts groups by their first word, so a group of a program
+ * seen before its siblings made that word a variable stays apart until here.
+ */
+function variantsOf(
+  matches: Map<string, { match: TemplateMatch; count: number }>,
+): Map<string, TemplateMatch> {
+  interface Entry {
+    match: TemplateMatch;
+    count: number;
+    first: string;
+  }
+  const byWords = new Map<string, Entry[]>();
+  for (const e of matches.values()) {
+    const tokens = collapseRepeats(e.match.template.split(' '));
+    let words = '';
+    let n = 0;
+    for (let i = 1; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      // A value with a word glued to it (`user=<*>`, `<*>.exe`) is a word here: only bare values and units
+      // may be absent or printed as several tokens.
+      if (isBare(t) || unitKind(t) !== undefined) continue;
+      words += `${t} `;
+      if (!t.includes(WILDCARD)) n++;
+    }
+    if (n < VARIANT_MIN_WORDS) continue;
+    const first = tokens[0] ?? '';
+    const entry = { match: e.match, count: e.count, first: isBare(first) ? WILDCARD : first };
+    const list = byWords.get(words);
+    if (list) list.push(entry);
+    else byWords.set(words, [entry]);
+  }
+  const out = new Map<string, TemplateMatch>();
+  for (const list of byWords.values()) {
+    if (list.length < 2) continue;
+    list.sort((a, b) => b.count - a.count || (a.match.template < b.match.template ? -1 : 1));
+    const roots: Entry[] = [];
+    for (const e of list) {
+      const root = roots.find((r) => fitsFirst(r.first, e.first) || fitsFirst(e.first, r.first));
+      if (root) out.set(e.match.template, root.match);
+      else roots.push(e);
+    }
+  }
+  return out;
+}
+
+// True when `word` is `pattern`, or `pattern` holds one variable whose prefix and suffix `word` has around
+// something of its own (`<*>.exe` and `Dropbox.exe`, `<*>` and anything).
+function fitsFirst(pattern: string, word: string): boolean {
+  if (pattern === word) return true;
+  const at = pattern.indexOf(WILDCARD);
+  if (at < 0 || pattern.indexOf(WILDCARD, at + 1) >= 0) return false;
+  const prefix = pattern.slice(0, at);
+  const suffix = pattern.slice(at + WILDCARD.length);
+  return word.length > prefix.length + suffix.length && word.startsWith(prefix) && word.endsWith(suffix);
+}
+
+/**
+ * True when `token` is a value of the group's `key=<*>` (`oldVal=d` of `oldVal=<*>`): a value the masking left
+ * because it has no digit is still a value of that key.
+ */
+function keyValueOf(groupToken: string, token: string): boolean {
+  const n = groupToken.length;
+  if (n < 5 || !groupToken.endsWith('=<*>') || token.length < n - 2) return false;
+  return token.startsWith(groupToken.slice(0, n - 3)) && token.indexOf('=') === n - 4;
 }
 
 /** Positions of the tokens that are not bare masked values (see `isBare`). */

@@ -175,6 +175,41 @@ describe('parseMessages', () => {
     expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
   });
 
+  it('gives one id to an event printed with optional variable fragments (a unit, `*64`, `(2.00 KB)`)', () => {
+    const programs = ['chrome.exe', 'Skype.exe', 'git.exe', 'svchost.exe', 'outlook.exe', 'curl.exe'];
+    const lines: string[] = [];
+    programs.forEach((p, i) => {
+      for (let k = 0; k < 4; k++) {
+        const sent = k % 2 === 0 ? `${10 + i} bytes` : `${2048 + i} bytes (2.0${i} KB)`;
+        const life = k < 2 ? '<1 sec' : `00:0${i}`;
+        lines.push(
+          `${p}${k === 3 ? ' *64' : ''} - host${i}.example.com:443 close, ${sent} sent, lifetime ${life}`,
+        );
+      }
+    });
+    const parsed = parseMessages(lines);
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
+  });
+
+  it('keeps apart events whose words differ where a fragment is optional (a key=value at the end)', () => {
+    const base = 'authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.0.';
+    const parsed = parseMessages(
+      Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? `${base}${i}` : `${base}${i}  user=root`)),
+    );
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(2);
+  });
+
+  it('reads a word in a key=value of a group as a value of that key (oldVal=d for oldVal=<*>)', () => {
+    const lines = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `setSystemUiVisibility vis=${1000 + i} mask=7 oldVal=${2000 + i} newVal=${3000 + i} diff=${40 + i}`,
+    );
+    lines.push('setSystemUiVisibility vis=7ec mask=7 oldVal=d newVal=b diff=c');
+    const parsed = parseMessages(lines);
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
+  });
+
   it('gives one template to a byte count printed with or without its unit, glued or spaced', () => {
     const sizes = ['512', '512KB', '1.5MB', '512 KB', '12 bytes', '7', '99 KB', '3KB'];
     const parsed = parseMessages(
