@@ -611,17 +611,21 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     return variants.get(m.template) ?? m;
   }
 
-  // The final template of every shape in memory, with its messages.
-  function liveMatches(): Map<string, { match: TemplateMatch; count: number }> {
-    const out = new Map<string, { match: TemplateMatch; count: number }>();
+  // The final templates of the groups in memory, with their messages.
+  function liveMatches(): Map<TemplateMatch, number> {
+    const out = new Map<TemplateMatch, number>();
+    const add = (m: TemplateMatch, n: number) => out.set(m, (out.get(m) ?? 0) + n);
     for (const list of buckets.values())
-      for (const g of list)
-        for (const s of g.shapes) {
-          const m = resolveOwn(s);
-          const e = out.get(m.template);
-          if (e) e.count += s.count;
-          else out.set(m.template, { match: m, count: s.count });
+      for (const g of list) {
+        const aliased = viaAlias(g.alias);
+        if (aliased) {
+          add(aliased, g.count);
+          continue;
         }
+        finalise(g);
+        if (g.whole) add(g.whole, g.count);
+        else for (const s of g.shapes) if (s.matchVersion === g.finalVersion) add(s.match!, s.count);
+      }
     return out;
   }
 
@@ -741,6 +745,9 @@ function finalTemplates(
 // another: a word or two and some values are too little evidence of one event.
 const VARIANT_MIN_WORDS = 2;
 
+// No unit (see produce.ts), with the punctuation a token may have around it, is longer than this.
+const UNIT_MAX_LENGTH = 12;
+
 /**
  * Final templates that are one event printed in different ways, each mapped to the one of them with the most
  * messages (ties: the first in text order), so that all take one id. They have the same words in the same
@@ -750,33 +757,74 @@ const VARIANT_MIN_WORDS = 2;
  * (`<*>.exe` and `Dropbox.exe`): the prefix tree sorts groups by their first word, so a group of a program
  * seen before its siblings made that word a variable stays apart until here.
  */
-function variantsOf(
-  matches: Map<string, { match: TemplateMatch; count: number }>,
-): Map<string, TemplateMatch> {
+function variantsOf(matches: Map<TemplateMatch, number>): Map<string, TemplateMatch> {
   interface Entry {
     match: TemplateMatch;
     count: number;
     first: string;
   }
-  const byWords = new Map<string, Entry[]>();
-  for (const e of matches.values()) {
-    const tokens = collapseRepeats(e.match.template.split(' '));
-    let words = '';
-    let n = 0;
-    for (let i = 1; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      // A value with a word glued to it (`user=<*>`, `<*>.exe`) is a word here: only bare values and units
-      // may be absent or printed as several tokens.
-      if (isBare(t) || unitKind(t) !== undefined) continue;
-      words += `${t} `;
-      if (!t.includes(WILDCARD)) n++;
+  // Templates by their words after the first token (as two hashes of their characters: this runs on every
+  // template at the end of every input, and building the words as a string costs more than the rest).
+  const byWords = new Map<number, Entry[]>();
+  for (const [match, count] of matches) {
+    const t = match.template;
+    const firstEnd = t.indexOf(' ');
+    if (firstEnd < 0 || t.indexOf(WILDCARD) < 0) continue; // one token, or a fixed message
+    let h1 = 0x811c9dc5;
+    let h2 = 0x1b873593;
+    let words = 0;
+    let afterValue = t.indexOf(WILDCARD) < firstEnd;
+    let lastStart = -1;
+    let lastEnd = -1;
+    const n = t.length;
+    for (let i = firstEnd + 1; i < n; ) {
+      let j = t.indexOf(' ', i);
+      if (j < 0) j = n;
+      let variable = false;
+      let letters = false;
+      for (let c = i; c < j; c++) {
+        const ch = t.charCodeAt(c);
+        if (ch === 60 && t.startsWith(WILDCARD, c)) {
+          variable = true;
+          c += 2;
+        } else if ((ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122)) letters = true;
+      }
+      const start = i;
+      i = j + 1;
+      // Bare values, and units right after a value, may be absent or printed as several tokens; a value with
+      // a word glued to it (`user=<*>`, `<*>.exe`) is a word here.
+      if (variable && !letters) {
+        afterValue = true;
+        continue;
+      }
+      if (
+        !variable &&
+        afterValue &&
+        j - start <= UNIT_MAX_LENGTH &&
+        unitKind(t.slice(start, j)) !== undefined
+      )
+        continue;
+      afterValue = variable;
+      // A list printed as a run of one repeated token is the token once.
+      if (j - start === lastEnd - lastStart && sameChars(t, lastStart, start, j - start)) continue;
+      lastStart = start;
+      lastEnd = j;
+      for (let c = start; c < j; c++) {
+        const ch = t.charCodeAt(c);
+        h1 = Math.imul(h1 ^ ch, 0x01000193);
+        h2 = Math.imul(h2 ^ ch, 0x5bd1e995) ^ (h2 >>> 15);
+      }
+      h1 = Math.imul(h1 ^ 32, 0x01000193);
+      h2 = Math.imul(h2 ^ 32, 0x5bd1e995);
+      if (!variable) words++;
     }
-    if (n < VARIANT_MIN_WORDS) continue;
-    const first = tokens[0] ?? '';
-    const entry = { match: e.match, count: e.count, first: isBare(first) ? WILDCARD : first };
-    const list = byWords.get(words);
+    if (words < VARIANT_MIN_WORDS) continue;
+    const key = (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
+    const first = t.slice(0, firstEnd);
+    const entry = { match, count, first: isBare(first) ? WILDCARD : first };
+    const list = byWords.get(key);
     if (list) list.push(entry);
-    else byWords.set(words, [entry]);
+    else byWords.set(key, [entry]);
   }
   const out = new Map<string, TemplateMatch>();
   for (const list of byWords.values()) {
@@ -784,12 +832,18 @@ function variantsOf(
     list.sort((a, b) => b.count - a.count || (a.match.template < b.match.template ? -1 : 1));
     const roots: Entry[] = [];
     for (const e of list) {
+      if (e.match.template === roots[0]?.match.template) continue;
       const root = roots.find((r) => fitsFirst(r.first, e.first) || fitsFirst(e.first, r.first));
       if (root) out.set(e.match.template, root.match);
       else roots.push(e);
     }
   }
   return out;
+}
+
+function sameChars(t: string, a: number, b: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (t.charCodeAt(a + k) !== t.charCodeAt(b + k)) return false;
+  return true;
 }
 
 // True when `word` is `pattern`, or `pattern` holds one variable whose prefix and suffix `word` has around

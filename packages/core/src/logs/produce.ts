@@ -38,8 +38,18 @@ const UNIT_KINDS: Record<string, readonly string[]> = {
   ],
   share: ['%', 'percent'],
 };
+// Every spelling looked up as is (no lower-casing per token, which allocates on a path every template takes):
+// short units in every mix of cases (`KB`, `kB`, `Kb`), longer ones lower, upper and capitalised.
 const UNITS = new Map<string, string>();
-for (const [kind, units] of Object.entries(UNIT_KINDS)) for (const u of units) UNITS.set(u, kind);
+for (const [kind, units] of Object.entries(UNIT_KINDS))
+  for (const u of units) for (const spelling of spellings(u)) UNITS.set(spelling, kind);
+
+function spellings(u: string): string[] {
+  if (u.length > 3) return [u, u.toUpperCase(), u[0]!.toUpperCase() + u.slice(1)];
+  let out = [''];
+  for (const c of u) out = out.flatMap((p) => [...new Set([p + c, p + c.toUpperCase()])]);
+  return out;
+}
 
 /** The kind of unit a token is, punctuation around it aside (`KB`, `KB)`, `"KB",`). */
 export function unitKind(t: string): string | undefined {
@@ -47,7 +57,7 @@ export function unitKind(t: string): string | undefined {
   let b = t.length;
   while (a < b && isLeading(t.charCodeAt(a))) a++;
   while (b > a && isTrailing(t.charCodeAt(b - 1))) b--;
-  return UNITS.get((a === 0 && b === t.length ? t : t.slice(a, b)).toLowerCase());
+  return UNITS.get(a === 0 && b === t.length ? t : t.slice(a, b));
 }
 
 /**
