@@ -210,6 +210,17 @@ describe('parseMessages', () => {
     expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
   });
 
+  it('reads a numbered name (mesos-slave-17) and a fully masked host as values of one position', () => {
+    const hosts = ['worker-2.example.org,', 'mesos-slave-17,', 'worker-1.example.org,', 'mesos-slave-4,'];
+    const parsed = parseMessages(
+      Array.from(
+        { length: 8 },
+        (_, i) => `Registered BlockManager BlockManagerId(${i}, ${hosts[i % 4]} ${30000 + i})`,
+      ),
+    );
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
+  });
+
   it('gives one template to a byte count printed with or without its unit, glued or spaced', () => {
     const sizes = ['512', '512KB', '1.5MB', '512 KB', '12 bytes', '7', '99 KB', '3KB'];
     const parsed = parseMessages(
