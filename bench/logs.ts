@@ -1,7 +1,8 @@
 // `pnpm bench logs [--system NAME] [--show] [--quick] [--seeds N]`: template mining accuracy on Loghub-2k (GA, FGA,
 // PA against the original and the corrected ground truth, groups found vs true events) and on synthetic logs of
 // common formats that no rule was written against; leave-one-system-out figures for the miner's tunable
-// constants (chosen on seven systems, scored on the eighth) beside the defaults; the log A/A (random halves of
+// constants (chosen on seven systems, scored on the eighth) beside the defaults, and leave-one-format-out
+// figures for them on the synthetic formats; the log A/A (random halves of
 // each system compared as baseline and canary: false-new clusters, failing comparisons); parsing speed per
 // system and over all (the parser alone, warm, median of fresh runs), and memory and parser speed on a
 // 1,000,000-line synthetic stream. `--dump <file>` writes the grouping of every ground-truth event (Loghub and
@@ -221,7 +222,10 @@ export default async function main(args: string[]): Promise<void> {
   syntheticTable(dump);
   if (!values.system) {
     console.log('');
-    leaveOneSystemOut(systems);
+    leaveOneSystemOut(systems.map(scoredLoghub));
+    console.log('');
+    // The same on the synthetic formats: the constants chosen on the other formats, scored on the held-out one.
+    leaveOneSystemOut(syntheticSystems(), 'format');
   }
   console.log('');
   aaTable(systems, seeds, values.show ?? false, dump);
@@ -288,22 +292,37 @@ for (const similarity of [0.5, 0.6])
   for (const enumMax of [2, 4, 6])
     for (const siblings of [3, 5, 8, 1e9]) GRID.push({ similarity, enumMax, siblings });
 
-function scores(s: SystemData, options: TemplateMinerOptions): { ga: number; pa: number } {
+/** A system to score: its messages and each one's true event and template. */
+interface Scored {
+  name: string;
+  contents: readonly string[];
+  events: readonly string[];
+  templates: readonly string[];
+}
+
+function scores(s: Scored, options: TemplateMinerOptions): { ga: number; pa: number } {
   const parsed = parseMessages(s.contents, options);
   const c = accuracy(
-    s.corrected.map((r) => r.EventId!),
-    s.corrected.map((r) => r.EventTemplate!),
+    s.events,
+    s.templates,
     parsed.map((p) => p.clusterId),
     parsed.map((p) => p.template),
   );
   return { ga: c.ga, pa: c.pa };
 }
 
+const scoredLoghub = (s: SystemData): Scored => ({
+  name: s.name,
+  contents: s.contents,
+  events: s.corrected.map((r) => r.EventId!),
+  templates: s.corrected.map((r) => r.EventTemplate!),
+});
+
 /**
  * Leave-one-system-out: for each system, the constants (similarity, enumMax, siblings) are chosen on the other seven and
  * the system is scored with them, beside its in-sample figure with the defaults.
  */
-function leaveOneSystemOut(systems: SystemData[]): void {
+function leaveOneSystemOut(systems: readonly Scored[], what = 'system'): void {
   const table = GRID.map((o) => systems.map((s) => scores(s, o)));
   const rows: (string | number)[][] = [];
   const sums = [0, 0, 0, 0];
@@ -337,11 +356,11 @@ function leaveOneSystemOut(systems: SystemData[]): void {
   rows.push(['mean', ...sums.map((x) => x / systems.length), '']);
   printTable(
     [
-      'held-out system',
+      `held-out ${what}`,
       'GA in-sample',
-      'GA LOSO',
+      what === 'system' ? 'GA LOSO' : 'GA LOFO',
       'PA corr in-sample',
-      'PA corr LOSO',
+      what === 'system' ? 'PA corr LOSO' : 'PA LOFO',
       'chosen on the others',
     ],
     rows,
