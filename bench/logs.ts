@@ -359,7 +359,7 @@ function leaveOneSystemOut(systems: readonly Scored[], what = 'system'): void {
       `held-out ${what}`,
       'GA in-sample',
       what === 'system' ? 'GA LOSO' : 'GA LOFO',
-      'PA corr in-sample',
+      what === 'system' ? 'PA corr in-sample' : 'PA in-sample',
       what === 'system' ? 'PA corr LOSO' : 'PA LOFO',
       'chosen on the others',
     ],

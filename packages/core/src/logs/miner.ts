@@ -900,12 +900,9 @@ const KEY_VALUE = /^(?:[^=]*=<\*>$|[A-Za-z_][\w.-]*=[^=])/;
  */
 function structuralClass(t: string): string {
   if (!t.includes(WILDCARD)) return DECORATION.test(t) || isEmptyKey(t) ? t : '';
-  if (isBare(t) || KEY_VALUE.test(t) || NUMBERED_NAME.test(t)) return '';
-  // Digits left beside a masked value (`v4.<*>`, `v3.<*>`) are part of the value, not of the structure.
-  return t.replace(DIGITS, '0');
+  return isBare(t) || KEY_VALUE.test(t) || NUMBERED_NAME.test(t) ? '' : t;
 }
 
-const DIGITS = /[0-9]+/g;
 // A name numbered by a value (`mesos-slave-<*>,`, `worker-<*>`): a host or instance name, as a fully masked
 // one is, not a structure of its own.
 const NUMBERED_NAME = /^[A-Za-z][A-Za-z-]*-<\*>[,;:.)\]]?$/;
