@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TUNING } from '../packages/core/src/anomaly/index.ts';
+import type { NabFile } from '../bench/nab/corpus.ts';
+import { LOCO_GRID, LOCO_PROCEDURES, leaveOneCategoryOut } from '../bench/nab/loco.ts';
+
+const standard = { tpWeight: 1, fpWeight: 0.11, fnWeight: 1 };
+const T0 = Date.UTC(2014, 0, 1);
+const ROWS = 20;
+
+/** A file of 20 rows one minute apart with one window over rows 8..11 (probation: rows 0..2). */
+function file(category: string): NabFile {
+  const timestamps = Array.from({ length: ROWS }, (_, i) => T0 + i * 60_000);
+  return {
+    name: `${category}/f.csv`,
+    timestamps,
+    values: new Array<number>(ROWS).fill(0),
+    windows: [[timestamps[8]!, timestamps[11]!]],
+  };
+}
+
+/** Scores of one file: `tp` at the window's first row, `fp` at row 5 (a false alarm before the window). */
+function scores(tp: number, fp: number): Float64Array {
+  const s = new Float64Array(ROWS);
+  s[8] = tp;
+  s[5] = fp;
+  return s;
+}
+
+const files = ['a', 'b', 'c'].map(file);
+const defaults = 0;
+const byName = (label: string) => LOCO_PROCEDURES.find((p) => p.label === label)!;
+
+describe('NAB leave-one-category-out', () => {
+  // Categories a and b alert at 0.6 in their windows and falsely at 0.45; c's window only reaches 0.4. On all
+  // three the best threshold is 0.4 (three windows for two false alarms); without c it is 0.6, which misses c.
+  const config0 = [scores(0.6, 0.45), scores(0.6, 0.45), scores(0.4, 0)];
+  // Another configuration that catches c's window at 0.9 but raises more false alarms on a and b.
+  const config1 = [scores(0.6, 0.7), scores(0.6, 0.7), scores(0.9, 0)];
+
+  it('chooses the threshold on the other categories only', () => {
+    const r = leaveOneCategoryOut(
+      files,
+      [{}, {}],
+      [config0, config1],
+      defaults,
+      standard,
+      byName('defaults, threshold chosen'),
+    );
+    const c = r.rows.find((row) => row.category === 'c')!;
+    expect(c.threshold).toBe(0.6);
+    expect(c.heldOutRaw).toBe(-1);
+    const a = r.rows.find((row) => row.category === 'a')!;
+    expect(a.threshold).toBe(0.4);
+    expect(a.heldOutRaw).toBeCloseTo(1 - 0.11, 12);
+    // One window missed of three, two false alarms: 100 * (3 - 1 - 1 - 0.22 + 3) / 6.
+    expect(r.heldOutScore).toBeCloseTo((100 * (1 - 0.11 + (1 - 0.11) - 1 + 3)) / 6, 10);
+    // The same configuration at the fixed 0.5 misses c as well, and pays a's and b's false alarms nothing.
+    expect(r.defaultScore).toBeCloseTo((100 * (1 + 1 - 1 + 3)) / 6, 10);
+  });
+
+  it('chooses the configuration on the other categories only, even when another suits the held-out one', () => {
+    const grid = [{ contextBins: 32 }, { contextBins: 16 }];
+    const r = leaveOneCategoryOut(
+      files,
+      grid,
+      [config0, config1],
+      defaults,
+      standard,
+      byName('grid + threshold, pooled'),
+    );
+    const c = r.rows.find((row) => row.category === 'c')!;
+    // On a and b, config0 at 0.6 is perfect; config1 pays its false alarms at every threshold that catches a window.
+    expect(c.chosen).toBe(grid[0]);
+    expect(c.threshold).toBe(0.6);
+    expect(c.heldOutRaw).toBe(-1);
+    // Held out, a is judged by b and c: config1 at 0.6 catches both windows for one false alarm (1.89), config0
+    // at 0.4 the same for one false alarm too, but config0 comes first in the grid at an equal score.
+    const a = r.rows.find((row) => row.category === 'a')!;
+    expect(a.chosen).toBe(grid[0]);
+    expect(a.threshold).toBe(0.4);
+  });
+
+  it('the grid holds the shipped tuning and no zAlert axis (zAlert moves with the threshold)', () => {
+    expect(
+      LOCO_GRID.filter((g) =>
+        Object.entries(g).every(([k, v]) => DEFAULT_TUNING[k as keyof typeof DEFAULT_TUNING] === v),
+      ),
+    ).toHaveLength(1);
+    expect(LOCO_GRID.some((g) => 'zAlert' in g || 'novelty' in g)).toBe(false);
+  });
+});
