@@ -12,7 +12,7 @@ import { takeDumpOption } from './judge/dump.ts';
 import { loadCorpus, loadProfiles, nabRoot } from './nab/corpus.ts';
 import { LOCO_GRID, LOCO_PROCEDURES, leaveOneCategoryOut } from './nab/loco.ts';
 import { type NabFile, runDetector } from './nab/runner.ts';
-import { type CostMatrix, scoreCorpus } from './nab/scorer.ts';
+import { type CostMatrix, corpusScoreAt, normalise, scoreCorpus, sweepFile } from './nab/scorer.ts';
 import { printTable } from './table.ts';
 
 const PROFILE_ROWS: [string, string][] = [
@@ -87,6 +87,8 @@ export default function nab(args: string[]): void {
     rows,
   );
   console.log('');
+  aroundTheLine(files, scores, profiles.standard!);
+  console.log('');
   printTable(
     ['speed (best of repeats)', 'points', 'seconds', 'points/s'],
     [
@@ -97,6 +99,30 @@ export default function nab(args: string[]): void {
   console.log(`load average while measuring: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
   dump?.close();
   if (values.loco) loco(files, profiles);
+}
+
+/**
+ * The standard score at thresholds near 0.5. A threshold t is the same as scaling zAlert and novelty by
+ * (1 - t) / t, so this row is also how the score moves when those two constants move by a few percent: a
+ * sharp peak at 0.5 means the corpus score rests on detections just above the line and will not carry over
+ * to data the constants were not chosen on.
+ */
+const NEAR_LINE = [0.45, 0.48, 0.49, 0.495, 0.5, 0.505, 0.51, 0.52, 0.55];
+
+function aroundTheLine(files: NabFile[], scores: Float64Array[], cost: CostMatrix): void {
+  const swept = files.map((f, i) => sweepFile(f, scores[i]!, cost));
+  const windows = files.reduce((n, f) => n + f.windows.length, 0);
+  printTable(
+    ['standard score at threshold', ...NEAR_LINE.map(String)],
+    [
+      [
+        'score',
+        ...NEAR_LINE.map((t) =>
+          normalise(corpusScoreAt(swept, t, cost), -windows * cost.fnWeight, windows * cost.tpWeight),
+        ),
+      ],
+    ],
+  );
 }
 
 function loco(files: NabFile[], profiles: Record<string, CostMatrix>): void {
