@@ -135,49 +135,48 @@ function loco(files: NabFile[], profiles: Record<string, CostMatrix>): void {
   console.log(
     `Leave one category out: the threshold, and with "grid" the constants (${LOCO_GRID.length} configurations: entropyGain x seasonalConfirm x contextBins), chosen on the other three categories. Standard profile, held-out raw score per category:`,
   );
-  const summary: (string | number)[][] = [];
-  for (const [key, label] of PROFILE_ROWS) {
+  const byProfile = PROFILE_ROWS.map(([key]) => {
     const cost = profiles[key]!;
-    const results = LOCO_PROCEDURES.map((p) =>
-      leaveOneCategoryOut(files, LOCO_GRID, scores, defaults, cost, p),
-    );
-    const inSample = scoreCorpus(files, scores[defaults]!, cost, 0.5);
-    if (key === 'standard') {
-      const categories = results[0]!.rows.map((r) => r.category);
-      printTable(
-        [
-          'procedure',
-          ...categories.map((c) => `${c} (${results[0]!.rows.find((r) => r.category === c)!.windows})`),
-          'score',
-        ],
-        [
-          [
-            'defaults at 0.5 (nothing chosen)',
-            ...results[0]!.rows.map((r) => r.defaultRaw),
-            results[0]!.defaultScore,
-          ],
-          ...results.map((r, i) => [
-            LOCO_PROCEDURES[i]!.label,
-            ...r.rows.map((row) => row.heldOutRaw),
-            r.heldOutScore,
-          ]),
-        ],
-      );
-      console.log('');
-      console.log(`chosen per held-out category by "${LOCO_PROCEDURES[1]!.label}":`);
-      printTable(
-        ['held-out category', 'entropyGain', 'seasonalConfirm', 'contextBins', 'threshold'],
-        results[1]!.rows.map((row) => [
-          row.category,
-          row.chosen.entropyGain!,
-          row.chosen.seasonalConfirm!,
-          row.chosen.contextBins!,
-          row.threshold,
-        ]),
-      );
-      console.log('');
-    }
-    summary.push([label, inSample.best.score, inSample.fixed.score, ...results.map((r) => r.heldOutScore)]);
-  }
-  printTable(['profile', 'in-sample@best', 'in-sample@0.5', ...LOCO_PROCEDURES.map((p) => p.label)], summary);
+    return {
+      inSample: scoreCorpus(files, scores[defaults]!, cost, 0.5),
+      results: LOCO_PROCEDURES.map((p) => leaveOneCategoryOut(files, LOCO_GRID, scores, defaults, cost, p)),
+    };
+  });
+  const { results } = byProfile[0]!;
+  const first = results[0]!.rows;
+  printTable(
+    ['procedure', ...first.map((r) => `${r.category} (${r.windows})`), 'score'],
+    [
+      ['defaults at 0.5 (nothing chosen)', ...first.map((r) => r.defaultRaw), results[0]!.defaultScore],
+      ...results.map((r, i) => [
+        LOCO_PROCEDURES[i]!.label,
+        ...r.rows.map((row) => row.heldOutRaw),
+        r.heldOutScore,
+      ]),
+    ],
+  );
+  console.log('');
+  console.log('chosen per held-out category (entropyGain/seasonalConfirm/contextBins@threshold):');
+  printTable(
+    ['procedure', ...first.map((r) => r.category)],
+    results.map((r, i) => [
+      LOCO_PROCEDURES[i]!.label,
+      ...r.rows.map(
+        (row) =>
+          `${row.chosen.entropyGain}/${row.chosen.seasonalConfirm}/${row.chosen.contextBins}@${row.threshold.toFixed(4)}`,
+      ),
+    ]),
+  );
+  console.log('');
+  printTable(
+    ['score', ...PROFILE_ROWS.map(([, label]) => label)],
+    [
+      ['in-sample, defaults@best', ...byProfile.map((p) => p.inSample.best.score)],
+      ['in-sample, defaults@0.5', ...byProfile.map((p) => p.inSample.fixed.score)],
+      ...LOCO_PROCEDURES.map((proc, i) => [
+        `held out: ${proc.label}`,
+        ...byProfile.map((p) => p.results[i]!.heldOutScore),
+      ]),
+    ],
+  );
 }

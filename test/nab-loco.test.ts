@@ -80,6 +80,36 @@ describe('NAB leave-one-category-out', () => {
     expect(a.threshold).toBe(0.4);
   });
 
+  it('by neighbourhood, prefers a plateau of the score curve to a lone peak just above it', () => {
+    // On a and b together the best threshold is exactly 0.6: a's window (0.6) without a's false alarm (0.5999).
+    // Moving the evidence by 1% either way loses a's window or pays its false alarm; just below 0.5999 every
+    // threshold down to 0 catches both windows for the one false alarm. c's window scores 0.5985.
+    const peak = [scores(0.6, 0.5999), scores(0.7, 0), scores(0.5985, 0)];
+    const exact = leaveOneCategoryOut(
+      files,
+      [{}],
+      [peak],
+      defaults,
+      standard,
+      byName('defaults, threshold chosen'),
+    );
+    const c = exact.rows.find((row) => row.category === 'c')!;
+    expect(c.threshold).toBe(0.6);
+    expect(c.heldOutRaw).toBe(-1);
+    const robust = leaveOneCategoryOut(
+      files,
+      [{}],
+      [peak],
+      defaults,
+      standard,
+      byName('defaults, threshold by neighbourhood'),
+    );
+    const cr = robust.rows.find((row) => row.category === 'c')!;
+    // The highest threshold on the grid whose evidence x 1.01 stays below the false alarm's 0.5999.
+    expect(cr.threshold).toBeCloseTo(0.5975, 9);
+    expect(cr.heldOutRaw).toBe(1);
+  });
+
   it('the grid holds the shipped tuning and no zAlert axis (zAlert moves with the threshold)', () => {
     expect(
       LOCO_GRID.filter((g) =>

@@ -24,14 +24,17 @@ export const LOCO_GRID: Partial<DetectorTuning>[] = [1.5, 2, 3].flatMap((entropy
  * How a fold chooses on its three categories:
  * - `configs`: `defaults` keeps the shipped constants (only the threshold may be chosen); `grid` tries all of
  *   LOCO_GRID;
- * - `threshold`: `chosen` picks the best threshold among every score that occurs; a number fixes it;
+ * - `threshold`: `chosen` picks the best threshold among every score that occurs; `neighbourhood` picks, on a
+ *   grid of thresholds 0.0005 apart, the one whose neighbourhood scores best on average (evidence scaled by
+ *   0.99 to 1.01, i.e. zAlert and novelty moved by up to 1%), so a lone peak of the score curve, reached by a
+ *   few detections just above the line, does not win over a plateau; a number fixes the threshold;
  * - `rule`: `pooled` maximises the NAB score of the three categories together (dominated by the one with most
  *   windows); `mean` maximises the mean of their own normalised scores, so a choice must suit each category.
  */
 export interface LocoProcedure {
   label: string;
   configs: 'defaults' | 'grid';
-  threshold: 'chosen' | number;
+  threshold: 'chosen' | 'neighbourhood' | number;
   rule: 'pooled' | 'mean';
 }
 
@@ -40,7 +43,29 @@ export const LOCO_PROCEDURES: LocoProcedure[] = [
   { label: 'grid + threshold, pooled', configs: 'grid', threshold: 'chosen', rule: 'pooled' },
   { label: 'grid + threshold, mean of categories', configs: 'grid', threshold: 'chosen', rule: 'mean' },
   { label: 'grid at 0.5, pooled', configs: 'grid', threshold: 0.5, rule: 'pooled' },
+  {
+    label: 'defaults, threshold by neighbourhood',
+    configs: 'defaults',
+    threshold: 'neighbourhood',
+    rule: 'pooled',
+  },
+  {
+    label: 'grid + threshold by neighbourhood, pooled',
+    configs: 'grid',
+    threshold: 'neighbourhood',
+    rule: 'pooled',
+  },
 ];
+
+/** Evidence factors averaged by the `neighbourhood` threshold choice, and the thresholds it tries. */
+const NEIGHBOURHOOD = [0.99, 0.995, 1, 1.005, 1.01];
+const NEIGHBOURHOOD_GRID = Array.from({ length: 1001 }, (_, i) => 0.8 - i * 0.0005);
+
+/** The threshold at which the evidence behind threshold `t` is scaled by `factor` (score = e / (1 + e)). */
+function scaledThreshold(t: number, factor: number): number {
+  const e = (t / (1 - t)) * factor;
+  return e / (1 + e);
+}
 
 export interface LocoRow {
   /** The held-out category. */
@@ -96,7 +121,7 @@ function choose(
   curves: Curve[],
   cats: Category[],
   rule: LocoProcedure['rule'],
-  fixed: number | null,
+  fixed: number | 'neighbourhood' | null,
   cost: CostMatrix,
 ): { threshold: number; value: number } {
   const windows = cats.reduce((n, c) => n + c.windows, 0);
@@ -119,6 +144,18 @@ function choose(
     });
     return total / counted + penalty;
   };
+  if (fixed === 'neighbourhood') {
+    let best = { threshold: 1.1, value: Number.NEGATIVE_INFINITY };
+    for (const t of NEIGHBOURHOOD_GRID) {
+      let sum = 0;
+      for (const f of NEIGHBOURHOOD) {
+        const u = scaledThreshold(t, f);
+        sum += value(curves.map((c) => scoreAt(c, u)));
+      }
+      if (sum / NEIGHBOURHOOD.length > best.value) best = { threshold: t, value: sum / NEIGHBOURHOOD.length };
+    }
+    return best;
+  }
   if (fixed !== null) return { threshold: fixed, value: value(curves.map((c) => scoreAt(c, fixed))) };
   // Every threshold at which a curve changes, descending; each curve's entry for it by a forward walk.
   const candidates = Float64Array.from(new Set(curves.flatMap((c) => c.map((e) => e.threshold))))
