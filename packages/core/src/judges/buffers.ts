@@ -1,4 +1,6 @@
+import { type FrameBuffers, frameBuffers } from './frame.ts';
 import { type RadixBuffers, radixBuffers, type Scratch, scratch } from './select.ts';
+import { type SideBuffers, sideBuffers } from './sideValues.ts';
 
 /**
  * The working arrays of one judgment, owned by whoever judges (`judgeVerification` makes one set for all
@@ -7,6 +9,13 @@ import { type RadixBuffers, radixBuffers, type Scratch, scratch } from './select
  * extra collections. Each array is valid until its next `take`; no two users share one.
  */
 export interface JudgeBuffers {
+  /** Each side's values as read (prepared.ts readSides): valid while its metric is judged. */
+  baseline: SideBuffers;
+  canary: SideBuffers;
+  /** The cell frame of the metric being judged (prepared.ts prepareMetric). */
+  frame: FrameBuffers;
+  /** The distribution judge's harmful residuals (distribution.ts). */
+  residuals: Scratch;
   /** A side's finite values, reordered by the summary's quantile selections (sideSummary.ts). */
   summary: Scratch;
   /** Spacings of consecutive points, to read a side's step (judgment/coverage.ts). */
@@ -20,14 +29,17 @@ export interface JudgeBuffers {
   deviationCap: Scratch;
   /** The radix sort of the variance test's deviations (select.ts ascendingOrder). */
   order: RadixBuffers;
-  /** The tail test's scores, and the residuals it selects quantiles of (distribution.ts). */
+  /** The tail test's scores (distribution.ts). */
   tailScores: Scratch;
-  tailResiduals: Scratch;
-  /** The heap of upperQuantiles (select.ts). */
-  upperHeap: Scratch;
-  /** The tail count test's pooled residuals and the exceedance test's sides (exceedance.ts). */
-  countPooled: Scratch;
-  exceedanceBaseline: Scratch;
+  /**
+   * The residuals' upper tails that the tail tests share (residualTails.ts): pooled (selected in place), each
+   * side's residuals, and each side's tail (the heaps of select.ts upperTail).
+   */
+  pooledTail: Scratch;
+  sideResiduals: Scratch;
+  baselineTail: Scratch;
+  canaryTail: Scratch;
+  /** The exceedance test's canary values beyond the baseline (exceedance.ts). */
   exceedanceCanary: Scratch;
   /** Klotz score tables by number of values (distribution.ts): metrics of one verification share sizes. */
   klotzTables: Map<number, Float64Array>;
@@ -40,6 +52,10 @@ export interface JudgeBuffers {
  */
 export function judgeBuffers(): JudgeBuffers {
   return {
+    baseline: sideBuffers(),
+    canary: sideBuffers(),
+    frame: frameBuffers(),
+    residuals: scratch(),
     summary: scratch(),
     coverageSteps: scratch(),
     scaleDeviations: scratch(),
@@ -49,10 +65,10 @@ export function judgeBuffers(): JudgeBuffers {
     deviationCap: scratch(),
     order: radixBuffers(),
     tailScores: scratch(),
-    tailResiduals: scratch(),
-    upperHeap: scratch(),
-    countPooled: scratch(),
-    exceedanceBaseline: scratch(),
+    pooledTail: scratch(),
+    sideResiduals: scratch(),
+    baselineTail: scratch(),
+    canaryTail: scratch(),
     exceedanceCanary: scratch(),
     klotzTables: new Map(),
   };

@@ -9,10 +9,11 @@ import { normalQuantile } from '../stats/distributions.ts';
 import { type CellFrame, cellMedian } from './frame.ts';
 import { type PreparedMetric, prepareMetric } from './prepared.ts';
 import { type JudgeBuffers, judgeBuffers } from './buffers.ts';
-import { ascendingOrder, quantileInPlace, take, upperQuantiles } from './select.ts';
+import { ascendingOrder, quantileInPlace, type Scratch, tailQuantile, take } from './select.ts';
+import { type ResidualTails, residualTails } from './residualTails.ts';
 
 import { scoreTestOfFrame } from './stratifiedRank.ts';
-import { exceedanceTest, tieTolerance, upperTailCountTest } from './exceedance.ts';
+import { COUNT_QUANTILES, exceedanceTest, tieTolerance, upperTailCountTest } from './exceedance.ts';
 
 /**
  * A comparison cell holds the baseline and canary values observed together. With time-aligned data a cell
@@ -245,10 +246,11 @@ function shiftedCellMedian(f: CellFrame, c: number, shift: number): number {
 /**
  * Residuals of every value from its cell's median (of both sides), oriented so that larger is worse
  * (negated for lower-is-worse, absolute for both), in the frame's value order. The median is label-free,
- * so under no change the residuals of a cell stay exchangeable between the sides.
+ * so under no change the residuals of a cell stay exchangeable between the sides. With `work`, the
+ * residuals live in its array until its next use.
  */
-export function harmfulResiduals(f: CellFrame, direction: Direction): Float64Array {
-  const out = new Float64Array(f.values.length);
+export function harmfulResiduals(f: CellFrame, direction: Direction, work?: Scratch): Float64Array {
+  const out = work ? take(work, f.values.length) : new Float64Array(f.values.length);
   const sign = direction === 'lower-is-worse' ? -1 : 1;
   for (let c = 0; c < f.cells; c++) {
     const med = cellMedian(f, c);
@@ -287,51 +289,35 @@ export interface TailSummary {
 
 /**
  * How many harmful residuals (in the frame's value order) of each side lie above their pooled `q`
- * quantile, and how much the canary's p95 and p99 exceed the baseline's. Selections, not a sort: five order
- * statistics are all it needs.
+ * quantile, and how much the canary's p95 and p99 exceed the baseline's. Order statistics read from the
+ * residuals' upper tails (`tails`, taken with a pooled level at most `q`; by default taken here), not a sort.
  */
 export function tailSummary(
   f: CellFrame,
   residuals: Float64Array,
   q: number,
   work: JudgeBuffers = judgeBuffers(),
+  tails: ResidualTails | null = residualTails(f, residuals, q, work),
 ): TailSummary | null {
-  const n = residuals.length;
-  let nc = 0;
-  for (let i = 0; i < n; i++) nc += f.side[i]!;
-  const nb = n - nc;
-  if (nb < 10 || nc < 10) return null;
-  const tailScratch = take(work.tailResiduals, n);
-  const all = tailScratch;
-  all.set(residuals);
-  const threshold = quantileInPlace(all, q);
-  // The sides' residuals, baseline first, canary after, in the same scratch (the pooled copy is done with).
-  const rb = tailScratch.subarray(0, nb);
-  const rc = tailScratch.subarray(nb, n);
-  let ib = 0;
-  let ic = 0;
+  if (!tails) return null;
+  const threshold = tailQuantile(tails.pooled, q);
   let kb = 0;
   let kc = 0;
-  for (let i = 0; i < n; i++) {
-    const r = residuals[i]!;
-    if (f.side[i] === 1) {
-      rc[ic++] = r;
-      if (r > threshold) kc++;
-    } else {
-      rb[ib++] = r;
-      if (r > threshold) kb++;
-    }
+  for (let i = 0; i < residuals.length; i++) {
+    if (!(residuals[i]! > threshold)) continue;
+    if (f.side[i] === 1) kc++;
+    else kb++;
   }
-  const [b95, b99] = upperQuantiles(rb, 0.95, 0.99, work.upperHeap);
-  const [c95, c99] = upperQuantiles(rc, 0.95, 0.99, work.upperHeap);
+  const b = tails.baseline;
+  const c = tails.canary;
   return {
     threshold,
     baselineExceed: kb,
     canaryExceed: kc,
-    baselineN: nb,
-    canaryN: nc,
-    p95Increase: c95 - b95,
-    p99Increase: c99 - b99,
+    baselineN: b.n,
+    canaryN: c.n,
+    p95Increase: tailQuantile(c, 0.95) - tailQuantile(b, 0.95),
+    p99Increase: tailQuantile(c, 0.99) - tailQuantile(b, 0.99),
   };
 }
 
@@ -342,8 +328,11 @@ function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext, work: JudgeBuff
   const aligned = prepared.aligned !== null;
   const s = ctx.settings;
   const variance = varianceRatio(f);
-  const residuals = harmfulResiduals(f, definition.direction);
-  const tail = tailSummary(f, residuals, s.tailQuantile, work);
+  const residuals = harmfulResiduals(f, definition.direction, work.residuals);
+  // One set of upper tails for the tail summary, the count and the exceedance test (pooled from the lowest
+  // quantile either of the first two reads).
+  const tails = residualTails(f, residuals, Math.min(s.tailQuantile, COUNT_QUANTILES[0]), work);
+  const tail = tailSummary(f, residuals, s.tailQuantile, work, tails);
   if (!variance && !tail) {
     return notApplicable('distribution', 'too few points to compare spread and tails (needs 10 per side)');
   }
@@ -400,7 +389,7 @@ function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext, work: JudgeBuff
         `beyond the pooled ${Math.round(s.tailQuantile * 100)}th percentile of residuals (p = ${fmtP(pt)}; ` +
         `p95 ${formatChangeQuantity(tail.p95Increase, definition.unit)}, p99 ${formatChangeQuantity(tail.p99Increase, definition.unit)})`,
     );
-    const count = upperTailCountTest(f, residuals, work);
+    const count = upperTailCountTest(f, residuals, work, tails?.pooled);
     if (count) {
       pc = Math.min(1, count.p / COUNT_SHARE);
       countDecision = decide(pc, s.alpha, s.warnFactor, true, bigEnough, true);
@@ -409,7 +398,7 @@ function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext, work: JudgeBuff
           `${fmt(count.quantile * 100)}th percentile (counts within each minute, p = ${fmtP(pc)})`,
       );
     }
-    const exceed = exceedanceTest(f, residuals, work);
+    const exceed = exceedanceTest(f, residuals, work, tails?.baseline);
     if (exceed) {
       pe = Math.min(1, exceed.p / EXCEEDANCE_SHARE);
       const size = exceed.k > 0 ? exceed.kthResidual : 0;

@@ -1,7 +1,8 @@
 import { normalSf } from '../stats/distributions.ts';
 import type { CellFrame } from './frame.ts';
 import { type JudgeBuffers, judgeBuffers } from './buffers.ts';
-import { quantileInPlace, take } from './select.ts';
+import { MIN_TAIL_POINTS, pooledTail, sideTails } from './residualTails.ts';
+import { tailQuantile, take, type UpperTail } from './select.ts';
 
 /**
  * Two tail tests for what the score-based tail test misses (see distribution.ts):
@@ -49,19 +50,19 @@ export function upperTailCountTest(
   f: CellFrame,
   residuals: Float64Array,
   work: JudgeBuffers = judgeBuffers(),
+  pooled?: UpperTail,
 ): TailCount | null {
   const n = residuals.length;
   if (n < 20) return null;
   const Q = COUNT_QUANTILES.length;
-  const pooled = take(work.countPooled, n);
-  pooled.set(residuals);
   const tol = tieTolerance(f);
   const thresholds = new Float64Array(Q);
-  // One selection of the lowest quantile leaves everything above it to its right; sorting those few values
-  // gives the higher quantiles (type 7, as quantileInPlace) by index.
-  thresholds[0] = quantileInPlace(pooled, COUNT_QUANTILES[0]!);
+  // The pooled residuals' upper tail (`pooled` when the caller took it, at a level at most the lowest
+  // quantile) gives every quantile (type 7, as quantileInPlace) by index.
+  const tail = pooled ?? pooledTail(residuals, COUNT_QUANTILES[0], work);
+  thresholds[0] = tailQuantile(tail, COUNT_QUANTILES[0]!);
   const first = Math.floor((n - 1) * COUNT_QUANTILES[0]!);
-  const top = pooled.subarray(first).sort();
+  const top = tail.top.subarray(first - tail.first);
   for (let q = 1; q < Q; q++) {
     const h = (n - 1) * COUNT_QUANTILES[q]! - first;
     const lo = Math.floor(h);
@@ -162,23 +163,20 @@ export function exceedanceTest(
   f: CellFrame,
   residuals: Float64Array,
   work: JudgeBuffers = judgeBuffers(),
+  baseline?: UpperTail,
 ): Exceedance | null {
   const n = residuals.length;
   let nc = 0;
   for (let i = 0; i < n; i++) nc += f.side[i]!;
   const nb = n - nc;
-  if (nb < 10 || nc < 10) return null;
-  const base = take(work.exceedanceBaseline, nb);
-  let m = Number.NEGATIVE_INFINITY;
-  for (let i = 0, k = 0; i < n; i++) {
-    if (f.side[i] === 1) continue;
-    const r = residuals[i]!;
-    base[k++] = r;
-    if (r > m) m = r;
-  }
-  const u = quantileInPlace(base, EXCEEDANCE_ANCHOR);
-  // quantileInPlace leaves the values above the anchor quantile to its right: count the distinct ones.
-  const tail = base.subarray(Math.floor((nb - 1) * EXCEEDANCE_ANCHOR) + 1).sort();
+  if (nb < MIN_TAIL_POINTS || nc < MIN_TAIL_POINTS) return null;
+  // The baseline residuals' upper tail (`baseline` when the caller took it, from SIDE_TAIL_LEVEL, which is
+  // the anchor) holds the anchor quantile, the values above it, and the maximum as its last value.
+  const bt = baseline ?? sideTails(f, residuals, work)!.baseline;
+  const m = bt.top[bt.top.length - 1]!;
+  const u = tailQuantile(bt, EXCEEDANCE_ANCHOR);
+  // The distinct values above the anchor quantile.
+  const tail = bt.top.subarray(Math.floor((nb - 1) * EXCEEDANCE_ANCHOR) + 1 - bt.first);
   let distinct = 0;
   const near = tieTolerance(f);
   for (let i = 0; i < tail.length; i++)

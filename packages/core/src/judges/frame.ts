@@ -1,5 +1,16 @@
 import type { AlignedData, Cell } from './align.ts';
-import { quantileInPlace } from './select.ts';
+import {
+  type ByteScratch,
+  byteScratch,
+  type IntScratch,
+  intScratch,
+  quantileInPlace,
+  type Scratch,
+  scratch,
+  take,
+  takeBytes,
+  takeInts,
+} from './select.ts';
 
 /**
  * Both sides' values cell by cell (a cell is one minute of time-aligned data, or everything when the sides
@@ -27,13 +38,45 @@ export interface CellFrame {
   bySide: Float64Array;
 }
 
-/** The frame of time-aligned data: one cell per timestamp where both sides have a finite value. */
-export function frameOfAligned(aligned: AlignedData): CellFrame {
+/**
+ * The arrays a CellFrame is built in (JudgeBuffers.frame). A frame is read only while its metric is judged,
+ * and fresh arrays of every value for each metric are, after reading the points, the largest allocations of
+ * a judgment; one set reused across the metrics of a verification spares them.
+ */
+export interface FrameBuffers {
+  values: Scratch;
+  start: IntScratch;
+  nb: IntScratch;
+  sorted: Scratch;
+  labels: ByteScratch;
+  side: ByteScratch;
+  bySide: Scratch;
+}
+
+/** Empty FrameBuffers (a plain literal: see judgeBuffers for why not a class). */
+export function frameBuffers(): FrameBuffers {
+  return {
+    values: scratch(),
+    start: intScratch(),
+    nb: intScratch(),
+    sorted: scratch(),
+    labels: byteScratch(),
+    side: byteScratch(),
+    bySide: scratch(),
+  };
+}
+
+/**
+ * The frame of time-aligned data: one cell per timestamp where both sides have a finite value. With `work`,
+ * the frame lives in its arrays and is valid until the next frame built in them.
+ */
+export function frameOfAligned(aligned: AlignedData, work?: FrameBuffers): CellFrame {
   const T = aligned.times.length;
   const rows = aligned.baseline.length + aligned.canary.length;
-  const values = new Float64Array(T * rows);
-  const start = new Int32Array(T + 1);
-  const nb = new Int32Array(T);
+  const values = work ? take(work.values, T * rows) : new Float64Array(T * rows);
+  const start = work ? takeInts(work.start, T + 1) : new Int32Array(T + 1);
+  const nb = work ? takeInts(work.nb, T) : new Int32Array(T);
+  start[0] = 0;
   let k = 0;
   let cells = 0;
   for (let j = 0; j < T; j++) {
@@ -54,16 +97,17 @@ export function frameOfAligned(aligned: AlignedData): CellFrame {
     nb[cells] = b;
     start[++cells] = k;
   }
-  return build(values.subarray(0, k), start.subarray(0, cells + 1), nb.subarray(0, cells), cells);
+  return build(values.subarray(0, k), start.subarray(0, cells + 1), nb.subarray(0, cells), cells, work);
 }
 
-/** The frame of explicit cells (cells missing a side are left out). */
-export function frameOfCells(cells: Cell[]): CellFrame {
+/** The frame of explicit cells (cells missing a side are left out); `work` as for frameOfAligned. */
+export function frameOfCells(cells: Cell[], work?: FrameBuffers): CellFrame {
   let total = 0;
   for (const c of cells) if (c.b.length > 0 && c.c.length > 0) total += c.b.length + c.c.length;
-  const values = new Float64Array(total);
-  const start = new Int32Array(cells.length + 1);
-  const nb = new Int32Array(cells.length);
+  const values = work ? take(work.values, total) : new Float64Array(total);
+  const start = work ? takeInts(work.start, cells.length + 1) : new Int32Array(cells.length + 1);
+  const nb = work ? takeInts(work.nb, cells.length) : new Int32Array(cells.length);
+  start[0] = 0;
   let k = 0;
   let n = 0;
   for (const c of cells) {
@@ -73,18 +117,26 @@ export function frameOfCells(cells: Cell[]): CellFrame {
     nb[n] = c.b.length;
     start[++n] = k;
   }
-  return build(values, start.subarray(0, n + 1), nb.subarray(0, n), n);
+  return build(values, start.subarray(0, n + 1), nb.subarray(0, n), n, work);
 }
 
-function build(values: Float64Array, start: Int32Array, nb: Int32Array, cells: number): CellFrame {
-  const sorted = new Float64Array(values.length);
-  const labels = new Uint8Array(values.length);
-  const side = new Uint8Array(values.length);
-  const bySide = new Float64Array(values.length);
+function build(
+  values: Float64Array,
+  start: Int32Array,
+  nb: Int32Array,
+  cells: number,
+  work: FrameBuffers | undefined,
+): CellFrame {
+  const n = values.length;
+  const sorted = work ? take(work.sorted, n) : new Float64Array(n);
+  const labels = work ? takeBytes(work.labels, n) : new Uint8Array(n);
+  const side = work ? takeBytes(work.side, n) : new Uint8Array(n);
+  const bySide = work ? take(work.bySide, n) : new Float64Array(n);
   for (let c = 0; c < cells; c++) {
     const from = start[c]!;
     const to = start[c + 1]!;
     const mid = from + nb[c]!;
+    side.fill(0, from, mid);
     side.fill(1, mid, to);
     // Each side sorted on its own, then merged: half the work of sorting the cell as one, and the
     // per-side order comes for free. A baseline value goes before an equal canary value.

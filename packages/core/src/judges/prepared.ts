@@ -15,10 +15,13 @@ export interface MetricSides {
   summary: Record<Group, SideSummary>;
 }
 
-/** Reads both sides of a metric (see MetricSides); `work` holds the summaries' selections. */
+/**
+ * Reads both sides of a metric (see MetricSides) into `work`'s arrays, which also hold the summaries'
+ * selections: the values are valid until the next metric is read into the same buffers.
+ */
 export function readSides(data: MetricData, work: JudgeBuffers = judgeBuffers()): MetricSides {
-  const baseline = sideValues(data.baseline);
-  const canary = sideValues(data.canary);
+  const baseline = sideValues(data.baseline, work.baseline);
+  const canary = sideValues(data.canary, work.canary);
   return {
     values: { baseline, canary },
     summary: {
@@ -45,10 +48,19 @@ export interface PreparedMetric extends MetricSides {
   shift: number;
 }
 
-/** Prepares a metric for its judges; `sides` when its sides were read already. */
-export function prepareMetric(data: MetricData, sides: MetricSides = readSides(data)): PreparedMetric {
+/**
+ * Prepares a metric for its judges; `sides` when its sides were read already. With `work`, the frame lives
+ * in its arrays: the prepared metric is then valid until the next one prepared with the same buffers.
+ */
+export function prepareMetric(
+  data: MetricData,
+  sides: MetricSides = readSides(data),
+  work?: JudgeBuffers,
+): PreparedMetric {
   const aligned = alignByTime(data.baseline, data.canary, sides.values);
-  const frame = aligned ? frameOfAligned(aligned) : frameOfCells([pooledCell(sides.values)]);
+  const frame = aligned
+    ? frameOfAligned(aligned, work?.frame)
+    : frameOfCells([pooledCell(sides.values)], work?.frame);
   // A literal of fixed shape, not a spread of `sides`: V8 keeps the layout of a literal alive, while the
   // layout a spread builds dies with the last prepared metric, and every full collection between two
   // judgments would then throw away the judges' optimised code compiled against it.

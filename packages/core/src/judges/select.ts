@@ -169,19 +169,27 @@ export function ascendingOrder(
 }
 
 /**
- * Two upper quantiles q1 < q2 (type 7, as {@link quantileInPlace}) of `a`, left as it is: only the values
- * above the q1 order statistic matter, so a min-heap of them (a few dozen for p95 of hundreds, kept in
- * `heap`) replaces two selections over the whole array. NaN when empty.
+ * The values of an array from its order statistic `first` up, ascending: every quantile at or above the level
+ * that chose `first` reads from it by index ({@link tailQuantile}), so that several tests needing upper
+ * quantiles of the same values select them once.
  */
-export function upperQuantiles(
-  a: Float64Array,
-  q1: number,
-  q2: number,
-  heap: Scratch = scratch(),
-): [number, number] {
+export interface UpperTail {
+  /** The order statistics first .. n - 1 of the values, ascending. */
+  top: Float64Array;
+  first: number;
+  /** How many values the tail was taken from. */
+  n: number;
+}
+
+/**
+ * The upper tail of `a` from its q quantile's lower order statistic, left `a` as it is: only the values above
+ * that order statistic matter, so a min-heap of them (a few dozen for p95 of hundreds, kept in `heap`)
+ * replaces a selection over the whole array. The tail lives in `heap` until its next use.
+ */
+export function upperTail(a: Float64Array, q: number, heap: Scratch = scratch()): UpperTail {
   const n = a.length;
-  if (n === 0) return [Number.NaN, Number.NaN];
-  const first = Math.floor((n - 1) * q1);
+  if (n === 0) return { top: take(heap, 0), first: 0, n };
+  const first = Math.floor((n - 1) * q);
   const k = n - first;
   const h = take(heap, k);
   let size = 0;
@@ -212,14 +220,48 @@ export function upperQuantiles(
       h[j] = v;
     }
   }
-  const top = h.subarray(0, k).sort();
-  const at = (q: number): number => {
-    const x = (n - 1) * q;
-    const lo = Math.floor(x);
-    const vLo = top[lo - first]!;
-    return lo + 1 < n && x > lo ? vLo + (x - lo) * (top[lo + 1 - first]! - vLo) : vLo;
-  };
-  return [at(q1), at(q2)];
+  return { top: h.sort(), first, n };
+}
+
+/**
+ * The upper tail of the values in `pool` (reordered in place) by one selection and a sort of what lies above
+ * it: for a tail that is a larger share of the values, where the heap of {@link upperTail} would sift often.
+ */
+export function selectedUpperTail(pool: Float64Array, q: number): UpperTail {
+  const n = pool.length;
+  if (n === 0) return { top: pool, first: 0, n };
+  quantileInPlace(pool, q);
+  // The selection leaves every value above its order statistic to its right.
+  const first = Math.floor((n - 1) * q);
+  return { top: pool.subarray(first).sort(), first, n };
+}
+
+/**
+ * Quantile q (type 7, the same arithmetic as {@link quantileInPlace}) read from an upper tail taken at or
+ * below q; NaN when the tail was taken from no values.
+ */
+export function tailQuantile(t: UpperTail, q: number): number {
+  if (t.n === 0) return Number.NaN;
+  const h = (t.n - 1) * q;
+  const lo = Math.floor(h);
+  if (lo < t.first) throw new RangeError(`tailQuantile: quantile ${q} lies below the tail`);
+  const vLo = t.top[lo - t.first]!;
+  if (h === lo || lo + 1 >= t.n) return vLo;
+  return vLo + (h - lo) * (t.top[lo + 1 - t.first]! - vLo);
+}
+
+/**
+ * Two upper quantiles q1 < q2 (type 7, as {@link quantileInPlace}) of `a`, left as it is (see
+ * {@link upperTail}). NaN when empty.
+ */
+export function upperQuantiles(
+  a: Float64Array,
+  q1: number,
+  q2: number,
+  heap: Scratch = scratch(),
+): [number, number] {
+  const t = upperTail(a, q1, heap);
+  return [tailQuantile(t, q1), tailQuantile(t, q2)];
 }
 
 /** A reusable temporary array of numbers, grown as needed (see {@link take}). */
@@ -235,5 +277,37 @@ export function scratch(): Scratch {
 /** n numbers of `s` (contents undefined), valid until the next `take` of the same Scratch. */
 export function take(s: Scratch, n: number): Float64Array {
   if (s.array.length < n) s.array = new Float64Array(Math.max(64, 2 * n));
+  return s.array.subarray(0, n);
+}
+
+/** A {@link Scratch} of whole numbers (offsets, counts). */
+export interface IntScratch {
+  array: Int32Array;
+}
+
+/** An empty IntScratch. */
+export function intScratch(): IntScratch {
+  return { array: new Int32Array(0) };
+}
+
+/** n entries of `s` (contents undefined), valid until the next `takeInts` of the same IntScratch. */
+export function takeInts(s: IntScratch, n: number): Int32Array {
+  if (s.array.length < n) s.array = new Int32Array(Math.max(64, 2 * n));
+  return s.array.subarray(0, n);
+}
+
+/** A {@link Scratch} of bytes (labels, flags). */
+export interface ByteScratch {
+  array: Uint8Array;
+}
+
+/** An empty ByteScratch. */
+export function byteScratch(): ByteScratch {
+  return { array: new Uint8Array(0) };
+}
+
+/** n entries of `s` (contents undefined), valid until the next `takeBytes` of the same ByteScratch. */
+export function takeBytes(s: ByteScratch, n: number): Uint8Array {
+  if (s.array.length < n) s.array = new Uint8Array(Math.max(64, 2 * n));
   return s.array.subarray(0, n);
 }

@@ -1,4 +1,5 @@
 import type { MetricSeries } from '../model/metric.ts';
+import { type IntScratch, intScratch, type Scratch, scratch, take, takeInts } from './select.ts';
 
 /**
  * One side's points read into flat typed arrays, series after series. Reading hundreds of thousands of
@@ -15,13 +16,29 @@ export interface SideValues {
   allFinite: boolean;
 }
 
-/** The side's values, read from its point objects (a judgment reads each side once: see prepared.ts). */
-export function sideValues(side: MetricSeries[]): SideValues {
+/** The arrays one side is read into (JudgeBuffers.baseline and .canary), reused from metric to metric. */
+export interface SideBuffers {
+  start: IntScratch;
+  t: Scratch;
+  v: Scratch;
+}
+
+/** Empty SideBuffers (a plain literal: see judgeBuffers for why not a class). */
+export function sideBuffers(): SideBuffers {
+  return { start: intScratch(), t: scratch(), v: scratch() };
+}
+
+/**
+ * The side's values, read from its point objects (a judgment reads each side once: see prepared.ts). With
+ * `work`, they live in its arrays and are valid until the next side read into them.
+ */
+export function sideValues(side: MetricSeries[], work?: SideBuffers): SideValues {
   let total = 0;
   for (const s of side) total += s.points.length;
-  const start = new Int32Array(side.length + 1);
-  const t = new Float64Array(total);
-  const v = new Float64Array(total);
+  const start = work ? takeInts(work.start, side.length + 1) : new Int32Array(side.length + 1);
+  const t = work ? take(work.t, total) : new Float64Array(total);
+  const v = work ? take(work.v, total) : new Float64Array(total);
+  start[0] = 0;
   let k = 0;
   let allFinite = true;
   for (let i = 0; i < side.length; i++) {

@@ -191,7 +191,7 @@ export function judgeMetric(
       explanation: threshold.explanation,
     };
   }
-  const prepared = canary.points > 0 && baseline.points > 0 ? prepareMetric(data, sides) : undefined;
+  const prepared = canary.points > 0 && baseline.points > 0 ? prepareMetric(data, sides, buffers) : undefined;
   const stats = prepared
     ? statisticalJudges(prepared).judges.map(({ judge, weight }) =>
         judge(data, { settings: { ...settings, alpha: settings.alpha * weight }, prepared, buffers }),

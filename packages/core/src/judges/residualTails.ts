@@ -1,0 +1,78 @@
+import { type JudgeBuffers, judgeBuffers } from './buffers.ts';
+import type { CellFrame } from './frame.ts';
+import { selectedUpperTail, take, type UpperTail, upperTail } from './select.ts';
+
+/**
+ * The upper tails of a frame's harmful residuals, taken once per distribution judgment and read by all its
+ * tail tests: the tail summary (its pooled threshold, each side's p95 and p99), the tail count test (pooled
+ * 90th to 99th percentiles) and the exceedance test (the baseline's 95th percentile, the values above it and
+ * its maximum). Each of them used to select or sort the same residuals again.
+ */
+export interface ResidualTails {
+  /** Pooled residuals from their quantile at the level asked for up. */
+  pooled: UpperTail;
+  /** Each side's residuals from their {@link SIDE_TAIL_LEVEL} quantile up. */
+  baseline: UpperTail;
+  canary: UpperTail;
+}
+
+/** Where each side's tail starts: the tail summary's p95 and the exceedance test's anchor (also 0.95). */
+export const SIDE_TAIL_LEVEL = 0.95;
+
+/** Fewest residuals per side for a tail comparison; with fewer, the tail tests step aside. */
+export const MIN_TAIL_POINTS = 10;
+
+/**
+ * The tails of `residuals` (in the frame's value order): pooled from `pooledLevel` up (the lowest pooled
+ * quantile any reader needs), each side from {@link SIDE_TAIL_LEVEL} up. Null when a side has fewer than
+ * {@link MIN_TAIL_POINTS} residuals. The tails live in `work` until its next use.
+ */
+export function residualTails(
+  f: CellFrame,
+  residuals: Float64Array,
+  pooledLevel: number,
+  work: JudgeBuffers = judgeBuffers(),
+): ResidualTails | null {
+  const sides = sideTails(f, residuals, work);
+  if (!sides) return null;
+  return { pooled: pooledTail(residuals, pooledLevel, work), ...sides };
+}
+
+/** The pooled upper tail of `residuals` from `level` up (in `work.pooledTail`). */
+export function pooledTail(
+  residuals: Float64Array,
+  level: number,
+  work: JudgeBuffers = judgeBuffers(),
+): UpperTail {
+  const pool = take(work.pooledTail, residuals.length);
+  pool.set(residuals);
+  return selectedUpperTail(pool, level);
+}
+
+/**
+ * Each side's upper tail from {@link SIDE_TAIL_LEVEL} up (in `work.baselineTail` and `work.canaryTail`),
+ * or null when a side has fewer than {@link MIN_TAIL_POINTS} residuals.
+ */
+export function sideTails(
+  f: CellFrame,
+  residuals: Float64Array,
+  work: JudgeBuffers = judgeBuffers(),
+): { baseline: UpperTail; canary: UpperTail } | null {
+  const n = residuals.length;
+  let nc = 0;
+  for (let i = 0; i < n; i++) nc += f.side[i]!;
+  const nb = n - nc;
+  if (nb < MIN_TAIL_POINTS || nc < MIN_TAIL_POINTS) return null;
+  // Each side's residuals, baseline first, canary after.
+  const split = take(work.sideResiduals, n);
+  const rb = split.subarray(0, nb);
+  const rc = split.subarray(nb, n);
+  for (let i = 0, ib = 0, ic = 0; i < n; i++) {
+    if (f.side[i] === 1) rc[ic++] = residuals[i]!;
+    else rb[ib++] = residuals[i]!;
+  }
+  return {
+    baseline: upperTail(rb, SIDE_TAIL_LEVEL, work.baselineTail),
+    canary: upperTail(rc, SIDE_TAIL_LEVEL, work.canaryTail),
+  };
+}
