@@ -36,6 +36,8 @@ export interface CellFrame {
   side: Uint8Array;
   /** Each cell's baseline values ascending, then its canary values ascending (same offsets as `values`). */
   bySide: Float64Array;
+  /** The largest absolute value (0 without values): the scale of the tests' tie tolerance (exceedance.ts). */
+  maxAbs: number;
 }
 
 /**
@@ -132,6 +134,7 @@ function build(
   const labels = work ? takeBytes(work.labels, n) : new Uint8Array(n);
   const side = work ? takeBytes(work.side, n) : new Uint8Array(n);
   const bySide = work ? take(work.bySide, n) : new Float64Array(n);
+  let maxAbs = 0;
   for (let c = 0; c < cells; c++) {
     const from = start[c]!;
     const to = start[c + 1]!;
@@ -153,8 +156,13 @@ function build(
         labels[k] = 1;
       }
     }
+    // A sorted cell's largest absolute value is at one of its ends.
+    const lo = Math.abs(sorted[from]!);
+    const hi = Math.abs(sorted[to - 1]!);
+    if (lo > maxAbs) maxAbs = lo;
+    if (hi > maxAbs) maxAbs = hi;
   }
-  return { cells, values, start, nb, sorted, labels, side, bySide };
+  return { cells, values, start, nb, sorted, labels, side, bySide, maxAbs };
 }
 
 /** values[from .. to) ascending into out[from .. to): insertion sort for a minute's few instances. */
