@@ -252,11 +252,14 @@ function shiftedCellMedian(f: CellFrame, c: number, shift: number): number {
 export function harmfulResiduals(f: CellFrame, direction: Direction, work?: Scratch): Float64Array {
   const out = work ? take(work, f.values.length) : new Float64Array(f.values.length);
   const sign = direction === 'lower-is-worse' ? -1 : 1;
+  const both = direction === 'both';
+  const values = f.values;
   for (let c = 0; c < f.cells; c++) {
     const med = cellMedian(f, c);
-    for (let i = f.start[c]!; i < f.start[c + 1]!; i++) {
-      const r = sign * (f.values[i]! - med);
-      out[i] = direction === 'both' ? Math.abs(r) : r;
+    const to = f.start[c + 1]!;
+    for (let i = f.start[c]!; i < to; i++) {
+      const r = sign * (values[i]! - med);
+      out[i] = both ? Math.abs(r) : r;
     }
   }
   return out;
@@ -338,11 +341,12 @@ function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext, work: JudgeBuff
   }
   let baseMean = 0;
   let baseN = 0;
-  for (let c = 0; c < f.cells; c++)
-    for (let i = f.start[c]!; i < f.start[c]! + f.nb[c]!; i++) {
-      baseMean += f.values[i]!;
-      baseN++;
-    }
+  for (let c = 0; c < f.cells; c++) {
+    const from = f.start[c]!;
+    const mid = from + f.nb[c]!;
+    for (let i = from; i < mid; i++) baseMean += f.values[i]!;
+    baseN += mid - from;
+  }
   baseMean = baseN > 0 ? baseMean / baseN : 0;
   const minAbs = absoluteFloor(s, definition).value;
   let varDecision: Decision = { outcome: 'pass', risk: 0, classification: 'pass' };

@@ -171,9 +171,9 @@ export function exceedanceTest(
   baseline?: UpperTail,
 ): Exceedance | null {
   const n = residuals.length;
-  let nc = 0;
-  for (let i = 0; i < n; i++) nc += f.side[i]!;
-  const nb = n - nc;
+  let nb = 0;
+  for (let c = 0; c < f.cells; c++) nb += f.nb[c]!;
+  const nc = n - nb;
   if (nb < MIN_TAIL_POINTS || nc < MIN_TAIL_POINTS) return null;
   // The baseline residuals' upper tail (`baseline` when the caller took it, from SIDE_TAIL_LEVEL, which is
   // the anchor) holds the anchor quantile, the values above it, and the maximum as its last value.
@@ -190,7 +190,11 @@ export function exceedanceTest(
   const width = distinct >= 3 && m - u > tol ? m - u : 0;
   let beyond = 0;
   const over = take(work.exceedanceCanary, nc);
-  for (let i = 0; i < n; i++) if (f.side[i] === 1 && residuals[i]! > m + tol) over[beyond++] = residuals[i]!;
+  const limit = m + tol;
+  // Each cell's canary residuals follow its baseline ones.
+  for (let c = 0; c < f.cells; c++)
+    for (let i = f.start[c]! + f.nb[c]!; i < f.start[c + 1]!; i++)
+      if (residuals[i]! > limit) over[beyond++] = residuals[i]!;
   const result: Exceedance = { p: 1, beyond, k: 0, kthResidual: Number.NaN, baselineMax: m, width };
   if (beyond < EXCEEDANCE_COUNTS[0]) return result;
   const top = over.subarray(0, beyond).sort().reverse();

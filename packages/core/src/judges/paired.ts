@@ -70,7 +70,8 @@ function judgeAligned(prepared: PreparedMetric, aligned: AlignedData, ctx: Judge
   // The shift that gates and sizes the change: the median over minutes of the difference of the sides'
   // medians. Means of heavy-tailed noise (bursts) can point the wrong way while the bulk clearly moved.
   const shift = prepared.shift;
-  const higher = d.filter((x) => x > 0).length;
+  let higher = 0;
+  for (let c = 0; c < n; c++) if (d[c]! > 0) higher++;
   const alternative = harmfulAlternative(definition.direction);
   const test = rankSumOfFrame(f, alternative);
   const rawP = test.p;

@@ -59,17 +59,21 @@ export function sideTails(
   work: JudgeBuffers = judgeBuffers(),
 ): { baseline: UpperTail; canary: UpperTail } | null {
   const n = residuals.length;
-  let nc = 0;
-  for (let i = 0; i < n; i++) nc += f.side[i]!;
-  const nb = n - nc;
+  let nb = 0;
+  for (let c = 0; c < f.cells; c++) nb += f.nb[c]!;
+  const nc = n - nb;
   if (nb < MIN_TAIL_POINTS || nc < MIN_TAIL_POINTS) return null;
-  // Each side's residuals, baseline first, canary after.
+  // Each side's residuals, baseline first, canary after, copied cell by cell (each cell holds its baseline
+  // values first).
   const split = take(work.sideResiduals, n);
   const rb = split.subarray(0, nb);
   const rc = split.subarray(nb, n);
-  for (let i = 0, ib = 0, ic = 0; i < n; i++) {
-    if (f.side[i] === 1) rc[ic++] = residuals[i]!;
-    else rb[ib++] = residuals[i]!;
+  for (let c = 0, ib = 0, ic = 0; c < f.cells; c++) {
+    const from = f.start[c]!;
+    const mid = from + f.nb[c]!;
+    const to = f.start[c + 1]!;
+    for (let i = from; i < mid; i++) rb[ib++] = residuals[i]!;
+    for (let i = mid; i < to; i++) rc[ic++] = residuals[i]!;
   }
   return {
     baseline: upperTail(rb, SIDE_TAIL_LEVEL, work.baselineTail),
