@@ -9,6 +9,7 @@ import {
 } from '../../src/judges/exceedance.ts';
 import { binomialSf } from '../../src/stats/distributions.ts';
 import { frameOfAligned } from '../../src/judges/frame.ts';
+import { residualTails } from '../../src/judges/residualTails.ts';
 import type { MetricData } from '../../src/model/metric.ts';
 import { gauss } from './fixtures.ts';
 import { noiseCase } from './noise.ts';
@@ -17,6 +18,21 @@ function frameAndResiduals(data: MetricData) {
   const f = frameOfAligned(alignByTime(data.baseline, data.canary)!);
   return { f, r: harmfulResiduals(f, 'higher-is-worse') };
 }
+
+describe('residual tails shared by the tail tests', () => {
+  it('give each test the result it computes alone', () => {
+    for (const seed of [1, 2, 3]) {
+      const data = noiseCase(seed, { k: 10 }, (i, j) => (i < 2 && j % 7 === 0 ? 40 : 0));
+      const { f, r } = frameAndResiduals(data);
+      for (const q of [0.9, 0.95]) {
+        const tails = residualTails(f, r, Math.min(q, 0.9));
+        expect(tailSummary(f, r, q, undefined, tails)).toEqual(tailSummary(f, r, q));
+        expect(upperTailCountTest(f, r, undefined, tails!.pooled)).toEqual(upperTailCountTest(f, r));
+        expect(exceedanceTest(f, r, undefined, tails!.baseline)).toEqual(exceedanceTest(f, r));
+      }
+    }
+  });
+});
 
 describe('exceedance test', () => {
   it('has the exact exchangeable law of the count beyond the baseline maximum', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ascendingOrder, quantileInPlace, upperQuantiles } from '../../src/judges/select.ts';
+import {
+  ascendingOrder,
+  quantileInPlace,
+  selectedUpperTail,
+  tailQuantile,
+  upperQuantiles,
+  upperTail,
+} from '../../src/judges/select.ts';
 import { seededRandom } from '../../src/random.ts';
 
 /** Type 7 quantile of a sorted copy: the definition the selections must reproduce. */
@@ -42,6 +49,23 @@ describe('selection', () => {
       expect(a).toEqual(before);
     }
     expect(upperQuantiles(new Float64Array(0), 0.95, 0.99)).toEqual([Number.NaN, Number.NaN]);
+  });
+
+  it('upper tails, by heap or by selection, give every quantile at or above their level exactly', () => {
+    for (const a of samples()) {
+      const before = a.slice();
+      const heap = upperTail(a, 0.9);
+      const selected = selectedUpperTail(a.slice(), 0.9);
+      expect(a).toEqual(before);
+      expect(heap.top).toEqual(selected.top);
+      for (const q of [0.9, 0.95, 0.975, 0.99, 1]) {
+        expect(tailQuantile(heap, q)).toBe(reference(a, q));
+        expect(tailQuantile(selected, q)).toBe(reference(a, q));
+      }
+      // Below the level the tail does not hold the order statistics: asking is a mistake, not a guess.
+      if (a.length > 20) expect(() => tailQuantile(heap, 0.5)).toThrow(RangeError);
+    }
+    expect(tailQuantile(upperTail(new Float64Array(0), 0.95), 0.99)).toBeNaN();
   });
 
   it('ascendingOrder lists the indices of the values in exact ascending order', () => {
