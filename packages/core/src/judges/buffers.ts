@@ -1,5 +1,12 @@
 import { type FrameBuffers, frameBuffers } from './frame.ts';
-import { type RadixBuffers, radixBuffers, type Scratch, scratch } from './select.ts';
+import {
+  type IntScratch,
+  intScratch,
+  type RadixBuffers,
+  radixBuffers,
+  type Scratch,
+  scratch,
+} from './select.ts';
 import { type SideBuffers, sideBuffers } from './sideValues.ts';
 
 /**
@@ -41,6 +48,10 @@ export interface JudgeBuffers {
   canaryTail: Scratch;
   /** The exceedance test's canary values beyond the baseline (exceedance.ts). */
   exceedanceCanary: Scratch;
+  /** The shape judge's SAX words, segment weights and canary distances (shape.ts). */
+  shapeWords: IntScratch;
+  shapeWeights: Scratch;
+  shapeDistances: Scratch;
   /** Klotz score tables by number of values (distribution.ts): metrics of one verification share sizes. */
   klotzTables: Map<number, Float64Array>;
 }
@@ -70,6 +81,9 @@ export function judgeBuffers(): JudgeBuffers {
     baselineTail: scratch(),
     canaryTail: scratch(),
     exceedanceCanary: scratch(),
+    shapeWords: intScratch(),
+    shapeWeights: scratch(),
+    shapeDistances: scratch(),
     klotzTables: new Map(),
   };
 }

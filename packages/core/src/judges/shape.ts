@@ -5,6 +5,7 @@ import { fmt, isHarmful, pct } from './decide.ts';
 import type { Judge, JudgeContext } from './judge.ts';
 import { notApplicable } from './notApplicable.ts';
 import { absoluteFloor } from './sensitivity.ts';
+import { take, takeInts } from './select.ts';
 import { type SideValues, sideValues } from './sideValues.ts';
 
 /** Options of the SAX shape judge. */
@@ -214,8 +215,9 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
     for (let i = 0; i < kb; i++) n = Math.min(n, base.start[i + 1]! - base.start[i]!);
     for (let i = 0; i < kc; i++) n = Math.min(n, can.start[i + 1]! - can.start[i]!);
     const w = Math.min(options.segments ?? 12, n);
-    // All words in one buffer (views into it), not a typed array each.
-    const words = new Int32Array((kb + kc) * w);
+    // All words in one buffer (views into it), not a typed array each; with the judgment's buffers, theirs.
+    const work = ctx.buffers;
+    const words = work ? takeInts(work.shapeWords, (kb + kc) * w) : new Int32Array((kb + kc) * w);
     const bw: SaxWord[] = [];
     const cw: SaxWord[] = [];
     for (let i = 0; i < kb; i++) {
@@ -238,7 +240,7 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
     // Nearest-word searches, the judge's inner loop: symbol distances looked up (harmful side only, as in
     // saxDistance) and a candidate dropped as soon as its partial sum exceeds the nearest so far.
     const table = symbolDistances(definition.direction);
-    const weights = new Float64Array(w);
+    const weights = work ? take(work.shapeWeights, w) : new Float64Array(w);
     for (let j = 0; j < w; j++) {
       weights[j] = w > 1 ? (1 + ((recentWeight - 1) * j) / (w - 1)) / ((1 + recentWeight) / 2) : 1;
     }
@@ -247,7 +249,7 @@ export function createShapeJudge(options: ShapeOptions = {}): Judge {
     for (let i = 0; i < kb; i++) {
       baselineSpread = Math.max(baselineSpread, nearestWord(bw[i]!, bw, i, table, alphabet, weights, n));
     }
-    const canaryDistances = new Float64Array(kc);
+    const canaryDistances = work ? take(work.shapeDistances, kc) : new Float64Array(kc);
     for (let i = 0; i < kc; i++)
       canaryDistances[i] = nearestWord(cw[i]!, bw, -1, table, alphabet, weights, n);
     canaryDistances.sort();
