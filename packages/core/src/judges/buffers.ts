@@ -1,4 +1,5 @@
 import { type FrameBuffers, frameBuffers } from './frame.ts';
+import { type RunBuffers, runBuffers } from './largestResiduals.ts';
 import {
   type IntScratch,
   intScratch,
@@ -46,6 +47,8 @@ export interface JudgeBuffers {
   sideResiduals: Scratch;
   baselineTail: Scratch;
   canaryTail: Scratch;
+  /** The runs merged to read those tails off the frame's sorted cells (largestResiduals.ts). */
+  runs: RunBuffers;
   /** The exceedance test's canary values beyond the baseline (exceedance.ts). */
   exceedanceCanary: Scratch;
   /** The shape judge's SAX words, segment weights and canary distances (shape.ts). */
@@ -80,6 +83,7 @@ export function judgeBuffers(): JudgeBuffers {
     sideResiduals: scratch(),
     baselineTail: scratch(),
     canaryTail: scratch(),
+    runs: runBuffers(),
     exceedanceCanary: scratch(),
     shapeWords: intScratch(),
     shapeWeights: scratch(),

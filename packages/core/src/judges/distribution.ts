@@ -334,7 +334,8 @@ function judgeFrame(prepared: PreparedMetric, ctx: JudgeContext, work: JudgeBuff
   const residuals = harmfulResiduals(f, definition.direction, work.residuals);
   // One set of upper tails for the tail summary, the count and the exceedance test (pooled from the lowest
   // quantile either of the first two reads).
-  const tails = residualTails(f, residuals, Math.min(s.tailQuantile, COUNT_QUANTILES[0]), work);
+  const pooledLevel = Math.min(s.tailQuantile, COUNT_QUANTILES[0]);
+  const tails = residualTails(f, residuals, pooledLevel, work, definition.direction);
   const tail = tailSummary(f, residuals, s.tailQuantile, work, tails);
   if (!variance && !tail) {
     return notApplicable('distribution', 'too few points to compare spread and tails (needs 10 per side)');

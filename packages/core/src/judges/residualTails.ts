@@ -1,6 +1,8 @@
+import type { Direction } from '../model/metric.ts';
 import { type JudgeBuffers, judgeBuffers } from './buffers.ts';
 import type { CellFrame } from './frame.ts';
-import { selectedUpperTail, take, type UpperTail, upperTail } from './select.ts';
+import { type CellPart, largestResiduals } from './largestResiduals.ts';
+import { type Scratch, selectedUpperTail, take, type UpperTail, upperTail } from './select.ts';
 
 /**
  * The upper tails of a frame's harmful residuals, taken once per distribution judgment and read by all its
@@ -26,16 +28,38 @@ export const MIN_TAIL_POINTS = 10;
  * The tails of `residuals` (in the frame's value order): pooled from `pooledLevel` up (the lowest pooled
  * quantile any reader needs), each side from {@link SIDE_TAIL_LEVEL} up. Null when a side has fewer than
  * {@link MIN_TAIL_POINTS} residuals. The tails live in `work` until its next use.
+ *
+ * With `direction`, `residuals` must be harmfulResiduals(f, direction): the tails are then read off the
+ * frame's sorted cells (largestResiduals.ts), a few hundred values instead of a selection over all of them
+ * and a heap over each side; without it, they are selected from `residuals` (the same values either way).
  */
 export function residualTails(
   f: CellFrame,
   residuals: Float64Array,
   pooledLevel: number,
   work: JudgeBuffers = judgeBuffers(),
+  direction?: Direction,
 ): ResidualTails | null {
-  const sides = sideTails(f, residuals, work);
-  if (!sides) return null;
-  return { pooled: pooledTail(residuals, pooledLevel, work), ...sides };
+  if (!direction) {
+    const sides = sideTails(f, residuals, work);
+    if (!sides) return null;
+    return { pooled: pooledTail(residuals, pooledLevel, work), ...sides };
+  }
+  const n = residuals.length;
+  let nb = 0;
+  for (let c = 0; c < f.cells; c++) nb += f.nb[c]!;
+  const nc = n - nb;
+  if (nb < MIN_TAIL_POINTS || nc < MIN_TAIL_POINTS) return null;
+  const tail = (part: CellPart, size: number, level: number, into: Scratch): UpperTail => {
+    const first = Math.floor((size - 1) * level);
+    const top = largestResiduals(f, direction, part, size - first, take(into, size - first), work.runs);
+    return { top, first, n: size };
+  };
+  return {
+    pooled: tail('pooled', n, pooledLevel, work.pooledTail),
+    baseline: tail('baseline', nb, SIDE_TAIL_LEVEL, work.baselineTail),
+    canary: tail('canary', nc, SIDE_TAIL_LEVEL, work.canaryTail),
+  };
 }
 
 /** The pooled upper tail of `residuals` from `level` up (in `work.pooledTail`). */

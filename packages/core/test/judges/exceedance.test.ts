@@ -34,6 +34,31 @@ describe('residual tails shared by the tail tests', () => {
   });
 });
 
+describe('residual tails read off the sorted cells', () => {
+  it('equal the tails selected from the residuals, in every direction and with ties', () => {
+    const cases = [
+      noiseCase(4, { k: 10 }, (i, j) => (i < 2 && j % 7 === 0 ? 40 : 0)),
+      noiseCase(5, { k: 3, n: 20 }),
+      // Whole numbers: many residuals tie, at the median and in the tails.
+      noiseCase(6, { k: 5, noise: (r) => Math.round(4 * gauss(r)) }),
+    ];
+    for (const data of cases)
+      for (const direction of ['higher-is-worse', 'lower-is-worse', 'both'] as const) {
+        const f = frameOfAligned(alignByTime(data.baseline, data.canary)!);
+        const r = harmfulResiduals(f, direction);
+        for (const level of [0.5, 0.9, 0.95]) {
+          const merged = residualTails(f, r, level, undefined, direction)!;
+          const selected = residualTails(f, r, level)!;
+          for (const part of ['pooled', 'baseline', 'canary'] as const) {
+            expect(merged[part].first).toBe(selected[part].first);
+            expect(merged[part].n).toBe(selected[part].n);
+            expect(Array.from(merged[part].top)).toEqual(Array.from(selected[part].top));
+          }
+        }
+      }
+  });
+});
+
 describe('exceedance test', () => {
   it('has the exact exchangeable law of the count beyond the baseline maximum', () => {
     // P(K >= 3) with 10 canary of 20 values: C(10,3)/C(20,3) = 120/1140; sizes ignored (g = 1).
