@@ -13,28 +13,25 @@ export function runBuffers(): RunBuffers {
   return { ints: intScratch(), floats: scratch() };
 }
 
-/** Which values of each cell: both sides (`f.sorted`), or one side of `f.bySide`. */
-export type CellPart = 'pooled' | 'baseline' | 'canary';
-
 /**
- * The `count` largest harmful residuals (distribution.ts harmfulResiduals, of `direction`) of one part of the
- * frame's cells, ascending, into `out`. Each cell's values are sorted already, and a residual is monotone in
- * its value (decreasing for lower-is-worse; for `both`, on each side of the cell's median), so each cell
- * holds one or two runs of residuals in descending order: merging their heads (a max-heap of runs) reads
- * the largest residuals off the top without selecting among, or sorting, all of them. Each residual is
- * computed with harmfulResiduals' own arithmetic, so the values are identical.
+ * The largest harmful residuals (distribution.ts harmfulResiduals, of `direction`) of the frame: the
+ * `pooled.length` largest of all, and the `baseline.length` and `canary.length` largest of each side, each
+ * ascending into its array. Each cell's values are sorted already, and a residual is monotone in its value
+ * (decreasing for lower-is-worse; for `both`, on each side of the cell's median), so each cell holds one or
+ * two runs of residuals in descending order: merging their heads (a max-heap of runs) reads the largest
+ * residuals off the top, in descending order, without selecting among or sorting all of them. Each side's
+ * largest are the first of its values read, so one merge serves all three. Each residual is computed with
+ * harmfulResiduals' own arithmetic: the values are identical.
  */
 export function largestResiduals(
   f: CellFrame,
   direction: Direction,
-  part: CellPart,
-  count: number,
-  out: Float64Array,
+  pooled: Float64Array,
+  baseline: Float64Array,
+  canary: Float64Array,
   work: RunBuffers = runBuffers(),
-): Float64Array {
-  const top = out.subarray(0, count);
-  if (count === 0) return top;
-  const src = part === 'pooled' ? f.sorted : f.bySide;
+): void {
+  const src = f.sorted;
   const sign = direction === 'lower-is-worse' ? -1 : 1;
   const both = direction === 'both';
   // Run r reads src[pos[r]], then src[pos[r] + step[r]], ..., up to (not including) end[r].
@@ -50,10 +47,8 @@ export function largestResiduals(
   let runs = 0;
   for (let c = 0; c < f.cells; c++) {
     const m = cellMedian(f, c);
-    const mid = f.start[c]! + f.nb[c]!;
-    const from = part === 'canary' ? mid : f.start[c]!;
-    const to = part === 'baseline' ? mid : f.start[c + 1]!;
-    if (from >= to) continue;
+    const from = f.start[c]!;
+    const to = f.start[c + 1]!;
     if (!both) {
       runs = addRun(runs, from, to, sign < 0, m, pos, end, step, med);
       continue;
@@ -70,15 +65,21 @@ export function largestResiduals(
   }
   let size = runs;
   for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(heap, head, size, i);
-  for (let k = count - 1; k >= 0; k--) {
+  let kp = pooled.length;
+  let kb = baseline.length;
+  let kc = canary.length;
+  while (size > 0 && (kp > 0 || kb > 0 || kc > 0)) {
     const r = heap[0]!;
-    top[k] = head[r]!;
+    const x = head[r]!;
+    if (kp > 0) pooled[--kp] = x;
+    if (f.labels[pos[r]!] === 1) {
+      if (kc > 0) canary[--kc] = x;
+    } else if (kb > 0) baseline[--kb] = x;
     pos[r] = pos[r]! + step[r]!;
     if (pos[r] === end[r]) heap[0] = heap[--size]!;
     else head[r] = residualAt(src, pos[r]!, med[r]!, sign, both);
     siftDown(heap, head, size, 0);
   }
-  return top;
 }
 
 /**

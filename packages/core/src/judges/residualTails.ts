@@ -1,7 +1,7 @@
 import type { Direction } from '../model/metric.ts';
 import { type JudgeBuffers, judgeBuffers } from './buffers.ts';
 import type { CellFrame } from './frame.ts';
-import { type CellPart, largestResiduals } from './largestResiduals.ts';
+import { largestResiduals } from './largestResiduals.ts';
 import { type Scratch, selectedUpperTail, take, type UpperTail, upperTail } from './select.ts';
 
 /**
@@ -50,16 +50,17 @@ export function residualTails(
   for (let c = 0; c < f.cells; c++) nb += f.nb[c]!;
   const nc = n - nb;
   if (nb < MIN_TAIL_POINTS || nc < MIN_TAIL_POINTS) return null;
-  const tail = (part: CellPart, size: number, level: number, into: Scratch): UpperTail => {
-    const first = Math.floor((size - 1) * level);
-    const top = largestResiduals(f, direction, part, size - first, take(into, size - first), work.runs);
-    return { top, first, n: size };
-  };
-  return {
-    pooled: tail('pooled', n, pooledLevel, work.pooledTail),
-    baseline: tail('baseline', nb, SIDE_TAIL_LEVEL, work.baselineTail),
-    canary: tail('canary', nc, SIDE_TAIL_LEVEL, work.canaryTail),
-  };
+  const pooled = upperTailOf(n, pooledLevel, work.pooledTail);
+  const baseline = upperTailOf(nb, SIDE_TAIL_LEVEL, work.baselineTail);
+  const canary = upperTailOf(nc, SIDE_TAIL_LEVEL, work.canaryTail);
+  largestResiduals(f, direction, pooled.top, baseline.top, canary.top, work.runs);
+  return { pooled, baseline, canary };
+}
+
+/** An upper tail of `n` values from `level` up, its values still to be filled in (in `into`). */
+function upperTailOf(n: number, level: number, into: Scratch): UpperTail {
+  const first = Math.floor((n - 1) * level);
+  return { top: take(into, n - first), first, n };
 }
 
 /** The pooled upper tail of `residuals` from `level` up (in `work.pooledTail`). */
