@@ -148,14 +148,23 @@ function build(
     sortRange(values, mid, to, bySide);
     let i = from;
     let j = mid;
-    for (let k = from; k < to; k++) {
-      if (j >= to || (i < mid && bySide[i]! <= bySide[j]!)) {
-        sorted[k] = bySide[i++]!;
-        labels[k] = 0;
-      } else {
-        sorted[k] = bySide[j++]!;
-        labels[k] = 1;
-      }
+    let k = from;
+    // While both sides have values, the next comes from the baseline when t is 1: chosen by index
+    // arithmetic, not a branch, because the sides interleave at random.
+    while (i < mid && j < to) {
+      const t = +(bySide[i]! <= bySide[j]!);
+      sorted[k] = bySide[j + t * (i - j)]!;
+      labels[k++] = 1 - t;
+      i += t;
+      j += 1 - t;
+    }
+    for (; i < mid; i++, k++) {
+      sorted[k] = bySide[i]!;
+      labels[k] = 0;
+    }
+    for (; j < to; j++, k++) {
+      sorted[k] = bySide[j]!;
+      labels[k] = 1;
     }
     // A sorted cell's largest absolute value is at one of its ends.
     const lo = Math.abs(sorted[from]!);

@@ -58,7 +58,9 @@ export function rankSumOfFrame(
       const rank = (i + 1 + j) / 2;
       const t = j - i;
       if (t > 1) tie += t * t * t - t;
-      for (let k = i; k < j; k++) if (labels[from + k] === 1) w += rank;
+      // The label (1 canary, 0 baseline) as a factor, not a branch: the sides interleave at random, and
+      // adding rank x 0 leaves w exactly as it was.
+      for (let k = i; k < j; k++) w += rank * labels[from + k]!;
       i = j;
     }
     const e = (n * (N + 1)) / 2;
