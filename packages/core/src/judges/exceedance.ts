@@ -84,10 +84,11 @@ export function upperTailCountTest(
     for (let i = from; i < to; i++) {
       const r = residuals[i]!;
       if (!(r > lowest)) continue;
-      if (hits++ === 0) {
-        above.fill(0);
-        aboveC.fill(0);
-      }
+      if (hits++ === 0)
+        for (let q = 0; q < Q; q++) {
+          above[q] = 0;
+          aboveC[q] = 0;
+        }
       const canary = f.side[i] === 1;
       for (let q = 0; q < Q && r > cut[q]!; q++) {
         above[q]!++;

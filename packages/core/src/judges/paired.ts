@@ -215,12 +215,11 @@ export function instanceEffect(aligned: AlignedData): { variance: number; sidesF
     }
     const c = cols.length;
     if (c < 2) continue;
-    const colMeans = new Float64Array(c);
-    for (let x = 0; x < c; x++) {
-      let sum = 0;
-      for (const r of rows) sum += r[cols[x]!]!;
-      colMeans[x] = sum / k;
-    }
+    // Column sums row by row (each row is one array, read in order), adding in the same order as a sum down
+    // each column would.
+    const colMeans: number[] = new Array(c).fill(0);
+    for (const r of rows) for (let x = 0; x < c; x++) colMeans[x] = colMeans[x]! + r[cols[x]!]!;
+    for (let x = 0; x < c; x++) colMeans[x] = colMeans[x]! / k;
     for (const r of rows) {
       let offset = 0;
       for (let x = 0; x < c; x++) offset += r[cols[x]!]! - colMeans[x]!;
