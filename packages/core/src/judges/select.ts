@@ -250,20 +250,6 @@ export function tailQuantile(t: UpperTail, q: number): number {
   return vLo + (h - lo) * (t.top[lo + 1 - t.first]! - vLo);
 }
 
-/**
- * Two upper quantiles q1 < q2 (type 7, as {@link quantileInPlace}) of `a`, left as it is (see
- * {@link upperTail}). NaN when empty.
- */
-export function upperQuantiles(
-  a: Float64Array,
-  q1: number,
-  q2: number,
-  heap: Scratch = scratch(),
-): [number, number] {
-  const t = upperTail(a, q1, heap);
-  return [tailQuantile(t, q1), tailQuantile(t, q2)];
-}
-
 /** A reusable temporary array of numbers, grown as needed (see {@link take}). */
 export interface Scratch {
   array: Float64Array;

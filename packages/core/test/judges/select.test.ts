@@ -4,7 +4,6 @@ import {
   quantileInPlace,
   selectedUpperTail,
   tailQuantile,
-  upperQuantiles,
   upperTail,
 } from '../../src/judges/select.ts';
 import { seededRandom } from '../../src/random.ts';
@@ -38,17 +37,6 @@ describe('selection', () => {
       for (const q of [0, 0.1, 0.5, 0.9, 0.95, 0.99, 1]) {
         expect(quantileInPlace(a.slice(), q)).toBe(reference(a, q));
       }
-  });
-
-  it('upperQuantiles equals two sorted-copy quantiles and leaves its input alone', () => {
-    for (const a of samples()) {
-      const before = a.slice();
-      const [p95, p99] = upperQuantiles(a, 0.95, 0.99);
-      expect(p95).toBe(reference(a, 0.95));
-      expect(p99).toBe(reference(a, 0.99));
-      expect(a).toEqual(before);
-    }
-    expect(upperQuantiles(new Float64Array(0), 0.95, 0.99)).toEqual([Number.NaN, Number.NaN]);
   });
 
   it('upper tails, by heap or by selection, give every quantile at or above their level exactly', () => {
