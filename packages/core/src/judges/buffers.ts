@@ -40,8 +40,8 @@ export interface JudgeBuffers {
   /** The tail test's scores (distribution.ts). */
   tailScores: Scratch;
   /**
-   * The residuals' upper tails that the tail tests share (residualTails.ts): pooled (selected in place), each
-   * side's residuals, and each side's tail (the heaps of select.ts upperTail).
+   * The residuals' upper tails that the tail tests share (residualTails.ts): pooled and each side's, and for
+   * the tails selected from the residuals themselves (without the frame's runs) each side's residuals.
    */
   pooledTail: Scratch;
   sideResiduals: Scratch;

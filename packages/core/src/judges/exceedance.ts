@@ -136,7 +136,10 @@ export const EXCEEDANCE_COUNTS = [3, 4, 6, 8, 12, 16] as const;
  */
 export const EXCEEDANCE_TAIL_INDEX = 0.8;
 
-/** Baseline quantile that, with the baseline's maximum, anchors the tail: the top width is M - q95. */
+/**
+ * Baseline quantile that, with the baseline's maximum, anchors the tail: the top width is M - q95. Read from
+ * the baseline's shared residual tail, so it may not lie below residualTails.ts SIDE_TAIL_LEVEL.
+ */
 export const EXCEEDANCE_ANCHOR = 0.95;
 
 /** Result of the exceedance test. */

@@ -8,7 +8,7 @@ import { type Scratch, selectedUpperTail, take, type UpperTail, upperTail } from
  * The upper tails of a frame's harmful residuals, taken once per distribution judgment and read by all its
  * tail tests: the tail summary (its pooled threshold, each side's p95 and p99), the tail count test (pooled
  * 90th to 99th percentiles) and the exceedance test (the baseline's 95th percentile, the values above it and
- * its maximum). Each of them used to select or sort the same residuals again.
+ * its maximum): one set of order statistics instead of a selection or a sort of the same residuals in each.
  */
 export interface ResidualTails {
   /** Pooled residuals from their quantile at the level asked for up. */
