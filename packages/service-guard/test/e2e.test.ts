@@ -50,6 +50,97 @@ async function openSignedIn(page: Page, url: string, target: Locator): Promise<v
   await target.first().waitFor({ timeout: 60_000 });
 }
 
+/** A text whose colour is too close to what is behind it, as WCAG 2.2's contrast ratio measures it. */
+interface LowContrast {
+  text: string;
+  color: string;
+  background: string;
+  ratio: number;
+  /** 4.5 for normal text, 3 for large text (24px, or 18.66px bold). */
+  need: number;
+}
+
+/**
+ * Every visible text in `root` (HTML and SVG) below WCAG AA's contrast against the colour behind it: the
+ * text's `color` (`fill` in SVG) and the first opaque background of its ancestors, with the translucent ones
+ * between laid over it. The browser turns every CSS colour (theme variables, color-mix, oklch) into sRGB
+ * bytes through a canvas, so the ratio is of the colours as drawn. `all` receives every measured pair.
+ */
+async function lowContrast(root: Locator, all?: LowContrast[]): Promise<LowContrast[]> {
+  const measured = await root.evaluate((top) => {
+    const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+    const rgba = (css: string): [number, number, number, number] => {
+      ctx.clearRect(0, 0, 1, 1);
+      ctx.fillStyle = '#000';
+      ctx.fillStyle = css;
+      ctx.fillRect(0, 0, 1, 1);
+      const d = ctx.getImageData(0, 0, 1, 1).data;
+      return [d[0]!, d[1]!, d[2]!, d[3]! / 255];
+    };
+    const over = (
+      fg: [number, number, number, number],
+      bg: [number, number, number],
+    ): [number, number, number] => [0, 1, 2].map((i) => fg[i]! * fg[3] + bg[i]! * (1 - fg[3])) as never;
+    const background = (el: Element | null): [number, number, number] => {
+      const layers: [number, number, number, number][] = [];
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor);
+        if (c[3] === 0) continue;
+        layers.push(c);
+        if (c[3] === 1) break;
+      }
+      let bg: [number, number, number] = [255, 255, 255];
+      for (const layer of layers.reverse()) bg = over(layer, bg);
+      return bg;
+    };
+    const luminance = (c: [number, number, number]) => {
+      const [r, g, b] = c.map((v) => {
+        const s = v / 255;
+        return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const hex = (c: [number, number, number]) =>
+      `#${c.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+    const out: { text: string; color: string; background: string; ratio: number; need: number }[] = [];
+    const walker = document.createTreeWalker(top, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      const text = (n.textContent ?? '').trim();
+      if (!el || !text || !el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+      if (el.closest('[aria-hidden="true"], :disabled, [aria-disabled="true"]')) continue;
+      const style = getComputedStyle(el);
+      const bg = background(el);
+      const fg = over(rgba(el instanceof SVGElement ? style.fill : style.color), bg);
+      const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a) as [number, number];
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      out.push({
+        text: text.slice(0, 40),
+        color: hex(fg),
+        background: hex(bg),
+        ratio: Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100,
+        need: large ? 3 : 4.5,
+      });
+    }
+    return out;
+  });
+  all?.push(...measured);
+  return measured.filter((m) => m.ratio < m.need);
+}
+
+/** The lowest ratio of each colour pair, with one text in it: the figures the contrast check prints. */
+function contrastSummary(all: readonly LowContrast[]): string[] {
+  const pairs = new Map<string, LowContrast>();
+  for (const m of all) {
+    const key = `${m.color} on ${m.background}${m.need === 3 ? ' (large)' : ''}`;
+    if (!pairs.has(key) || pairs.get(key)!.ratio > m.ratio) pairs.set(key, m);
+  }
+  return [...pairs.entries()]
+    .sort((a, b) => a[1].ratio - b[1].ratio)
+    .map(([k, m]) => `${m.ratio.toFixed(2)}:1 (needs ${m.need}) ${k}, e.g. "${m.text}"`);
+}
+
 interface Ready {
   appUrl: string;
   backendUrl: string;
@@ -198,6 +289,10 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
     await tab.getByTestId('verification').first().waitFor();
     await tab.screenshot({ path: screenshotPath });
     console.log(`screenshot: ${screenshotPath}`);
+    // Every text of the tab, status words and detail lines included, meets WCAG AA in both themes; checked
+    // after both screenshots are taken, so that a failure still leaves them to look at.
+    const lightAll: LowContrast[] = [];
+    const lightLow = await lowContrast(tab, lightAll);
 
     // The same tab in the dark theme (Backstage keeps the chosen theme in local storage).
     await page.evaluate(() => window.localStorage.setItem('theme', 'dark'));
@@ -206,7 +301,14 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
     await expect(page.locator('[data-theme-mode="dark"]').count()).resolves.toBeGreaterThan(0);
     await tab.screenshot({ path: darkScreenshotPath });
     console.log(`screenshot: ${darkScreenshotPath}`);
+    const darkAll: LowContrast[] = [];
+    const darkLow = await lowContrast(tab, darkAll);
     await page.evaluate(() => window.localStorage.removeItem('theme'));
+    console.log(`contrast, light:\n  ${contrastSummary(lightAll).join('\n  ')}`);
+    console.log(`contrast, dark:\n  ${contrastSummary(darkAll).join('\n  ')}`);
+    expect(lightAll.length).toBeGreaterThan(50);
+    expect(darkAll.length).toBeGreaterThan(50);
+    expect({ light: lightLow, dark: darkLow }).toEqual({ light: [], dark: [] });
   }, 120_000);
 
   it("lists checkout's Dynatrace problem with its local start and its link, and none on payments", async () => {
@@ -391,4 +493,37 @@ describe.skipIf(!existsSync(CHROMIUM))('local portal in Chromium', () => {
     await page.getByRole('link', { name: 'Service Guard: Healthy' }).waitFor();
     await expect(cells.getByText('Not watched').count()).resolves.toBe(1);
   }, 120_000);
+
+  it('meets WCAG AA contrast on the overview card, the /service-guard page and the catalog column, light and dark', async () => {
+    const page = await context!.newPage();
+    const views = [
+      { url: '/catalog/default/component/checkout', root: page.getByTestId('service-guard-card') },
+      { url: '/service-guard', root: page.getByTestId('service-guard-entities') },
+      { url: '/catalog', root: page.getByTestId('service-guard-cell') },
+    ];
+    const low: Record<string, LowContrast[]> = {};
+    try {
+      for (const theme of ['light', 'dark']) {
+        for (const view of views) {
+          await openSignedIn(page, `${ready.appUrl}${view.url}`, view.root);
+          await page.evaluate((t) => window.localStorage.setItem('theme', t), theme);
+          await page.reload();
+          // Wait for the loaded content, not the skeleton: a status word in each view.
+          await view.root
+            .getByText(/^(Unhealthy|Healthy)$/)
+            .first()
+            .waitFor({ timeout: 60_000 });
+          await expect(page.locator(`[data-theme-mode="${theme}"]`).count()).resolves.toBeGreaterThan(0);
+          const all: LowContrast[] = [];
+          for (const root of await view.root.all()) await lowContrast(root, all);
+          low[`${theme} ${view.url}`] = all.filter((m) => m.ratio < m.need);
+          expect(all.length).toBeGreaterThan(1);
+          console.log(`contrast, ${theme} ${view.url}:\n  ${contrastSummary(all).join('\n  ')}`);
+        }
+      }
+    } finally {
+      await page.evaluate(() => window.localStorage.removeItem('theme'));
+    }
+    expect(Object.values(low).flat()).toEqual([]);
+  }, 240_000);
 });

@@ -10,7 +10,7 @@ import {
 } from '@vigil/backstage-plugin-service-guard-common';
 import { type ReactNode, useEffect, useId, useState } from 'react';
 import { serviceGuardApiRef } from '../api.ts';
-import { formatAgo, stateLabel, stateTone, type Tone } from '../format.ts';
+import { formatAgo, stateLabel, stateTone, type Tone, secondaryStyle } from '../format.ts';
 import { useAsyncValue } from '../useAsyncValue.ts';
 import { ALL_USUAL, reasonsOf } from './HealthSummary.tsx';
 import { LoadError, Loading } from './States.tsx';
@@ -114,7 +114,7 @@ export function EntitiesHealthPage(props: { now?: () => number }) {
           <CardBody>
             <table style={{ width: '100%', borderCollapse: 'collapse' }}>
               <caption style={{ textAlign: 'left', paddingBottom: 8 }}>
-                <Text as="span" variant="body-small" color="secondary">
+                <Text as="span" variant="body-small" style={secondaryStyle}>
                   Entities watched by Service Guard, worst health first
                 </Text>
               </caption>
@@ -268,19 +268,19 @@ export function EntityHealthCell(props: { entity: Entity }) {
   let content: ReactNode;
   if (!watched) {
     content = (
-      <Text as="span" variant="body-small" color="secondary">
+      <Text as="span" variant="body-small" style={secondaryStyle}>
         Not watched
       </Text>
     );
   } else if (summary === undefined) {
     content = (
-      <Text as="span" variant="body-small" color="secondary">
+      <Text as="span" variant="body-small" style={secondaryStyle}>
         …
       </Text>
     );
   } else if (summary === null) {
     content = (
-      <Text as="span" variant="body-small" color="secondary">
+      <Text as="span" variant="body-small" style={secondaryStyle}>
         Unknown
       </Text>
     );

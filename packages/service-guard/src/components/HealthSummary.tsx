@@ -15,6 +15,8 @@ import {
   stateLabel,
   stateTone,
   zoneName,
+  secondaryStyle,
+  toneStyle,
 } from '../format.ts';
 import { Details } from './States.tsx';
 import { StatusLabel } from './StatusLabel.tsx';
@@ -95,13 +97,13 @@ export function HealthSummary(props: {
               {current.score === null ? 'no score' : `score ${current.score} / 100`}
             </Text>
           </Flex>
-          <Text as="p" variant="body-small" color="secondary">
+          <Text as="p" variant="body-small" style={secondaryStyle}>
             Period {formatLocalTime(current.periodStart)} to {formatLocalTime(current.periodEnd)} (
             {zoneName(current.periodEnd)}), analysed {formatAgo(current.analysedAt, props.now)}
             {current.profile ? ` with profile "${current.profile}"` : ''}.
           </Text>
           {lateBy > 0 ? (
-            <Text as="p" variant="body-medium" color="warning" aria-label="late">
+            <Text as="p" variant="body-medium" style={toneStyle('warning')} aria-label="late">
               Analysis is late by {formatDuration(lateBy)}: the latest analysed period is older than the
               schedule promises, so this health may be out of date (see the backend log).
             </Text>

@@ -22,6 +22,9 @@ import {
   outcomeLabel,
   outcomeTone,
   writeRefusalText,
+  secondaryStyle,
+  toneStyle,
+  toneColor,
 } from '../format.ts';
 import { Details } from './States.tsx';
 import { StatusLabel } from './StatusLabel.tsx';
@@ -118,7 +121,7 @@ function FeedbackForm(props: {
         ))}
       </Flex>
       {error ? (
-        <Text as="p" variant="body-small" color="danger" role="alert">
+        <Text as="p" variant="body-small" style={toneStyle('danger')} role="alert">
           {error}
         </Text>
       ) : null}
@@ -144,11 +147,11 @@ function FeedbackState(props: { cluster: LogCluster; feedback: LogClusterFeedbac
       style={{ display: 'flex', flexDirection: 'column', gap: 2 }}
     >
       <Flex gap="2" align="center" style={{ flexWrap: 'wrap' }}>
-        <Text as="span" variant="body-small" color="secondary">
+        <Text as="span" variant="body-small" style={secondaryStyle}>
           {props.justSaved ? 'Saved:' : 'Marked'}
         </Text>
         <StatusLabel tone={feedbackTone[f.action]} label={feedbackLabel[f.action]} />
-        <Text as="span" variant="body-small" color="secondary">
+        <Text as="span" variant="body-small" style={secondaryStyle}>
           by {f.createdBy}, {formatLocalTime(f.createdAt)}
         </Text>
       </Flex>
@@ -183,11 +186,11 @@ function ClusterItem(props: {
       <Flex
         direction="column"
         gap="2"
-        style={{ borderLeft: `3px solid var(--bui-fg-${tone})`, paddingLeft: 12, paddingBlock: 4 }}
+        style={{ borderLeft: `3px solid ${toneColor(tone)}`, paddingLeft: 12, paddingBlock: 4 }}
       >
         <Flex gap="3" align="center" style={{ flexWrap: 'wrap' }}>
           <StatusLabel tone={tone} label={clusterClassLabel[c.class]} />
-          <Text as="span" variant="body-small" color="secondary">
+          <Text as="span" variant="body-small" style={secondaryStyle}>
             {c.level}, {c.count} in the period, {c.historyCount} in the history, risk {formatRisk(c.risk)}
           </Text>
         </Flex>
@@ -229,7 +232,7 @@ function ClusterItem(props: {
           <FeedbackState cluster={c} feedback={inForce} justSaved={saved !== null} />
         ) : c.feedback ? (
           // A snapshot stored before feedback kept who and when.
-          <Text as="p" variant="body-small" color="secondary" data-testid="feedback-state">
+          <Text as="p" variant="body-small" style={secondaryStyle} data-testid="feedback-state">
             Feedback in force: {feedbackLabel[c.feedback.action]} ({c.feedback.reason})
           </Text>
         ) : null}
@@ -280,7 +283,7 @@ export function LogClusters(props: {
       </CardHeader>
       <CardBody>
         {logs === null ? (
-          <Text as="p" variant="body-medium" color="secondary">
+          <Text as="p" variant="body-medium" style={secondaryStyle}>
             This entity's profile reads no logs.
           </Text>
         ) : (

@@ -11,6 +11,9 @@ import {
   timeTicks,
   valueTicks,
   zoneName,
+  secondaryStyle,
+  secondaryText,
+  toneColor,
 } from '../format.ts';
 import { type MetricPoint, pointsOf } from '../series.ts';
 import { Details } from './States.tsx';
@@ -20,7 +23,7 @@ const W = 640;
 const H = 170;
 /** Room for the value labels (with their unit) on the left and the clock times below. */
 const PAD = { left: 84, right: 12, top: 10, bottom: 22 };
-const LABEL = { fontSize: 10, fill: 'var(--bui-fg-secondary)' } as const;
+const LABEL = { fontSize: 10, fill: secondaryText } as const;
 
 /** Lower and upper ends of the value axis: every value and bound drawn, with 5% room. */
 export function valueDomain(values: readonly number[]): [number, number] {
@@ -215,14 +218,14 @@ function WorstPointChart(props: { metric: MetricRisk; worst: NonNullable<MetricR
         stroke={alert ? 'var(--bui-fg-danger)' : 'var(--bui-fg-primary)'}
         strokeWidth={2.5}
       />
-      <text x={PAD.left} y={h - 6} fontSize="11" fill="var(--bui-fg-secondary)">
+      <text x={PAD.left} y={h - 6} fontSize="11" fill={secondaryText}>
         {v(lo)}
       </text>
-      <text x={W - PAD.right} y={h - 6} fontSize="11" textAnchor="end" fill="var(--bui-fg-secondary)">
+      <text x={W - PAD.right} y={h - 6} fontSize="11" textAnchor="end" fill={secondaryText}>
         {v(hi)}
       </text>
       {worst.expected !== null ? (
-        <text x={x(worst.expected)} y={12} fontSize="11" textAnchor="middle" fill="var(--bui-fg-info)">
+        <text x={x(worst.expected)} y={12} fontSize="11" textAnchor="middle" fill={toneColor('info')}>
           expected {v(worst.expected)}
         </text>
       ) : null}
@@ -244,7 +247,7 @@ export function MetricChart(props: { metric: MetricRisk }) {
           {metric.metric}
         </Text>
         <StatusLabel tone={outcomeTone[metric.outcome]} label={outcomeLabel[metric.outcome]} />
-        <Text as="span" variant="body-small" color="secondary">
+        <Text as="span" variant="body-small" style={secondaryStyle}>
           {metric.kind}, {metric.direction.replaceAll('-', ' ')}
           {metric.points > 0
             ? `, ${metric.anomalous?.points ?? metric.alerts} of ${metric.points} points anomalous`
@@ -260,7 +263,7 @@ export function MetricChart(props: { metric: MetricRisk }) {
       ) : metric.worst ? (
         <WorstPointChart metric={metric} worst={metric.worst} />
       ) : (
-        <Text as="p" variant="body-small" color="secondary">
+        <Text as="p" variant="body-small" style={secondaryStyle}>
           No point to draw for this period.
         </Text>
       )}

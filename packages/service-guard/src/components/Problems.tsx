@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { Alert, Card, CardBody, CardHeader, Flex, Text } from '@backstage/ui';
 import type { ProblemsSummary, ServiceProblem } from '@vigil/backstage-plugin-service-guard-common';
-import { formatTime } from '../format.ts';
+import { formatTime, secondaryStyle, toneColor } from '../format.ts';
 import { ProviderLink } from './ProviderLink.tsx';
 import { Details } from './States.tsx';
 import { StatusLabel } from './StatusLabel.tsx';
@@ -29,7 +29,7 @@ function ProblemItem(props: { problem: ServiceProblem }) {
       <Flex
         direction="column"
         gap="1"
-        style={{ borderLeft: `3px solid var(--bui-fg-${tone})`, paddingLeft: 12, paddingBlock: 4 }}
+        style={{ borderLeft: `3px solid ${toneColor(tone)}`, paddingLeft: 12, paddingBlock: 4 }}
       >
         <Flex align="baseline" gap="3" style={{ flexWrap: 'wrap' }}>
           <StatusLabel tone={tone} label={p.status === 'open' ? 'Open' : 'Closed'} />
@@ -116,7 +116,7 @@ export function Problems(props: { problems: ProblemsSummary | undefined }) {
                 ))}
               </ul>
               {total > items.length ? (
-                <Text as="p" variant="body-small" color="secondary">
+                <Text as="p" variant="body-small" style={secondaryStyle}>
                   The newest {items.length} of {total} are listed.
                 </Text>
               ) : null}

@@ -8,6 +8,7 @@ import {
   timeTicks,
   toneColor,
   zoneName,
+  secondaryText,
 } from '../format.ts';
 
 const W = 640;
@@ -79,13 +80,7 @@ export function RiskTimeline(props: { history: readonly HealthHistoryEntry[] }) 
                 stroke="var(--bui-border-1, #8884)"
                 strokeDasharray={s === 50 ? '4 4' : undefined}
               />
-              <text
-                x={PAD.left - 6}
-                y={y(s) + 4}
-                textAnchor="end"
-                fontSize="11"
-                fill="var(--bui-fg-secondary)"
-              >
+              <text x={PAD.left - 6} y={y(s) + 4} textAnchor="end" fontSize="11" fill={secondaryText}>
                 {s}
               </text>
             </g>
@@ -117,12 +112,12 @@ export function RiskTimeline(props: { history: readonly HealthHistoryEntry[] }) 
                     y2={H - PAD.bottom + 4}
                     stroke="var(--bui-fg-secondary)"
                   />
-                  <text x={tx(t)} y={H - 8} fontSize="11" textAnchor="middle" fill="var(--bui-fg-secondary)">
+                  <text x={tx(t)} y={H - 8} fontSize="11" textAnchor="middle" fill={secondaryText}>
                     {formatClock(t)}
                   </text>
                 </g>
               ))}
-              <text x={2} y={H - 8} fontSize="11" fill="var(--bui-fg-secondary)">
+              <text x={2} y={H - 8} fontSize="11" fill={secondaryText}>
                 {zoneName(t0)}
               </text>
             </g>

@@ -8,7 +8,7 @@ import {
 } from '@vigil/backstage-plugin-service-guard-common';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { serviceGuardApiRef } from '../api.ts';
-import { formatTime, stateLabel, stateTone, writeRefusalText } from '../format.ts';
+import { formatTime, stateLabel, stateTone, writeRefusalText, secondaryStyle, toneStyle } from '../format.ts';
 import { StatusLabel } from './StatusLabel.tsx';
 
 /** How often a run in progress is asked about. */
@@ -145,7 +145,13 @@ export function RunNow(props: { entityRef: string; onDone?: () => void; pollMs?:
           Run now
         </Button>
         {denied ? (
-          <Text as="span" variant="body-small" color="secondary" id={deniedId} data-testid="run-now-denied">
+          <Text
+            as="span"
+            variant="body-small"
+            style={secondaryStyle}
+            id={deniedId}
+            data-testid="run-now-denied"
+          >
             Running an analysis now needs the permission <code>{serviceGuardRunTriggerPermission.name}</code>{' '}
             for this entity; the schedule analyses it every period anyway.
           </Text>
@@ -159,7 +165,7 @@ export function RunNow(props: { entityRef: string; onDone?: () => void; pollMs?:
           </Text>
         ) : null}
         {view.kind === 'error' ? (
-          <Text as="p" variant="body-small" color="danger">
+          <Text as="p" variant="body-small" style={toneStyle('danger')}>
             {view.message}
           </Text>
         ) : null}
@@ -180,7 +186,7 @@ function RunState(props: { run: EntityRun }) {
           score {h.score} / 100.
         </Text>
       ) : null}
-      <Text as="span" variant="body-small" color={run.status === 'failed' ? 'danger' : 'primary'}>
+      <Text as="span" variant="body-small" style={run.status === 'failed' ? toneStyle('danger') : undefined}>
         {runStatusText(run)}
       </Text>
     </Flex>

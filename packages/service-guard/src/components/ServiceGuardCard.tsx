@@ -4,7 +4,15 @@ import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
 import { entityRouteParams, entityRouteRef, useEntity } from '@backstage/plugin-catalog-react';
 import { serviceGuardApiRef } from '../api.ts';
 import { isServiceGuardAvailable } from '../conditions.ts';
-import { formatAgo, formatTime, stateLabel, stateTone, verdictLabel, verdictTone } from '../format.ts';
+import {
+  formatAgo,
+  formatTime,
+  stateLabel,
+  stateTone,
+  verdictLabel,
+  verdictTone,
+  secondaryStyle,
+} from '../format.ts';
 import { useAsyncValue } from '../useAsyncValue.ts';
 import { reasonsOf } from './HealthSummary.tsx';
 import { LoadError, Loading } from './States.tsx';
@@ -40,7 +48,7 @@ export function ServiceGuardCard(props: { now?: () => number; tabPath?: string }
             ) : null}
           </Flex>
         ) : (
-          <Text as="p" variant="body-medium" color="secondary">
+          <Text as="p" variant="body-medium" style={secondaryStyle}>
             Not watched. Add the annotation <code>{ANNOTATION_SERVICE_GUARD}</code> to opt in.
           </Text>
         )}
@@ -83,12 +91,12 @@ function CardContent(props: { entityRef: string; now: () => number }) {
               {reason}
             </Text>
           ) : null}
-          <Text as="p" variant="body-x-small" color="secondary">
+          <Text as="p" variant="body-x-small" style={secondaryStyle}>
             analysed {formatAgo(current.analysedAt, props.now())}
           </Text>
         </Flex>
       ) : (
-        <Text as="p" variant="body-medium" color="secondary">
+        <Text as="p" variant="body-medium" style={secondaryStyle}>
           Not analysed yet.
         </Text>
       )}
@@ -105,7 +113,7 @@ function CardContent(props: { entityRef: string; now: () => number }) {
             </Text>
           </Flex>
         ) : (
-          <Text as="p" variant="body-small" color="secondary">
+          <Text as="p" variant="body-small" style={secondaryStyle}>
             None reported.
           </Text>
         )}

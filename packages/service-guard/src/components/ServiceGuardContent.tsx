@@ -15,6 +15,7 @@ import { ProviderLink } from './ProviderLink.tsx';
 import { RunNow } from './RunNow.tsx';
 import { LoadError, Loading, NotAnalysedYet, OptIn } from './States.tsx';
 import { VERIFICATIONS_PAGE, Verifications } from './Verifications.tsx';
+import { secondaryStyle } from '../format.ts';
 
 /** Periods shown in the risk timeline. */
 const HISTORY = 48;
@@ -69,7 +70,7 @@ function ServiceGuardTab(props: { entityRef: string; now: () => number }) {
           </CardHeader>
           <CardBody>
             {current.metrics.length === 0 ? (
-              <Text as="p" variant="body-medium" color="secondary">
+              <Text as="p" variant="body-medium" style={secondaryStyle}>
                 No metric was analysed in this period.
               </Text>
             ) : (

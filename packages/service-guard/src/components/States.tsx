@@ -1,6 +1,6 @@
 import { Alert, Button, Card, CardBody, Flex, Skeleton, Text } from '@backstage/ui';
 import { ANNOTATION_SERVICE_GUARD } from '@vigil/backstage-plugin-service-guard-common';
-import { loadErrorText } from '../format.ts';
+import { loadErrorText, secondaryStyle } from '../format.ts';
 
 /** How to opt in, with the annotation to add: shown on entities without it. */
 export function OptIn(props: { entityName: string }) {
@@ -88,14 +88,14 @@ export function Details(props: { lines: readonly string[]; label?: string }) {
   return (
     <details data-testid="details">
       <summary style={{ cursor: 'pointer' }}>
-        <Text as="span" variant="body-small" color="secondary">
+        <Text as="span" variant="body-small" style={secondaryStyle}>
           {props.label ?? 'details'}
         </Text>
       </summary>
       <ul style={{ margin: '4px 0 0', paddingLeft: '1.25em' }}>
         {props.lines.map((l) => (
           <li key={l}>
-            <Text as="span" variant="body-small" color="secondary">
+            <Text as="span" variant="body-small" style={secondaryStyle}>
               {l}
             </Text>
           </li>

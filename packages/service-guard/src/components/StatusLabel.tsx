@@ -1,5 +1,5 @@
 import { Text } from '@backstage/ui';
-import { type Tone, toneColor } from '../format.ts';
+import { type Tone, toneColor, toneStyle } from '../format.ts';
 
 /**
  * A status in words with a coloured dot: the word carries the meaning, the colour only repeats it (for
@@ -27,7 +27,7 @@ export function StatusLabel(props: { tone: Tone; label: string; size?: 'small' |
         as="span"
         variant={props.size === 'large' ? 'title-small' : 'body-medium'}
         weight="bold"
-        color={props.tone}
+        style={toneStyle(props.tone)}
       >
         {props.label}
       </Text>

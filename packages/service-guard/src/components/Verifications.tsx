@@ -6,7 +6,14 @@ import type {
 } from '@vigil/backstage-plugin-service-guard-common';
 import { useState } from 'react';
 import { serviceGuardApiRef } from '../api.ts';
-import { formatTime, loadErrorText, verdictLabel, verdictTone } from '../format.ts';
+import {
+  formatTime,
+  loadErrorText,
+  verdictLabel,
+  verdictTone,
+  secondaryStyle,
+  toneStyle,
+} from '../format.ts';
 import { StatusLabel } from './StatusLabel.tsx';
 
 /** The rollback run's address, when the Action dispatched one and it is a web address. */
@@ -31,7 +38,7 @@ export function VerificationItem(props: { v: DeploymentVerificationSummary }) {
           <Text as="span" variant="body-medium" weight="bold">
             {v.version ? `version ${v.version}` : 'unversioned'}
           </Text>
-          <Text as="span" variant="body-small" color="secondary">
+          <Text as="span" variant="body-small" style={secondaryStyle}>
             {[v.environment, v.strategy, `score ${v.score}`, `finished ${formatTime(v.finishedAt)}`]
               .filter(Boolean)
               .join(', ')}
@@ -52,11 +59,11 @@ export function VerificationItem(props: { v: DeploymentVerificationSummary }) {
             </Link>
           ) : null}
           {v.repository && v.commitSha ? (
-            <Text as="span" variant="body-small" color="secondary">
+            <Text as="span" variant="body-small" style={secondaryStyle}>
               {v.repository}@{v.commitSha.slice(0, 7)}
             </Text>
           ) : null}
-          <Text as="span" variant="body-small" color="secondary" aria-label="posted by">
+          <Text as="span" variant="body-small" style={secondaryStyle} aria-label="posted by">
             posted by {v.createdBy}
           </Text>
         </Flex>
@@ -101,7 +108,7 @@ export function Verifications(props: { entityRef: string; first: VerificationsRe
       </CardHeader>
       <CardBody>
         {items.length === 0 ? (
-          <Text as="p" variant="body-medium" color="secondary">
+          <Text as="p" variant="body-medium" style={secondaryStyle}>
             No deployment verified yet. Add the Vigil step after your deploy step, with its Backstage inputs,
             and each verification will be listed here.
           </Text>
@@ -116,7 +123,7 @@ export function Verifications(props: { entityRef: string; first: VerificationsRe
               ))}
             </ul>
             {error ? (
-              <Text as="p" variant="body-small" color="danger">
+              <Text as="p" variant="body-small" style={toneStyle('danger')}>
                 Could not load older verifications: {error}
               </Text>
             ) : null}
