@@ -43,8 +43,8 @@ function ProblemItem(props: { problem: ServiceProblem }) {
             {p.title}
           </Text>
         </Flex>
-        {/* The primary colour: this line holds the start time and the id, and the secondary one fell under
-            4.5:1 on the dark theme's card (#a3a3a3 on #424141, 4.0:1). */}
+        {/* The primary colour, not the secondary one of other detail lines: this line holds the start time
+            and the id, what a reader takes to the provider. */}
         <Text as="p" variant="body-small" style={{ overflowWrap: 'anywhere' }}>
           {KIND[p.kind]} {name}
           {p.severity ? `, severity ${p.severity.toLowerCase()}` : ''}
