@@ -1,7 +1,8 @@
 // `pnpm bench judge [--cases N] [--seed S]`: detection and false-fail rates of Vigil's default judgment and
 // its Kayenta mode on canary cases built from the real NAB traces (3+3 and 10+10 instances), then the time to
 // judge 200 metrics. `--dump <file>` writes every case's verdict (see judge/dump.ts). `--oracle [--replicates R]`
-// prints, instead, what an oracle knowing each trace catches on the same 3+3 cases (see judge/oracle.ts).
+// prints, instead, what an oracle knowing each trace catches on the same 3+3 cases (see judge/oracle.ts);
+// `--spike-limit`, how far any test valid for every noise law can take the 3+3 spike cases (judge/spikeLimit.ts).
 import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -14,6 +15,7 @@ import { type BenchCase, CLASSES, INSTANCE_SETS, INSTANCES, makeCase, POINTS } f
 import { loadTraces, type Trace } from './judge/nab.ts';
 import { takeDumpOption, type VerdictDump } from './judge/dump.ts';
 import { oracleBench } from './judge/oracle.ts';
+import { spikeLimitBench } from './judge/spikeLimit.ts';
 import { mulberry32 } from './judge/prng.ts';
 import { LEVELS, scaleDiversity } from './judge/scales.ts';
 import { timingWorkload } from './judge/timing.ts';
@@ -33,15 +35,26 @@ const SUBSETS: Partial<Record<string, string>> = {
   aa: 'light-tailed traces',
 };
 
-function parseArgs(args: string[]): { cases: number; seed: number; oracle: boolean; replicates: number } {
+function parseArgs(args: string[]): {
+  cases: number;
+  seed: number;
+  oracle: boolean;
+  spikeLimit: boolean;
+  replicates: number;
+} {
   let cases = 1000;
   let seed = 20261122;
   let oracle = false;
+  let spikeLimit = false;
   let replicates = 2000;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--oracle') {
       oracle = true;
+      continue;
+    }
+    if (a === '--spike-limit') {
+      spikeLimit = true;
       continue;
     }
     const v = Number(args[i + 1]);
@@ -51,11 +64,11 @@ function parseArgs(args: string[]): { cases: number; seed: number; oracle: boole
     else
       throw new Error(
         `bench judge: unknown or invalid argument "${a} ${args[i + 1] ?? ''}"; ` +
-          'use --cases N --seed S [--oracle [--replicates R >= 100]]',
+          'use --cases N --seed S [--oracle [--replicates R >= 100] | --spike-limit]',
       );
     i++;
   }
-  return { cases, seed, oracle, replicates };
+  return { cases, seed, oracle, spikeLimit, replicates };
 }
 
 /** Where every judgment of this run is recorded with `--dump`. */
@@ -70,9 +83,18 @@ function judged(key: string, ...args: Parameters<typeof judgeVerification>): Jud
 
 export default function run(args: string[]): void {
   dump = takeDumpOption(args);
-  const { cases, seed, oracle, replicates } = parseArgs(args);
+  const { cases, seed, oracle, spikeLimit, replicates } = parseArgs(args);
   const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
   const { traces, excluded } = loadTraces(resolve(repoRoot, '../shared/bench-data/nab/data'));
+  if (spikeLimit) {
+    console.log(
+      `judge bench, spike limit: ${traces.length} NAB traces, ${INSTANCES}+${INSTANCES} instances x ${POINTS} points, ` +
+        `${cases} cases per class, seed ${seed}`,
+    );
+    spikeLimitBench(traces, seed, cases);
+    dump?.close();
+    return;
+  }
   if (oracle) {
     console.log(
       `judge bench, oracle: ${traces.length} NAB traces, ${INSTANCES}+${INSTANCES} instances x ${POINTS} points, ` +
