@@ -104,12 +104,15 @@ export function spikeLimitBench(traces: Trace[], seed: number, cases: number): v
     let vigil = 0;
     const bound = LEVEL_SHARES.map(() => 0);
     let band = 0;
+    let tailAlone = 0;
     for (let i = 0; i < cases; i++) {
       const c = makeCase(cls, traces, rng, i, INSTANCES);
       const j = judgeVerification([c.data], { sensitivity: 'medium' });
       const failed = j.verdict === 'fail';
       const dist = j.metrics[0]?.judges.find((x) => x.judge === 'distribution');
-      const best = Math.min(...tailPValues(dist?.evidence as Record<string, unknown> | undefined));
+      const ps = tailPValues(dist?.evidence as Record<string, unknown> | undefined);
+      const best = Math.min(...ps);
+      if (ps[0]! < alpha * 0.75 * TAIL_SHARE) tailAlone++;
       const caught = LEVEL_SHARES.map(({ share }) => failed || best < alpha * share);
       caught.forEach((x, k) => {
         if (x) bound[k]!++;
@@ -126,7 +129,7 @@ export function spikeLimitBench(traces: Trace[], seed: number, cases: number): v
         perTrace.set(c.trace, t);
       }
     }
-    rows.push([cls, vigil / cases, ...bound.map((b) => b / cases), band / cases, cases]);
+    rows.push([cls, vigil / cases, tailAlone / cases, ...bound.map((b) => b / cases), band / cases, cases]);
   }
   const levels = LEVEL_SHARES.map(
     ({ share, what }) => `or tail p < ${(alpha * share).toPrecision(2)} (${what})`,
@@ -135,6 +138,7 @@ export function spikeLimitBench(traces: Trace[], seed: number, cases: number): v
     [
       `class (${INSTANCES}+${INSTANCES}, medium)`,
       'vigil',
+      'tail test alone at its share',
       ...levels,
       `hindsight band p <= ${(alpha * 0.75 * TAIL_SHARE).toPrecision(2)}`,
       'cases',
