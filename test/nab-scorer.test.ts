@@ -10,6 +10,7 @@ import {
   scoreAtThreshold,
   scoreCorpus,
   scoreCurve,
+  scorePlateau,
   sweepFile,
 } from '../bench/nab/scorer.ts';
 
@@ -56,6 +57,30 @@ describe('NAB scoring by hand', () => {
     // the sweep visits every threshold; the best is 0.9
     expect(scoreCurve([swept], standard).map((c) => c.threshold)).toEqual([1.1, 0.9, 0.8, 0.7, 0]);
     expect(bestThreshold([swept], standard)).toEqual({ threshold: 0.9, score: expect.closeTo(0.966992, 5) });
+  });
+
+  it('the plateau is the run of thresholds around the best that keeps a share of its normalised score', () => {
+    // As above: normalised (null -1, perfect 1) the curve is 98.35 at 0.9, 92.92 at 0.8, 87.42 at 0.7.
+    const swept = [sweepFile(small, scoresAt({ 1: 0.95, 5: 0.7, 9: 0.9, 14: 0.8 }), standard)];
+    expect(scorePlateau(swept, standard, -1, 1, 0.95)).toEqual({
+      low: 0.8,
+      high: 0.9,
+      detectionsAtHigh: 1,
+      detectionsAtLow: 1,
+    });
+    // 92.92 >= 0.9 x 98.35 but 87.42 is not: thresholds in (0.7, 0.9], where rows 9 and 14 are detected (row 1,
+    // in probation, is never counted).
+    expect(scorePlateau(swept, standard, -1, 1, 0.9)).toEqual({
+      low: 0.7,
+      high: 0.9,
+      detectionsAtHigh: 1,
+      detectionsAtLow: 2,
+    });
+    expect(scorePlateau(swept, standard, -1, 1, 0.8)).toMatchObject({
+      low: 0,
+      high: 0.9,
+      detectionsAtLow: 3,
+    });
   });
 
   it('only the earliest detection in a window counts', () => {

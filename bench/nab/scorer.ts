@@ -211,3 +211,51 @@ export function scoreCorpus(
     perfect,
   };
 }
+
+/** The thresholds around the best one that keep at least a share of the best normalised corpus score. */
+export interface Plateau {
+  /** Thresholds t with low < t <= high keep the share (the best threshold lies in between). */
+  low: number;
+  high: number;
+  /** Detections (scored rows at or above the threshold) at `high` and just above `low`. */
+  detectionsAtHigh: number;
+  detectionsAtLow: number;
+}
+
+/**
+ * The contiguous run of thresholds around the best whose normalised score stays >= `share` x the best one. Its
+ * width in threshold units changes with any monotone rescaling of the anomaly scores (raising the evidence to a
+ * power widens it without changing which points are detected first), so the detections at its two ends are
+ * reported too: their ratio is how much the alert volume may vary while the score holds, whatever the scale.
+ */
+export function scorePlateau(
+  files: SweptFile[],
+  cost: CostMatrix,
+  nullScore: number,
+  perfect: number,
+  share = 0.95,
+): Plateau {
+  const curve = scoreCurve(files, cost);
+  const norm = (raw: number) => normalise(raw, nullScore, perfect);
+  let best = 0;
+  curve.forEach((c, i) => {
+    if (c.score > curve[best]!.score) best = i;
+  });
+  const floor = share * norm(curve[best]!.score);
+  // Entry i of the curve holds for thresholds in (curve[i + 1].threshold, curve[i].threshold].
+  let a = best;
+  let b = best;
+  while (a > 0 && norm(curve[a - 1]!.score) >= floor) a--;
+  while (b + 1 < curve.length && norm(curve[b + 1]!.score) >= floor) b++;
+  const high = curve[a]!.threshold;
+  const low = b + 1 < curve.length ? curve[b + 1]!.threshold : Number.NEGATIVE_INFINITY;
+  let detectionsAtHigh = 0;
+  let detectionsAtLow = 0;
+  for (const f of files) {
+    for (const s of f.scores) {
+      if (s >= high) detectionsAtHigh++;
+      if (s > low) detectionsAtLow++;
+    }
+  }
+  return { low, high, detectionsAtHigh, detectionsAtLow };
+}
