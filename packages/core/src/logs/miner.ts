@@ -26,7 +26,9 @@
  * template text, so it is the same in every run and on both sides of a comparison, however the template
  * was generalised on the way. Last, final templates with the same words that differ only in variables and
  * units (an optional `(<*> KB)`, a first word that another template's variable fits) take one id: the one of
- * them with the most messages (see `variantsOf`).
+ * them with the most messages (see `variantsOf`); then templates equal but for one value printed as a different
+ * number of tokens (a bracketed value, a JSON object with more fields, `null` for an object) take one id the
+ * same way (see `spanVariants`).
  */
 import { templateId } from './hash.ts';
 import { createMaskedKeyScanner } from './keyScanner.ts';
@@ -605,7 +607,8 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
   function resolve(ref: ShapeRef): TemplateMatch {
     const m = resolveOwn(ref);
     if (variantsTick !== tick) {
-      variants = variantsOf(liveMatches());
+      const live = liveMatches();
+      variants = spanVariants(live, variantsOf(live));
       variantsTick = tick;
     }
     return variants.get(m.template) ?? m;
@@ -839,6 +842,320 @@ function variantsOf(matches: Map<TemplateMatch, number>): Map<string, TemplateMa
     }
   }
   return out;
+}
+
+/** One unit of a template for `spanVariants`: a token, or a run of tokens that one bracket pair encloses. */
+interface Unit {
+  text: string;
+  tokens: number;
+  /** Stands for a value: a bare value (`<*>`, `(<*>)`), a null literal, or a bracketed group holding one. */
+  value: boolean;
+  /** A single token that is a value: it fits any value between its leading and trailing punctuation. */
+  slot: boolean;
+  lead: string;
+  trail: string;
+  /** A bracketed group: the name glued before its opening bracket (`Window`), the bracket, what follows it. */
+  group: string | null;
+  /** What the group's brackets enclose. */
+  inner: string;
+}
+
+// Printed in place of an absent object in most languages: a value, whatever form the present one takes.
+const NULL_LITERALS = new Set(['null', 'NULL', 'Null', 'None', 'nil', 'undefined']);
+
+function bracketDepth(t: string, depth: number): number {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) depth++;
+    else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return depth;
+}
+
+/** The template's units: a token opening a bracket that a later token closes takes those tokens with it. */
+function unitsOf(template: string): Unit[] {
+  const tokens = template.split(' ');
+  const out: Unit[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    let j = i + 1;
+    let depth = bracketDepth(tokens[i]!, 0);
+    while (depth > 0 && j < tokens.length) depth = bracketDepth(tokens[j++]!, depth);
+    if (depth > 0) j = i + 1; // never closed: each token on its own
+    const text = j === i + 1 ? tokens[i]! : tokens.slice(i, j).join(' ');
+    out.push(unitOf(text, j - i));
+    i = j;
+  }
+  return out;
+}
+
+function unitOf(text: string, tokens: number): Unit {
+  const unit: Unit = { text, tokens, value: false, slot: false, lead: '', trail: '', group: null, inner: '' };
+  const at = text.indexOf(WILDCARD);
+  if (tokens === 1 && at >= 0 && isBare(text) && text.indexOf(WILDCARD, at + 1) < 0) {
+    unit.value = unit.slot = true;
+    unit.lead = text.slice(0, at);
+    unit.trail = text.slice(at + WILDCARD.length);
+  } else {
+    let end = text.length;
+    while (end > 0 && isTrailingPunctuation(text.charCodeAt(end - 1))) end--;
+    if (NULL_LITERALS.has(end < text.length ? text.slice(0, end) : text)) {
+      unit.value = unit.slot = true;
+      unit.trail = text.slice(end);
+    }
+  }
+  if (at < 0) return unit;
+  // A group: a name of word characters, an opening bracket, its closing one, then at most punctuation.
+  let open = 0;
+  while (open < text.length && isNameChar(text.charCodeAt(open))) open++;
+  const c = text.charCodeAt(open);
+  if (c !== 40 && c !== 91 && c !== 123) return unit;
+  let depth = 0;
+  let close = open;
+  for (; close < text.length; close++) {
+    const d = text.charCodeAt(close);
+    if (d === 40 || d === 91 || d === 123) depth++;
+    else if (d === 41 || d === 93 || d === 125) if (--depth === 0) break;
+  }
+  if (close >= text.length) return unit;
+  for (let k = close + 1; k < text.length; k++) if (!isTrailingPunctuation(text.charCodeAt(k))) return unit;
+  unit.value = true;
+  unit.group = `${text.slice(0, open + 1)}${text.slice(close)}`;
+  unit.inner = text.slice(open + 1, close);
+  return unit;
+}
+
+function isNameChar(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 36
+  );
+}
+
+function isTrailingPunctuation(c: number): boolean {
+  return c === 44 || c === 59 || c === 58 || c === 46 || c === 33 || c === 63;
+}
+
+/**
+ * True when two values of one position are one value printed with different numbers of tokens: two groups with the same name and brackets (`(<*>)` and `(run-parts <*>)`, a JSON object
+ * with more or fewer fields), or a single value and anything between its punctuation (`null` and
+ * `Window{<*> u0 <*>}`).
+ */
+function sameValue(a: Unit, b: Unit): boolean {
+  if (a.tokens === b.tokens) return false;
+  if (a.group !== null && a.group === b.group) return sameContents(a.inner, b.inner);
+  const fits = (s: Unit, x: Unit) =>
+    s.slot &&
+    x.text.length >= s.lead.length + s.trail.length &&
+    x.text.startsWith(s.lead) &&
+    x.text.endsWith(s.trail) &&
+    (x.group !== null || x.slot);
+  return fits(a, b) || fits(b, a);
+}
+
+/**
+ * Two contents of one bracket pair that are one value: either holds only values (`<*> <*> <*>` beside
+ * `run-parts <*>`), or one is the other with more fields after a separator (a JSON object with more keys). Two
+ * texts in brackets that differ from their start (`[Adding ...]`, `[Account <*> timed out ...]`) are messages.
+ */
+function sameContents(a: string, b: string): boolean {
+  if (!LETTER.test(a) || !LETTER.test(b)) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (!long.startsWith(short)) return false;
+  const c = long.charCodeAt(short.length);
+  return c === 44 || c === 59 || c === 32;
+}
+
+/**
+ * Final templates that are one event with one value printed as different numbers of tokens: equal but for
+ * one unit, where each holds a value (see `sameValue`). The stack of `variantsOf` is applied first; each such
+ * family takes the template of its member with the most messages. Equal-length differences are left to the
+ * positional rules (a state word is not a value here).
+ */
+function spanVariants(
+  matches: Map<TemplateMatch, number>,
+  variants: Map<string, TemplateMatch>,
+): Map<string, TemplateMatch> {
+  // A length difference needs a bracket holding a value that spans tokens in one of the two, and equal words
+  // outside brackets: a scan of the characters of each root template with a bracket finds the first kind; the
+  // others are scanned only when their first token is one that a template of the first kind starts with.
+  const candidates: TemplateMatch[] = [];
+  const sigs: number[] = [];
+  let spanning: Set<number> | null = null;
+  let firsts: Set<string> | null = null;
+  let anyFirst = false;
+  const plain: TemplateMatch[] = [];
+  for (const m of matches.keys()) {
+    const t = m.template;
+    if (variants.has(t)) continue; // not a root
+    if (!BRACKET.test(t)) {
+      plain.push(m);
+      continue;
+    }
+    const sig = spanSignature(t);
+    if (sig === NO_VALUE) continue;
+    candidates.push(m);
+    sigs.push(sig);
+    if (sig >= 0) continue;
+    spanning ??= new Set();
+    spanning.add(-sig - 1);
+    firsts ??= new Set();
+    const first = firstToken(t);
+    if (first.includes(WILDCARD) || BRACKET.test(first) || isNullAt(first, 0, first.length)) anyFirst = true;
+    else firsts.add(first);
+  }
+  if (!spanning || !firsts) return variants;
+  for (const m of plain) {
+    const t = m.template;
+    if (!anyFirst && !firsts.has(firstToken(t))) continue;
+    const sig = spanSignature(t);
+    if (sig === NO_VALUE) continue;
+    candidates.push(m);
+    sigs.push(sig);
+  }
+  interface Entry {
+    match: TemplateMatch;
+    count: number;
+    units: Unit[];
+    parent: Entry | null;
+  }
+  const byKey = new Map<string, Entry[]>();
+  const entries = new Map<string, Entry>();
+  for (let c = 0; c < candidates.length; c++) {
+    const sig = sigs[c]!;
+    if (!spanning.has(sig < 0 ? -sig - 1 : sig)) continue;
+    const match = candidates[c]!;
+    const units = unitsOf(match.template);
+    let key = '';
+    for (const u of units) key += u.value ? '\u0001 ' : `${u.text} `;
+    const e: Entry = { match, count: 0, units, parent: null };
+    entries.set(match.template, e);
+    const list = byKey.get(key);
+    if (list) list.push(e);
+    else byKey.set(key, [e]);
+  }
+  if (byKey.size === entries.size) return variants; // no two share a key
+  // Messages of each root, with those of the templates `variantsOf` mapped to it.
+  for (const [m, n] of matches) {
+    const e = entries.get((variants.get(m.template) ?? m).template);
+    if (e) e.count += n;
+  }
+  const find = (e: Entry): Entry => {
+    while (e.parent) e = e.parent;
+    return e;
+  };
+  let out: Map<string, TemplateMatch> | null = null;
+  for (const list of byKey.values()) {
+    if (list.length < 2) continue;
+    for (let i = 0; i < list.length; i++)
+      for (let j = i + 1; j < list.length; j++) {
+        const a = list[i]!;
+        const b = list[j]!;
+        let diff = -1;
+        let k = 0;
+        for (; k < a.units.length; k++) {
+          if (a.units[k]!.text === b.units[k]!.text) continue;
+          if (diff >= 0) break;
+          diff = k;
+        }
+        if (k < a.units.length || diff < 0 || !sameValue(a.units[diff]!, b.units[diff]!)) continue;
+        const ra = find(a);
+        const rb = find(b);
+        if (ra !== rb) rb.parent = ra;
+      }
+    // Each family takes the template of its member with the most messages (ties: the first in text order).
+    const best = new Map<Entry, Entry>();
+    for (const e of list) {
+      const r = find(e);
+      const cur = best.get(r);
+      if (!cur || e.count > cur.count || (e.count === cur.count && e.match.template < cur.match.template))
+        best.set(r, e);
+    }
+    for (const e of list) {
+      const top = best.get(find(e))!;
+      if (top === e) continue;
+      out ??= new Map(variants);
+      out.set(e.match.template, top.match);
+    }
+  }
+  if (!out) return variants;
+  // Templates mapped to a root that now maps on follow it there.
+  for (const [t, m] of out) {
+    const next = out.get(m.template);
+    if (next && next !== m) out.set(t, next);
+  }
+  return out;
+}
+
+const BRACKET = /[([{]/;
+
+function firstToken(t: string): string {
+  const end = t.indexOf(' ');
+  return end < 0 ? t : t.slice(0, end);
+}
+
+const NO_VALUE = -0.5;
+
+/**
+ * A hash (>= 0) of a template's words outside brackets and values, or `-hash - 1` when a bracket in it spans
+ * tokens and holds a value (`(run-parts <*>)`), or NO_VALUE when it holds no value at all. Templates of one event with a value
+ * of different lengths (see `spanVariants`) have the same hash, and one of them has a spanning bracket.
+ */
+function spanSignature(t: string): number {
+  let h = 0x811c9dc5;
+  let depth = 0;
+  let spans = false;
+  let value = false;
+  // The bracket run open now spans tokens, holds a value.
+  let runSpaces = false;
+  let runValue = false;
+  // The current token: its start, its hash so far, whether it began outside brackets and has none.
+  let start = 0;
+  let th = h;
+  let outside = true;
+  let plain = true;
+  const n = t.length;
+  for (let c = 0; c <= n; c++) {
+    const ch = c < n ? t.charCodeAt(c) : 32;
+    if (ch === 32) {
+      if (outside && plain) {
+        if (isNullAt(t, start, c)) value = true;
+        else h = Math.imul(th ^ 32, 0x01000193);
+      }
+      if (depth > 0) runSpaces = true;
+      start = c + 1;
+      th = h;
+      outside = depth === 0;
+      plain = true;
+      continue;
+    }
+    th = Math.imul(th ^ ch, 0x01000193);
+    if (ch === 40 || ch === 91 || ch === 123) {
+      depth++;
+      plain = false;
+    } else if (ch === 41 || ch === 93 || ch === 125) {
+      if (depth > 0 && --depth === 0) {
+        if (runSpaces && runValue) spans = true;
+        runSpaces = runValue = false;
+      }
+      plain = false;
+    } else if (ch === 60) {
+      plain = false;
+      if (t.charCodeAt(c + 1) === 42 && t.charCodeAt(c + 2) === 62) {
+        value = true;
+        if (depth > 0) runValue = true;
+      }
+    }
+  }
+  if (!value) return NO_VALUE;
+  const sig = (h >>> 0) % 0x40000000;
+  return spans ? -sig - 1 : sig;
+}
+
+// True when t[i, j) is a null literal, with trailing punctuation or without.
+function isNullAt(t: string, i: number, j: number): boolean {
+  const c = t.charCodeAt(i);
+  if (c !== 110 && c !== 78 && c !== 117) return false; // n, N, u
+  while (j > i && isTrailingPunctuation(t.charCodeAt(j - 1))) j--;
+  return j - i >= 3 && j - i <= 9 && NULL_LITERALS.has(t.slice(i, j));
 }
 
 function sameChars(t: string, a: number, b: number, length: number): boolean {

@@ -252,6 +252,55 @@ describe('parseMessages', () => {
     );
   });
 
+  it('gives one template to a bracketed value printed as different numbers of tokens', () => {
+    const jobs = [
+      '(/opt/jobs/rotate.sh)',
+      '(nice run-parts /etc/cron.daily)',
+      '(/usr/bin/php /srv/cron.php 5 2)',
+    ];
+    const lines: string[] = [];
+    for (let i = 0; i < 12; i++)
+      lines.push(`scheduler[${100 + i}]: job ${jobs[i % 3]} started for batch ${i}`);
+    const parsed = parseMessages(lines);
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
+  });
+
+  it('reads a null literal and an object printed in its place as one value', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const from = i % 3 === 0 ? 'null' : `Task{${(0xa1b2 + i).toString(16)} id=${i} org.example.Worker}`;
+      lines.push(
+        `Scheduler: moving focus from ${from} to Task{${(0xc3d4 + i).toString(16)} id=${i + 1} org.example.Worker}`,
+      );
+    }
+    const parsed = parseMessages(lines);
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
+  });
+
+  it('gives one template to an embedded JSON object whatever number of fields it has', () => {
+    const objects = [
+      (i: number) => `{"state": "ready", "bytes": ${1000 + i}}`,
+      (i: number) => `{"state": "ready", "bytes": ${2000 + i}, "owner": "team-${i}"}`,
+      (i: number) => `{"state": "ready", "bytes": ${3000 + i}, "owner": "team-${i}", "zone": ${i}}`,
+    ];
+    const parsed = parseMessages(
+      Array.from({ length: 12 }, (_, i) => `registry.api returning volume record: ${objects[i % 3]!(i)}`),
+    );
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
+  });
+
+  it('keeps apart bracketed texts that differ from their start, and bracketed states of one length', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      lines.push(`[sync.queue] [Adding [<RefreshOperation: 0x${i}f>] to failed operations.]`);
+      lines.push(`[sync.queue] [Account ${i}f timed out when executing <RefreshOperation: 0x${i}e>]`);
+      lines.push(`Failed to open package. [HRESULT = 0x8007${i} - ERROR_FILE_NOT_FOUND]`);
+      lines.push(`Failed to open package. [HRESULT = 0x8007${i} - E_INVALID_DATA]`);
+    }
+    const parsed = parseMessages(lines);
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(4);
+  });
+
   it('keeps short messages with different first words apart', () => {
     const parsed = parseMessages([
       'DMA zone: 4096 pages, LIFO batch:0',
