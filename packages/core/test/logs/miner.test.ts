@@ -221,6 +221,14 @@ describe('parseMessages', () => {
     expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
   });
 
+  it('reads a numbered name as a value whatever punctuation closes it (mesos-slave-17):)', () => {
+    const hosts = ['worker-2.example.org):', 'mesos-slave-17):', 'worker-1.example.org):', 'mesos-slave-4):'];
+    const parsed = parseMessages(
+      Array.from({ length: 8 }, (_, i) => `Lost task ${i}.0 (TID ${7000 + i}, ${hosts[i % 4]} reset by peer`),
+    );
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
+  });
+
   it('gives one template to a byte count printed with or without its unit, glued or spaced', () => {
     const sizes = ['512', '512KB', '1.5MB', '512 KB', '12 bytes', '7', '99 KB', '3KB'];
     const parsed = parseMessages(
