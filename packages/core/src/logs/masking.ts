@@ -121,8 +121,20 @@ function maskValue(value: string): string {
       if (letters > 0) letterKept = true;
       continue;
     }
-    const start =
-      s > 0 && v.charCodeAt(s - 1) === 45 && (s === 1 || !isAlnum(v.charCodeAt(s - 2))) ? s - 1 : s;
+    let start = s > 0 && v.charCodeAt(s - 1) === 45 && (s === 1 || !isAlnum(v.charCodeAt(s - 2))) ? s - 1 : s;
+    // A dotted number whose first part is glued to a word (`v4.72`, `Python3.11`): the digits before the dot
+    // belong to the number, which is what varies, not to the word.
+    if (
+      start === s &&
+      s >= 2 &&
+      v.charCodeAt(s - 1) === 46 &&
+      isDigit(v.charCodeAt(s - 2)) &&
+      copied <= s - 2
+    ) {
+      let d = s - 2;
+      while (d > copied && isDigit(v.charCodeAt(d - 1))) d--;
+      if (d > copied && isLetter(v.charCodeAt(d - 1))) start = d;
+    }
     changed = true;
     out += v.slice(copied, start);
     copied = i;

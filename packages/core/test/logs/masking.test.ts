@@ -21,6 +21,10 @@ describe('maskToken', () => {
     // A path with a query string is one value.
     ['/login?id=42', '<*>'],
     ['/api/v1/items?user=abc&page=2', '<*>'],
+    // A dotted version number glued to a word varies as a whole, first digits included.
+    ['v4.72', 'v<*>'],
+    ['Python3.11.2', 'Python<*>'],
+    ['mapreduce.v2.app', 'mapreduce.v2.app'],
     // Sizes glued to their unit.
     ['512KB', '<*>'],
     ['1.5MB', '<*>'],
