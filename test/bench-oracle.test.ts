@@ -7,19 +7,14 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeCase } from '../bench/judge/cases.ts';
 import { loadTraces } from '../bench/judge/nab.ts';
+import { firstAtOrAbove } from '../bench/judge/oracle.ts';
 import { mulberry32 } from '../bench/judge/prng.ts';
 
 const { traces } = loadTraces(resolve(import.meta.dirname, '../../shared/bench-data/nab/data'));
 
 /** Whether `v` is one of `sorted` within a rounding error of the values it was computed from. */
 function among(sorted: number[], v: number, scale: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstAtOrAbove(sorted, v);
   const tol = 1e-9 * scale;
   return [lo - 1, lo].some((i) => i >= 0 && i < sorted.length && Math.abs(sorted[i]! - v) <= tol);
 }

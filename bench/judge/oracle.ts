@@ -311,8 +311,8 @@ interface Reference {
   combinedCut: number;
 }
 
-/** Share of the A/A values at or above `v` (the statistic's A/A tail probability at v). */
-function tailShare(sorted: Float64Array, v: number): number {
+/** Index of the first of the ascending `sorted` values that is at or above `v` (`sorted.length` if none). */
+export function firstAtOrAbove(sorted: ArrayLike<number>, v: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -320,8 +320,12 @@ function tailShare(sorted: Float64Array, v: number): number {
     if (sorted[mid]! < v) lo = mid + 1;
     else hi = mid;
   }
-  return (sorted.length - lo) / sorted.length;
+  return lo;
 }
+
+/** Share of the A/A values at or above `v` (the statistic's A/A tail probability at v). */
+const tailShare = (sorted: Float64Array, v: number): number =>
+  (sorted.length - firstAtOrAbove(sorted, v)) / sorted.length;
 const smallestTail = (ref: Reference, values: number[]) =>
   Math.min(...values.map((v, k) => tailShare(ref.sorted[k]!, v)));
 
