@@ -1249,9 +1249,11 @@ function splitByEnums(shapes: Shape[], o: SplitSettings, free: ReadonlySet<numbe
   const wordPositions: { p: number; counts: Map<string, number> }[] = [];
   let freeHere: Set<number> | null = null;
   const constantPositions: number[] = [];
+  const varying: number[] = [];
   for (let p = 0; p < n && structural < 0; p++) {
     const first = shapes[0]!.tokens[p]!;
     if (shapes.every((s) => s.tokens[p] === first)) continue;
+    varying.push(p);
     const classes = new Set<string>();
     const counts = new Map<string, number>();
     let wordLike = true;
@@ -1284,6 +1286,9 @@ function splitByEnums(shapes: Shape[], o: SplitSettings, free: ReadonlySet<numbe
   }
   const inner = freeHere ?? free;
   if (structural >= 0) return partition(shapes, (s) => structuralClass(s.tokens[structural]!), o, inner);
+  const shifted = shiftedWord(shapes, varying);
+  if (shifted !== null)
+    return partition(shapes, (s) => String(varying.find((p) => s.tokens[p] === shifted) ?? -1), o, inner);
   if (constantPositions.length > 0)
     return partition(shapes, (s) => constantPositions.map((p) => s.tokens[p]).join(' '), o, inner);
   if (wordPositions.length >= 2) {
@@ -1301,6 +1306,33 @@ function splitByEnums(shapes: Shape[], o: SplitSettings, free: ReadonlySet<numbe
   if (!best) return [shapes];
   const pos = best.p;
   return partition(shapes, (s) => s.tokens[pos]!, o, inner);
+}
+
+/**
+ * A word that two shapes of the group hold at different varying positions, where one of them holds a value at
+ * the other's position: the two print their words in a different order or with a value missing
+ * (`522 bytes sent, 1338083 bytes (1.28 MB) received` beside `2615244 bytes (2.49 MB) sent, 39 bytes received`),
+ * so that they met only by their length and their positions do not line up. Null when there is none.
+ */
+function shiftedWord(shapes: Shape[], varying: number[]): string | null {
+  if (varying.length < 2) return null;
+  // Each word at a varying position: the first shape and position it was seen at.
+  const seen = new Map<string, { s: Shape; p: number }>();
+  for (const s of shapes) {
+    const t = s.tokens;
+    for (const p of varying) {
+      const w = t[p]!;
+      if (w.includes(WILDCARD) || !LETTER.test(w)) continue;
+      const at = seen.get(w);
+      if (!at) {
+        seen.set(w, { s, p });
+        continue;
+      }
+      if (at.p === p) continue;
+      if (isBare(at.s.tokens[p]!) || isBare(t[at.p]!)) return w;
+    }
+  }
+  return null;
 }
 
 // A position whose tokens fall in more structural classes than this is data (pod names with random suffixes,

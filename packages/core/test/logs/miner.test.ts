@@ -309,6 +309,24 @@ describe('parseMessages', () => {
     expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(4);
   });
 
+  it('splits messages that met by their length only, with their words shifted, and joins each part to its event', () => {
+    // Proxifier prints a byte count's human form only from 1 KB on, so lines of one length can hold `sent,` at
+    // different positions; grouped by position they lost the word and stayed out of the event's template.
+    const programs = ['chrome', 'firefox', 'svchost', 'python', 'java', 'Dropbox', 'OneDrive', 'Teams', 'slack', 'git'];
+    const lines = programs.map(
+      (p, i) =>
+        `${p}.exe - www.google.com:443 close, ${7594 + i} bytes (7.${i}2 KB) sent, ${6911201 + i} bytes (6.5${i} MB) received, lifetime 00:0${i}`,
+    );
+    lines.push(
+      'outlook.exe - api.github.com:443 close, 522 bytes sent, 1338083 bytes (1.28 MB) received, lifetime <1 sec',
+      'outlook.exe - api.github.com:80 close, 2615244 bytes (2.49 MB) sent, 39 bytes received, lifetime <1 sec',
+    );
+    const parsed = parseMessages(lines);
+    expect(new Set(parsed.map((p) => p.template))).toEqual(
+      new Set(['<*>.exe - <*> close, <*> bytes (<*> KB) sent, <*> bytes (<*> MB) received, lifetime <*>']),
+    );
+  });
+
   it('keeps short messages with different first words apart', () => {
     const parsed = parseMessages([
       'DMA zone: 4096 pages, LIFO batch:0',
