@@ -608,7 +608,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     const m = resolveOwn(ref);
     if (variantsTick !== tick) {
       const live = liveMatches();
-      variants = spanVariants(live, variantsOf(live));
+      variants = instanceVariants(live, spanVariants(live, variantsOf(live)));
       variantsTick = tick;
     }
     return variants.get(m.template) ?? m;
@@ -1086,6 +1086,101 @@ function spanVariants(
 }
 
 const BRACKET = /[([{]/;
+
+/**
+ * Final templates that are an instance of another final template of the same length (each token equal to the
+ * other's, or a word its variable fits: `python.exe - login.live.com resolve ...` of `<*>.exe - <*> resolve ...`)
+ * take the template that one takes: the group was made before those positions were known to vary and never met
+ * the group that learned it. Decoration and empty keys (`****`, `rhost=`) are structure, which no variable fits.
+ * Of several such templates, the one whose family has the most messages.
+ */
+function instanceVariants(
+  matches: Map<TemplateMatch, number>,
+  variants: Map<string, TemplateMatch>,
+): Map<string, TemplateMatch> {
+  interface Entry {
+    root: TemplateMatch;
+    tokens: string[];
+    count: number;
+  }
+  const rootCount = new Map<string, number>();
+  for (const [m, n] of matches) {
+    const root = variants.get(m.template) ?? m;
+    rootCount.set(root.template, (rootCount.get(root.template) ?? 0) + n);
+  }
+  // Templates with a variable, by length, then by the position of their first word and that word: an instance
+  // has that word there.
+  const general = new Map<number, Map<string, Entry[]>[]>();
+  const all: Entry[] = [];
+  for (const m of matches.keys()) {
+    const root = variants.get(m.template) ?? m;
+    const tokens = m.template.split(' ');
+    const e = { root, tokens, count: rootCount.get(root.template)! };
+    all.push(e);
+    if (!m.template.includes(WILDCARD)) continue;
+    const p = tokens.findIndex((t) => !t.includes(WILDCARD) && LETTER.test(t));
+    if (p < 0) continue;
+    let byPosition = general.get(tokens.length);
+    if (!byPosition) {
+      byPosition = [];
+      general.set(tokens.length, byPosition);
+    }
+    const byWord = (byPosition[p] ??= new Map());
+    const list = byWord.get(tokens[p]!);
+    if (list) list.push(e);
+    else byWord.set(tokens[p]!, [e]);
+  }
+  const target = new Map<string, Entry>();
+  for (const a of all) {
+    const byPosition = general.get(a.tokens.length);
+    if (!byPosition) continue;
+    let best = target.get(a.root.template) ?? null;
+    for (let p = 0; p < byPosition.length; p++) {
+      const list = byPosition[p]?.get(a.tokens[p]!);
+      if (!list) continue;
+      for (const b of list) {
+        if ((best && b.count <= best.count) || b.root.template === a.root.template) continue;
+        if (isInstance(a.tokens, b.tokens)) best = b;
+      }
+    }
+    if (best) target.set(a.root.template, best);
+  }
+  if (target.size === 0) return variants;
+  const out = new Map(variants);
+  const final = (r: TemplateMatch): TemplateMatch => {
+    const seen = new Set<string>();
+    while (!seen.has(r.template)) {
+      seen.add(r.template);
+      const next = target.get(r.template);
+      if (!next) break;
+      r = next.root;
+    }
+    return r;
+  };
+  for (const m of matches.keys()) {
+    const r = variants.get(m.template) ?? m;
+    const f = final(r);
+    if (f !== r) out.set(m.template, f);
+  }
+  return out;
+}
+
+// True when every token of `a` is the token of `b` or a word that b's variable fits, and they share words.
+function isInstance(a: string[], b: string[]): boolean {
+  let words = 0;
+  let fitted = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) {
+      if (!y.includes(WILDCARD) && LETTER.test(y)) words++;
+      continue;
+    }
+    if (x.includes(WILDCARD) || structuralClass(x) !== '' || !fitsFirst(y, x)) return false;
+    fitted++;
+  }
+  return fitted > 0 && words >= VARIANT_MIN_WORDS;
+}
 
 function firstToken(t: string): string {
   const end = t.indexOf(' ');

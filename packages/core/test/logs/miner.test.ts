@@ -327,6 +327,28 @@ describe('parseMessages', () => {
     );
   });
 
+  it('gives a group made before its positions were known to vary the template of the group that learned it', () => {
+    // The first line is a group of its own; the others meet elsewhere and learn that the program and the host
+    // vary. Its template is an instance of theirs.
+    const parsed = parseMessages([
+      'python.exe - login.live.com resolve via proxy, took 381 ms',
+      'outlook.exe - cdn.example.net resolve via proxy, took 234 ms',
+      'java.exe - cdn.example.net resolve via proxy, took 293 ms',
+      'outlook.exe - update.microsoft.com resolve via proxy, took 371 ms',
+      'svchost.exe - login.live.com resolve via proxy, took 369 ms',
+      'python.exe - login.live.com resolve via proxy, took 16 ms',
+    ]);
+    expect(new Set(parsed.map((p) => p.template))).toEqual(new Set(['<*>.exe - <*> resolve via proxy, took <*> ms']));
+    // Decoration is structure, which a variable does not stand for (`****` in HPC's fan speeds).
+    const fans = parseMessages([
+      'Fan speeds ( 3552 3534 3375 **** 3515 3479 )',
+      'Fan speeds ( 3552 3534 3375 **** 3515 3479 )',
+      'Fan speeds ( 3552 3534 3375 4225 3515 3479 )',
+      'Fan speeds ( 3552 3534 3375 4245 3515 3479 )',
+    ]);
+    expect(fans[0]!.clusterId).not.toBe(fans[2]!.clusterId);
+  });
+
   it('keeps short messages with different first words apart', () => {
     const parsed = parseMessages([
       'DMA zone: 4096 pages, LIFO batch:0',
