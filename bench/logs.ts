@@ -285,12 +285,15 @@ function syntheticTable(dump: VerdictDump | null): void {
   printTable(['synthetic system', 'GA', 'FGA', 'PA', 'groups', 'true'], rows);
 }
 
-// The miner's tunable constants and the values tried (1e9 siblings: never merge siblings): each held-out
-// system gets the combination with the best mean corrected GA on the other seven.
+// The miner's tunable constants and the values tried (1e9 siblings: never merge siblings; 1e9 first-word
+// constants: never join a group of another first word): each held-out system gets the combination with the
+// best mean corrected GA on the other seven.
 const GRID: TemplateMinerOptions[] = [];
 for (const similarity of [0.5, 0.6])
   for (const enumMax of [2, 4, 6])
-    for (const siblings of [3, 5, 8, 1e9]) GRID.push({ similarity, enumMax, siblings });
+    for (const siblings of [3, 5, 8, 1e9])
+      for (const firstWordMinConstants of [4, 6, 8, 1e9])
+        GRID.push({ similarity, enumMax, siblings, firstWordMinConstants });
 
 /** A system to score: its messages and each one's true event and template. */
 interface Scored {
@@ -319,7 +322,7 @@ const scoredLoghub = (s: SystemData): Scored => ({
 });
 
 /**
- * Leave-one-system-out: for each system, the constants (similarity, enumMax, siblings) are chosen on the other seven and
+ * Leave-one-system-out: for each system, the constants (similarity, enumMax, siblings, firstWordMinConstants) are chosen on the other seven and
  * the system is scored with them, beside its in-sample figure with the defaults.
  */
 function leaveOneSystemOut(systems: readonly Scored[], what = 'system'): void {
@@ -346,7 +349,7 @@ function leaveOneSystemOut(systems: readonly Scored[], what = 'system'): void {
       out.ga,
       d.pa,
       out.pa,
-      `similarity ${o.similarity}, enumMax ${o.enumMax}, siblings ${o.siblings}`,
+      `similarity ${o.similarity}, enumMax ${o.enumMax}, siblings ${o.siblings}, first word ${o.firstWordMinConstants}`,
     ]);
     sums[0]! += d.ga;
     sums[1]! += out.ga;

@@ -51,6 +51,12 @@ export interface TemplateMinerOptions {
    * position, that position is a variable and they become one group. Default 8.
    */
   siblings?: number;
+  /**
+   * A message joins a group with another first word (a source name: `com.apple.X: scheduler ...`) only when at
+   * least this many other constant words agree and none disagrees: fewer would merge short sibling events
+   * (`DMA zone: ...`, `Normal zone: ...`). Default 6.
+   */
+  firstWordMinConstants?: number;
   /** Cap on groups kept in memory; the least recently seen are evicted beyond it. Default 10,000. */
   maxClusters?: number;
   /** Cap on distinct shapes kept per group (older ones are forgotten, the group stays). Default 100. */
@@ -157,13 +163,10 @@ const DEFAULTS: Required<Omit<TemplateMinerOptions, 'onRelease'>> = {
   enumMax: 4,
   enumMinCount: 2,
   siblings: 8,
+  firstWordMinConstants: 6,
   maxClusters: 10_000,
   maxShapesPerCluster: 100,
 };
-
-// A message joins a group with another first word only when at least this many other constant words agree
-// and none disagrees: fewer would merge short sibling events (`DMA zone: ...`, `Normal zone: ...`).
-const FIRST_WORD_MIN_CONSTANTS = 6;
 
 // How many tokens more or fewer a length variant of a group may have (a value printed with a unit, a list
 // of one to a few values).
@@ -222,7 +225,7 @@ export function createTemplateMiner(options: TemplateMinerOptions = {}): Templat
     if (!list) return null;
     const from = constants.length > 0 && constants[0] === 0 ? 1 : 0;
     const count = constants.length - from;
-    if (count < FIRST_WORD_MIN_CONSTANTS) return null;
+    if (count < o.firstWordMinConstants) return null;
     // The first group (in creation order) whose words all agree.
     for (const g of list) {
       const gt = g.tokens;
@@ -1125,7 +1128,11 @@ function instanceVariants(
       byPosition = [];
       general.set(tokens.length, byPosition);
     }
-    const byWord = (byPosition[p] ??= new Map());
+    let byWord = byPosition[p];
+    if (!byWord) {
+      byWord = new Map();
+      byPosition[p] = byWord;
+    }
     const list = byWord.get(tokens[p]!);
     if (list) list.push(e);
     else byWord.set(tokens[p]!, [e]);

@@ -87,6 +87,16 @@ describe('parseMessages', () => {
     );
   });
 
+  it('joins another first word only with as many agreeing constant words as firstWordMinConstants asks', () => {
+    const lines = [
+      'outlook.exe - cdn.example.net resolve via proxy, took 234 ms',
+      'java.exe - cdn.example.net resolve via proxy, took 293 ms',
+    ];
+    // Seven constant words agree after the first.
+    expect(new Set(parseMessages(lines).map((p) => p.clusterId)).size).toBe(1);
+    expect(new Set(parseMessages(lines, { firstWordMinConstants: 8 }).map((p) => p.clusterId)).size).toBe(2);
+  });
+
   it('makes a pod name a variable whatever its random suffix (letters only, or with digits)', () => {
     const pods = ['x2k4p', 'bdczq', 'mvtlr', 'q9wzn', 'hhkrd', 'tzx7c'].map(
       (s, i) => `checkout-7d9f8b6c${i}-${s}`,
@@ -312,7 +322,18 @@ describe('parseMessages', () => {
   it('splits messages that met by their length only, with their words shifted, and joins each part to its event', () => {
     // Proxifier prints a byte count's human form only from 1 KB on, so lines of one length can hold `sent,` at
     // different positions; grouped by position they lost the word and stayed out of the event's template.
-    const programs = ['chrome', 'firefox', 'svchost', 'python', 'java', 'Dropbox', 'OneDrive', 'Teams', 'slack', 'git'];
+    const programs = [
+      'chrome',
+      'firefox',
+      'svchost',
+      'python',
+      'java',
+      'Dropbox',
+      'OneDrive',
+      'Teams',
+      'slack',
+      'git',
+    ];
     const lines = programs.map(
       (p, i) =>
         `${p}.exe - www.google.com:443 close, ${7594 + i} bytes (7.${i}2 KB) sent, ${6911201 + i} bytes (6.5${i} MB) received, lifetime 00:0${i}`,
@@ -338,7 +359,9 @@ describe('parseMessages', () => {
       'svchost.exe - login.live.com resolve via proxy, took 369 ms',
       'python.exe - login.live.com resolve via proxy, took 16 ms',
     ]);
-    expect(new Set(parsed.map((p) => p.template))).toEqual(new Set(['<*>.exe - <*> resolve via proxy, took <*> ms']));
+    expect(new Set(parsed.map((p) => p.template))).toEqual(
+      new Set(['<*>.exe - <*> resolve via proxy, took <*> ms']),
+    );
     // Decoration is structure, which a variable does not stand for (`****` in HPC's fan speeds).
     const fans = parseMessages([
       'Fan speeds ( 3552 3534 3375 **** 3515 3479 )',
