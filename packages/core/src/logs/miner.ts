@@ -1114,13 +1114,13 @@ function instanceVariants(
   // Templates with a variable, by length, then by the position of their first word and that word: an instance
   // has that word there.
   const general = new Map<number, Map<string, Entry[]>[]>();
-  const all: Entry[] = [];
+  const tokensOf = new Map<TemplateMatch, string[]>();
   for (const m of matches.keys()) {
+    if (!m.template.includes(WILDCARD)) continue;
     const root = variants.get(m.template) ?? m;
     const tokens = m.template.split(' ');
+    tokensOf.set(m, tokens);
     const e = { root, tokens, count: rootCount.get(root.template)! };
-    all.push(e);
-    if (!m.template.includes(WILDCARD)) continue;
     const p = tokens.findIndex((t) => !t.includes(WILDCARD) && LETTER.test(t));
     if (p < 0) continue;
     let byPosition = general.get(tokens.length);
@@ -1137,11 +1137,15 @@ function instanceVariants(
     if (list) list.push(e);
     else byWord.set(tokens[p]!, [e]);
   }
+  if (general.size === 0) return variants;
   const target = new Map<string, Entry>();
-  for (const a of all) {
-    const byPosition = general.get(a.tokens.length);
+  for (const m of matches.keys()) {
+    // Split only a template of a length that some template with a variable has.
+    const byPosition = general.get(tokenCount(m.template));
     if (!byPosition) continue;
-    let best = target.get(a.root.template) ?? null;
+    const root = variants.get(m.template) ?? m;
+    const a = { root, tokens: tokensOf.get(m) ?? m.template.split(' ') };
+    let best = target.get(root.template) ?? null;
     for (let p = 0; p < byPosition.length; p++) {
       const list = byPosition[p]?.get(a.tokens[p]!);
       if (!list) continue;
@@ -1170,6 +1174,12 @@ function instanceVariants(
     if (f !== r) out.set(m.template, f);
   }
   return out;
+}
+
+function tokenCount(t: string): number {
+  let n = 1;
+  for (let i = t.indexOf(' '); i >= 0; i = t.indexOf(' ', i + 1)) n++;
+  return n;
 }
 
 // True when every token of `a` is the token of `b` or a word that b's variable fits, and they share words.
