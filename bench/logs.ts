@@ -291,9 +291,10 @@ function syntheticTable(dump: VerdictDump | null): void {
 const GRID: TemplateMinerOptions[] = [];
 for (const similarity of [0.5, 0.6])
   for (const enumMax of [2, 4, 6])
-    for (const siblings of [3, 5, 8, 1e9])
-      for (const firstWordMinConstants of [4, 6, 8, 1e9])
-        GRID.push({ similarity, enumMax, siblings, firstWordMinConstants });
+    for (const enumMinCount of [2, 3])
+      for (const siblings of [3, 5, 8, 1e9])
+        for (const firstWordMinConstants of [4, 6, 8, 1e9])
+          GRID.push({ similarity, enumMax, enumMinCount, siblings, firstWordMinConstants });
 
 /** A system to score: its messages and each one's true event and template. */
 interface Scored {
@@ -322,7 +323,7 @@ const scoredLoghub = (s: SystemData): Scored => ({
 });
 
 /**
- * Leave-one-system-out: for each system, the constants (similarity, enumMax, siblings, firstWordMinConstants) are chosen on the other seven and
+ * Leave-one-system-out: for each system, the constants (similarity, enumMax, enumMinCount, siblings, firstWordMinConstants) are chosen on the other seven and
  * the system is scored with them, beside its in-sample figure with the defaults.
  */
 function leaveOneSystemOut(systems: readonly Scored[], what = 'system'): void {
@@ -349,7 +350,7 @@ function leaveOneSystemOut(systems: readonly Scored[], what = 'system'): void {
       out.ga,
       d.pa,
       out.pa,
-      `similarity ${o.similarity}, enumMax ${o.enumMax}, siblings ${o.siblings}, first word ${o.firstWordMinConstants}`,
+      `similarity ${o.similarity}, enumMax ${o.enumMax}, enumMinCount ${o.enumMinCount}, siblings ${o.siblings}, first word ${o.firstWordMinConstants}`,
     ]);
     sums[0]! += d.ga;
     sums[1]! += out.ga;
