@@ -1332,9 +1332,9 @@ function structuralClass(t: string): string {
   return isBare(t) || KEY_VALUE.test(t) || NUMBERED_NAME.test(t) ? '' : t;
 }
 
-// A name numbered by a value (`mesos-slave-<*>,`, `worker-<*>`, `mesos-slave-<*>):`): a host or instance name, as
-// a fully masked one is, not a structure of its own.
-const NUMBERED_NAME = /^[A-Za-z][A-Za-z-]*-<\*>[,;:.)\]]*$/;
+// A name numbered by a value (`mesos-slave-<*>,`, `worker-<*>`, `mesos-slave-<*>):`, a process and its id as
+// `QQ.<*>`): a host or instance name, as a fully masked one is, not a structure of its own.
+const NUMBERED_NAME = /^[A-Za-z][A-Za-z-]*[-.]<\*>[,;:.)\]]*$/;
 
 // `rhost=` with nothing after it: the value is absent, which is a different event from one that has a value.
 function isEmptyKey(t: string): boolean {

@@ -231,6 +231,18 @@ describe('parseMessages', () => {
     expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
   });
 
+  it('reads a process numbered by its id (QQ.10018, NeteaseMusic.17988) as a value, not a structure', () => {
+    const hit = (p: string, tc: number, ip: string) =>
+      `__42-[NETClientConnection evaluateCrazyIvan46]_block_invoke CI46 - Hit by torpedo! ${p} tc${tc} ${ip}`;
+    const parsed = parseMessages([
+      hit('QQ.10018', 19060, '125.39.133.143:14000'),
+      hit('QQ.10018', 20795, '14.17.42.14:14000'),
+      hit('NeteaseMusic.17988', 9008, '103.251.128.144:80'),
+      hit('QQ.10018', 21242, '119.81.102.227:80'),
+    ]);
+    expect(new Set(parsed.map((p) => p.clusterId)).size).toBe(1);
+  });
+
   it('reads a numbered name as a value whatever punctuation closes it (mesos-slave-17):)', () => {
     const hosts = ['worker-2.example.org):', 'mesos-slave-17):', 'worker-1.example.org):', 'mesos-slave-4):'];
     const parsed = parseMessages(
