@@ -1,7 +1,8 @@
 // `pnpm bench judge [--cases N] [--seed S]`: detection and false-fail rates of Vigil's default judgment and
 // its Kayenta mode on canary cases built from the real NAB traces (3+3 and 10+10 instances), then the time to
-// judge 200 metrics. `--dump <file>` writes every case's verdict (see judge/dump.ts). `--oracle [--replicates R]`
-// prints, instead, what an oracle knowing each trace catches on the same 3+3 cases (see judge/oracle.ts);
+// judge 200 metrics. `--dump <file>` writes every case's verdict (see judge/dump.ts). `--oracle [--replicates R]
+// [--instances 3|10]` prints, instead, what an oracle knowing each trace catches on the same 3+3 (or 10+10) cases
+// (see judge/oracle.ts);
 // `--spike-limit`, how far any test valid for every noise law can take the 3+3 spike cases (judge/spikeLimit.ts).
 import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -11,7 +12,15 @@ import { judgeVerification } from '../packages/core/src/judgment/index.ts';
 import { SENSITIVITIES, sensitivitySettings } from '../packages/core/src/judges/sensitivity.ts';
 import type { Sensitivity } from '../packages/core/src/model/metric.ts';
 import type { Judgment } from '../packages/core/src/model/verdict.ts';
-import { type BenchCase, CLASSES, INSTANCE_SETS, INSTANCES, makeCase, POINTS } from './judge/cases.ts';
+import {
+  type BenchCase,
+  CLASSES,
+  caseSetSeed,
+  INSTANCE_SETS,
+  INSTANCES,
+  makeCase,
+  POINTS,
+} from './judge/cases.ts';
 import { loadTraces, type Trace } from './judge/nab.ts';
 import { takeDumpOption, type VerdictDump } from './judge/dump.ts';
 import { oracleBench } from './judge/oracle.ts';
@@ -41,12 +50,14 @@ function parseArgs(args: string[]): {
   oracle: boolean;
   spikeLimit: boolean;
   replicates: number;
+  instances: number;
 } {
   let cases = 1000;
   let seed = 20261122;
   let oracle = false;
   let spikeLimit = false;
   let replicates = 2000;
+  let instances: number = INSTANCES;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--oracle') {
@@ -61,14 +72,18 @@ function parseArgs(args: string[]): {
     if (a === '--cases' && Number.isInteger(v) && v > 0) cases = v;
     else if (a === '--seed' && Number.isInteger(v)) seed = v;
     else if (a === '--replicates' && Number.isInteger(v) && v >= 100) replicates = v;
+    else if (a === '--instances' && (INSTANCE_SETS as readonly number[]).includes(v)) instances = v;
     else
       throw new Error(
         `bench judge: unknown or invalid argument "${a} ${args[i + 1] ?? ''}"; ` +
-          'use --cases N --seed S [--oracle [--replicates R >= 100] | --spike-limit]',
+          `use --cases N --seed S [--oracle [--replicates R >= 100] [--instances ${INSTANCE_SETS.join('|')}] | --spike-limit]`,
       );
     i++;
   }
-  return { cases, seed, oracle, spikeLimit, replicates };
+  // Only the oracle bench runs one case set; the judge table runs them all and the spike limit is about 3+3.
+  if (instances !== INSTANCES && !oracle)
+    throw new Error('bench judge: --instances goes with --oracle (the judge table runs every case set)');
+  return { cases, seed, oracle, spikeLimit, replicates, instances };
 }
 
 /** Where every judgment of this run is recorded with `--dump`. */
@@ -83,7 +98,7 @@ function judged(key: string, ...args: Parameters<typeof judgeVerification>): Jud
 
 export default function run(args: string[]): void {
   dump = takeDumpOption(args);
-  const { cases, seed, oracle, spikeLimit, replicates } = parseArgs(args);
+  const { cases, seed, oracle, spikeLimit, replicates, instances } = parseArgs(args);
   const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
   const { traces, excluded } = loadTraces(resolve(repoRoot, '../shared/bench-data/nab/data'));
   if (spikeLimit) {
@@ -97,10 +112,10 @@ export default function run(args: string[]): void {
   }
   if (oracle) {
     console.log(
-      `judge bench, oracle: ${traces.length} NAB traces, ${INSTANCES}+${INSTANCES} instances x ${POINTS} points, ` +
+      `judge bench, oracle: ${traces.length} NAB traces, ${instances}+${instances} instances x ${POINTS} points, ` +
         `${cases} cases per class, seed ${seed}`,
     );
-    oracleBench(traces, seed, cases, replicates);
+    oracleBench(traces, seed, cases, replicates, instances);
     dump?.close();
     return;
   }
@@ -174,9 +189,8 @@ interface DetectionRow {
 /** Detection (false-fail for A/A classes) rates of every class with `instances`+`instances` instances. */
 function detection(traces: Trace[], seed: number, cases: number, instances: number): DetectionRow[] {
   const rows: DetectionRow[] = [];
-  const setSeed = instances === INSTANCES ? seed : seed + 7919 * instances;
   CLASSES.forEach((cls, ci) => {
-    const rng = mulberry32(setSeed + 1000 * ci);
+    const rng = mulberry32(caseSetSeed(seed, instances) + 1000 * ci);
     const vigil: Record<Sensitivity, number> = { low: 0, medium: 0, high: 0 };
     let kayenta = 0;
     const sparse = { n: 0, vigil: 0, kayenta: 0 };

@@ -21,6 +21,13 @@ export const POINTS = 60;
 export const INSTANCES = 3;
 /** The case sets: 3+3 instances (the issue's design) and 10+10 (where sparse effects become visible). */
 export const INSTANCE_SETS = [INSTANCES, 10] as const;
+/**
+ * The seed of one case set: the 3+3 set keeps the seeds it always had, a wider set draws its cases from seeds
+ * of its own. Class `ci` of the set draws from `caseSetSeed(seed, instances) + 1000 * ci`; the judge table and
+ * the oracle bench both do, so their rates are on the very same cases.
+ */
+export const caseSetSeed = (seed: number, instances: number): number =>
+  instances === INSTANCES ? seed : seed + 7919 * instances;
 const MINUTE = 60_000;
 /** The mean-shift classes: the shift added to every canary point, as a share of the trace segment's level. */
 const MEAN_SHIFT: Partial<Record<CaseClass, number>> = { 'mean+10%': 0.1, 'mean+20%': 0.2, 'mean+50%': 0.5 };
