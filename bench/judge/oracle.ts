@@ -326,6 +326,12 @@ const STATISTICS: Statistic[] = [
   },
 ];
 
+/** Every oracle statistic the class uses, on one case (for the test that they hold for any instance count). */
+export function oracleStatistics(data: MetricData, cls: CaseClass): { name: string; value: number }[] {
+  const g = grid(data);
+  return statisticsFor(cls).map((st) => ({ name: st.name, value: st.of(g) }));
+}
+
 const isCount = (cls: CaseClass) => cls === 'aa-counts' || cls === 'errors x2';
 const statisticsFor = (cls: CaseClass) => STATISTICS.filter((s) => !s.counts || isCount(cls));
 const nullClass = (cls: CaseClass): 'aa' | 'aa-counts' => (isCount(cls) ? 'aa-counts' : 'aa');
