@@ -3,7 +3,10 @@
 // the range of thresholds that keeps 95% of the best score.
 // `--loco` adds a leave-one-category-out check (threshold, and constants from a grid, chosen without the scored
 // category; several procedures side by side, see nab/loco.ts).
+// `--variants <file>` instead compares detector tunings (one JSON object of overrides per line) in-sample and held
+// out, and the held-out score of choosing among them (see nab/variants.ts).
 // `--dump <file>` writes every file's scores and full detector output as hashes (see judge/dump.ts).
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +24,7 @@ import {
   scorePlateau,
   sweepFile,
 } from './nab/scorer.ts';
+import { compareVariants, parseVariants } from './nab/variants.ts';
 import { printTable } from './table.ts';
 
 const PROFILE_ROWS: [string, string][] = [
@@ -33,13 +37,21 @@ export default function nab(args: string[]): void {
   const dump = takeDumpOption(args);
   const { values } = parseArgs({
     args,
-    options: { repeat: { type: 'string', default: '3' }, loco: { type: 'boolean', default: false } },
+    options: {
+      repeat: { type: 'string', default: '3' },
+      loco: { type: 'boolean', default: false },
+      variants: { type: 'string' },
+    },
   });
   const repeat = Math.max(1, Number(values.repeat) || 3);
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const root = nabRoot(repoRoot);
   const files: NabFile[] = loadCorpus(root);
   const profiles = loadProfiles(root);
+  if (values.variants !== undefined) {
+    variants(files, profiles, values.variants);
+    return;
+  }
 
   // Speed: the best of `repeat` full passes over the corpus (every point, with its reason string).
   let best = Number.POSITIVE_INFINITY;
@@ -222,5 +234,29 @@ function loco(files: NabFile[], profiles: Record<string, CostMatrix>): void {
         ...byProfile.map((p) => p.results[i]!.heldOutScore),
       ]),
     ],
+  );
+}
+
+function variants(files: NabFile[], profiles: Record<string, CostMatrix>, path: string): void {
+  const list = [{}, ...parseVariants(readFileSync(path, 'utf8'))];
+  const costs = PROFILE_ROWS.map(([key]) => profiles[key]!);
+  const scores = list.map((tuning) => runDetector(files, () => createDetector({}, tuning)).scores);
+  const report = compareVariants(files, costs, list, scores);
+  console.log(
+    `${list.length} tunings (row 0: the shipped constants). In-sample: at the best threshold and at 0.5; held out: threshold chosen by its neighbourhood on the other three categories.`,
+  );
+  printTable(
+    ['#', ...PROFILE_ROWS.flatMap(([, label]) => [`${label} best`, '@0.5', 'held out']), 'overrides'],
+    report.rows.map((r, i) => [
+      i,
+      ...r.figures.flatMap((f) => [f.best, f.fixed, f.heldOut]),
+      i === 0 ? '(shipped)' : JSON.stringify(list[i]),
+    ]),
+  );
+  console.log('');
+  console.log('Each fold also chooses the tuning among all rows on the other three categories:');
+  printTable(
+    ['held out', ...PROFILE_ROWS.map(([, label]) => label), 'standard: chosen #row@threshold per category'],
+    report.search.map((r) => [r.label, ...r.heldOut, r.chosen.join(', ')]),
   );
 }
