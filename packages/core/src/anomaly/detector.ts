@@ -86,47 +86,6 @@ export interface DetectorTuning {
    * without widening the grid (0: not judged). Above 1, such a value alone is an alert at medium sensitivity.
    */
   newLevelGain: number;
-  // Experiment (issue #17; the next commit removes it): each constant below switches on one variant and is off
-  // at its default. `pnpm bench nab --variants bench/nab/variants-issue17.jsonl` scores them; docs/anomaly-tuning.md
-  // has the figures.
-  /** Factor on the value models' evidence at a jump between levels never made before (1: off). */
-  unfamiliarBoost: number;
-  /** Weight of the second strongest model's evidence added to the strongest (0: off). */
-  secondWeight: number;
-  /** Subsequence of the last `seqLength` grid bins, each bin index shifted right by `seqShift` (0: off). */
-  seqLength: number;
-  seqShift: number;
-  /**
-   * What the subsequence does: 0, an unseen one is evidence `seqGain`; 1, an unseen one multiplies the evidence by
-   * `seqGain`; 2, one seen `seqMin` times or more multiplies the value models' evidence by `seqGain`; 3, its
-   * surprisal -log((count + 0.5) / (total + 0.5 seqTable)) is judged as a model; 4, the surprisal of the current
-   * grid bin from the grid's own visits, with `seqPrior` pseudo-visits spread over the bins, is judged as a model.
-   */
-  seqMode: number;
-  seqGain: number;
-  /** Buckets of the subsequence counts (hashed). */
-  seqTable: number;
-  seqMin: number;
-  /** Modes 3 and 4: factor on the surprisal model's surprise, its smallest scale (nats), its pseudo-visits. */
-  seqZGain: number;
-  seqFloor: number;
-  seqPrior: number;
-  /** Evidence of a jump never made before (0: off), for jumps of at least `jumpMin` bins. */
-  jumpGain: number;
-  jumpMin: number;
-  /** min(absolute, novel) replaced by the soft minimum (a^-p + n^-p)^(-1/p) (0: off). */
-  softMin: number;
-  /** Days the grid listens before a new level counts (the models' quietDays before). */
-  newLevelQuiet: number;
-  /** Below 1: today's surprises count at this share in the remembered peak. */
-  todayPeak: number;
-  /** 2: the novelty compares with the second largest remembered daily peak instead of the largest. */
-  peakRank: number;
-  /** Entropy model over the first differences, on a window of `diffWindow` points (0: off), weight `diffGain`. */
-  diffWindow: number;
-  diffGain: number;
-  /** Seasonal predictions are the range of the slots within this many slots of the current one (0: off). */
-  seasonalTol: number;
 }
 
 /**
@@ -175,26 +134,6 @@ export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   familiarCount: 2,
   familiarDamp: 0.4,
   newLevelGain: 1.2,
-  unfamiliarBoost: 1,
-  secondWeight: 0,
-  seqLength: 0,
-  seqShift: 2,
-  seqGain: 0,
-  seqMode: 0,
-  seqTable: 4096,
-  seqMin: 2,
-  softMin: 0,
-  newLevelQuiet: 1,
-  todayPeak: 1,
-  seqZGain: 1,
-  seqFloor: 0.5,
-  seqPrior: 2048,
-  jumpGain: 0,
-  jumpMin: 2,
-  diffWindow: 0,
-  diffGain: 2,
-  seasonalTol: 0,
-  peakRank: 1,
 };
 
 const DAY = 86_400_000;
@@ -219,8 +158,6 @@ const WEEKLY = 3;
 const SHIFT = 4;
 const ENTROPY = ENTROPY_MODEL;
 const NEW_LEVEL = NEW_LEVEL_MODEL;
-const SEQ = 7;
-const DIFF = 6;
 /** The JSON state's field for each model, in index order. */
 const MODEL_FIELDS = [
   'naive',
@@ -434,26 +371,11 @@ function slotOf(s: LiveSeasonal, t: number): number {
 }
 
 /** The largest surprise the model has had in the days it remembers (today included). */
-function recentPeak(c: LiveComponent, day: number, today = true, rank = 1): number {
-  if (rank === 2) {
-    let a = 0;
-    let b = 0;
-    const d = c.peaks.length;
-    for (let i = 0; i < d; i++) {
-      if ((today || c.peakDays[i] !== day) && day - c.peakDays[i]! < d) {
-        const x = c.peaks[i]!;
-        if (x > a) {
-          b = a;
-          a = x;
-        } else if (x > b) b = x;
-      }
-    }
-    return b;
-  }
+function recentPeak(c: LiveComponent, day: number): number {
   let m = 0;
   const d = c.peaks.length;
   for (let i = 0; i < d; i++) {
-    if ((today || c.peakDays[i] !== day) && day - c.peakDays[i]! < d && c.peaks[i]! > m) m = c.peaks[i]!;
+    if (day - c.peakDays[i]! < d && c.peaks[i]! > m) m = c.peaks[i]!;
   }
   return m;
 }
@@ -497,12 +419,7 @@ class Engine implements Detector {
   private readonly half: number;
   // The model with the strongest evidence at the current point (-1: none).
   private bestStrength = 0;
-  private secondStrength = 0;
   private bestModel = -1;
-  // Experiment: the variants' working state (not in the JSON state: they are scored on whole runs only).
-  private seqBins: number[] = [];
-  private seqCounts: Int32Array | null = null;
-  private seqSince = Number.NaN;
   private bestPred = 0;
   private bestScale = 0;
   private bestZ = 0;
@@ -522,15 +439,7 @@ class Engine implements Detector {
     this.threshold = alertThreshold(this.s.sensitivity);
     this.peakCap = k.peakCap * k.zAlert;
     this.half = k.entropyBins / 2;
-    const days = Math.max(1, Math.round(k.memoryDays));
-    while (this.s.models.length < 8) this.s.models.push(liveComponent(newComponent(days)));
   }
-  private seqTotal = 0;
-  private newJump = false;
-  private cur = 0;
-  private dhist: HistogramState | null = null;
-  private dspread = Number.NaN;
-  private dtable: EntropyTable | null = null;
 
   /** The EntropyTable of the histograms' window (a restored state brings its own window length). */
   private entropyOf(h: HistogramState): EntropyTable {
@@ -560,25 +469,17 @@ class Engine implements Detector {
     // Until the model has a day or more of surprises in memory, it cannot tell a new surprise from its usual
     // ones: it listens without speaking.
     const listening = day - c.since < k.quietDays;
-    const absolute =
-      (id === ENTROPY ? z * k.entropyGain : id === SEQ ? z * k.seqZGain : id === DIFF ? z * k.diffGain : z) /
-      k.zAlert;
+    const absolute = (id === ENTROPY ? z * k.entropyGain : z) / k.zAlert;
     if (c.cacheDay !== day) {
       const d = c.peaks.length;
       c.cacheDay = day;
-      c.cachePeak = recentPeak(c, day, k.todayPeak >= 1, k.peakRank);
+      c.cachePeak = recentPeak(c, day);
       // Days before 1970 are negative: the ring index must not be.
       c.cacheSlot = ((day % d) + d) % d;
     }
-    const peak =
-      k.todayPeak >= 1
-        ? c.cachePeak
-        : Math.max(c.cachePeak, c.peakDays[c.cacheSlot] === day ? k.todayPeak * c.peaks[c.cacheSlot]! : 0);
+    const peak = c.cachePeak;
     const novel = peak > 0 ? z / (k.novelty * peak) : absolute;
-    let strength =
-      k.softMin > 0
-        ? (absolute ** -k.softMin + novel ** -k.softMin) ** (-1 / k.softMin)
-        : Math.min(absolute, novel);
+    let strength = Math.min(absolute, novel);
     if (id === NAIVE || id === LEVEL) {
       if (absolute > this.localAbsolute) this.localAbsolute = absolute;
     } else if (k.seasonalConfirm > 0 && (id === DAILY || id === WEEKLY)) {
@@ -587,10 +488,7 @@ class Engine implements Detector {
       if (local < strength) strength = local;
     }
     if (id < SHIFT) strength *= this.familiar;
-    if (!listening && !(this.bestModel < 0 || strength > this.bestStrength) && strength > this.secondStrength)
-      this.secondStrength = strength;
     if (!listening && (this.bestModel < 0 || strength > this.bestStrength)) {
-      this.secondStrength = this.bestModel < 0 ? 0 : this.bestStrength;
       this.bestStrength = strength;
       this.bestModel = id;
       this.bestPred = pred;
@@ -600,8 +498,7 @@ class Engine implements Detector {
     }
     const capped = Math.min(z, this.peakCap);
     recordPeak(c, day, capped);
-    if (k.peakRank === 2) c.cachePeak = recentPeak(c, day, true, 2);
-    else if (k.todayPeak >= 1 && capped > c.cachePeak) c.cachePeak = capped;
+    if (capped > c.cachePeak) c.cachePeak = capped;
     const bound = k.scaleClip * scale;
     c.scale += k.scaleAlpha * (Math.min(abs, bound) - c.scale);
   }
@@ -610,19 +507,6 @@ class Engine implements Detector {
     const s = this.s;
     // NaN before a full cycle has been seen (firstT is NaN before the first point: the test fails too).
     if (ss === null || !(t - s.firstT >= ss.cycleMs)) return Number.NaN;
-    const tol = this.k.seasonalTol;
-    if (tol > 0) {
-      const n = ss.values.length;
-      let lo = Number.POSITIVE_INFINITY;
-      let hi = Number.NEGATIVE_INFINITY;
-      for (let i = -tol; i <= tol; i++) {
-        const x = ss.values[(slot + i + n) % n]!;
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
-      }
-      if (Number.isNaN(ss.values[slot]!)) return Number.NaN;
-      return Math.min(Math.max(this.cur, lo), hi);
-    }
     return ss.values[slot]!;
   }
 
@@ -674,7 +558,6 @@ class Engine implements Detector {
     const started = !Number.isNaN(s.slow);
 
     this.bestStrength = 0;
-    this.secondStrength = 0;
     this.bestModel = -1;
     // A model's scale may not shrink below a share of the series' own spread: long flat stretches
     // would otherwise make the next ordinary wiggle look infinitely surprising.
@@ -683,25 +566,18 @@ class Engine implements Detector {
     let jump = -1;
     let newLevel = false;
     this.familiar = 1;
-    this.newJump = false;
     if (k.contextBins > 0 && s.n >= k.warmup) {
       s.context ??= createContext(k.contextBins, s.slow, k.contextWidth * Math.max(s.spread, floor), day);
       const c = s.context;
       const widens = !onGrid(c, v);
       jump = contextBin(c, v);
-      const fam = familiarity(c, jump);
-      if (fam >= k.familiarCount) this.familiar = k.familiarDamp;
-      else if (fam === 0 && !widens && day - c.since >= k.quietDays) {
-        this.familiar = k.unfamiliarBoost;
-        this.newJump = fam === 0 && Math.abs(jump - c.prev) >= k.jumpMin;
-      }
+      if (familiarity(c, jump) >= k.familiarCount) this.familiar = k.familiarDamp;
       // A value that widens the grid is a new extreme, the prediction models' to judge; like them, the grid
       // listens for a day before its new levels count (at first every level is new).
-      newLevel = k.newLevelGain > 0 && !widens && day - c.since >= k.newLevelQuiet && isNewLevel(c, jump);
+      newLevel = k.newLevelGain > 0 && !widens && day - c.since >= k.quietDays && isNewLevel(c, jump);
     }
     this.judge(NAIVE, gap ? Number.NaN : s.lastV, v, floor, day);
     this.judge(LEVEL, s.level, v, floor, day);
-    this.cur = v;
     const dailySlot = s.daily === null ? 0 : slotOf(s.daily, t);
     const weeklySlot = s.weekly === null ? 0 : slotOf(s.weekly, t);
     this.judge(DAILY, this.seasonalPred(s.daily, dailySlot, t), v, floor, day);
@@ -726,79 +602,6 @@ class Engine implements Detector {
       }
     }
 
-    let seqKey = -1;
-    let seqNovel = false;
-    if (k.seqLength > 0 && jump >= 0) {
-      const c = s.context!;
-      this.seqBins.push(jump >> k.seqShift);
-      if (this.seqBins.length > k.seqLength) this.seqBins.shift();
-      if (this.seqBins.length === k.seqLength) {
-        this.seqCounts ??= new Int32Array(k.seqTable);
-        if (Number.isNaN(this.seqSince)) this.seqSince = day;
-        let h = 17;
-        for (const b of this.seqBins) h = (Math.imul(h, 31) + b + 1) | 0;
-        h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-        h ^= h >>> 12;
-        seqKey = (h >>> 0) % k.seqTable;
-        seqNovel = this.seqCounts[seqKey] === 0 && day - this.seqSince >= k.quietDays && onGrid(c, v);
-      }
-    }
-    if (k.seqMode === 3 && seqKey >= 0) {
-      const cnt = this.seqCounts![seqKey]!;
-      const surprisal = -Math.log((cnt + 0.5) / (this.seqTotal + 0.5 * k.seqTable));
-      this.judge(SEQ, 0, surprisal, k.seqFloor, day);
-      this.seqTotal++;
-    }
-    if (k.seqMode === 4 && jump >= 0) {
-      const c = s.context!;
-      let total = 0;
-      for (const x of c.visits) total += x;
-      const surprisal = -Math.log((c.visits[jump]! + k.seqPrior / c.bins) / (total + k.seqPrior));
-      this.judge(SEQ, 0, surprisal, k.seqFloor, day);
-    }
-    if (k.secondWeight > 0 && this.bestModel >= 0) this.bestStrength += k.secondWeight * this.secondStrength;
-    if (
-      k.seqMode === 2 &&
-      seqKey >= 0 &&
-      this.seqCounts![seqKey]! >= k.seqMin &&
-      day - this.seqSince >= k.quietDays
-    ) {
-      if (this.bestModel < SHIFT) this.bestStrength *= k.seqGain;
-    } else if (seqNovel && k.seqMode < 2) {
-      if (k.seqMode === 1) this.bestStrength *= k.seqGain;
-      else if (k.seqGain > this.bestStrength) {
-        this.bestStrength = k.seqGain;
-        this.bestModel = NEW_LEVEL;
-        this.bestPred = s.level;
-        this.bestScale = 0;
-        this.bestZ = 0;
-        this.bestObserved = v;
-      }
-    }
-    if (seqKey >= 0) this.seqCounts![seqKey]!++;
-    if (this.newJump && k.jumpGain > this.bestStrength) {
-      this.bestStrength = k.jumpGain;
-      this.bestModel = NEW_LEVEL;
-      this.bestPred = s.level;
-      this.bestScale = 0;
-      this.bestZ = 0;
-      this.bestObserved = v;
-    }
-    let dbin = -1;
-    if (k.diffWindow > 0 && !Number.isNaN(s.lastV) && !gap) {
-      const d = v - s.lastV;
-      if (Number.isNaN(this.dspread)) this.dspread = Math.abs(d);
-      else {
-        this.dhist ??= createHistogram(k.diffWindow, k.entropyBins, 0);
-        this.dtable ??= entropyTable(k.diffWindow);
-        const width = k.entropyBinWidth * Math.max(this.dspread, 1e-9 * (Math.abs(s.slow) + 1));
-        const b = Math.floor(d / width + this.half);
-        dbin = b < 0 ? 0 : b >= k.entropyBins ? k.entropyBins - 1 : b;
-        if (s.n >= k.warmup + k.diffWindow)
-          this.judge(DIFF, 0, divergence(this.dhist, dbin, this.dtable), k.entropyFloor, day);
-        this.dspread += k.entropySpreadAlpha * (Math.abs(d) - this.dspread);
-      }
-    }
     if (newLevel && k.newLevelGain > this.bestStrength) {
       this.bestStrength = k.newLevelGain;
       this.bestModel = NEW_LEVEL;
@@ -832,7 +635,6 @@ class Engine implements Detector {
     }
     if (bin >= 0) learnHistogram(s.hist!, bin, k.entropyAlpha, this.entropyOf(s.hist!));
     if (jump >= 0) learnContext(s.context!, jump);
-    if (dbin >= 0) learnHistogram(this.dhist!, dbin, k.entropyAlpha, this.dtable!);
     this.learnSeasonal(s.daily, dailySlot, v);
     this.learnSeasonal(s.weekly, weeklySlot, v);
     s.lastV = v;
