@@ -102,7 +102,9 @@ export interface DetectorTuning {
  * chosen by its neighbourhood rather than its single best value), or the threshold and a 27-point grid of
  * constants (67.6; 70.2), are chosen without the category that is scored. Round values do not escape the peak:
  * zAlert 5 with novelty 1.1 or 1.125 scores 71.7 or 73.1 at 0.5 and falls as steeply on either side of its own
- * best threshold, so the shipped values were kept.
+ * best threshold, so the shipped values were kept. docs/anomaly-tuning.md has the figures and the 137 variants tried
+ * for issue #17 (context/sequence novelty, fusion, memory changes): none held out better once the variant too was
+ * chosen without the scored category.
  */
 export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   warmup: 60,
