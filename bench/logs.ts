@@ -11,7 +11,15 @@
 // on synthetic files of those sizes in MB, written to a temporary folder and deleted afterwards.
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +33,7 @@ import {
 } from '../packages/core/src/logs/index.ts';
 import type { LogEvent } from '../packages/core/src/model/log.ts';
 import { logAa } from './logs/aa.ts';
+import { loadLoghub, type SystemData } from './logs/loghub.ts';
 import { accuracy } from './logs/accuracy.ts';
 import { syntheticSystems } from './logs/formats.ts';
 import { readCsvRecords } from './logs/csv.ts';
@@ -34,28 +43,7 @@ import { takeDumpOption, type VerdictDump } from './judge/dump.ts';
 import { printTable } from './table.ts';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../..');
-const dataDir = join(resolve(repoRoot, '../shared/bench-data'), 'loghub-2k');
-
-interface SystemData {
-  name: string;
-  contents: string[];
-  original: Record<string, string>[];
-  corrected: Record<string, string>[];
-  /** The messages as log events, with the level the system's header states (else read from the text). */
-  events: LogEvent[];
-}
-
-function load(name: string): SystemData {
-  const read = (f: string) => readCsvRecords(readFileSync(join(dataDir, name, f), 'utf8'));
-  const original = read(`${name}_2k.log_structured.csv`);
-  const corrected = read(`${name}_2k.log_structured_corrected.csv`);
-  const contents = original.map((r) => r.Content ?? '');
-  const events = original.map((r, i): LogEvent => {
-    const stated = normaliseLevel(r.Level);
-    return { t: i, message: contents[i]!, level: stated === 'unknown' ? detectLevel(contents[i]!) : stated };
-  });
-  return { name, contents, original, corrected, events };
-}
+const defaultDataDir = join(resolve(repoRoot, '../shared/bench-data'), 'loghub-2k');
 
 interface Rate {
   /** Lines per second of wall time. */
@@ -151,13 +139,14 @@ export default async function main(args: string[]): Promise<void> {
       seeds: { type: 'string', default: '5' },
       memory: { type: 'boolean' },
       sizes: { type: 'string', default: '200,1000' },
+      data: { type: 'string', default: defaultDataDir },
     },
   });
   if (values.memory) return memory(values.sizes.split(',').map(Number));
   const seeds = Number(values.seeds);
-  const systems = readdirSync(dataDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && (!values.system || d.name === values.system))
-    .map((d) => load(d.name));
+  const dataDir = resolve(values.data);
+  const { systems, notes } = loadLoghub(dataDir, values.system);
+  for (const note of notes) console.log(note);
   if (!values.quick) warmUp(systems);
   const rows: (string | number)[][] = [];
   let wallSeconds = 0;

@@ -5,6 +5,8 @@
 // category; several procedures side by side, see nab/loco.ts).
 // `--variants <file>` instead compares detector tunings (one JSON object of overrides per line) in-sample and held
 // out, and the held-out score of choosing among them (see nab/variants.ts).
+// `--data <dir>` scores another corpus in NAB's layout (data/<category>/*.csv, labels/combined_windows.json,
+// profiles.json), e.g. the whole of NAB; every category found there is one fold of `--loco`.
 // `--dump <file>` writes every file's scores and full detector output as hashes (see judge/dump.ts).
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -41,11 +43,12 @@ export default function nab(args: string[]): void {
       repeat: { type: 'string', default: '3' },
       loco: { type: 'boolean', default: false },
       variants: { type: 'string' },
+      data: { type: 'string' },
     },
   });
   const repeat = Math.max(1, Number(values.repeat) || 3);
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const root = nabRoot(repoRoot);
+  const root = values.data === undefined ? nabRoot(repoRoot) : resolve(values.data);
   const files: NabFile[] = loadCorpus(root);
   const profiles = loadProfiles(root);
   if (values.variants !== undefined) {
@@ -189,7 +192,7 @@ function loco(files: NabFile[], profiles: Record<string, CostMatrix>): void {
   const scores = LOCO_GRID.map((tuning) => runDetector(files, () => createDetector({}, tuning)).scores);
   console.log('');
   console.log(
-    `Leave one category out: the threshold, and with "grid" the constants (${LOCO_GRID.length} configurations: entropyGain x seasonalConfirm x contextBins), chosen on the other three categories. Standard profile, held-out raw score per category:`,
+    `Leave one category out: the threshold, and with "grid" the constants (${LOCO_GRID.length} configurations: entropyGain x seasonalConfirm x contextBins), chosen on the other categories. Standard profile, held-out raw score per category:`,
   );
   const byProfile = PROFILE_ROWS.map(([key]) => {
     const cost = profiles[key]!;
@@ -243,7 +246,7 @@ function variants(files: NabFile[], profiles: Record<string, CostMatrix>, path: 
   const scores = list.map((tuning) => runDetector(files, () => createDetector({}, tuning)).scores);
   const report = compareVariants(files, costs, list, scores);
   console.log(
-    `${list.length} tunings (row 0: the shipped constants). In-sample: at the best threshold and at 0.5; held out: threshold chosen by its neighbourhood on the other three categories.`,
+    `${list.length} tunings (row 0: the shipped constants). In-sample: at the best threshold and at 0.5; held out: threshold chosen by its neighbourhood on the other categories.`,
   );
   printTable(
     ['#', ...PROFILE_ROWS.flatMap(([, label]) => [`${label} best`, '@0.5', 'held out']), 'overrides'],
@@ -254,7 +257,7 @@ function variants(files: NabFile[], profiles: Record<string, CostMatrix>, path: 
     ]),
   );
   console.log('');
-  console.log('Each fold also chooses the tuning among all rows on the other three categories:');
+  console.log('Each fold also chooses the tuning among all rows on the other categories:');
   printTable(
     ['held out', ...PROFILE_ROWS.map(([, label]) => label), 'standard: chosen #row@threshold per category'],
     report.search.map((r) => [r.label, ...r.heldOut, r.chosen.join(', ')]),

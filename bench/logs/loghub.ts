@@ -1,0 +1,69 @@
+// Loghub-2k in its published layout: one folder per system with `<System>_2k.log_structured.csv` (Content,
+// EventId, EventTemplate and header fields such as Level) and, when there is one, the corrected ground truth
+// `<System>_2k.log_structured_corrected.csv`. `pnpm bench logs --data DIR` scores any systems laid out so.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectLevel, normaliseLevel } from '../../packages/core/src/logs/index.ts';
+import type { LogEvent } from '../../packages/core/src/model/log.ts';
+import { readCsvRecords } from './csv.ts';
+
+export interface SystemData {
+  name: string;
+  contents: string[];
+  original: Record<string, string>[];
+  corrected: Record<string, string>[];
+  /** The messages as log events, with the level the system's header states (else read from the text). */
+  events: LogEvent[];
+}
+
+/**
+ * Every system folder of `dataDir` (or only `only`), sorted by name. A folder that cannot be scored is left out
+ * with a note that names the file and what is wrong with it; the others are still scored.
+ */
+export function loadLoghub(dataDir: string, only?: string): { systems: SystemData[]; notes: string[] } {
+  const notes: string[] = [];
+  const systems = readdirSync(dataDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && (only === undefined || d.name === only))
+    .map((d) => d.name)
+    .sort()
+    .map((name) => loadSystem(dataDir, name, notes))
+    .filter((s): s is SystemData => s !== null);
+  return { systems, notes };
+}
+
+function loadSystem(dataDir: string, name: string, notes: string[]): SystemData | null {
+  const path = (f: string) => join(dataDir, name, f);
+  const read = (f: string) => readCsvRecords(readFileSync(path(f), 'utf8'));
+  if (!existsSync(path(`${name}_2k.log_structured.csv`))) {
+    notes.push(`skipped ${name}: no ${name}_2k.log_structured.csv in ${join(dataDir, name)}`);
+    return null;
+  }
+  const original = read(`${name}_2k.log_structured.csv`);
+  const missing = ['Content', 'EventId', 'EventTemplate'].filter((c) => !(c in (original[0] ?? {})));
+  if (original.length === 0 || missing.length > 0) {
+    notes.push(
+      `skipped ${name}: ${name}_2k.log_structured.csv ${original.length === 0 ? 'has no rows' : `has no ${missing.join(', ')} column`}`,
+    );
+    return null;
+  }
+  // Without a corrected ground truth, the original one stands for it (the corrected columns then repeat it).
+  const hasCorrected = existsSync(path(`${name}_2k.log_structured_corrected.csv`));
+  if (!hasCorrected) notes.push(`${name}: no corrected ground truth, the original is used for both`);
+  const corrected = hasCorrected ? read(`${name}_2k.log_structured_corrected.csv`) : original;
+  if (corrected.length !== original.length) {
+    notes.push(`skipped ${name}: ${corrected.length} corrected rows for ${original.length} lines`);
+    return null;
+  }
+  if (!('EventId' in corrected[0]!) || !('EventTemplate' in corrected[0]!)) {
+    notes.push(
+      `skipped ${name}: ${name}_2k.log_structured_corrected.csv has no EventId or EventTemplate column`,
+    );
+    return null;
+  }
+  const contents = original.map((r) => r.Content ?? '');
+  const events = original.map((r, i): LogEvent => {
+    const stated = normaliseLevel(r.Level);
+    return { t: i, message: contents[i]!, level: stated === 'unknown' ? detectLevel(contents[i]!) : stated };
+  });
+  return { name, contents, original, corrected, events };
+}
