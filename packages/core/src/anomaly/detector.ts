@@ -11,9 +11,8 @@ import {
   visitedRange,
 } from './context.ts';
 import { createHistogram, divergence, type EntropyTable, entropyTable, learnHistogram } from './histogram.ts';
-import { ABSENT_MODEL, ENTROPY_MODEL, NEW_LEVEL_MODEL, Verdict } from './verdict.ts';
+import { ENTROPY_MODEL, NEW_LEVEL_MODEL, Verdict } from './verdict.ts';
 import type {
-  AbsentState,
   AnomalyPoint,
   ComponentState,
   DetectorOptions,
@@ -87,19 +86,6 @@ export interface DetectorTuning {
    * without widening the grid (0: not judged). Above 1, such a value alone is an alert at medium sensitivity.
    */
   newLevelGain: number;
-  /**
-   * Evidence raised once when a series whose high values recur stops having them: the points since the last
-   * excursion (a value more than `absentSpreads` spreads above the slow level, and more than half the typical
-   * excursion's height) exceed `absentFactor` times the longest gap seen between two excursions so far, after at
-   * least `absentMin` excursions (0: not judged). Above 1, such a gap alone is an alert at medium sensitivity.
-   */
-  absentGain: number;
-  /** The gap must exceed this multiple of the longest gap seen before it (a record gap alone is common). */
-  absentFactor: number;
-  /** Excursions seen before a gap may count: fewer are not yet a recurring pattern. */
-  absentMin: number;
-  /** An excursion is a value this many spreads (mean absolute deviation from the slow level) above the slow level. */
-  absentSpreads: number;
 }
 
 /**
@@ -118,9 +104,7 @@ export interface DetectorTuning {
  * zAlert 5 with novelty 1.1 or 1.125 scores 71.7 or 73.1 at 0.5 and falls as steeply on either side of its own
  * best threshold, so the shipped values were kept. docs/anomaly-tuning.md has the figures and the 137 variants tried
  * for issue #17 (context/sequence novelty, fusion, memory changes): none held out better once the variant too was
- * chosen without the scored category. The absent-activity evidence (absentGain) is off: on NAB it catches the two
- * windows where recurring spikes stop but adds false alarms, and chosen without the scored category it held out
- * below the shipped constants in all three profiles (docs/anomaly-tuning.md, family O).
+ * chosen without the scored category.
  */
 export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   warmup: 60,
@@ -152,10 +136,6 @@ export const DEFAULT_TUNING: Readonly<DetectorTuning> = {
   familiarCount: 2,
   familiarDamp: 0.4,
   newLevelGain: 1.2,
-  absentGain: 0,
-  absentFactor: 1.2,
-  absentMin: 8,
-  absentSpreads: 4,
 };
 
 const DAY = 86_400_000;
@@ -169,14 +149,6 @@ const MAX_WEEKLY_SLOTS = 672;
  * instead of overflowing the arithmetic to Infinity and NaN. The verdict still reports the value as it came.
  */
 const VALUE_LIMIT = Number.MAX_VALUE / 64;
-/**
- * An excursion must also exceed this share of the typical excursion's height: once the spikes stop, the spread
- * shrinks to the quiet level's, and bumps far smaller than the usual spikes would otherwise count as excursions
- * and end the gap.
- */
-const ABSENT_SHARE = 0.5;
-/** The typical height is the mean of the excursions' peaks, and an EWMA of weight 1 / this after that many. */
-const ABSENT_MEMORY = 20;
 /** Intervals looked at before the sampling step is fixed (their median). */
 const STEP_SAMPLES = 5;
 
@@ -231,11 +203,6 @@ interface LiveSeasonal {
   values: Float64Array;
 }
 
-/** AbsentState with NaN for a height not known yet. */
-interface LiveAbsent extends Omit<AbsentState, 'height'> {
-  height: number;
-}
-
 interface LiveState {
   sensitivity: DetectorState['sensitivity'];
   n: number;
@@ -251,7 +218,6 @@ interface LiveState {
   models: LiveComponent[];
   hist: HistogramState | null;
   context: ContextState | null;
-  absent: LiveAbsent | null;
   fast: number;
   base: number;
   daily: LiveSeasonal | null;
@@ -329,7 +295,6 @@ function initialState(options: DetectorOptions, k: DetectorTuning): DetectorStat
     entropyModel: newComponent(days),
     hist: null,
     context: null,
-    absent: null,
     fast: null,
     base: null,
     daily: null,
@@ -356,7 +321,6 @@ function toLive(s: DetectorState, days: number): LiveState {
     hist: s.hist ? structuredClone(s.hist) : null,
     // A grid stored before it counted visits starts afresh.
     context: s.context?.visits ? structuredClone(s.context) : null,
-    absent: s.absent ? { ...s.absent, height: orNaN(s.absent.height) } : null,
     fast: orNaN(s.fast),
     base: orNaN(s.base),
     daily: liveSeasonal(s.daily),
@@ -387,7 +351,6 @@ function toJson(s: LiveState): DetectorState {
     entropyModel: m[ENTROPY]!,
     hist: s.hist ? structuredClone(s.hist) : null,
     context: s.context ? structuredClone(s.context) : null,
-    absent: s.absent ? { ...s.absent, height: orNull(s.absent.height) } : null,
     fast: orNull(s.fast),
     base: orNull(s.base),
     daily: jsonSeasonal(s.daily),
@@ -469,9 +432,6 @@ class Engine implements Detector {
   private histHalfSpan = 0;
   // Factor on the value models' evidence at the current point (below 1 at a familiar jump).
   private familiar = 1;
-  // The excursion line at the current point (for the absent-activity explanation).
-  private absentLine = 0;
-  private absentLevel = 0;
   // The logarithms of the histograms' window (built when the histograms are first used).
   private entropy: EntropyTable | null = null;
 
@@ -576,43 +536,6 @@ class Engine implements Detector {
     return false;
   }
 
-  /**
-   * Learns whether v is part of an excursion and returns whether the gap since the last one has just become
-   * longer than the history makes plausible (true at most once per gap).
-   */
-  private absentGap(v: number, floor: number): boolean {
-    const s = this.s;
-    const k = this.k;
-    s.absent ??= { since: 0, longest: 0, count: 0, height: Number.NaN, peak: 0, reported: false };
-    const a = s.absent;
-    const excess = v - s.slow;
-    const typical = Number.isNaN(a.height) ? 0 : ABSENT_SHARE * a.height;
-    const line = Math.max(k.absentSpreads * Math.max(s.spread, floor), typical);
-    this.absentLevel = s.slow;
-    this.absentLine = s.slow + line;
-    if (excess > line) {
-      if (a.peak === 0) {
-        if (a.count > 0 && a.since > a.longest) a.longest = a.since;
-        a.count++;
-      }
-      if (excess > a.peak) a.peak = excess;
-      a.since = 0;
-      a.reported = false;
-      return false;
-    }
-    if (a.peak > 0) {
-      a.height = Number.isNaN(a.height)
-        ? a.peak
-        : a.height + (a.peak - a.height) / Math.min(a.count, ABSENT_MEMORY);
-      a.peak = 0;
-    }
-    if (a.count === 0) return false;
-    a.since++;
-    if (a.reported || a.count < k.absentMin || a.since <= k.absentFactor * a.longest) return false;
-    a.reported = true;
-    return true;
-  }
-
   private binOf(h: HistogramState, v: number): number {
     const s = this.s;
     const k = this.k;
@@ -681,11 +604,6 @@ class Engine implements Detector {
       }
     }
 
-    const absent = k.absentGain > 0 && s.n >= k.warmup && this.absentGap(v, floor);
-    if (absent && k.absentGain > this.bestStrength) {
-      this.bestStrength = k.absentGain;
-      this.bestModel = ABSENT_MODEL;
-    }
     if (newLevel && k.newLevelGain > this.bestStrength) {
       this.bestStrength = k.newLevelGain;
       this.bestModel = NEW_LEVEL;
@@ -743,15 +661,6 @@ class Engine implements Detector {
       lower = this.histCentre - this.histHalfSpan;
       upper = this.histCentre + this.histHalfSpan;
       window = k.entropyWindow;
-    } else if (model === ABSENT_MODEL) {
-      // The band runs from the excursion line to the typical excursion: a value there was due. The reason
-      // gives the gap and the longest one before it (as observed and z).
-      const a = s.absent!;
-      lower = this.absentLine;
-      expected = Number.isNaN(a.height) ? lower : this.absentLevel + a.height;
-      upper = Math.max(expected, lower);
-      observed = a.since;
-      z = a.longest;
     } else if (model === NEW_LEVEL) {
       // The band is the span of levels seen so far; the reason names the nearest levels seen below and above
       // the value (as observed and z).

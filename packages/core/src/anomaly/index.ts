@@ -13,9 +13,6 @@
  * as needed) adds two things: a value at a level the series never visited (nor the levels next to it) is evidence
  * of its own, enough for an alert (a metric settling between its usual levels); and a jump the series has made at
  * least twice before (a periodic burst to the same level) damps the value models' evidence for it.
- * An optional absent-activity evidence (absentGain, off by default: it did not hold out on NAB, see
- * docs/anomaly-tuning.md) raises one alert when a series' recurring high excursions stop for much longer than any
- * gap between them so far.
  * score = evidence / (1 + evidence), so a score of 0.5 is evidence 1: the alert line at medium sensitivity.
  * The state is a plain JSON object of a few thousand numbers at most, whatever the length of the series.
  */

@@ -80,25 +80,6 @@ export interface HistogramState {
 }
 
 /**
- * The recurring high excursions of a series (runs of values well above its slow level) and the gaps between them,
- * for the "expected activity absent" evidence: a gap much longer than any seen before.
- */
-export interface AbsentState {
-  /** Points since the last value above the excursion line (0 before the first excursion). */
-  since: number;
-  /** Longest run of points between two excursions so far (0 before the second excursion). */
-  longest: number;
-  /** Excursions seen so far (each run of consecutive values above the line counts once). */
-  count: number;
-  /** Typical height of an excursion's peak above the slow level (null before the first excursion ends). */
-  height: number | null;
-  /** Highest excess above the slow level of the excursion in progress (0: none is in progress). */
-  peak: number;
-  /** Whether the current gap has already raised its evidence (once per gap). */
-  reported: boolean;
-}
-
-/**
  * Everything the detector remembers about one series: a plain JSON object of bounded size (at most a few
  * thousand numbers whatever the length of the series), for storing between scheduled runs.
  */
@@ -139,11 +120,6 @@ export interface DetectorState {
    * before it existed still restore (it then starts afresh).
    */
   context?: ContextState | null;
-  /**
-   * Excursions and the gaps between them (null while the absent-activity evidence is off or before the warm-up
-   * ends). Optional only so that states stored before it existed still restore (it then starts afresh).
-   */
-  absent?: AbsentState | null;
   /** Recent average and long-run level compared by the shift model. */
   fast: number | null;
   base: number | null;

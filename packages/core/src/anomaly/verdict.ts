@@ -13,8 +13,6 @@ export const GAP = -2;
 export const ENTROPY_MODEL = 5;
 /** Index of the new-level evidence (a value at a level never visited); see context.ts. */
 export const NEW_LEVEL_MODEL = 6;
-/** Index of the absent-activity evidence (the series' recurring high values stopped coming); see detector.ts. */
-export const ABSENT_MODEL = 7;
 
 const MODEL_LABEL = [
   'previous value',
@@ -24,7 +22,6 @@ const MODEL_LABEL = [
   'long-run level (observed: the recent average)',
   'the long-run distribution of values',
   'the levels seen so far',
-  'the gaps between high values so far',
 ];
 /** Points scoring below this are plainly normal: their reason is a fixed sentence, not a computed one. */
 const DETAIL_SCORE = 0.25;
@@ -36,7 +33,6 @@ const NORMAL_REASON = [
   'recent average within the usual range of the long-run level',
   'recent values distributed as usual',
   'at a level never seen before',
-  'high values stopped coming',
 ];
 
 function fmt(x: number): string {
@@ -49,8 +45,7 @@ export interface VerdictFields extends Omit<AnomalyPoint, 'reason'> {
   why: number;
   /**
    * What that model observed (the value, the recent average or the divergence) and its surprise; for a new
-   * level, the nearest levels seen below and above it (NaN where none); for absent activity, the current gap and
-   * the longest gap before it (in points).
+   * level, the nearest levels seen below and above it (NaN where none).
    */
   observed: number;
   z: number;
@@ -155,10 +150,6 @@ export class Verdict implements AnomalyPoint {
           ? `nothing came above ${fmt(below)}`
           : `nothing came between ${fmt(below)} and ${fmt(above)}`;
       return `${fmt(this.value)} is at a level never seen before: ${gap} until now (recent level ${fmt(this.expected!)})${after}`;
-    }
-    // Raised once per gap, so always explained in full (observed: the gap, z: the longest gap before).
-    if (why === ABSENT_MODEL) {
-      return `no value above ${fmt(this.lower!)} for ${fmt(this.#observed)} points; before, such values (peaks near ${fmt(this.expected!)}) came at most ${fmt(this.#z)} points apart${after}`;
     }
     if (this.score < DETAIL_SCORE) return NORMAL_REASON[why]!;
     const z = this.#z.toFixed(1);
