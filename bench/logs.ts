@@ -1,7 +1,8 @@
-// `pnpm bench logs [--system NAME] [--show] [--quick] [--seeds N]`: template mining accuracy on Loghub-2k (GA, FGA,
+// `pnpm bench logs [--system NAME] [--show] [--quick] [--seeds N] [--data DIR]`: template mining accuracy on
+// Loghub-2k (or the systems in DIR, laid out as Loghub publishes them) (GA, FGA,
 // PA against the original and the corrected ground truth, groups found vs true events) and on synthetic logs of
 // common formats that no rule was written against; leave-one-system-out figures for the miner's tunable
-// constants (chosen on seven systems, scored on the eighth) beside the defaults, and leave-one-format-out
+// constants (chosen on the other systems, scored on the held-out one) beside the defaults, and leave-one-format-out
 // figures for them on the synthetic formats; the log A/A (random halves of
 // each system compared as baseline and canary: false-new clusters, failing comparisons); parsing speed per
 // system and over all (the parser alone, warm, median of fresh runs), and memory and parser speed on a
@@ -313,7 +314,7 @@ const meanLength = (lines: readonly string[]): number =>
 
 // The miner's tunable constants and the values tried (1e9 siblings: never merge siblings; 1e9 first-word
 // constants: never join a group of another first word): each held-out system gets the combination with the
-// best mean corrected GA on the other seven.
+// best mean corrected GA on the others.
 const GRID: TemplateMinerOptions[] = [];
 for (const similarity of [0.5, 0.6])
   for (const enumMax of [2, 4, 6])
