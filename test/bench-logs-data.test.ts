@@ -79,6 +79,10 @@ describe('loadLoghub', () => {
     ]);
   });
 
+  it('names a data folder that does not exist', () => {
+    expect(() => loadLoghub(join(dir, 'nowhere'))).toThrow(`${join(dir, 'nowhere')} does not exist`);
+  });
+
   it('loads only the system asked for', () => {
     system('One', { 'log_structured.csv': [HEADER, ...ROWS].join('\n') });
     system('Two', { 'log_structured.csv': [HEADER, ...ROWS].join('\n') });

@@ -22,6 +22,8 @@ export interface SystemData {
  */
 export function loadLoghub(dataDir: string, only?: string): { systems: SystemData[]; notes: string[] } {
   const notes: string[] = [];
+  if (!existsSync(dataDir))
+    throw new Error(`${dataDir} does not exist: --data names a folder with one folder per Loghub system`);
   const systems = readdirSync(dataDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && (only === undefined || d.name === only))
     .map((d) => d.name)

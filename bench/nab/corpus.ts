@@ -1,5 +1,6 @@
-// Loads the NAB subset in ../shared/bench-data/nab: data files, labelled windows, profiles.
-import { readdirSync, readFileSync } from 'node:fs';
+// Loads a NAB corpus (the subset in ../shared/bench-data/nab, or a checkout of NAB): data files, labelled windows,
+// profiles.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseTimestamp } from '../../packages/core/src/formats/time.ts';
 import type { CostMatrix, LabelledFile } from './scorer.ts';
@@ -22,12 +23,16 @@ export function nabRoot(repoRoot: string): string {
 
 /** Reads every labelled data file, sorted by relative path. */
 export function loadCorpus(root: string): NabFile[] {
-  const labels = JSON.parse(readFileSync(join(root, 'labels/combined_windows.json'), 'utf8')) as Record<
-    string,
-    [string, string][]
-  >;
+  const labels = JSON.parse(
+    readFileSync(corpusFile(root, ['labels/combined_windows.json']), 'utf8'),
+  ) as Record<string, [string, string][]>;
   const files: NabFile[] = [];
-  for (const category of readdirSync(join(root, 'data')).sort()) {
+  // Folders only: a checkout of NAB also has a README in data/.
+  const categories = readdirSync(join(root, 'data'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+  for (const category of categories) {
     for (const f of readdirSync(join(root, 'data', category)).sort()) {
       if (!f.endsWith('.csv')) continue;
       const name = `${category}/${f}`;
@@ -57,9 +62,17 @@ export function loadCorpus(root: string): NabFile[] {
 
 /** Profiles by name, e.g. `standard`, `reward_low_FP_rate`, `reward_low_FN_rate`. */
 export function loadProfiles(root: string): Record<string, CostMatrix> {
-  const raw = JSON.parse(readFileSync(join(root, 'profiles.json'), 'utf8')) as Record<
-    string,
-    { CostMatrix: CostMatrix }
-  >;
+  // The bench data keeps the profiles at the top; a checkout of NAB keeps them in config/.
+  const raw = JSON.parse(
+    readFileSync(corpusFile(root, ['profiles.json', 'config/profiles.json']), 'utf8'),
+  ) as Record<string, { CostMatrix: CostMatrix }>;
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.CostMatrix]));
+}
+
+/** The first of `candidates` (paths inside `root`) that exists; else an error that names them all. */
+export function corpusFile(root: string, candidates: readonly string[]): string {
+  for (const c of candidates) if (existsSync(join(root, c))) return join(root, c);
+  throw new Error(
+    `${root} is not a NAB corpus: none of ${candidates.join(', ')} is there (expected data/<category>/*.csv, labels/combined_windows.json and profiles.json or config/profiles.json)`,
+  );
 }
