@@ -41,11 +41,9 @@ function loadSystem(dataDir: string, name: string, notes: string[]): SystemData 
     return null;
   }
   const original = read(`${name}_2k.log_structured.csv`);
-  const missing = ['Content', 'EventId', 'EventTemplate'].filter((c) => !(c in (original[0] ?? {})));
-  if (original.length === 0 || missing.length > 0) {
-    notes.push(
-      `skipped ${name}: ${name}_2k.log_structured.csv ${original.length === 0 ? 'has no rows' : `has no ${missing.join(', ')} column`}`,
-    );
+  const bad = unusable(original, ['Content', 'EventId', 'EventTemplate']);
+  if (bad) {
+    notes.push(`skipped ${name}: ${name}_2k.log_structured.csv ${bad}`);
     return null;
   }
   // Without a corrected ground truth, the original one stands for it (the corrected columns then repeat it).
@@ -56,10 +54,9 @@ function loadSystem(dataDir: string, name: string, notes: string[]): SystemData 
     notes.push(`skipped ${name}: ${corrected.length} corrected rows for ${original.length} lines`);
     return null;
   }
-  if (!('EventId' in corrected[0]!) || !('EventTemplate' in corrected[0]!)) {
-    notes.push(
-      `skipped ${name}: ${name}_2k.log_structured_corrected.csv has no EventId or EventTemplate column`,
-    );
+  const badCorrected = unusable(corrected, ['EventId', 'EventTemplate']);
+  if (badCorrected) {
+    notes.push(`skipped ${name}: ${name}_2k.log_structured_corrected.csv ${badCorrected}`);
     return null;
   }
   const contents = original.map((r) => r.Content ?? '');
@@ -68,4 +65,11 @@ function loadSystem(dataDir: string, name: string, notes: string[]): SystemData 
     return { t: i, message: contents[i]!, level: stated === 'unknown' ? detectLevel(contents[i]!) : stated };
   });
   return { name, contents, original, corrected, events };
+}
+
+/** What makes a ground-truth file unusable (no rows, or which of `columns` it lacks), or null when nothing does. */
+function unusable(rows: readonly Record<string, string>[], columns: readonly string[]): string | null {
+  if (rows.length === 0) return 'has no rows';
+  const missing = columns.filter((c) => !(c in rows[0]!));
+  return missing.length > 0 ? `has no ${missing.join(', ')} column` : null;
 }

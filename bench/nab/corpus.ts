@@ -70,7 +70,7 @@ export function loadProfiles(root: string): Record<string, CostMatrix> {
 }
 
 /** The first of `candidates` (paths inside `root`) that exists; else an error that names them all. */
-export function corpusFile(root: string, candidates: readonly string[]): string {
+function corpusFile(root: string, candidates: readonly string[]): string {
   for (const c of candidates) if (existsSync(join(root, c))) return join(root, c);
   throw new Error(
     `${root} is not a NAB corpus: none of ${candidates.join(', ')} is there (expected data/<category>/*.csv, labels/combined_windows.json and profiles.json or config/profiles.json)`,
